@@ -7,5 +7,6 @@ const home = mkdtempSync(join(tmpdir(), "headroom-test-home-"));
 process.env.HOME = home;
 process.env.HEADROOM_WORKSPACE_DIR = join(home, ".headroom");
 for (const name of Object.keys(process.env)) {
-  if (/_API_KEY$|^ANTHROPIC_|^OPENAI_|^HEADROOM_(?!WORKSPACE_DIR)/.test(name)) delete process.env[name];
+  if (/_API_KEY$|^ANTHROPIC_|^OPENAI_|^HEADROOM_(?!WORKSPACE_DIR)/.test(name))
+    delete process.env[name];
 }

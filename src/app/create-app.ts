@@ -1,0 +1,43 @@
+/**
+ * Builds the headroom app from its dependencies. It never listens: a runtime entry serves it,
+ * and tests drive it with `app.request()`.
+ * @module
+ */
+
+import { Hono } from "hono";
+import { providerForCredentials, providerForPath } from "../core/api.ts";
+import { errorResponse } from "../core/errors.ts";
+import type { AppDeps } from "./deps.ts";
+import { edge } from "./edge.ts";
+import { healthRoutes } from "./health-routes.ts";
+import type { HeadroomEnv } from "./hono-env.ts";
+import { notFoundResponse } from "./local-only.ts";
+import { proxyRoutes } from "./proxy-routes.ts";
+import { UpstreamHealth } from "./upstream-health.ts";
+
+/** The app and the state the runtime entry may want to observe. */
+export interface HeadroomApp {
+  readonly app: Hono<HeadroomEnv>;
+  readonly upstreamHealth: UpstreamHealth;
+}
+
+/** Creates the app. */
+export function createApp(deps: AppDeps): HeadroomApp {
+  const upstreamHealth = new UpstreamHealth();
+  const app = new Hono<HeadroomEnv>();
+  app.use("*", edge(deps));
+  app.route("/", healthRoutes(deps, upstreamHealth));
+  app.route("/", proxyRoutes(deps, upstreamHealth));
+  app.notFound(() => notFoundResponse());
+  app.onError((error, c) => {
+    deps.log.error("unhandled error", { path: c.req.path, error: error.message });
+    const exchange = c.get("exchange");
+    if (exchange) {
+      exchange.outcome = "failed";
+      exchange.error = error.message;
+    }
+    const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);
+    return errorResponse(provider, 500, "headroom failed to handle this request");
+  });
+  return { app, upstreamHealth };
+}

@@ -1,0 +1,41 @@
+/**
+ * What the app needs from the outside world, injected so tests can drive it with `app.request()`
+ * and a fake upstream, and so the app never reaches for globals.
+ * @module
+ */
+
+import type { BodyDecoder } from "../core/body.ts";
+import type { ProxyConfig } from "../core/config.ts";
+import type { Exchange } from "../core/exchange.ts";
+import type { Logger } from "../core/logger.ts";
+
+/** The process lifecycle as the probes report it. */
+export interface Lifecycle {
+  state: "starting" | "ready" | "stopping";
+}
+
+/** Dependencies of {@link createApp}. */
+export interface AppDeps {
+  readonly config: ProxyConfig;
+  readonly version: string;
+  /** The fetch used for every upstream call. */
+  readonly fetch: (input: string, init: RequestInit) => Promise<Response>;
+  readonly decodeBody: BodyDecoder;
+  readonly log: Logger;
+  readonly lifecycle: Lifecycle;
+  readonly pid: number;
+  /** Waits `ms`, ending early (rejecting) when `signal` aborts. Defaults to a timer. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** A number in [0, 1) for retry jitter. Defaults to Math.random. */
+  readonly random?: () => number;
+  /** Observers of every finished exchange (the ledger, later). */
+  readonly onExchange?: ReadonlyArray<(exchange: Exchange) => void>;
+}
+
+/** Per-request facts only the server knows, passed as Hono's env by the runtime entry. */
+export interface ConnEnv {
+  /** The peer's IP address; absent means unknown, which is never treated as loopback. */
+  remoteAddress?: string;
+  /** Lifts the server's idle timeout for this request, so quiet streams are not cut. */
+  disableIdleTimeout?: () => void;
+}

@@ -1,0 +1,45 @@
+/**
+ * Ends an exchange exactly once: stamps its duration, hands it to every observer (the ledger),
+ * and writes its log line.
+ * @module
+ */
+
+import { type Exchange, elapsedMs } from "../core/exchange.ts";
+import type { AppDeps } from "./deps.ts";
+
+const finished = new WeakSet<Exchange>();
+
+/** Finishes `exchange`; later calls for the same exchange do nothing. */
+export function finishExchange(deps: AppDeps, exchange: Exchange): void {
+  if (finished.has(exchange)) return;
+  finished.add(exchange);
+  exchange.pending = false;
+  exchange.durationMs = elapsedMs(exchange);
+  for (const observe of deps.onExchange ?? []) {
+    try {
+      observe(exchange);
+    } catch (error) {
+      deps.log.error("exchange observer failed", { error: (error as Error)?.message });
+    }
+  }
+  const fields = {
+    id: exchange.id,
+    method: exchange.method,
+    path: exchange.path,
+    status: exchange.status,
+    outcome: exchange.outcome,
+    provider: exchange.provider,
+    model: exchange.model,
+    stream: exchange.stream,
+    bytes_in: exchange.bytesIn,
+    bytes_out: exchange.bytesOut,
+    duration_ms: exchange.durationMs,
+    ttfb_ms: exchange.ttfbMs,
+    overhead_ms: exchange.overheadMs,
+    input_tokens: exchange.usage.inputTokens,
+    output_tokens: exchange.usage.outputTokens,
+    error: exchange.error,
+  };
+  if (exchange.outcome === "local") deps.log.debug("request", fields);
+  else deps.log.info("request", fields);
+}

@@ -1,0 +1,80 @@
+/**
+ * The probes: /livez (the process answers), /readyz (ready to serve; 503 while starting and once
+ * shutdown begins) and /health (status, version, uptime and upstream health; a loopback caller
+ * also gets the effective configuration and the pid, which `headroom wrap` uses to decide
+ * whether to reuse this proxy).
+ * @module
+ */
+
+import { Hono } from "hono";
+import type { ProxyConfig } from "../core/config.ts";
+import type { AppDeps } from "./deps.ts";
+import type { HeadroomEnv } from "./hono-env.ts";
+import { isLocalRequest } from "./local-only.ts";
+import type { UpstreamHealth } from "./upstream-health.ts";
+
+/** The effective configuration as /health shows it to loopback callers (never the token). */
+export function describeConfig(config: ProxyConfig): Record<string, unknown> {
+  return {
+    host: config.host,
+    port: config.port,
+    openai_api_url: config.upstreams.openai.url,
+    anthropic_api_url: config.upstreams.anthropic.url,
+    optimize: config.optimize,
+    workspace_dir: config.workspaceDir,
+    stateless: config.stateless,
+    max_body_bytes: config.maxBodyBytes,
+    request_timeout_seconds: config.upstreamTimeoutMs / 1000,
+    retry_max_attempts: config.retryMaxAttempts,
+    log_level: config.logLevel,
+    proxy_token_required: config.proxyToken !== undefined,
+  };
+}
+
+/** Creates the probe routes. */
+export function healthRoutes(deps: AppDeps, upstreams: UpstreamHealth): Hono<HeadroomEnv> {
+  const startedAt = performance.now();
+  const uptime = () => Math.round(performance.now() - startedAt) / 1000;
+  const app = new Hono<HeadroomEnv>();
+
+  app.get("/livez", (c) =>
+    c.json({ status: "alive", version: deps.version, uptime_seconds: uptime() }),
+  );
+
+  app.get("/readyz", (c) => {
+    const ready = deps.lifecycle.state === "ready";
+    return c.json(
+      { status: ready ? "ready" : deps.lifecycle.state, version: deps.version },
+      ready ? 200 : 503,
+    );
+  });
+
+  app.get("/health", (c) => {
+    const healthy = upstreams.healthy();
+    const local = isLocalRequest(c.req.raw, c.env?.remoteAddress);
+    const states = upstreams.snapshot();
+    const upstreamReport = Object.fromEntries(
+      Object.entries(states).map(([provider, state]) => [
+        provider,
+        {
+          status: state.status,
+          consecutive_failures: state.consecutiveFailures,
+          last_checked_at: state.lastCheckedAt ?? null,
+          ...(local ? { url: deps.config.upstreams[provider as keyof typeof states].url } : {}),
+        },
+      ]),
+    );
+    return c.json(
+      {
+        status: healthy ? "healthy" : "unhealthy",
+        version: deps.version,
+        uptime_seconds: uptime(),
+        upstreams: upstreamReport,
+        ...(local ? { config: describeConfig(deps.config), pid: deps.pid } : {}),
+      },
+      healthy ? 200 : 503,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,76 @@
+/**
+ * Turns an upstream response into the client's response: same status, cleaned headers, the body
+ * relayed chunk by chunk, and usage read on the side for the exchange record.
+ * @module
+ */
+
+import type { Api } from "../core/api.ts";
+import { type Exchange, elapsedMs } from "../core/exchange.ts";
+import { clientResponseHeaders } from "../core/headers.ts";
+import { relayBody } from "../core/relay.ts";
+import { foldStreamUsage, usageFromBody } from "../core/usage.ts";
+import type { AppDeps } from "./deps.ts";
+import { finishExchange } from "./finish-exchange.ts";
+
+// Non-streamed answers larger than this are relayed without reading their usage.
+const USAGE_BODY_LIMIT = 8 * 1024 * 1024;
+
+const utf8 = new TextDecoder();
+
+/** Options of {@link relayResponse}. */
+export interface RelayResponseOptions {
+  /** Headers headroom adds to the client's response (x-headroom-*). */
+  readonly extraHeaders?: Headers;
+}
+
+/** Relays `upstream` to the client and finishes `exchange` when the body ends. */
+export function relayResponse(
+  deps: AppDeps,
+  exchange: Exchange,
+  upstream: Response,
+  options: RelayResponseOptions = {},
+): Response {
+  const status = upstream.status;
+  exchange.status = status;
+  const headers = clientResponseHeaders(upstream.headers);
+  if (options.extraHeaders)
+    for (const [name, value] of options.extraHeaders) headers.set(name, value);
+  const api: Api | undefined = exchange.api;
+  const generation = api !== undefined && api !== "passthrough";
+  const isSse = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
+  const settledOutcome = status < 400 ? "ok" : "upstream_error";
+  if (!upstream.body) {
+    exchange.outcome = settledOutcome;
+    return new Response(null, { status, statusText: upstream.statusText, headers });
+  }
+  if (isSse) headers.set("x-accel-buffering", "no");
+  exchange.pending = true;
+  const body = relayBody(upstream.body, {
+    ...(isSse && generation ? { sseApi: api } : {}),
+    idleTimeoutMs: deps.config.upstreamTimeoutMs,
+    collectLimit: !isSse && generation && status < 400 ? USAGE_BODY_LIMIT : 0,
+    onFirstByte() {
+      exchange.ttfbMs = elapsedMs(exchange);
+    },
+    ...(generation ? { onEvent: (event) => foldStreamUsage(api, event, exchange.usage) } : {}),
+    onEnd(outcome) {
+      exchange.bytesOut = outcome.bytes;
+      if (outcome.collected && generation) {
+        try {
+          exchange.usage = usageFromBody(api, JSON.parse(utf8.decode(outcome.collected)));
+        } catch {
+          // Not JSON after all: the usage stays unknown.
+        }
+      }
+      exchange.outcome =
+        outcome.end === "complete"
+          ? settledOutcome
+          : outcome.end === "aborted"
+            ? "aborted"
+            : "failed";
+      if (outcome.error) exchange.error = outcome.error;
+      finishExchange(deps, exchange);
+    },
+  });
+  return new Response(body, { status, statusText: upstream.statusText, headers });
+}

@@ -1,0 +1,119 @@
+/**
+ * One upstream call with the retries that are safe before any byte reached the client:
+ * connection failures, and 429/529 answers whose wait is short enough.
+ * @module
+ */
+
+import { backoffMs, isRetryableStatus, retryAfterMs } from "../core/retry.ts";
+import type { AppDeps } from "./deps.ts";
+
+/** The upstream could not be reached after every attempt. */
+export class UpstreamUnreachable extends Error {
+  override name = "UpstreamUnreachable";
+}
+
+/** The upstream sent no response headers within the configured timeout. */
+export class UpstreamTimeout extends Error {
+  override name = "UpstreamTimeout";
+}
+
+/** The client went away while headroom was still waiting on the upstream. */
+export class ClientAborted extends Error {
+  override name = "ClientAborted";
+}
+
+/** What to send upstream. */
+export interface UpstreamRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: Uint8Array | undefined;
+}
+
+/** Reports each attempt's connection result, for passive upstream health. */
+export type AttemptObserver = (reachable: boolean) => void;
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new ClientAborted("The client went away"));
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new ClientAborted("The client went away"));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Sends `request`, retrying connection failures and short 429/529 waits. Resolves with the first
+ * other response (any status). Rejects with {@link UpstreamUnreachable}, {@link UpstreamTimeout}
+ * or {@link ClientAborted}.
+ */
+export async function callUpstream(
+  deps: AppDeps,
+  request: UpstreamRequest,
+  clientSignal: AbortSignal,
+  observe?: AttemptObserver,
+): Promise<Response> {
+  const { retryMaxAttempts, retryBaseDelayMs, retryMaxDelayMs, upstreamTimeoutMs } = deps.config;
+  const sleep = deps.sleep ?? defaultSleep;
+  const random = deps.random ?? Math.random;
+  let lastError = "";
+  for (let attempt = 0; attempt < retryMaxAttempts; attempt++) {
+    if (clientSignal.aborted) throw new ClientAborted("The client went away");
+    const controller = new AbortController();
+    const onClientAbort = () => controller.abort(clientSignal.reason);
+    clientSignal.addEventListener("abort", onClientAbort, { once: true });
+    let timedOut = false;
+    const headersTimer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new UpstreamTimeout("timeout"));
+    }, upstreamTimeoutMs);
+    let response: Response;
+    try {
+      response = await deps.fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal: controller.signal,
+        redirect: "manual",
+      });
+    } catch (error) {
+      clearTimeout(headersTimer);
+      clientSignal.removeEventListener("abort", onClientAbort);
+      if (clientSignal.aborted) throw new ClientAborted("The client went away");
+      if (timedOut) {
+        throw new UpstreamTimeout(
+          `The upstream sent no response within ${upstreamTimeoutMs / 1000} seconds`,
+        );
+      }
+      observe?.(false);
+      lastError = (error as Error)?.message ?? String(error);
+      if (attempt + 1 < retryMaxAttempts) {
+        await sleep(backoffMs(attempt, retryBaseDelayMs, retryMaxDelayMs, random()), clientSignal);
+      }
+      continue;
+    }
+    clearTimeout(headersTimer);
+    // The client's abort must still reach the body while it is relayed.
+    observe?.(true);
+    if (isRetryableStatus(response.status) && attempt + 1 < retryMaxAttempts) {
+      const asked = retryAfterMs(response.headers, Date.now());
+      const wait = asked ?? backoffMs(attempt, retryBaseDelayMs, retryMaxDelayMs, random());
+      if (wait <= retryMaxDelayMs) {
+        await response.body?.cancel().catch(() => {});
+        clientSignal.removeEventListener("abort", onClientAbort);
+        await sleep(wait, clientSignal);
+        continue;
+      }
+    }
+    return response;
+  }
+  throw new UpstreamUnreachable(
+    `Cannot reach the upstream after ${retryMaxAttempts} attempts: ${lastError}`,
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The command-line help texts.
+ * @module
+ */
+
+/** `headroom --help`. */
+export const MAIN_HELP = `headroom — a local proxy that makes AI coding agents cheaper
+
+Usage:
+  headroom proxy [options]     run the proxy (see headroom proxy --help)
+  headroom --version           print the version
+  headroom --help              print this help
+
+Point your agent at the proxy, e.g. ANTHROPIC_BASE_URL=http://127.0.0.1:8787 claude
+or OPENAI_BASE_URL=http://127.0.0.1:8787/v1 for OpenAI-compatible clients.
+`;
+
+/** `headroom proxy --help`. */
+export const PROXY_HELP = `Usage: headroom proxy [options]
+
+Options:
+  --host HOST                   address to listen on (HEADROOM_HOST, default 127.0.0.1)
+  --port PORT                   port to listen on (HEADROOM_PORT, default 8787; 0 = any free port)
+  --openai-api-url URL          OpenAI upstream (OPENAI_TARGET_API_URL, default https://api.openai.com)
+  --anthropic-api-url URL       Anthropic upstream (ANTHROPIC_TARGET_API_URL, default https://api.anthropic.com)
+  --no-optimize                 forward every request untouched
+  --workspace-dir DIR           where headroom keeps its data (HEADROOM_WORKSPACE_DIR, default ~/.headroom)
+  --stateless                   write nothing to disk (HEADROOM_STATELESS)
+  --request-timeout-seconds N   longest upstream silence before giving up (HEADROOM_REQUEST_TIMEOUT, default 300)
+  --retry-max-attempts N        upstream attempts for connect errors and 429/529 (HEADROOM_RETRY_MAX_ATTEMPTS, default 3)
+  --log-level LEVEL             debug, info, warn, error or silent (HEADROOM_LOG_LEVEL, default info)
+  -h, --help                    print this help
+
+Other environment variables:
+  HEADROOM_PROXY_TOKEN          token non-loopback callers must send in x-headroom-proxy-token
+  HEADROOM_MAX_BODY_BYTES       largest request body accepted (default 104857600)
+  HEADROOM_SHUTDOWN_TIMEOUT_SECONDS  how long in-flight requests may finish on SIGINT/SIGTERM (default 30)
+`;

@@ -1,0 +1,41 @@
+/**
+ * The `headroom` executable's entry: dispatches subcommands. Never `export default` anything
+ * here: Bun would start a server on port 3000 for a default-exported app.
+ * @module
+ */
+
+import pkg from "../../package.json" with { type: "json" };
+import { MAIN_HELP } from "./help.ts";
+import { runProxy } from "./proxy-command.ts";
+import { UsageError } from "./usage-error.ts";
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(MAIN_HELP);
+    return 0;
+  }
+  if (command === "--version" || command === "-V" || command === "version") {
+    process.stdout.write(`headroom ${pkg.version}\n`);
+    return 0;
+  }
+  switch (command) {
+    case "proxy":
+      return runProxy(rest, pkg.version);
+    default:
+      throw new UsageError(`unknown command '${command}' (see headroom --help)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`headroom: ${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`headroom: ${(error as Error)?.message ?? String(error)}\n`);
+    if (process.env.HEADROOM_DEBUG === "1") process.stderr.write(`${(error as Error)?.stack}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,35 @@
+/**
+ * Bun caps concurrent outbound fetches at 256 unless BUN_CONFIG_MAX_HTTP_REQUESTS is set when
+ * the process starts (setting it later has no effect), which would queue the 257th concurrent
+ * LLM stream. `headroom proxy` therefore re-runs itself once with the variable set.
+ * @module
+ */
+
+/** The outbound concurrency headroom asks for. */
+export const MAX_HTTP_REQUESTS = "4096";
+
+/** True when this process runs under Bun without the variable, so a re-run is needed. */
+export function needsMaxRequestsRerun(env: Record<string, string | undefined>): boolean {
+  return typeof Bun !== "undefined" && env.BUN_CONFIG_MAX_HTTP_REQUESTS === undefined;
+}
+
+/**
+ * Runs the same command again in a child with the variable set, forwarding termination signals,
+ * and resolves with the child's exit code.
+ */
+export async function rerunWithMaxRequests(): Promise<number> {
+  const compiled = Bun.main.startsWith("/$bunfs/");
+  const args = process.argv.slice(2);
+  const command = compiled ? [process.execPath, ...args] : [process.execPath, Bun.main, ...args];
+  const child = Bun.spawn(command, {
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS },
+    stdio: ["inherit", "inherit", "inherit"],
+  });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => child.kill(signal));
+  }
+  const code = await child.exited;
+  // A child killed by a signal reports no exit code; use the shell's 128 + n convention.
+  const byName: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+  return child.signalCode ? 128 + (byName[String(child.signalCode)] ?? 0) : code;
+}

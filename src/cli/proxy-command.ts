@@ -1,0 +1,117 @@
+/**
+ * `headroom proxy`: resolve the configuration, serve the app, and shut down gracefully.
+ * @module
+ */
+
+import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { parseArgs } from "node:util";
+import { createApp } from "../app/create-app.ts";
+import type { Lifecycle } from "../app/deps.ts";
+import { ConfigError, type ProxyConfig, type ProxyFlags, resolveConfig } from "../core/config.ts";
+import { createLogger, type Logger } from "../core/logger.ts";
+import { isLoopbackHost } from "../core/loopback.ts";
+import { serveWithBun } from "../runtime/bun-server.ts";
+import { zlibDecoder } from "../runtime/zlib-decoder.ts";
+import { PROXY_HELP } from "./help.ts";
+import { needsMaxRequestsRerun, rerunWithMaxRequests } from "./max-http-requests.ts";
+import { UsageError } from "./usage-error.ts";
+
+const OPTIONS = {
+  host: { type: "string" },
+  port: { type: "string" },
+  "openai-api-url": { type: "string" },
+  "anthropic-api-url": { type: "string" },
+  "no-optimize": { type: "boolean" },
+  "workspace-dir": { type: "string" },
+  stateless: { type: "boolean" },
+  "log-level": { type: "string" },
+  "request-timeout-seconds": { type: "string" },
+  "retry-max-attempts": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Parses `headroom proxy` arguments; throws {@link UsageError} on anything unknown. */
+export function parseProxyArgs(args: string[]): ProxyFlags & { help?: boolean } {
+  try {
+    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function ensureWorkspace(config: ProxyConfig): void {
+  if (config.stateless) return;
+  mkdirSync(config.workspaceDir, { recursive: true, mode: 0o700 });
+}
+
+function warnIfExposed(config: ProxyConfig, log: Logger): void {
+  if (isLoopbackHost(config.host) || config.proxyToken) return;
+  log.warn(
+    `headroom is listening on ${config.host}, reachable from other machines, and HEADROOM_PROXY_TOKEN is not set: anyone who can reach this port can use it. Set HEADROOM_PROXY_TOKEN or bind to 127.0.0.1.`,
+  );
+}
+
+function waitForShutdownSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const)
+      process.once(signal, () => resolve(signal));
+  });
+}
+
+/** Runs the proxy until SIGINT/SIGTERM; resolves with the exit code. */
+export async function runProxy(args: string[], version: string): Promise<number> {
+  const flags = parseProxyArgs(args);
+  if (flags.help) {
+    process.stdout.write(PROXY_HELP);
+    return 0;
+  }
+  let config: ProxyConfig;
+  try {
+    config = resolveConfig(flags, process.env, homedir());
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (needsMaxRequestsRerun(process.env)) return rerunWithMaxRequests();
+
+  const log = createLogger(
+    () => config.logLevel,
+    (line) => process.stderr.write(`${line}\n`),
+  );
+  ensureWorkspace(config);
+  const lifecycle: Lifecycle = { state: "starting" };
+  const { app } = createApp({
+    config,
+    version,
+    fetch: (input, init) => fetch(input, init),
+    decodeBody: zlibDecoder,
+    log,
+    lifecycle,
+    pid: process.pid,
+  });
+  const shutdown = waitForShutdownSignal();
+  let server: ReturnType<typeof serveWithBun>;
+  try {
+    server = serveWithBun(app, config.host, config.port);
+  } catch (error) {
+    process.stderr.write(
+      `headroom: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`,
+    );
+    return 1;
+  }
+  lifecycle.state = "ready";
+  log.info("listening", {
+    url: `http://${server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname}:${server.port}`,
+    version,
+    pid: process.pid,
+  });
+  warnIfExposed(config, log);
+
+  const signal = await shutdown;
+  lifecycle.state = "stopping";
+  log.info("shutting down", { signal, grace_ms: config.shutdownGraceMs });
+  await server.stop(config.shutdownGraceMs);
+  log.info("stopped");
+  return 0;
+}

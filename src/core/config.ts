@@ -1,0 +1,204 @@
+/**
+ * The proxy's configuration, resolved from flags, then the environment, then defaults. Pure: the
+ * caller passes the parsed flags and an environment record, so tests need no process state.
+ * @module
+ */
+
+import { normalizeBaseUrl } from "./upstream-url.ts";
+
+/** Where a setting's value came from. */
+export type SettingSource = "flag" | "env" | "default";
+
+/** An upstream base URL and its origin. */
+export interface UpstreamSetting {
+  readonly url: string;
+  readonly source: SettingSource;
+}
+
+/** Log verbosity, most verbose first. */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+/** Everything `headroom proxy` needs to run. */
+export interface ProxyConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly upstreams: { readonly openai: UpstreamSetting; readonly anthropic: UpstreamSetting };
+  /** False with --no-optimize: every request passes untouched. */
+  readonly optimize: boolean;
+  readonly workspaceDir: string;
+  /** True with --stateless: nothing is written to disk. */
+  readonly stateless: boolean;
+  readonly maxBodyBytes: number;
+  /** Longest silence allowed from the upstream (before headers, or between stream chunks). */
+  readonly upstreamTimeoutMs: number;
+  /** Attempts per upstream call, counting the first. */
+  readonly retryMaxAttempts: number;
+  readonly retryBaseDelayMs: number;
+  /** The longest wait headroom accepts before a retry; a longer Retry-After goes to the client. */
+  readonly retryMaxDelayMs: number;
+  /** Required from non-loopback callers when set. */
+  readonly proxyToken: string | undefined;
+  readonly logLevel: LogLevel;
+  /** How long in-flight requests may run after SIGINT/SIGTERM before the process exits. */
+  readonly shutdownGraceMs: number;
+}
+
+/** Flags as parsed from the command line; absent means not given. */
+export interface ProxyFlags {
+  host?: string;
+  port?: string;
+  "openai-api-url"?: string;
+  "anthropic-api-url"?: string;
+  "no-optimize"?: boolean;
+  "workspace-dir"?: string;
+  stateless?: boolean;
+  "log-level"?: string;
+  "request-timeout-seconds"?: string;
+  "retry-max-attempts"?: string;
+}
+
+/** A configuration value that cannot be used; the CLI exits 2 with its message. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const TRUE_WORDS = new Set(["1", "true", "yes", "on"]);
+const FALSE_WORDS = new Set(["0", "false", "no", "off", ""]);
+
+/** Reads a boolean environment value, accepting 1/true/yes/on and 0/false/no/off. */
+export function parseBool(name: string, value: string): boolean {
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  throw new ConfigError(`Cannot read ${name}="${value}": expected true or false`);
+}
+
+function parseNumber(name: string, value: string, min: number, max: number): number {
+  const n = Number(value.trim());
+  if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
+    throw new ConfigError(
+      `Cannot read ${name}="${value}": expected a number from ${min} to ${max}`,
+    );
+  }
+  return n;
+}
+
+function pick(
+  flag: string | undefined,
+  env: Env,
+  envNames: readonly string[],
+): { value: string; source: SettingSource; name: string } | undefined {
+  if (flag !== undefined) return { value: flag, source: "flag", name: "flag" };
+  for (const name of envNames) {
+    const value = env[name];
+    if (value !== undefined && value !== "") return { value, source: "env", name };
+  }
+  return undefined;
+}
+
+function upstream(
+  flag: string | undefined,
+  flagName: string,
+  env: Env,
+  envName: string,
+  fallback: string,
+): UpstreamSetting {
+  const chosen = pick(flag, env, [envName]);
+  if (!chosen) return { url: fallback, source: "default" };
+  try {
+    return { url: normalizeBaseUrl(chosen.value), source: chosen.source };
+  } catch (error) {
+    const label = chosen.source === "flag" ? `--${flagName}` : envName;
+    throw new ConfigError(`${label}: ${(error as Error).message}`);
+  }
+}
+
+function numberSetting(
+  flag: string | undefined,
+  env: Env,
+  envName: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const chosen = pick(flag, env, [envName]);
+  return chosen
+    ? parseNumber(chosen.source === "flag" ? "flag" : envName, chosen.value, min, max)
+    : fallback;
+}
+
+/** Resolves the configuration: flag beats environment beats default. */
+export function resolveConfig(flags: ProxyFlags, env: Env, homeDir: string): ProxyConfig {
+  const logLevel = pick(flags["log-level"], env, ["HEADROOM_LOG_LEVEL"])?.value ?? "info";
+  if (!["debug", "info", "warn", "error", "silent"].includes(logLevel)) {
+    throw new ConfigError(
+      `Cannot use log level "${logLevel}": expected debug, info, warn, error or silent`,
+    );
+  }
+  const optimizeEnv = env.HEADROOM_OPTIMIZE;
+  const statelessEnv = env.HEADROOM_STATELESS;
+  return {
+    host: pick(flags.host, env, ["HEADROOM_HOST"])?.value ?? "127.0.0.1",
+    port: numberSetting(flags.port, env, "HEADROOM_PORT", 8787, 0, 65535),
+    upstreams: {
+      openai: upstream(
+        flags["openai-api-url"],
+        "openai-api-url",
+        env,
+        "OPENAI_TARGET_API_URL",
+        "https://api.openai.com",
+      ),
+      anthropic: upstream(
+        flags["anthropic-api-url"],
+        "anthropic-api-url",
+        env,
+        "ANTHROPIC_TARGET_API_URL",
+        "https://api.anthropic.com",
+      ),
+    },
+    optimize: flags["no-optimize"]
+      ? false
+      : optimizeEnv
+        ? parseBool("HEADROOM_OPTIMIZE", optimizeEnv)
+        : true,
+    workspaceDir:
+      pick(flags["workspace-dir"], env, ["HEADROOM_WORKSPACE_DIR"])?.value ??
+      `${homeDir}/.headroom`,
+    stateless:
+      flags.stateless === true ||
+      (statelessEnv ? parseBool("HEADROOM_STATELESS", statelessEnv) : false),
+    maxBodyBytes: numberSetting(
+      undefined,
+      env,
+      "HEADROOM_MAX_BODY_BYTES",
+      100 * 1024 * 1024,
+      1024,
+      2 ** 40,
+    ),
+    upstreamTimeoutMs:
+      numberSetting(
+        flags["request-timeout-seconds"],
+        env,
+        "HEADROOM_REQUEST_TIMEOUT",
+        300,
+        0.001,
+        86400,
+      ) * 1000,
+    retryMaxAttempts: numberSetting(
+      flags["retry-max-attempts"],
+      env,
+      "HEADROOM_RETRY_MAX_ATTEMPTS",
+      3,
+      1,
+      10,
+    ),
+    retryBaseDelayMs: numberSetting(undefined, env, "HEADROOM_RETRY_BASE_DELAY_MS", 500, 0, 60000),
+    retryMaxDelayMs: numberSetting(undefined, env, "HEADROOM_RETRY_MAX_DELAY_MS", 30000, 0, 600000),
+    proxyToken: env.HEADROOM_PROXY_TOKEN || undefined,
+    logLevel: logLevel as LogLevel,
+    shutdownGraceMs:
+      numberSetting(undefined, env, "HEADROOM_SHUTDOWN_TIMEOUT_SECONDS", 30, 0, 3600) * 1000,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Errors in each provider's own JSON shape, so the official SDKs parse what headroom answers.
+ * @module
+ */
+
+import type { Api, Provider } from "./api.ts";
+
+/** Maps an HTTP status to the error type name each provider uses for it. */
+function errorType(provider: Provider, status: number): string {
+  if (provider === "anthropic") {
+    if (status === 400 || status === 415) return "invalid_request_error";
+    if (status === 401) return "authentication_error";
+    if (status === 403) return "permission_error";
+    if (status === 404) return "not_found_error";
+    if (status === 413) return "request_too_large";
+    if (status === 429) return "rate_limit_error";
+    if (status === 504) return "timeout_error";
+    return "api_error";
+  }
+  if (status >= 400 && status < 500)
+    return status === 429 ? "rate_limit_error" : "invalid_request_error";
+  return "server_error";
+}
+
+/** The JSON text of an error body in `provider`'s shape. */
+export function errorBody(
+  provider: Provider,
+  status: number,
+  message: string,
+  code?: string,
+): string {
+  const type = errorType(provider, status);
+  if (provider === "anthropic") {
+    return JSON.stringify({ type: "error", error: { type, message } });
+  }
+  return JSON.stringify({ error: { message, type, param: null, code: code ?? null } });
+}
+
+/** An error response in `provider`'s shape. */
+export function errorResponse(
+  provider: Provider,
+  status: number,
+  message: string,
+  options: { code?: string; headers?: Record<string, string> } = {},
+): Response {
+  return new Response(errorBody(provider, status, message, options.code), {
+    status,
+    headers: { "content-type": "application/json", ...options.headers },
+  });
+}
+
+/**
+ * The bytes that end a stream which failed after it started, in the form each API's clients
+ * understand: Anthropic's `error` event, a chat `data:` line holding an error object, or the
+ * Responses API's `error` event.
+ */
+export function midStreamError(api: Api, message: string): string {
+  if (api === "messages") {
+    const body = JSON.stringify({ type: "error", error: { type: "api_error", message } });
+    return `event: error\ndata: ${body}\n\n`;
+  }
+  if (api === "responses") {
+    const body = JSON.stringify({ type: "error", code: "server_error", message, param: null });
+    return `event: error\ndata: ${body}\n\n`;
+  }
+  const body = JSON.stringify({
+    error: { message, type: "server_error", param: null, code: null },
+  });
+  return `data: ${body}\n\n`;
+}

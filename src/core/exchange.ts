@@ -1,0 +1,77 @@
+/**
+ * The record of one request through the proxy: filled in as the request is handled and handed
+ * to the observers (log line, ledger) exactly once when it ends.
+ * @module
+ */
+
+import type { Api, Provider } from "./api.ts";
+import type { Usage } from "./usage.ts";
+
+/** How a request ended. */
+export type ExchangeOutcome =
+  /** The upstream answered 2xx and the whole answer reached the client. */
+  | "ok"
+  /** The upstream answered 4xx/5xx, relayed as is. */
+  | "upstream_error"
+  /** headroom refused the request before forwarding it (400/401/413/...). */
+  | "rejected"
+  /** The upstream could not be reached, timed out, or failed mid-answer. */
+  | "failed"
+  /** The client went away first. */
+  | "aborted"
+  /** A local route (health, stats, control plane): not a data-plane request. */
+  | "local";
+
+/** Everything known about one request; mutated while it is handled, then frozen. */
+export interface Exchange {
+  readonly id: string;
+  /** Wall-clock start, milliseconds since the epoch. */
+  readonly startedAt: number;
+  /** Monotonic start, from performance.now(). */
+  readonly startMark: number;
+  readonly method: string;
+  readonly path: string;
+  api?: Api;
+  provider?: Provider;
+  model?: string;
+  stream: boolean;
+  status: number;
+  outcome: ExchangeOutcome;
+  bytesIn: number;
+  bytesOut: number;
+  /** Proxy time before the upstream call was sent. */
+  overheadMs?: number;
+  ttfbMs?: number;
+  durationMs?: number;
+  usage: Usage;
+  error?: string;
+  /** True while a relayed body is still flowing; its end finishes the exchange. */
+  pending: boolean;
+}
+
+let counter = 0;
+
+/** Starts the record of a request. */
+export function startExchange(method: string, path: string): Exchange {
+  counter = (counter + 1) % 1_000_000;
+  const startedAt = Date.now();
+  return {
+    id: `hr_${startedAt.toString(36)}_${counter.toString(36)}`,
+    startedAt,
+    startMark: performance.now(),
+    method,
+    path,
+    stream: false,
+    status: 0,
+    outcome: "local",
+    bytesIn: 0,
+    bytesOut: 0,
+    usage: {},
+    pending: false,
+  };
+}
+
+/** Milliseconds since the exchange started, to 0.01 ms. */
+export function elapsedMs(exchange: Exchange): number {
+  return Math.round((performance.now() - exchange.startMark) * 100) / 100;
+}

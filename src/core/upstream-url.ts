@@ -1,0 +1,34 @@
+/**
+ * Upstream base URLs: normalisation and joining with the inbound path and query.
+ * @module
+ */
+
+/**
+ * Normalises a provider base URL: it must be http(s); a trailing slash and one trailing `/v1`
+ * are dropped because every inbound path already starts with /v1.
+ * @throws {TypeError} when the value is not an absolute http(s) URL.
+ */
+export function normalizeBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new TypeError(`Cannot use upstream URL "${value}": it is not an absolute URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(`Cannot use upstream URL "${value}": only http and https are supported`);
+  }
+  if (url.search || url.hash) {
+    throw new TypeError(
+      `Cannot use upstream URL "${value}": it must not carry a query or fragment`,
+    );
+  }
+  let base = `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+  if (base.endsWith("/v1")) base = base.slice(0, -3);
+  return base;
+}
+
+/** Joins a normalised base URL with an inbound path and its raw query string (kept verbatim). */
+export function joinUpstreamUrl(base: string, path: string, rawQuery: string): string {
+  return rawQuery ? `${base}${path}?${rawQuery}` : `${base}${path}`;
+}

@@ -1,0 +1,101 @@
+/**
+ * Token usage as the upstream reported it, read from response bodies and stream events without
+ * changing a byte. `inputTokens` is the whole prompt including cached parts, on every provider
+ * (Anthropic reports cached parts separately; OpenAI includes them), so figures compare.
+ * @module
+ */
+
+import type { Api } from "./api.ts";
+import type { SseEvent } from "./sse.ts";
+
+/** Upstream-reported token counts of one exchange; a field is absent when never reported. */
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+}
+
+type Json = Record<string, unknown>;
+
+function num(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+function obj(value: unknown): Json | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
+}
+
+/** Merges an Anthropic `usage` object (body, message_start or message_delta) into `into`. */
+function mergeAnthropic(usage: Json, into: Usage): void {
+  const uncached = num(usage.input_tokens);
+  const read = num(usage.cache_read_input_tokens);
+  const write = num(usage.cache_creation_input_tokens);
+  if (read !== undefined) into.cacheReadTokens = read;
+  if (write !== undefined) into.cacheWriteTokens = write;
+  if (uncached !== undefined) {
+    into.inputTokens = uncached + (into.cacheReadTokens ?? 0) + (into.cacheWriteTokens ?? 0);
+  }
+  const output = num(usage.output_tokens);
+  if (output !== undefined) into.outputTokens = output;
+}
+
+/** Merges an OpenAI chat `usage` object into `into`. */
+function mergeChat(usage: Json, into: Usage): void {
+  const input = num(usage.prompt_tokens);
+  const output = num(usage.completion_tokens);
+  const cached = num(obj(usage.prompt_tokens_details)?.cached_tokens);
+  if (input !== undefined) into.inputTokens = input;
+  if (output !== undefined) into.outputTokens = output;
+  if (cached !== undefined) into.cacheReadTokens = cached;
+}
+
+/** Merges an OpenAI Responses `usage` object into `into`. */
+function mergeResponses(usage: Json, into: Usage): void {
+  const input = num(usage.input_tokens);
+  const output = num(usage.output_tokens);
+  const cached = num(obj(usage.input_tokens_details)?.cached_tokens);
+  if (input !== undefined) into.inputTokens = input;
+  if (output !== undefined) into.outputTokens = output;
+  if (cached !== undefined) into.cacheReadTokens = cached;
+}
+
+/** Reads the usage of a complete (non-streamed) JSON response body. */
+export function usageFromBody(api: Api, body: unknown): Usage {
+  const usage: Usage = {};
+  const root = obj(body);
+  const reported = obj(root?.usage) ?? obj(obj(root?.response)?.usage);
+  if (!reported) return usage;
+  if (api === "messages") mergeAnthropic(reported, usage);
+  else if (api === "responses") mergeResponses(reported, usage);
+  else mergeChat(reported, usage);
+  return usage;
+}
+
+/**
+ * Folds one stream event into `into`: Anthropic message_start/message_delta, a chat chunk that
+ * carries `usage`, or a Responses terminal event (`response.completed` and its siblings). Events
+ * without "usage" in their text are skipped without parsing, which keeps the tap cheap.
+ */
+export function foldStreamUsage(api: Api, event: SseEvent, into: Usage): void {
+  if (!event.data.includes('"usage"')) return;
+  let parsed: Json | undefined;
+  try {
+    parsed = obj(JSON.parse(event.data));
+  } catch {
+    return;
+  }
+  if (!parsed) return;
+  if (api === "messages") {
+    const usage = obj(parsed.usage) ?? obj(obj(parsed.message)?.usage);
+    if (usage) mergeAnthropic(usage, into);
+  } else if (api === "responses") {
+    const usage = obj(obj(parsed.response)?.usage);
+    if (usage) mergeResponses(usage, into);
+  } else {
+    const usage = obj(parsed.usage);
+    if (usage) mergeChat(usage, into);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Builds the real app for tests: in-process via `app.request()` with an injected fetch, or served
+ * on a real socket in front of a fake upstream.
+ */
+
+import { createApp } from "../../src/app/create-app.ts";
+import type { AppDeps, ConnEnv, Lifecycle } from "../../src/app/deps.ts";
+import { type ProxyConfig, type ProxyFlags, resolveConfig } from "../../src/core/config.ts";
+import type { Exchange } from "../../src/core/exchange.ts";
+import { createLogger } from "../../src/core/logger.ts";
+import { type RunningServer, serveWithBun } from "../../src/runtime/bun-server.ts";
+import { zlibDecoder } from "../../src/runtime/zlib-decoder.ts";
+
+/** A configuration as `headroom proxy` would resolve it from these flags and environment. */
+export function testConfig(env: Record<string, string> = {}, flags: ProxyFlags = {}): ProxyConfig {
+  return resolveConfig(
+    flags,
+    { HEADROOM_RETRY_BASE_DELAY_MS: "1", ...env },
+    process.env.HOME ?? "/tmp",
+  );
+}
+
+/** Options of {@link buildApp}. */
+export interface BuildOptions {
+  /** Upstream base URL for both providers (defaults to an unreachable .invalid host). */
+  upstream?: string;
+  env?: Record<string, string>;
+  flags?: ProxyFlags;
+  fetch?: AppDeps["fetch"];
+  sleep?: AppDeps["sleep"];
+}
+
+/** The app plus everything it reported. */
+export interface BuiltApp {
+  app: ReturnType<typeof createApp>["app"];
+  deps: AppDeps;
+  exchanges: Exchange[];
+  logs: Record<string, unknown>[];
+  lifecycle: Lifecycle;
+  /** Calls the app as a client on 127.0.0.1 would (pass `env` to pose as another peer). */
+  request(path: string, init?: RequestInit, env?: ConnEnv): Promise<Response>;
+}
+
+/** Builds the app with an injected fetch; nothing listens. */
+export function buildApp(options: BuildOptions = {}): BuiltApp {
+  const upstream = options.upstream ?? "http://upstream.invalid";
+  const config = testConfig(
+    { OPENAI_TARGET_API_URL: upstream, ANTHROPIC_TARGET_API_URL: upstream, ...options.env },
+    options.flags,
+  );
+  const exchanges: Exchange[] = [];
+  const logs: Record<string, unknown>[] = [];
+  const lifecycle: Lifecycle = { state: "ready" };
+  const deps: AppDeps = {
+    config,
+    version: "0.0.0-test",
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    decodeBody: zlibDecoder,
+    log: createLogger(
+      () => "debug",
+      (line) => logs.push(JSON.parse(line)),
+    ),
+    lifecycle,
+    pid: 4242,
+    onExchange: [(exchange) => exchanges.push(exchange)],
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  };
+  const { app } = createApp(deps);
+  return {
+    app,
+    deps,
+    exchanges,
+    logs,
+    lifecycle,
+    request: (path, init, env = { remoteAddress: "127.0.0.1" }) =>
+      Promise.resolve(app.request(path, init, env)),
+  };
+}
+
+/** The app served on a real socket. */
+export interface ServedApp extends BuiltApp {
+  url: string;
+  server: RunningServer;
+  stop(): Promise<void>;
+}
+
+/** Serves the app on 127.0.0.1 with a free port. */
+export function serveApp(options: BuildOptions = {}): ServedApp {
+  const built = buildApp(options);
+  const server = serveWithBun(built.app, "127.0.0.1", 0);
+  return {
+    ...built,
+    url: `http://127.0.0.1:${server.port}`,
+    server,
+    stop: () => server.stop(0),
+  };
+}
+
+/** Polls `condition` every 10 ms until it holds, failing after `timeoutMs` (generous by default). */
+export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("waitFor: condition not met in time");
+    await Bun.sleep(10);
+  }
+}
