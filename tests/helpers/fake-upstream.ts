@@ -111,6 +111,8 @@ export class FakeUpstream {
           return;
         }
         if (options.then === "reset") {
+          // Let the events already sent reach the wire first, as a real mid-stream reset would.
+          await Bun.sleep(25);
           controller.error(new Error("fake upstream reset the connection"));
           return;
         }
