@@ -110,13 +110,13 @@ export class FakeUpstream {
           controller.enqueue(encoder.encode(events[index++]!));
           return;
         }
-        if (options.then === "reset") {
+        if (options.ending === "reset") {
           // Let the events already sent reach the wire first, as a real mid-stream reset would.
           await Bun.sleep(25);
           controller.error(new Error("fake upstream reset the connection"));
           return;
         }
-        if (options.then === "stall") return new Promise<void>(() => {});
+        if (options.ending === "stall") return new Promise<void>(() => {});
         controller.close();
       },
       cancel: () => {

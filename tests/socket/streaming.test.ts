@@ -116,7 +116,7 @@ describe("streaming relay", () => {
       },
     ];
     for (const { path, events, expected } of cases) {
-      upstream.once(() => upstream.stream(events, { stopAfter: 3, then: "reset" }));
+      upstream.once(() => upstream.stream(events, { stopAfter: 3, ending: "reset" }));
       const res = await post(path, { model: "m", stream: true });
       expect(res.status).toBe(200);
       const text = await res.text();
@@ -129,7 +129,7 @@ describe("streaming relay", () => {
 
   test("a stream that stalls past the read timeout ends with an error event and the upstream is cancelled", async () => {
     const events = anthropicStream({ kind: "text", text: "abcdefghijklmnop" }, "c");
-    upstream.once(() => upstream.stream(events, { stopAfter: 2, then: "stall" }));
+    upstream.once(() => upstream.stream(events, { stopAfter: 2, ending: "stall" }));
     const res = await post("/v1/messages", { model: "m", stream: true });
     const text = await res.text();
     expect(text).toContain("event: error");
@@ -149,7 +149,7 @@ describe("streaming relay", () => {
 
   test("a client abort mid-stream cancels the upstream at once and is recorded as aborted", async () => {
     const events = anthropicStream({ kind: "text", text: "abcdefghijklmnop" }, "c");
-    upstream.once(() => upstream.stream(events, { stopAfter: 2, then: "stall" }));
+    upstream.once(() => upstream.stream(events, { stopAfter: 2, ending: "stall" }));
     const controller = new AbortController();
     const res = await post(
       "/v1/messages",
