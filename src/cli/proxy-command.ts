@@ -11,6 +11,7 @@ import type { Lifecycle } from "../app/deps.ts";
 import { ConfigError, type ProxyConfig, type ProxyFlags, resolveConfig } from "../core/config.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { isLoopbackHost } from "../core/loopback.ts";
+import { batchedWriter } from "../runtime/batched-writer.ts";
 import { serveWithBun } from "../runtime/bun-server.ts";
 import { zlibDecoder } from "../runtime/zlib-decoder.ts";
 import { PROXY_HELP } from "./help.ts";
@@ -75,9 +76,11 @@ export async function runProxy(args: string[], version: string): Promise<number>
   }
   if (needsMaxRequestsRerun(process.env)) return rerunWithMaxRequests();
 
+  const logLines = batchedWriter((text) => process.stderr.write(text));
+  process.on("exit", () => logLines.flush());
   const log = createLogger(
     () => config.logLevel,
-    (line) => process.stderr.write(`${line}\n`),
+    (line) => logLines.write(line),
   );
   ensureWorkspace(config);
   const lifecycle: Lifecycle = { state: "starting" };
@@ -113,5 +116,6 @@ export async function runProxy(args: string[], version: string): Promise<number>
   log.info("shutting down", { signal, grace_ms: config.shutdownGraceMs });
   await server.stop(config.shutdownGraceMs);
   log.info("stopped");
+  logLines.flush();
   return 0;
 }

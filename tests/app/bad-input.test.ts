@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { gzipSync } from "node:zlib";
+import { json } from "../helpers/http.ts";
 import { buildApp } from "../helpers/proxy.ts";
 
 function appWithCounter(env: Record<string, string> = {}) {
@@ -19,14 +20,14 @@ describe("bad input gets a clear error in the provider's shape and nothing is fo
     const app = appWithCounter();
     const anthropic = await app.request("/v1/messages", { method: "POST", body: '{"model": "m",' });
     expect(anthropic.status).toBe(400);
-    const a = await anthropic.json();
+    const a = await json(anthropic);
     expect(a.type).toBe("error");
     expect(a.error.type).toBe("invalid_request_error");
     expect(a.error.message).toStartWith("Invalid request body:");
     for (const path of ["/v1/chat/completions", "/v1/responses"]) {
       const openai = await app.request(path, { method: "POST", body: "not json" });
       expect(openai.status).toBe(400);
-      const o = await openai.json();
+      const o = await json(openai);
       expect(o.error.type).toBe("invalid_request_error");
       expect(o.error.message).toStartWith("Invalid request body:");
     }
@@ -39,7 +40,7 @@ describe("bad input gets a clear error in the provider's shape and nothing is fo
     for (const body of ["[1,2]", '"text"', "42", "null"]) {
       const res = await app.request("/v1/chat/completions", { method: "POST", body });
       expect(res.status).toBe(400);
-      expect((await res.json()).error.message).toContain("expected a JSON object");
+      expect((await json(res)).error.message).toContain("expected a JSON object");
     }
     expect(app.forwarded()).toBe(0);
   });
@@ -54,7 +55,7 @@ describe("bad input gets a clear error in the provider's shape and nothing is fo
       headers: { "content-encoding": "gzip" },
     });
     expect(corrupt.status).toBe(400);
-    expect((await corrupt.json()).error.message).toContain("Cannot decode the gzip request body");
+    expect((await json(corrupt)).error.message).toContain("Cannot decode the gzip request body");
     const unknown = await app.request("/v1/messages", {
       method: "POST",
       body: "{}",
@@ -69,7 +70,7 @@ describe("bad input gets a clear error in the provider's shape and nothing is fo
     const big = `{"model":"m","pad":"${"x".repeat(4000)}"}`;
     const declared = await app.request("/v1/messages", { method: "POST", body: big });
     expect(declared.status).toBe(413);
-    expect((await declared.json()).error.type).toBe("request_too_large");
+    expect((await json(declared)).error.type).toBe("request_too_large");
     const chunked = await app.request("/v1/chat/completions", {
       method: "POST",
       body: new ReadableStream({
@@ -78,7 +79,6 @@ describe("bad input gets a clear error in the provider's shape and nothing is fo
           controller.close();
         },
       }),
-      // @ts-expect-error Bun's RequestInit accepts duplex for streamed bodies
       duplex: "half",
     });
     expect(chunked.status).toBe(413);

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import type { HeadroomEnv } from "../../src/app/hono-env.ts";
 import { localOnly } from "../../src/app/local-only.ts";
+import { json } from "../helpers/http.ts";
 import { buildApp } from "../helpers/proxy.ts";
 
 const remote = { remoteAddress: "203.0.113.9" };
@@ -24,14 +25,14 @@ describe("proxy token", () => {
     const app = forwardingApp({ HEADROOM_PROXY_TOKEN: "s3cret-token" });
     const denied = await app.request("/v1/messages", { method: "POST", body: "{}" }, remote);
     expect(denied.status).toBe(401);
-    expect((await denied.json()).error.type).toBe("authentication_error");
+    expect((await json(denied)).error.type).toBe("authentication_error");
     const wrong = await app.request(
       "/v1/chat/completions",
       { method: "POST", body: "{}", headers: { "x-headroom-proxy-token": "s3cret-tokeX" } },
       remote,
     );
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).error.type).toBe("invalid_request_error");
+    expect((await json(wrong)).error.type).toBe("invalid_request_error");
     const allowed = await app.request(
       "/v1/messages",
       {
@@ -117,7 +118,7 @@ describe("localOnly() control-plane guard", () => {
   test("is a plain 404 for a remote peer, whatever the Host or X-Forwarded-For say", async () => {
     const res = await call({ headers: { "x-forwarded-for": "127.0.0.1" } }, remote);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { type: "not_found", message: "Not found" } });
+    expect(await json(res)).toEqual({ error: { type: "not_found", message: "Not found" } });
   });
 
   test("is a 404 for a loopback peer with a foreign Host (DNS rebinding)", async () => {

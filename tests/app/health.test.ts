@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { json } from "../helpers/http.ts";
 import { buildApp } from "../helpers/proxy.ts";
 
 describe("probes", () => {
@@ -6,7 +7,7 @@ describe("probes", () => {
     const app = buildApp({ env: { HEADROOM_PROXY_TOKEN: "sentinel-token-value" } });
     const local = await app.request("/health");
     expect(local.status).toBe(200);
-    const body = await local.json();
+    const body = await json(local);
     expect(body.status).toBe("healthy");
     expect(body.version).toBe("0.0.0-test");
     expect(typeof body.uptime_seconds).toBe("number");
@@ -18,11 +19,11 @@ describe("probes", () => {
     expect(body.config.proxy_token_required).toBe(true);
     expect(JSON.stringify(body)).not.toContain("sentinel-token-value");
 
-    const remote = await (await app.request("/health", {}, { remoteAddress: "10.1.2.3" })).json();
+    const remote = await json(app.request("/health", {}, { remoteAddress: "10.1.2.3" }));
     expect(remote.config).toBeUndefined();
     expect(remote.pid).toBeUndefined();
     expect(remote.upstreams.anthropic.url).toBeUndefined();
-    const rebound = await (await app.request("http://evil.example/health")).json();
+    const rebound = await json(app.request("http://evil.example/health"));
     expect(rebound.config).toBeUndefined();
   });
 
@@ -36,7 +37,7 @@ describe("probes", () => {
     app.lifecycle.state = "stopping";
     const stopping = await app.request("/readyz");
     expect(stopping.status).toBe(503);
-    expect((await stopping.json()).status).toBe("stopping");
+    expect((await json(stopping)).status).toBe("stopping");
   });
 
   test("probes are local routes, not counted as data-plane requests", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { json } from "../helpers/http.ts";
 import { buildApp } from "../helpers/proxy.ts";
 
 /** A fetch that records what the app sent upstream and answers a fixed JSON. */
@@ -90,7 +91,7 @@ describe("routing", () => {
         headers: { authorization: "Bearer sk-x" },
       });
       expect(res.status).toBe(404);
-      expect(await res.json()).toEqual({ error: { type: "not_found", message: "Not found" } });
+      expect(await json(res)).toEqual({ error: { type: "not_found", message: "Not found" } });
     }
     expect(calls).toHaveLength(0);
   });
@@ -111,7 +112,7 @@ describe("routing", () => {
       headers: { "x-headroom-base-url": "file:///etc/passwd" },
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.type).toBe("invalid_request_error");
+    expect((await json(bad)).error.type).toBe("invalid_request_error");
     expect(calls).toHaveLength(1);
   });
 });

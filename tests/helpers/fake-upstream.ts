@@ -96,7 +96,7 @@ export class FakeUpstream {
     events: string[],
     options: {
       stopAfter?: number;
-      then?: "reset" | "stall";
+      ending?: "reset" | "stall";
       headers?: Record<string, string>;
     } = {},
   ): Response {

@@ -36,7 +36,9 @@ describe("@anthropic-ai/sdk through the proxy", () => {
       max_tokens: 100,
       messages: [{ role: "user", content: "Capital of France?" }],
     });
-    expect(message.content).toEqual([{ type: "text", text: "Paris is the capital of France." }]);
+    expect(message.content).toMatchObject([
+      { type: "text", text: "Paris is the capital of France." },
+    ]);
     expect(message.usage.input_tokens).toBe(25);
     // SDK 1.x sends the key as a bearer token; whatever it sends must arrive untouched.
     const seen = upstream.requests[0]!.headers;
@@ -101,7 +103,7 @@ describe("@anthropic-ai/sdk through the proxy", () => {
         },
       ],
     });
-    expect(answer.content).toEqual([{ type: "text", text: "It is 4°C in Oslo." }]);
+    expect(answer.content).toMatchObject([{ type: "text", text: "It is 4°C in Oslo." }]);
     expect(upstream.requests[2]!.json.messages[2].content[0].content).toBe("4°C, cloudy");
     await waitFor(() => proxy.exchanges.length === 3);
     expect(proxy.exchanges[0]!.usage.outputTokens).toBe(12);

@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { closedPort, FakeUpstream } from "../helpers/fake-upstream.ts";
+import { json } from "../helpers/http.ts";
 import { serveApp, waitFor } from "../helpers/proxy.ts";
 
 const upstream = new FakeUpstream();
@@ -66,13 +67,13 @@ describe("upstream retries and failures", () => {
     const base = { "x-headroom-base-url": `http://127.0.0.1:${deadPort}` };
     const anthropic = await post("/v1/messages", { model: "m", stream: true }, base);
     expect(anthropic.status).toBe(502);
-    const body = await anthropic.json();
+    const body = await json(anthropic);
     expect(body.type).toBe("error");
     expect(body.error.type).toBe("api_error");
     expect(body.error.message).toContain("after 3 attempts");
     const openai = await post("/v1/chat/completions", { model: "gpt-4o" }, base);
     expect(openai.status).toBe(502);
-    expect((await openai.json()).error.type).toBe("server_error");
+    expect((await json(openai)).error.type).toBe("server_error");
   });
 
   test("no response headers within the read timeout is a 504 in the provider's shape", async () => {
@@ -82,7 +83,7 @@ describe("upstream retries and failures", () => {
     });
     const res = await post("/v1/messages", { model: "m" });
     expect(res.status).toBe(504);
-    expect((await res.json()).error.type).toBe("timeout_error");
+    expect((await json(res)).error.type).toBe("timeout_error");
     await waitFor(() => proxy.exchanges.length === 1);
     expect(proxy.exchanges[0]!.outcome).toBe("failed");
   });
@@ -97,7 +98,7 @@ describe("passive upstream health", () => {
       await fetch(`${dead.url}/v1/chat/completions`, { method: "POST", body: "{}" });
       const health = await fetch(`${dead.url}/health`);
       expect(health.status).toBe(503);
-      const body = await health.json();
+      const body = await json(health);
       expect(body.status).toBe("unhealthy");
       expect(body.upstreams.anthropic.status).toBe("unreachable");
       expect(body.upstreams.openai.status).toBe("unreachable");

@@ -1,0 +1,84 @@
+/**
+ * The Deno entry: serves the same app with Deno.serve. Run it with
+ *   deno run --allow-net --allow-env --allow-read --allow-write --config deno.json \
+ *     src/runtime/deno-main.ts [--host H] [--port N] [--openai-api-url URL] [--anthropic-api-url URL]
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import pkg from "../../package.json" with { type: "json" };
+import { createApp } from "../app/create-app.ts";
+import type { Lifecycle } from "../app/deps.ts";
+import { resolveConfig } from "../core/config.ts";
+import { createLogger } from "../core/logger.ts";
+import { zlibDecoder } from "./zlib-decoder.ts";
+
+/** The few parts of the Deno namespace this entry uses (tsc has no Deno types). */
+declare const Deno: {
+  args: string[];
+  env: { toObject(): Record<string, string> };
+  serve(
+    options: {
+      hostname: string;
+      port: number;
+      onListen(addr: { hostname: string; port: number }): void;
+    },
+    handler: (
+      request: Request,
+      info: { remoteAddr: { hostname: string } },
+    ) => Response | Promise<Response>,
+  ): { finished: Promise<void>; shutdown(): Promise<void> };
+  addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
+  exit(code: number): never;
+  pid: number;
+};
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    host: { type: "string" },
+    port: { type: "string" },
+    "openai-api-url": { type: "string" },
+    "anthropic-api-url": { type: "string" },
+    "no-optimize": { type: "boolean" },
+    stateless: { type: "boolean" },
+  },
+  strict: true,
+});
+const env = Deno.env.toObject();
+const config = resolveConfig(values, env, env.HOME ?? "/tmp");
+const log = createLogger(
+  () => config.logLevel,
+  (line) => console.error(line),
+);
+const lifecycle: Lifecycle = { state: "starting" };
+const { app } = createApp({
+  config,
+  version: pkg.version,
+  fetch: (input, init) => fetch(input, init),
+  decodeBody: zlibDecoder,
+  log,
+  lifecycle,
+  pid: Deno.pid,
+});
+const server = Deno.serve(
+  {
+    hostname: config.host,
+    port: config.port,
+    onListen({ hostname, port }) {
+      lifecycle.state = "ready";
+      log.info("listening", {
+        url: `http://${hostname}:${port}`,
+        version: pkg.version,
+        runtime: "deno",
+      });
+    },
+  },
+  (request, info) => app.fetch(request, { remoteAddress: info.remoteAddr.hostname }),
+);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => {
+    lifecycle.state = "stopping";
+    server.shutdown().then(() => Deno.exit(0));
+  });
+}

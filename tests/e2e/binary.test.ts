@@ -1,0 +1,149 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BINARY, startBinary } from "../helpers/binary.ts";
+import { FakeUpstream } from "../helpers/fake-upstream.ts";
+import { json } from "../helpers/http.ts";
+import { anthropicStream } from "../helpers/wire.ts";
+
+const upstream = new FakeUpstream();
+const LOAD_CLIENT = join(import.meta.dir, "..", "helpers", "load-client.ts");
+afterAll(() => upstream.stop());
+
+function run(args: string[]) {
+  const proc = Bun.spawnSync([BINARY, ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" },
+  });
+  return { code: proc.exitCode, stdout: proc.stdout.toString(), stderr: proc.stderr.toString() };
+}
+
+describe("the compiled executable", () => {
+  test("--version, --help, proxy --help; an unknown flag or command exits 2 with one line", () => {
+    expect(run(["--version"])).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^headroom \d+\.\d+\.\d+\n$/),
+    });
+    expect(run(["--help"]).stdout).toContain("headroom proxy");
+    expect(run(["proxy", "--help"]).stdout).toContain("--anthropic-api-url");
+    for (const args of [["proxy", "--bogus"], ["frobnicate"], ["proxy", "--port", "70000"]]) {
+      const result = run(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.stderr).toStartWith("headroom: ");
+    }
+  });
+
+  test("serves health and a proxied stream, never reads a .env in its working directory, and stops cleanly", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "headroom-cwd-"));
+    writeFileSync(
+      join(cwd, ".env"),
+      "ANTHROPIC_TARGET_API_URL=http://dotenv.invalid\nHEADROOM_PROXY_TOKEN=from-dotenv\n",
+    );
+    const workspace = join(cwd, "ws");
+    const proxy = await startBinary(
+      ["--anthropic-api-url", upstream.url, "--workspace-dir", workspace],
+      { OPENAI_TARGET_API_URL: upstream.url },
+      cwd,
+    );
+    try {
+      const health = await json(fetch(`${proxy.url}/health`));
+      expect(health.status).toBe("healthy");
+      expect(health.config.anthropic_api_url).toBe(upstream.url);
+      expect(health.config.proxy_token_required).toBe(false);
+      expect(typeof health.pid).toBe("number");
+      expect((await fetch(`${proxy.url}/readyz`)).status).toBe(200);
+      expect(statSync(workspace).mode & 0o777).toBe(0o700);
+      const res = await fetch(`${proxy.url}/v1/messages?beta=true`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": "sk-ant-e2e" },
+        body: JSON.stringify({
+          model: "claude-sonnet-4-5",
+          stream: true,
+          messages: [{ role: "user", content: "hi" }],
+        }),
+      });
+      expect(await res.text()).toBe(
+        anthropicStream(
+          { kind: "text", text: "Hello from the fake upstream." },
+          "claude-sonnet-4-5",
+        ).join(""),
+      );
+      expect(upstream.requests.at(-1)!.query).toBe("beta=true");
+      const logLine = proxy.lines.find((line) => line.includes('"msg":"request"'));
+      expect(JSON.parse(logLine!)).toMatchObject({
+        path: "/v1/messages",
+        status: 200,
+        model: "claude-sonnet-4-5",
+      });
+      expect(proxy.lines.join("\n")).not.toContain("sk-ant-e2e");
+    } finally {
+      expect(await proxy.stop("SIGTERM")).toBe(0);
+    }
+  });
+
+  test("SIGTERM lets an in-flight stream finish before exiting 0", async () => {
+    upstream.reset();
+    upstream.eventDelayMs = 40;
+    const proxy = await startBinary(["--anthropic-api-url", upstream.url]);
+    const res = await fetch(`${proxy.url}/v1/messages`, {
+      method: "POST",
+      body: JSON.stringify({ model: "m", stream: true }),
+    });
+    const reader = res.body!.getReader();
+    await reader.read();
+    proxy.proc.kill("SIGTERM");
+    let text = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    expect(text).toContain("message_stop");
+    expect(await proxy.proc.exited).toBe(0);
+    upstream.reset();
+  });
+
+  test("relays more than Bun's default 256 concurrent upstream streams", async () => {
+    upstream.reset();
+    let open = 0;
+    let peak = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    upstream.always(async () => {
+      open++;
+      peak = Math.max(peak, open);
+      await gate;
+      open--;
+      return upstream.stream(anthropicStream({ kind: "text", text: "ok" }, "m"));
+    });
+    const proxy = await startBinary(["--anthropic-api-url", upstream.url]);
+    try {
+      const total = 300;
+      const client = Bun.spawn(
+        [
+          process.execPath,
+          LOAD_CLIENT,
+          `${proxy.url}/v1/messages`,
+          String(total),
+          '{"model":"m","stream":true}',
+          "message_stop",
+        ],
+        { env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" }, stdout: "pipe" },
+      );
+      const deadline = Date.now() + 20_000;
+      while (peak < total && Date.now() < deadline) await Bun.sleep(20);
+      // Every stream is open upstream at the same moment: none was queued behind a cap.
+      expect(peak).toBe(total);
+      release();
+      const result = JSON.parse(await new Response(client.stdout).text());
+      expect(result).toEqual({ ok: total, failed: 0, errors: [] });
+    } finally {
+      release();
+      await proxy.stop();
+      upstream.reset();
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { startServerProcess } from "../helpers/binary.ts";
+import { FakeUpstream } from "../helpers/fake-upstream.ts";
+import { json } from "../helpers/http.ts";
+import { chatStream } from "../helpers/wire.ts";
+
+const root = join(import.meta.dir, "..", "..");
+const upstream = new FakeUpstream();
+afterAll(() => upstream.stop());
+
+describe("the Deno entry", () => {
+  test("serves /health and relays a streaming request under Deno.serve", async () => {
+    const deno = join(root, "node_modules", ".bin", "deno");
+    const proxy = await startServerProcess(
+      [
+        deno,
+        "run",
+        "--allow-net",
+        "--allow-env",
+        "--allow-read",
+        "--config",
+        "deno.json",
+        "src/runtime/deno-main.ts",
+        "--port",
+        "0",
+        "--openai-api-url",
+        upstream.url,
+      ],
+      { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+      root,
+    );
+    try {
+      expect(proxy.lines.join("\n")).toContain('"runtime":"deno"');
+      const health = await fetch(`${proxy.url}/health`);
+      expect(health.status).toBe(200);
+      expect((await json(health)).status).toBe("healthy");
+      const res = await fetch(`${proxy.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer sk-deno" },
+        body: JSON.stringify({
+          model: "gpt-4o",
+          stream: true,
+          stream_options: { include_usage: true },
+          messages: [],
+        }),
+      });
+      expect(res.headers.get("content-type")).toContain("text/event-stream");
+      expect(await res.text()).toBe(
+        chatStream({ kind: "text", text: "Hello from the fake upstream." }, "gpt-4o").join(""),
+      );
+      expect(upstream.requests.at(-1)!.headers.get("authorization")).toBe("Bearer sk-deno");
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
