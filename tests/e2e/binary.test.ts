@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BINARY, startBinary } from "../helpers/binary.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
+import { waitFor } from "../helpers/proxy.ts";
 import { json } from "../helpers/http.ts";
 import { anthropicStream } from "../helpers/wire.ts";
 
@@ -70,6 +71,8 @@ describe("the compiled executable", () => {
         ).join(""),
       );
       expect(upstream.requests.at(-1)!.query).toBe("beta=true");
+      // Log lines are written in batches: wait for the request's line to arrive.
+      await waitFor(() => proxy.lines.some((line) => line.includes('"msg":"request"')));
       const logLine = proxy.lines.find((line) => line.includes('"msg":"request"'));
       expect(JSON.parse(logLine!)).toMatchObject({
         path: "/v1/messages",
