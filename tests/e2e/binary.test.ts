@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BINARY, startBinary } from "../helpers/binary.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
-import { waitFor } from "../helpers/proxy.ts";
 import { json } from "../helpers/http.ts";
+import { waitFor } from "../helpers/proxy.ts";
 import { anthropicStream } from "../helpers/wire.ts";
 
 const upstream = new FakeUpstream();
