@@ -1,0 +1,181 @@
+/**
+ * Recognises directory listings (`tree`, `ls -l`, `ls -R`, `du`, and plain path lists from
+ * `find`, `ls -1`, `git ls-files`) and turns them into entries with path segments, so collapsing
+ * and re-rendering can work the same way on all of them.
+ * @module
+ */
+
+/** The listing formats understood. */
+export type ListingFormat = "tree" | "ls-long" | "ls-recursive" | "du" | "paths";
+
+/** One listed file or directory. */
+export interface ListingEntry {
+  /** Index of its line in the input. */
+  readonly line: number;
+  /** Path segments from the listing's root down to the entry's own name. */
+  readonly segments: string[];
+  /** Depth in a `tree` drawing (1 for the root's children); 0 elsewhere. */
+  readonly depth: number;
+  /** The entry's own text (its name, or `ls -l` fields, or a `du` size). */
+  readonly fields: string[];
+  /** `segments` joined with "/", and the same without the last segment. */
+  readonly key: string;
+  readonly parent: string;
+}
+
+/** Builds an entry, computing its path keys once. */
+function makeEntry(
+  line: number,
+  segments: string[],
+  depth: number,
+  fields: string[],
+): ListingEntry {
+  const key = segments.join("/");
+  const last = segments[segments.length - 1] ?? "";
+  const parent = segments.length > 1 ? key.slice(0, key.length - last.length - 1) : "";
+  return { line, segments, depth, fields, key, parent };
+}
+
+/** A parsed listing: the input lines and the entries found among them. */
+export interface Listing {
+  readonly format: ListingFormat;
+  readonly lines: string[];
+  readonly entries: ListingEntry[];
+}
+
+const TREE_UNITS = ["│   ", "├── ", "└── ", "|   ", "|-- ", "`-- ", "    "];
+const TREE_CONNECTORS = ["├── ", "└── ", "|-- ", "`-- "];
+
+/**
+ * `ls -l` line: mode, links, owner, group, size (or `major, minor`), date (`Jan  1 12:00`,
+ * `Jan  1  2023`, `1 Jan 12:00`, or ISO), then the name. Each field is a run of non-spaces, so
+ * matching stays linear.
+ */
+const LS_LONG =
+  /^([-bcdlpsDn?][-rwxsStTlL.?]{9}[.+@]?) +(\d+) +(\S+) +(\S+) +(\d+, *\d+|\S+) +((?:[A-Z][a-z]{2}\.? +\d{1,2}|\d{1,2} +[A-Z][a-z]{2}\.?) +(?:\d{1,2}:\d{2}|\d{4})|\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: [+-]\d{4})?)?) (.*)$/;
+
+const DU_LINE = /^(\d+(?:[.,]\d+)?[KMGTPE]?)\t(.+)$/;
+
+const SECTION_HEADER = /^\S.*:$/;
+
+/** Splits a path into segments (a leading "/" stays on the first one). */
+function splitPath(path: string): string[] {
+  // `src/` (a folder marked by ls -p, fd) keeps its slash on its last segment.
+  if (path.length > 1 && path.endsWith("/")) {
+    const parts = splitPath(path.slice(0, -1));
+    parts[parts.length - 1] += "/";
+    return parts;
+  }
+  const parts = path.split("/");
+  if (parts[0] === "" && parts.length > 1) {
+    parts.shift();
+    parts[0] = `/${parts[0]}`;
+  }
+  return parts.filter((part, i) => part !== "" || i === parts.length - 1);
+}
+
+/** Reads a `tree` line's prefix: its depth and where the name starts; undefined if none. */
+function treePrefix(line: string): { depth: number; start: number } | undefined {
+  const normal = line.includes("\u00a0") ? line.replaceAll("\u00a0", " ") : line;
+  let pos = 0;
+  let depth = 0;
+  for (;;) {
+    const unit = TREE_UNITS.find((u) => normal.startsWith(u, pos));
+    if (!unit) return undefined;
+    pos += unit.length;
+    depth++;
+    if (TREE_CONNECTORS.includes(unit)) return { depth, start: pos };
+    if (depth > 200) return undefined;
+  }
+}
+
+function parseTree(lines: string[]): Listing | undefined {
+  const entries: ListingEntry[] = [];
+  const stack: string[] = [];
+  let root = "";
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const prefix = treePrefix(line);
+    if (!prefix) {
+      if (entries.length === 0 && line.trim() !== "") root = line.trim();
+      continue;
+    }
+    const name = line.slice(prefix.start);
+    stack.length = prefix.depth - 1;
+    stack.push(name);
+    entries.push(makeEntry(i, root ? [root, ...stack] : [...stack], prefix.depth, [name]));
+  }
+  return { format: "tree", lines, entries };
+}
+
+function parseLsLong(lines: string[]): Listing {
+  const entries: ListingEntry[] = [];
+  let section: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const match = LS_LONG.exec(line);
+    if (match) {
+      const fields = match.slice(1, 8) as string[];
+      // A symlink's name is what comes before " -> target".
+      const arrow = fields[0]!.startsWith("l") ? fields[6]!.indexOf(" -> ") : -1;
+      const name = arrow > 0 ? fields[6]!.slice(0, arrow) : fields[6]!;
+      entries.push(makeEntry(i, [...section, name], 0, fields));
+    } else if (SECTION_HEADER.test(line) && !line.startsWith("total ")) {
+      section = splitPath(line.slice(0, -1));
+    }
+  }
+  return { format: "ls-long", lines, entries };
+}
+
+function parseLsRecursive(lines: string[]): Listing {
+  const entries: ListingEntry[] = [];
+  let section: string[] | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === "") {
+      section = undefined;
+      continue;
+    }
+    if (section === undefined && SECTION_HEADER.test(line)) {
+      section = splitPath(line.slice(0, -1));
+      continue;
+    }
+    entries.push(makeEntry(i, [...(section ?? []), line], 0, [line]));
+  }
+  return { format: "ls-recursive", lines, entries };
+}
+
+/** Recognises the listing format of `lines` (no trailing empty line); undefined if none fits. */
+export function parseListing(lines: string[]): Listing | undefined {
+  const nonEmpty = lines.filter((line) => line.trim() !== "");
+  if (nonEmpty.length < 3) return undefined;
+  let tree = 0;
+  let long = 0;
+  let du = 0;
+  let headers = 0;
+  let pathLike = 0;
+  for (const line of nonEmpty) {
+    if (TREE_CONNECTORS.some((c) => line.includes(c))) tree++;
+    else if (LS_LONG.test(line)) long++;
+    else if (DU_LINE.test(line)) du++;
+    if (SECTION_HEADER.test(line)) headers++;
+    if (!/^\s/.test(line) && line.length <= 4096 && !/\s{2,}|\t/.test(line)) pathLike++;
+  }
+  const n = nonEmpty.length;
+  if (tree >= n * 0.6) return parseTree(lines);
+  if (long >= n * 0.6) return parseLsLong(lines);
+  if (du >= n * 0.9) {
+    const entries = lines.flatMap((line, i) => {
+      const match = DU_LINE.exec(line);
+      return match ? [makeEntry(i, splitPath(match[2]!), 0, [match[1]!, match[2]!])] : [];
+    });
+    return { format: "du", lines, entries };
+  }
+  if (headers >= 2 && lines.includes("")) return parseLsRecursive(lines);
+  const spaced = nonEmpty.filter((line) => line.includes(" ")).length;
+  if (pathLike === n && !lines.includes("") && spaced <= n * 0.1) {
+    const entries = lines.map((line, i) => makeEntry(i, splitPath(line), 0, [line]));
+    return { format: "paths", lines, entries };
+  }
+  return undefined;
+}
