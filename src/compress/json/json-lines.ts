@@ -1,0 +1,37 @@
+/**
+ * JSON Lines (NDJSON): one JSON object or array per line, as log shippers and `--json` CLI modes
+ * print them. Read as one array so rows can be tabulated or thinned like any array; written back
+ * one value per line unless the result became a single compact form (a table).
+ * @module
+ */
+
+import type { ParsedJson } from "./json-reader.ts";
+import { readJson } from "./json-reader.ts";
+import { JsonObject, type JsonValue } from "./json-value.ts";
+import { writeJson } from "./json-writer.ts";
+
+/** Reads JSON Lines into one array; undefined unless every non-blank line is an object or array. */
+export function readJsonLines(text: string): ParsedJson | undefined {
+  const items: JsonValue[] = [];
+  let reserved = false;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line.trim() === "") continue;
+    const parsed = readJson(line);
+    if (!parsed || !(parsed.value instanceof JsonObject || Array.isArray(parsed.value)))
+      return undefined;
+    items.push(parsed.value);
+    reserved ||= parsed.usesReservedKeys;
+  }
+  return items.length >= 2 ? { value: items, usesReservedKeys: reserved } : undefined;
+}
+
+/** Writes an array back as JSON Lines; any other value (a table) as one JSON document. */
+export function writeJsonLines(value: JsonValue): string {
+  if (!Array.isArray(value)) return writeJson(value);
+  return value.map(writeJson).join("\n");
+}

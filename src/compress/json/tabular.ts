@@ -1,0 +1,150 @@
+/**
+ * Lossless tabular form of an array of objects: `{"$columns":[...],"$rows":[[...],...]}`. Rows
+ * whose keys are exactly the columns (in order) become arrays of values; any other row stays an
+ * object in place, so nothing is lost. A column whose values are all objects of one shape (or
+ * null) is itself split into sub-columns: `{"user":["login","id"]}` with cells `["ann",7]`.
+ * @module
+ */
+
+import { JsonObject, type JsonValue, type Note } from "./json-value.ts";
+import { writeJson } from "./json-writer.ts";
+
+/** Levels of nested objects split into sub-columns. */
+const MAX_SUB_DEPTH = 3;
+/** At least this many rows must share the column shape. */
+const MIN_CONFORMING = 3;
+
+/** One column: a key, and sub-columns when its values are objects of one shape. */
+export interface Column {
+  readonly key: string;
+  readonly sub?: readonly Column[];
+}
+
+/** How an array of objects would be written as a table. */
+export interface TablePlan {
+  readonly columns: readonly Column[];
+  /** Whether each row has exactly the columns' keys, so it is written as an array. */
+  readonly conforms: readonly boolean[];
+  /** Bytes each conforming row saves when written as an array (0 for the others). */
+  readonly saving: readonly number[];
+  /** Bytes of everything around the rows: `{"$columns":[...],"$rows":[` and `]}`. */
+  readonly frame: number;
+}
+
+function shapeOf(value: JsonValue): string | undefined {
+  if (!(value instanceof JsonObject) || value.synthetic) return undefined;
+  return value.shape;
+}
+
+function keyCost(keys: readonly string[]): number {
+  let cost = 0;
+  for (const key of keys) cost += JSON.stringify(key).length + 1;
+  return cost;
+}
+
+function planColumns(objects: readonly JsonObject[], depth: number): Column[] {
+  const keys = objects[0]!.keys;
+  return keys.map((key, index) => {
+    if (depth >= MAX_SUB_DEPTH) return { key };
+    let shape: string | undefined;
+    const nested: JsonObject[] = [];
+    for (const object of objects) {
+      const value = object.values[index]!;
+      if (value === null) continue;
+      const valueShape = shapeOf(value);
+      if (valueShape === undefined || (shape !== undefined && valueShape !== shape)) return { key };
+      shape = valueShape;
+      nested.push(value as JsonObject);
+    }
+    if (nested.length === 0 || nested[0]!.keys.length < 2) return { key };
+    return { key, sub: planColumns(nested, depth + 1) };
+  });
+}
+
+function rowSaving(object: JsonObject, columns: readonly Column[], cost: number): number {
+  let saving = cost;
+  for (let i = 0; i < columns.length; i++) {
+    const sub = columns[i]!.sub;
+    const value = object.values[i];
+    if (sub && value instanceof JsonObject) saving += rowSaving(value, sub, subCost(sub));
+  }
+  return saving;
+}
+
+const subCosts = new WeakMap<readonly Column[], number>();
+function subCost(columns: readonly Column[]): number {
+  let cost = subCosts.get(columns);
+  if (cost === undefined) {
+    cost = keyCost(columns.map((column) => column.key));
+    subCosts.set(columns, cost);
+  }
+  return cost;
+}
+
+function columnsJson(columns: readonly Column[]): JsonValue[] {
+  return columns.map((column) =>
+    column.sub ? new JsonObject([column.key], [columnsJson(column.sub)], true) : column.key,
+  );
+}
+
+/** Plans the table for `rows`, or undefined when too few rows share one shape. */
+export function planTable(rows: readonly JsonValue[]): TablePlan | undefined {
+  const shapes: (string | undefined)[] = rows.map(shapeOf);
+  const counts = new Map<string, number>();
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const shape of shapes) {
+    if (shape === undefined) return undefined;
+    const count = (counts.get(shape) ?? 0) + 1;
+    counts.set(shape, count);
+    if (count > bestCount) {
+      bestCount = count;
+      best = shape;
+    }
+  }
+  if (best === undefined || bestCount < MIN_CONFORMING || bestCount * 2 < rows.length)
+    return undefined;
+  const conforms = shapes.map((shape) => shape === best);
+  const conforming = rows.filter((_, i) => conforms[i]) as JsonObject[];
+  if (conforming[0]!.keys.length === 0) return undefined;
+  const columns = planColumns(conforming, 0);
+  const cost = subCost(columns);
+  const saving = rows.map((row, i) =>
+    conforms[i] ? rowSaving(row as JsonObject, columns, cost) : 0,
+  );
+  // {"$columns": + spec + ,"$rows":[ + ... + ]}
+  const frame = 12 + writeJson(columnsJson(columns)).length + 10 + 2;
+  return { columns, conforms, saving, frame };
+}
+
+/** Serialized size of the table holding the rows at `indices` (texts are the rows' JSON). */
+export function tableSize(
+  plan: TablePlan,
+  texts: readonly string[],
+  indices: readonly number[],
+): number {
+  let size = plan.frame + Math.max(0, indices.length - 1);
+  for (const i of indices) size += texts[i]!.length - plan.saving[i]!;
+  return size;
+}
+
+function cells(object: JsonObject, columns: readonly Column[]): JsonValue[] {
+  return columns.map((column, i) => {
+    const value = object.values[i]!;
+    return column.sub && value instanceof JsonObject ? cells(value, column.sub) : value;
+  });
+}
+
+/** Builds the table holding the rows at `indices`, with `note` as a last row when given. */
+export function buildTable(
+  plan: TablePlan,
+  rows: readonly JsonValue[],
+  indices: readonly number[],
+  note?: Note,
+): JsonObject {
+  const body: JsonValue[] = indices.map((i) =>
+    plan.conforms[i] ? cells(rows[i] as JsonObject, plan.columns) : rows[i]!,
+  );
+  if (note) body.push(note);
+  return new JsonObject(["$columns", "$rows"], [columnsJson(plan.columns), body], true);
+}
