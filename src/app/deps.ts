@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { DecisionStore } from "../compress/decisions.ts";
 import type { BodyDecoder } from "../core/body.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
@@ -28,6 +29,10 @@ export interface AppDeps {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** A number in [0, 1) for retry jitter. Defaults to Math.random. */
   readonly random?: () => number;
+  /** The replay memory of compression decisions. */
+  readonly decisions: DecisionStore;
+  /** SHA-256 of a string's UTF-8 bytes as 64 hex digits (native when the runtime has one). */
+  readonly sha256: (text: string) => string;
   /** Observers of every finished exchange (the ledger, later). */
   readonly onExchange?: ReadonlyArray<(exchange: Exchange) => void>;
 }

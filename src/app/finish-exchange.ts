@@ -15,6 +15,12 @@ export function finishExchange(deps: AppDeps, exchange: Exchange): void {
   finished.add(exchange);
   exchange.pending = false;
   exchange.durationMs = elapsedMs(exchange);
+  // Exact token counting may still run (first tokenizer load): report once it is done.
+  if (exchange.accounting) exchange.accounting.then(() => report(deps, exchange));
+  else report(deps, exchange);
+}
+
+function report(deps: AppDeps, exchange: Exchange): void {
   for (const observe of deps.onExchange ?? []) {
     try {
       observe(exchange);
@@ -37,6 +43,8 @@ export function finishExchange(deps: AppDeps, exchange: Exchange): void {
     ttfb_ms: exchange.ttfbMs,
     overhead_ms: exchange.overheadMs,
     input_tokens: exchange.usage.inputTokens,
+    tokens_saved: exchange.tokensSaved,
+    transforms: exchange.transforms.length ? exchange.transforms.join(",") : undefined,
     output_tokens: exchange.usage.outputTokens,
     error: exchange.error,
   };

@@ -19,6 +19,7 @@ import { upstreamRequestHeaders } from "../core/headers.ts";
 import { joinUpstreamUrl, normalizeBaseUrl } from "../core/upstream-url.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
+import { accountTokens, isBypassed, optimizeRequest, savingsHeaders } from "./optimize-request.ts";
 import { relayResponse } from "./relay-response.ts";
 import {
   ClientAborted,
@@ -70,11 +71,16 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     }
   }
 
+  /**
+   * Sends the request upstream and relays the answer. `afterDispatch` runs once the upstream call
+   * is on its way (exact token counting), so it never delays the request itself.
+   */
   async function forward(
     c: Ctx,
     exchange: Exchange,
     provider: Provider,
     outgoing: Outgoing,
+    afterDispatch?: () => Promise<void>,
   ): Promise<Response> {
     const base = upstreamBase(c, provider);
     if (base instanceof BodyProblem) return reject(exchange, provider, base);
@@ -85,12 +91,14 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     exchange.overheadMs = elapsedMs(exchange);
     let upstream: Response;
     try {
-      upstream = await callUpstream(
+      const call = callUpstream(
         deps,
         { url, method: c.req.method, headers, body: outgoing.body },
         c.req.raw.signal,
         base.configured ? (reachable) => health.record(provider, reachable) : undefined,
       );
+      if (afterDispatch) exchange.accounting = afterDispatch();
+      upstream = await call;
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       exchange.error = message;
@@ -109,6 +117,12 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
       deps.log.error("upstream call failed", { error: message });
       return errorResponse(provider, 502, `headroom could not forward the request: ${message}`);
     }
+    const streamed = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
+    if (exchange.accounting && !streamed) {
+      // A non-streamed answer carries the savings in its headers: wait for the exact figures.
+      await exchange.accounting;
+      return relayResponse(deps, exchange, upstream, { extraHeaders: savingsHeaders(exchange) });
+    }
     return relayResponse(deps, exchange, upstream);
   }
 
@@ -125,11 +139,17 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     if (decoded instanceof BodyProblem) return reject(exchange, provider, decoded);
     const json = parseJsonObject(decoded);
     if (json instanceof BodyProblem) return reject(exchange, provider, json);
-    if (typeof json.model === "string") exchange.model = json.model;
-    exchange.stream = json.stream === true;
+    if (typeof json.value.model === "string") exchange.model = json.value.model;
+    exchange.stream = json.value.stream === true;
     // Streams may go quiet for minutes while a model thinks: lift the server's idle timeout.
     c.env?.disableIdleTimeout?.();
-    return forward(c, exchange, provider, { body: body.raw, original: true });
+    const optimize =
+      deps.config.optimize && deps.config.compression && !isBypassed(c.req.raw.headers);
+    const optimized = optimize ? optimizeRequest(deps, api, json, exchange) : undefined;
+    if (!optimized) return forward(c, exchange, provider, { body: body.raw, original: true });
+    return forward(c, exchange, provider, { body: optimized.bytes, original: false }, () =>
+      accountTokens(deps, api, json, optimized, exchange),
+    );
   }
 
   async function passthrough(c: Ctx): Promise<Response> {

@@ -13,9 +13,11 @@ import { createLogger, type Logger } from "../core/logger.ts";
 import { isLoopbackHost } from "../core/loopback.ts";
 import { batchedWriter } from "../runtime/batched-writer.ts";
 import { serveWithBun } from "../runtime/bun-server.ts";
+import { nativeSha256 } from "../runtime/native-sha256.ts";
 import { zlibDecoder } from "../runtime/zlib-decoder.ts";
 import { PROXY_HELP } from "./help.ts";
 import { needsMaxRequestsRerun, rerunWithMaxRequests } from "./max-http-requests.ts";
+import { openStores } from "./open-stores.ts";
 import { UsageError } from "./usage-error.ts";
 
 const OPTIONS = {
@@ -82,7 +84,10 @@ export async function runProxy(args: string[], version: string): Promise<number>
     () => config.logLevel,
     (line) => logLines.write(line),
   );
+  // Everything headroom writes is for its owner's eyes only.
+  process.umask(0o077);
   ensureWorkspace(config);
+  const stores = openStores(config, log);
   const lifecycle: Lifecycle = { state: "starting" };
   const { app } = createApp({
     config,
@@ -92,6 +97,8 @@ export async function runProxy(args: string[], version: string): Promise<number>
     log,
     lifecycle,
     pid: process.pid,
+    decisions: stores.decisions,
+    sha256: nativeSha256,
   });
   const shutdown = waitForShutdownSignal();
   let server: ReturnType<typeof serveWithBun>;
@@ -115,6 +122,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
   lifecycle.state = "stopping";
   log.info("shutting down", { signal, grace_ms: config.shutdownGraceMs });
   await server.stop(config.shutdownGraceMs);
+  stores.close();
   log.info("stopped");
   logLines.flush();
   return 0;

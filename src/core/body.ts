@@ -92,8 +92,15 @@ export function decodeBody(
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** A request body parsed as the JSON object every generation API expects. */
+export interface JsonBody {
+  /** The decoded text, kept so edits can be spliced into it byte for byte. */
+  readonly text: string;
+  readonly value: Record<string, unknown>;
+}
+
 /** Parses bytes as a JSON object (the only shape the generation APIs accept). */
-export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> | BodyProblem {
+export function parseJsonObject(bytes: Uint8Array): JsonBody | BodyProblem {
   let text: string;
   try {
     text = strictUtf8.decode(bytes);
@@ -110,5 +117,5 @@ export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> | Bo
     const kind = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
     return new BodyProblem(400, `Invalid request body: expected a JSON object, got ${kind}`);
   }
-  return value as Record<string, unknown>;
+  return { text, value: value as Record<string, unknown> };
 }

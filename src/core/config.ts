@@ -41,6 +41,20 @@ export interface ProxyConfig {
   readonly logLevel: LogLevel;
   /** How long in-flight requests may run after SIGINT/SIGTERM before the process exits. */
   readonly shutdownGraceMs: number;
+  /** Compression of tool outputs on or off (`--no-optimize` turns everything off). */
+  readonly compression: boolean;
+  /** Whether compressors may drop content behind a retrievable marker. */
+  readonly lossy: boolean;
+  /** Time budget for compressing one request's new tool outputs. */
+  readonly compressionBudgetMs: number;
+  /** Tool outputs estimated below this many tokens are left alone. */
+  readonly minTokens: number;
+  /** A rewrite must save at least this many tokens... */
+  readonly minSavedTokens: number;
+  /** ...and at least this share of the output. */
+  readonly minSavingsRatio: number;
+  /** Tools whose outputs are never compressed. */
+  readonly excludeTools: readonly string[];
 }
 
 /** Flags as parsed from the command line; absent means not given. */
@@ -200,5 +214,24 @@ export function resolveConfig(flags: ProxyFlags, env: Env, homeDir: string): Pro
     logLevel: logLevel as LogLevel,
     shutdownGraceMs:
       numberSetting(undefined, env, "HEADROOM_SHUTDOWN_TIMEOUT_SECONDS", 30, 0, 3600) * 1000,
+    compression: env.HEADROOM_COMPRESSION
+      ? parseBool("HEADROOM_COMPRESSION", env.HEADROOM_COMPRESSION)
+      : true,
+    lossy: env.HEADROOM_LOSSY ? parseBool("HEADROOM_LOSSY", env.HEADROOM_LOSSY) : false,
+    compressionBudgetMs: numberSetting(
+      undefined,
+      env,
+      "HEADROOM_COMPRESSION_BUDGET_MS",
+      50,
+      0,
+      60_000,
+    ),
+    minTokens: numberSetting(undefined, env, "HEADROOM_MIN_TOKENS", 200, 0, 10_000_000),
+    minSavedTokens: numberSetting(undefined, env, "HEADROOM_MIN_SAVED_TOKENS", 50, 0, 10_000_000),
+    minSavingsRatio: numberSetting(undefined, env, "HEADROOM_MIN_SAVINGS_RATIO", 0.1, 0, 1),
+    excludeTools: (env.HEADROOM_EXCLUDE_TOOLS ?? "")
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name !== ""),
   };
 }

@@ -44,6 +44,22 @@ export interface Exchange {
   ttfbMs?: number;
   durationMs?: number;
   usage: Usage;
+  /** Exact whole-request tokens before and after compression (set only when compressed). */
+  tokensBefore?: number;
+  tokensAfter?: number;
+  tokensSaved?: number;
+  /** Exact tokens of the tool outputs that were candidates for compression. */
+  compressibleTokens?: number;
+  /** The strategies applied to this request's tool outputs. */
+  transforms: string[];
+  /** Time spent deciding and applying compression. */
+  compressionMs?: number;
+  /** True when compression failed and the original was forwarded (fail open). */
+  compressionFailed?: boolean;
+  /** Marker hashes this request's tool outputs carry. */
+  markerHashes: string[];
+  /** Work still running for the record (exact token counting); finishing waits for it. */
+  accounting?: Promise<void>;
   error?: string;
   /** True while a relayed body is still flowing; its end finishes the exchange. */
   pending: boolean;
@@ -67,6 +83,8 @@ export function startExchange(method: string, path: string): Exchange {
     bytesIn: 0,
     bytesOut: 0,
     usage: {},
+    transforms: [],
+    markerHashes: [],
     pending: false,
   };
 }

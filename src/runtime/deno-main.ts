@@ -11,6 +11,8 @@ import { createApp } from "../app/create-app.ts";
 import type { Lifecycle } from "../app/deps.ts";
 import { resolveConfig } from "../core/config.ts";
 import { createLogger } from "../core/logger.ts";
+import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
+import { nativeSha256 } from "./native-sha256.ts";
 import { zlibDecoder } from "./zlib-decoder.ts";
 
 /** The few parts of the Deno namespace this entry uses (tsc has no Deno types). */
@@ -60,6 +62,9 @@ const { app } = createApp({
   log,
   lifecycle,
   pid: Deno.pid,
+  // bun:sqlite is Bun's: under Deno decisions live in memory for the process's lifetime.
+  decisions: new MemoryDecisionStore(),
+  sha256: nativeSha256,
 });
 const server = Deno.serve(
   {

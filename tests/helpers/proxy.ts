@@ -3,7 +3,10 @@
  * on a real socket in front of a fake upstream.
  */
 
+import { createHash } from "node:crypto";
 import { createApp } from "../../src/app/create-app.ts";
+import type { DecisionStore } from "../../src/compress/decisions.ts";
+import { MemoryDecisionStore } from "../../src/store/memory-decision-store.ts";
 import type { AppDeps, ConnEnv, Lifecycle } from "../../src/app/deps.ts";
 import { type ProxyConfig, type ProxyFlags, resolveConfig } from "../../src/core/config.ts";
 import type { Exchange } from "../../src/core/exchange.ts";
@@ -28,6 +31,7 @@ export interface BuildOptions {
   flags?: ProxyFlags;
   fetch?: AppDeps["fetch"];
   sleep?: AppDeps["sleep"];
+  decisions?: DecisionStore;
 }
 
 /** The app plus everything it reported. */
@@ -62,6 +66,8 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     ),
     lifecycle,
     pid: 4242,
+    decisions: options.decisions ?? new MemoryDecisionStore(),
+    sha256: (text) => createHash("sha256").update(text).digest("hex"),
     onExchange: [(exchange) => exchanges.push(exchange)],
     ...(options.sleep ? { sleep: options.sleep } : {}),
   };

@@ -1,0 +1,180 @@
+/**
+ * Decides what to compress in one request (invariants 2, 3, 5, 6, 7): only tool outputs; never
+ * protected ones (cache_control, small errors, headroom's own retrieve results, text already
+ * carrying a marker); a tool output seen before is replayed exactly as decided then; a new one is
+ * compressed only when it belongs to the newest turn, saves enough estimated tokens, and the
+ * per-request time budget is not spent. Pure apart from the decision store it is given.
+ * @module
+ */
+
+import { compressText, type TextCompression } from "./compress-text.ts";
+import type { Decision, DecisionStore } from "./decisions.ts";
+import { findSlots, type GenerationApi, latestUserText, type Slot } from "./slots.ts";
+import { estimateTokens } from "./tokens.ts";
+
+/** Tunables of {@link compressRequest}; all live-changeable. */
+export interface CompressionSettings {
+  /** Whether content may be dropped behind a marker (only when markers can be redeemed). */
+  readonly lossy: boolean;
+  /** Time budget for compressing new outputs of one request, in milliseconds. */
+  readonly budgetMs: number;
+  /** Tool outputs estimated below this many tokens are left alone. */
+  readonly minTokens: number;
+  /** A rewrite must save at least this many estimated tokens... */
+  readonly minSavedTokens: number;
+  /** ...and at least this share of the output's estimated tokens. */
+  readonly minSavingsRatio: number;
+  /** Failed tool calls at or under this many estimated tokens are kept verbatim. */
+  readonly errorProtectTokens: number;
+  /** Tools whose outputs are never compressed (exact names). */
+  readonly excludeTools: ReadonlySet<string>;
+}
+
+/** Defaults: conservative enough that a rewrite always pays for its cache cost. */
+export const DEFAULT_COMPRESSION_SETTINGS: CompressionSettings = {
+  lossy: false,
+  budgetMs: 50,
+  minTokens: 200,
+  minSavedTokens: 50,
+  minSavingsRatio: 0.1,
+  errorProtectTokens: 2000,
+  excludeTools: new Set(),
+};
+
+/** What the router needs from outside. */
+export interface CompressionDeps {
+  readonly decisions: DecisionStore;
+  /** SHA-256 of a string's UTF-8 bytes, as 64 lowercase hex digits (a fast native one if any). */
+  readonly sha256: (text: string) => string;
+  /** Monotonic milliseconds (performance.now by default). */
+  readonly now?: () => number;
+}
+
+/** One rewritten tool output. */
+export interface SlotEdit {
+  readonly slot: Slot;
+  readonly text: string;
+  readonly strategy: string;
+  readonly lossy: boolean;
+  /** True when replayed from an earlier decision rather than compressed now. */
+  readonly replayed: boolean;
+  /** The marker hash (24 hex) under which the original must be stored when lossy. */
+  readonly hash: string;
+}
+
+/** The router's answer for one request. */
+export interface RequestCompression {
+  readonly edits: SlotEdit[];
+  /** Tool outputs that were candidates (not protected, not trivially small), edited or not. */
+  readonly candidates: Slot[];
+  /** Why candidates were left alone, by reason. */
+  readonly kept: Record<string, number>;
+  readonly elapsedMs: number;
+  readonly budgetExceeded: boolean;
+}
+
+// Below this size no decision is ever recorded or looked up: nothing so small is compressed.
+const FLOOR_CHARS = 256;
+
+/** Plans the compression of `body` (an already parsed request of `api`). */
+export function compressRequest(
+  api: GenerationApi,
+  body: Record<string, unknown>,
+  settings: CompressionSettings,
+  deps: CompressionDeps,
+): RequestCompression {
+  const now = deps.now ?? (() => performance.now());
+  const started = now();
+  const edits: SlotEdit[] = [];
+  const candidates: Slot[] = [];
+  const kept: Record<string, number> = {};
+  let budgetExceeded = false;
+  let query: string | undefined;
+
+  const keep = (key: string, reason: string, remember: boolean) => {
+    kept[reason] = (kept[reason] ?? 0) + 1;
+    if (remember) deps.decisions.put(key, { kind: "kept", reason });
+  };
+
+  for (const slot of findSlots(api, body)) {
+    if (slot.protection || slot.text.length < FLOOR_CHARS) continue;
+    candidates.push(slot);
+    const key = deps.sha256(slot.text);
+    const hash = key.slice(0, 24);
+    const known: Decision | undefined = deps.decisions.get(key);
+    if (known) {
+      if (known.kind === "compressed") {
+        edits.push({
+          slot,
+          text: known.text,
+          strategy: known.strategy,
+          lossy: known.lossy,
+          replayed: true,
+          hash,
+        });
+      } else {
+        keep(key, known.reason, false);
+      }
+      continue;
+    }
+    // Older outputs headroom never saw: the provider has most likely cached them already.
+    if (!slot.live) {
+      keep(key, "history", false);
+      continue;
+    }
+    if (slot.toolName !== undefined && settings.excludeTools.has(slot.toolName)) {
+      keep(key, "excluded_tool", true);
+      continue;
+    }
+    const tokens = estimateTokens(slot.text);
+    if (tokens < settings.minTokens) {
+      keep(key, "too_small", true);
+      continue;
+    }
+    if (slot.isError && tokens <= settings.errorProtectTokens) {
+      keep(key, "error_output", true);
+      continue;
+    }
+    if (now() - started >= settings.budgetMs) {
+      budgetExceeded = true;
+      keep(key, "over_budget", true);
+      continue;
+    }
+    query ??= latestUserText(api, body);
+    const result: TextCompression | undefined = compressText(slot.text, {
+      query,
+      lossy: settings.lossy,
+      hash: () => hash,
+    });
+    if (now() - started > settings.budgetMs) {
+      // Finished past the budget: the original goes, and stays, for a stable history.
+      budgetExceeded = true;
+      keep(key, "over_budget", true);
+      continue;
+    }
+    if (!result) {
+      keep(key, "no_gain", true);
+      continue;
+    }
+    const saved = tokens - estimateTokens(result.text);
+    if (saved < settings.minSavedTokens || saved < tokens * settings.minSavingsRatio) {
+      keep(key, "below_threshold", true);
+      continue;
+    }
+    deps.decisions.put(key, {
+      kind: "compressed",
+      text: result.text,
+      strategy: result.strategy,
+      lossy: result.lossy,
+    });
+    edits.push({
+      slot,
+      text: result.text,
+      strategy: result.strategy,
+      lossy: result.lossy,
+      replayed: false,
+      hash,
+    });
+  }
+  return { edits, candidates, kept, elapsedMs: now() - started, budgetExceeded };
+}

@@ -1,0 +1,75 @@
+/**
+ * Compresses one tool output: detects what it is, hands it to that kind's compressor, and keeps
+ * the result only if it is shorter, honours the lossless setting, and carries its marker when it
+ * dropped anything. Any compressor failure returns nothing, so the original goes (fail open).
+ * @module
+ */
+
+import { detectContent } from "./detect.ts";
+import { compressDiff } from "./diff.ts";
+import { compressHtml } from "./html.ts";
+import { compressJson } from "./json/compress-json.ts";
+import { compressListing } from "./listing.ts";
+import { compressLog } from "./log.ts";
+import { formatMarker } from "./marker.ts";
+import { compressSearch } from "./search.ts";
+import { compressTable } from "./table.ts";
+import type { Compressor, ContentKind } from "./types.ts";
+
+// Source code and prose are left intact: the model usually needs them as they are.
+const COMPRESSORS: Partial<Record<ContentKind, Compressor>> = {
+  json: compressJson,
+  log: compressLog,
+  search: compressSearch,
+  diff: compressDiff,
+  listing: compressListing,
+  table: compressTable,
+  html: compressHtml,
+};
+
+/** What {@link compressText} needs besides the text. */
+export interface TextCompressionOptions {
+  readonly query: string;
+  readonly lossy: boolean;
+  /** The store key of `text` (the marker hash): 24 hex digits of its SHA-256. */
+  readonly hash: () => string;
+}
+
+/** A kept compression of one tool output. */
+export interface TextCompression {
+  readonly text: string;
+  readonly kind: ContentKind;
+  readonly strategy: string;
+  readonly lossy: boolean;
+}
+
+/** Compresses `text`, or returns undefined when nothing worth keeping came out. */
+export function compressText(
+  text: string,
+  options: TextCompressionOptions,
+): TextCompression | undefined {
+  let kind: ContentKind;
+  try {
+    kind = detectContent(text);
+  } catch {
+    return undefined;
+  }
+  const compressor = COMPRESSORS[kind];
+  if (!compressor) return undefined;
+  let output: ReturnType<Compressor>;
+  try {
+    output = compressor(text, {
+      query: options.query,
+      lossy: options.lossy,
+      marker: (summary) => formatMarker(summary, options.hash()),
+    });
+  } catch {
+    return undefined;
+  }
+  if (!output || output.text.length >= text.length) return undefined;
+  const markerIn = `hash=${options.hash()}`;
+  const carriesMarker = output.text.includes(markerIn) && !text.includes(markerIn);
+  // A lossless result may not carry a marker, and a lossy one must: otherwise nothing redeems it.
+  if (output.lossy ? !options.lossy || !carriesMarker : carriesMarker) return undefined;
+  return { text: output.text, kind, strategy: output.strategy, lossy: output.lossy };
+}

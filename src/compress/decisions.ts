@@ -1,0 +1,22 @@
+/**
+ * The replay memory of compression decisions, keyed by the SHA-256 of a tool output: a tool
+ * output compressed once is replayed with the same bytes on every later turn, and one left alone
+ * stays alone, across restarts too, so the provider's prompt cache keeps hitting.
+ * @module
+ */
+
+/** What was decided for one tool output. */
+export type Decision =
+  | {
+      readonly kind: "compressed";
+      readonly text: string;
+      readonly strategy: string;
+      readonly lossy: boolean;
+    }
+  | { readonly kind: "kept"; readonly reason: string };
+
+/** Where decisions live (memory in tests and --stateless, SQLite otherwise). */
+export interface DecisionStore {
+  get(key: string): Decision | undefined;
+  put(key: string, decision: Decision): void;
+}

@@ -1,0 +1,99 @@
+/**
+ * Whole-request token figures for what headroom reports: the system prompt, the tool
+ * definitions and every message, counted with the model's tokenizer (each distinct text once,
+ * through the token cache), plus a small per-message framing overhead. Needs the model's
+ * encoding loaded (see tokens.ts).
+ * @module
+ */
+
+import type { SlotEdit } from "./compress-request.ts";
+import type { GenerationApi } from "./slots.ts";
+import { countTokens } from "./tokens.ts";
+
+// Providers wrap each message in a few framing tokens; 4 is the usual figure for both.
+const PER_MESSAGE = 4;
+// Images are billed by size, not by their base64 text; a fixed figure keeps the total sane.
+const PER_IMAGE = 1600;
+
+type Json = Record<string, unknown>;
+
+function obj(value: unknown): Json | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
+}
+
+/** Adds up the tokens of one content value: a string, or a list of typed parts. */
+function contentTokens(content: unknown, model: string): number {
+  if (typeof content === "string") return countTokens(content, model);
+  if (!Array.isArray(content))
+    return content === undefined || content === null
+      ? 0
+      : countTokens(JSON.stringify(content), model);
+  let total = 0;
+  for (const part of content) {
+    const p = obj(part);
+    if (!p) continue;
+    const type = String(p.type);
+    if (type === "image" || type === "image_url" || type === "input_image") total += PER_IMAGE;
+    else if (typeof p.text === "string") total += countTokens(p.text, model);
+    else if (typeof p.thinking === "string") total += countTokens(p.thinking, model);
+    else if (type === "tool_result") total += contentTokens(p.content, model);
+    else if (type === "tool_use")
+      total += countTokens(`${String(p.name)}${JSON.stringify(p.input ?? {})}`, model);
+    else if (type === "redacted_thinking" || type === "document")
+      total += countTokens(JSON.stringify(p), model);
+  }
+  return total;
+}
+
+/** Tokens of the original request: system, tools and messages (or Responses instructions and input). */
+export function requestTokens(api: GenerationApi, body: Json, model: string): number {
+  let total = 0;
+  if (body.system !== undefined) total += contentTokens(body.system, model);
+  if (typeof body.instructions === "string") total += countTokens(body.instructions, model);
+  if (Array.isArray(body.tools)) {
+    for (const tool of body.tools) total += countTokens(JSON.stringify(tool), model);
+  }
+  const list = api === "responses" ? body.input : body.messages;
+  if (typeof list === "string") return total + countTokens(list, model) + PER_MESSAGE;
+  if (!Array.isArray(list)) return total;
+  for (const item of list) {
+    const m = obj(item);
+    if (!m) continue;
+    total += PER_MESSAGE;
+    if (m.content !== undefined) total += contentTokens(m.content, model);
+    if (typeof m.output === "string" || Array.isArray(m.output))
+      total += contentTokens(m.output, model);
+    if (typeof m.arguments === "string")
+      total += countTokens(`${String(m.name)}${m.arguments}`, model);
+    if (Array.isArray(m.tool_calls)) total += countTokens(JSON.stringify(m.tool_calls), model);
+  }
+  return total;
+}
+
+/** Exact token figures of one compressed request. */
+export interface RequestTokenFigures {
+  readonly before: number;
+  readonly after: number;
+  readonly saved: number;
+  /** Tokens of the tool outputs that were candidates for compression, before it. */
+  readonly compressible: number;
+}
+
+/** Counts a request's tokens before and after its edits, and its compressible share. */
+export function requestTokenFigures(
+  api: GenerationApi,
+  body: Json,
+  model: string,
+  edits: readonly SlotEdit[],
+  candidateTexts: readonly string[],
+): RequestTokenFigures {
+  const before = requestTokens(api, body, model);
+  let saved = 0;
+  for (const edit of edits)
+    saved += countTokens(edit.slot.text, model) - countTokens(edit.text, model);
+  let compressible = 0;
+  for (const text of candidateTexts) compressible += countTokens(text, model);
+  return { before, after: before - saved, saved, compressible };
+}

@@ -1,0 +1,261 @@
+/**
+ * Finds the tool outputs in a request body: the only places compression may touch. Everything
+ * else (system prompt, tool definitions, user and assistant text, thinking blocks, images) is
+ * never a slot. Each slot says whether it belongs to the newest turn (after the last assistant
+ * message), where outputs may be compressed on first sight, or to history, where only a
+ * remembered decision is replayed.
+ * @module
+ */
+
+import type { JsonPath } from "../core/json-edit.ts";
+
+/** The generation APIs whose bodies headroom reads. */
+export type GenerationApi = "messages" | "chat" | "responses";
+
+/** Why a slot must be left exactly as it is. */
+export type Protection = "cache_control" | "error" | "retrieve_result" | "marker";
+
+/** One tool output in a request. */
+export interface Slot {
+  /** Where the output's string value sits in the body. */
+  readonly path: JsonPath;
+  readonly text: string;
+  /** The tool that produced it, when the request names it. */
+  readonly toolName: string | undefined;
+  /** True when it belongs to the newest turn, after the last assistant message. */
+  readonly live: boolean;
+  /** Set when the output must never be compressed. */
+  readonly protection: Protection | undefined;
+  /** The provider flagged the call as failed (Anthropic `is_error`). */
+  readonly isError: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+function obj(value: unknown): Json | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
+}
+
+function arr(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The name of headroom's own retrieval tool: its results are never compressed again. */
+export const RETRIEVE_TOOL_NAME = "headroom_retrieve";
+
+// A marker already in the text means it was compressed before: never compress it twice.
+const MARKER = /hash=[0-9a-f]{24}/;
+
+function protectionOf(
+  text: string,
+  toolName: string | undefined,
+  cacheControl: boolean,
+): Protection | undefined {
+  if (cacheControl) return "cache_control";
+  if (toolName === RETRIEVE_TOOL_NAME) return "retrieve_result";
+  if (MARKER.test(text)) return "marker";
+  return undefined;
+}
+
+function pushText(
+  slots: Slot[],
+  path: JsonPath,
+  text: unknown,
+  toolName: string | undefined,
+  live: boolean,
+  cacheControl: boolean,
+  isError: boolean,
+): void {
+  if (typeof text !== "string") return;
+  slots.push({
+    path,
+    text,
+    toolName,
+    live,
+    protection: protectionOf(text, toolName, cacheControl),
+    isError,
+  });
+}
+
+/** Anthropic Messages: `tool_result` blocks inside user messages. */
+function messagesSlots(body: Json): Slot[] {
+  const messages = arr(body.messages);
+  const names = new Map<string, string>();
+  let lastAssistant = -1;
+  messages.forEach((message, i) => {
+    const m = obj(message);
+    if (m?.role !== "assistant") return;
+    lastAssistant = i;
+    for (const block of arr(m.content)) {
+      const b = obj(block);
+      if (b?.type === "tool_use" && typeof b.id === "string" && typeof b.name === "string")
+        names.set(b.id, b.name);
+    }
+  });
+  const slots: Slot[] = [];
+  messages.forEach((message, i) => {
+    const m = obj(message);
+    if (m?.role !== "user") return;
+    arr(m.content).forEach((block, j) => {
+      const b = obj(block);
+      if (b?.type !== "tool_result") return;
+      const toolName = typeof b.tool_use_id === "string" ? names.get(b.tool_use_id) : undefined;
+      const live = i > lastAssistant;
+      const isError = b.is_error === true;
+      const blockCached = b.cache_control !== undefined;
+      if (typeof b.content === "string") {
+        pushText(
+          slots,
+          ["messages", i, "content", j, "content"],
+          b.content,
+          toolName,
+          live,
+          blockCached,
+          isError,
+        );
+        return;
+      }
+      arr(b.content).forEach((part, k) => {
+        const p = obj(part);
+        if (p?.type !== "text") return;
+        const cached = blockCached || p.cache_control !== undefined;
+        pushText(
+          slots,
+          ["messages", i, "content", j, "content", k, "text"],
+          p.text,
+          toolName,
+          live,
+          cached,
+          isError,
+        );
+      });
+    });
+  });
+  return slots;
+}
+
+/** OpenAI Chat Completions: `role: "tool"` messages. */
+function chatSlots(body: Json): Slot[] {
+  const messages = arr(body.messages);
+  const names = new Map<string, string>();
+  let lastAssistant = -1;
+  messages.forEach((message, i) => {
+    const m = obj(message);
+    if (m?.role !== "assistant") return;
+    lastAssistant = i;
+    for (const call of arr(m.tool_calls)) {
+      const c = obj(call);
+      const name = obj(c?.function)?.name;
+      if (typeof c?.id === "string" && typeof name === "string") names.set(c.id, name);
+    }
+  });
+  const slots: Slot[] = [];
+  messages.forEach((message, i) => {
+    const m = obj(message);
+    if (m?.role !== "tool") return;
+    const toolName = typeof m.tool_call_id === "string" ? names.get(m.tool_call_id) : undefined;
+    const live = i > lastAssistant;
+    if (typeof m.content === "string") {
+      pushText(slots, ["messages", i, "content"], m.content, toolName, live, false, false);
+      return;
+    }
+    arr(m.content).forEach((part, k) => {
+      const p = obj(part);
+      if (p?.type === "text")
+        pushText(
+          slots,
+          ["messages", i, "content", k, "text"],
+          p.text,
+          toolName,
+          live,
+          false,
+          false,
+        );
+    });
+  });
+  return slots;
+}
+
+const MODEL_ITEM_TYPES = new Set([
+  "function_call",
+  "custom_tool_call",
+  "reasoning",
+  "local_shell_call",
+  "web_search_call",
+]);
+const OUTPUT_ITEM_TYPES = new Set(["function_call_output", "custom_tool_call_output"]);
+
+/** OpenAI Responses: `function_call_output` and `custom_tool_call_output` input items. */
+function responsesSlots(body: Json): Slot[] {
+  const items = arr(body.input);
+  const names = new Map<string, string>();
+  let lastModel = -1;
+  items.forEach((item, i) => {
+    const it = obj(item);
+    if (!it) return;
+    if (MODEL_ITEM_TYPES.has(String(it.type)) || it.role === "assistant") lastModel = i;
+    if (
+      (it.type === "function_call" || it.type === "custom_tool_call") &&
+      typeof it.call_id === "string" &&
+      typeof it.name === "string"
+    ) {
+      names.set(it.call_id, it.name);
+    }
+  });
+  const slots: Slot[] = [];
+  items.forEach((item, i) => {
+    const it = obj(item);
+    if (!it || !OUTPUT_ITEM_TYPES.has(String(it.type))) return;
+    const toolName = typeof it.call_id === "string" ? names.get(it.call_id) : undefined;
+    const live = i > lastModel;
+    if (typeof it.output === "string") {
+      pushText(slots, ["input", i, "output"], it.output, toolName, live, false, false);
+      return;
+    }
+    arr(it.output).forEach((part, k) => {
+      const p = obj(part);
+      if (p?.type === "input_text" || p?.type === "output_text" || p?.type === "text") {
+        pushText(slots, ["input", i, "output", k, "text"], p.text, toolName, live, false, false);
+      }
+    });
+  });
+  return slots;
+}
+
+/** Every tool output of a request body, in document order. */
+export function findSlots(api: GenerationApi, body: Json): Slot[] {
+  if (api === "messages") return messagesSlots(body);
+  if (api === "chat") return chatSlots(body);
+  return responsesSlots(body);
+}
+
+function textOf(content: unknown, partTypes: ReadonlySet<string>): string {
+  if (typeof content === "string") return content;
+  return arr(content)
+    .map((part) => {
+      const p = obj(part);
+      return p && partTypes.has(String(p.type)) && typeof p.text === "string" ? p.text : "";
+    })
+    .filter((text) => text !== "")
+    .join("\n");
+}
+
+const USER_TEXT_PARTS = new Set(["text", "input_text"]);
+
+/**
+ * The user's latest question: the text of the last user message that has any (tool-result-only
+ * turns are skipped), used to keep the rows and lines that matter to it.
+ */
+export function latestUserText(api: GenerationApi, body: Json): string {
+  if (api === "responses" && typeof body.input === "string") return body.input;
+  const list = api === "responses" ? arr(body.input) : arr(body.messages);
+  for (let i = list.length - 1; i >= 0; i--) {
+    const m = obj(list[i]);
+    if (m?.role !== "user") continue;
+    const text = textOf(m.content, USER_TEXT_PARTS).trim();
+    if (text) return text.length > 2000 ? text.slice(-2000) : text;
+  }
+  return "";
+}
