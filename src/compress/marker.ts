@@ -10,7 +10,10 @@ import { sha256Hex } from "../core/sha256.ts";
 export const MARKER_HASH_PATTERN = /hash=([0-9a-f]{24})(?![0-9a-f])/g;
 
 /** The store key of an original: the first 24 hex digits of the SHA-256 of its UTF-8 bytes. */
-export function originalHash(original: string, sha256: (text: string) => string = sha256Hex): string {
+export function originalHash(
+  original: string,
+  sha256: (text: string) => string = sha256Hex,
+): string {
   return sha256(original).slice(0, 24);
 }
 

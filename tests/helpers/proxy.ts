@@ -5,14 +5,14 @@
 
 import { createHash } from "node:crypto";
 import { createApp } from "../../src/app/create-app.ts";
-import type { DecisionStore } from "../../src/compress/decisions.ts";
-import { MemoryDecisionStore } from "../../src/store/memory-decision-store.ts";
 import type { AppDeps, ConnEnv, Lifecycle } from "../../src/app/deps.ts";
+import type { DecisionStore } from "../../src/compress/decisions.ts";
 import { type ProxyConfig, type ProxyFlags, resolveConfig } from "../../src/core/config.ts";
 import type { Exchange } from "../../src/core/exchange.ts";
 import { createLogger } from "../../src/core/logger.ts";
 import { type RunningServer, serveWithBun } from "../../src/runtime/bun-server.ts";
 import { zlibDecoder } from "../../src/runtime/zlib-decoder.ts";
+import { MemoryDecisionStore } from "../../src/store/memory-decision-store.ts";
 
 /** A configuration as `headroom proxy` would resolve it from these flags and environment. */
 export function testConfig(env: Record<string, string> = {}, flags: ProxyFlags = {}): ProxyConfig {
