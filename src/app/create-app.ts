@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import { providerForCredentials, providerForPath } from "../core/api.ts";
 import { errorResponse } from "../core/errors.ts";
+import { compressRoute } from "./compress-route.ts";
 import type { AppDeps } from "./deps.ts";
 import { edge } from "./edge.ts";
 import { healthRoutes } from "./health-routes.ts";
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps): HeadroomApp {
   const app = new Hono<HeadroomEnv>();
   app.use("*", edge(deps));
   app.route("/", healthRoutes(deps, upstreamHealth));
+  app.route("/", compressRoute(deps));
   app.route("/", proxyRoutes(deps, upstreamHealth));
   app.notFound(() => notFoundResponse());
   app.onError((error, c) => {

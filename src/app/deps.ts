@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { OriginalStore } from "../ccr/original-store.ts";
 import type { DecisionStore } from "../compress/decisions.ts";
 import type { BodyDecoder } from "../core/body.ts";
 import type { ProxyConfig } from "../core/config.ts";
@@ -29,6 +30,8 @@ export interface AppDeps {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** A number in [0, 1) for retry jitter. Defaults to Math.random. */
   readonly random?: () => number;
+  /** Originals of lossy compressions, retrievable by their marker hash. */
+  readonly originals: OriginalStore;
   /** The replay memory of compression decisions. */
   readonly decisions: DecisionStore;
   /** SHA-256 of a string's UTF-8 bytes as 64 hex digits (native when the runtime has one). */

@@ -51,6 +51,21 @@ export interface OptimizedBody {
   readonly plan: RequestCompression;
 }
 
+/**
+ * Stores the original of every lossy edit (refreshing replayed ones), so each marker the request
+ * carries can be redeemed. A store that cannot take them throws, and the request goes uncompressed.
+ */
+export function storeOriginals(deps: AppDeps, plan: RequestCompression): void {
+  for (const edit of plan.edits) {
+    if (edit.lossy)
+      deps.originals.put({
+        hash: edit.hash,
+        content: edit.slot.text,
+        toolName: edit.slot.toolName,
+      });
+  }
+}
+
 /** Splices the plan's edits into the body text. */
 function applyPlan(json: JsonBody, plan: RequestCompression): string {
   const spans = locateValues(
@@ -85,6 +100,7 @@ export function optimizeRequest(
     });
     exchange.compressionMs = Math.round((performance.now() - started) * 100) / 100;
     if (plan.edits.length === 0) return undefined;
+    storeOriginals(deps, plan);
     const bytes = encoder.encode(applyPlan(json, plan));
     exchange.transforms = [...new Set(plan.edits.map((edit) => edit.strategy))];
     exchange.markerHashes = [

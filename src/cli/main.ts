@@ -5,6 +5,7 @@
  */
 
 import pkg from "../../package.json" with { type: "json" };
+import { runCompress } from "./compress-command.ts";
 import { MAIN_HELP } from "./help.ts";
 import { runProxy } from "./proxy-command.ts";
 import { UsageError } from "./usage-error.ts";
@@ -22,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "proxy":
       return runProxy(rest, pkg.version);
+    case "compress":
+      return runCompress(rest);
     default:
       throw new UsageError(`unknown command '${command}' (see headroom --help)`);
   }

@@ -3,16 +3,19 @@
  * @module
  */
 
+import type { OriginalStore } from "../ccr/original-store.ts";
 import type { DecisionStore } from "../compress/decisions.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
+import { MemoryOriginalStore } from "../store/memory-original-store.ts";
 import { openWorkspaceDatabase } from "../store/sqlite-db.ts";
 import { SqliteDecisionStore } from "../store/sqlite-decision-store.ts";
 
 /** The proxy's stores and how to close them. */
 export interface Stores {
   readonly decisions: DecisionStore;
+  readonly originals: OriginalStore;
   close(): void;
 }
 
@@ -20,7 +23,13 @@ const PURGE_EVERY_MS = 3_600_000;
 
 /** Opens the stores for `config`. */
 export function openStores(config: ProxyConfig, log: Logger): Stores {
-  if (config.stateless) return { decisions: new MemoryDecisionStore(), close() {} };
+  if (config.stateless) {
+    return {
+      decisions: new MemoryDecisionStore(),
+      originals: new MemoryOriginalStore(),
+      close() {},
+    };
+  }
   const db = openWorkspaceDatabase(config.workspaceDir);
   const decisions = new SqliteDecisionStore(db);
   const purge = () => {
@@ -36,6 +45,8 @@ export function openStores(config: ProxyConfig, log: Logger): Stores {
   timer.unref();
   return {
     decisions,
+    // The durable original store arrives with retrieval; until then originals live in memory.
+    originals: new MemoryOriginalStore(),
     close() {
       clearInterval(timer);
       db.close();

@@ -98,6 +98,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
     lifecycle,
     pid: process.pid,
     decisions: stores.decisions,
+    originals: stores.originals,
     sha256: nativeSha256,
   });
   const shutdown = waitForShutdownSignal();

@@ -76,12 +76,16 @@ export interface RequestCompression {
 // Below this size no decision is ever recorded or looked up: nothing so small is compressed.
 const FLOOR_CHARS = 256;
 
-/** Plans the compression of `body` (an already parsed request of `api`). */
+/**
+ * Plans the compression of `body` (an already parsed request of `api`). With `allLive`, every
+ * tool output counts as new (for /v1/compress, where no provider cache is at stake).
+ */
 export function compressRequest(
   api: GenerationApi,
   body: Record<string, unknown>,
   settings: CompressionSettings,
   deps: CompressionDeps,
+  options: { allLive?: boolean } = {},
 ): RequestCompression {
   const now = deps.now ?? (() => performance.now());
   const started = now();
@@ -118,7 +122,7 @@ export function compressRequest(
       continue;
     }
     // Older outputs headroom never saw: the provider has most likely cached them already.
-    if (!slot.live) {
+    if (!slot.live && !options.allLive) {
       keep(key, "history", false);
       continue;
     }

@@ -12,6 +12,7 @@ import type { Lifecycle } from "../app/deps.ts";
 import { resolveConfig } from "../core/config.ts";
 import { createLogger } from "../core/logger.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
+import { MemoryOriginalStore } from "../store/memory-original-store.ts";
 import { nativeSha256 } from "./native-sha256.ts";
 import { zlibDecoder } from "./zlib-decoder.ts";
 
@@ -64,6 +65,7 @@ const { app } = createApp({
   pid: Deno.pid,
   // bun:sqlite is Bun's: under Deno decisions live in memory for the process's lifetime.
   decisions: new MemoryDecisionStore(),
+  originals: new MemoryOriginalStore(),
   sha256: nativeSha256,
 });
 const server = Deno.serve(

@@ -35,6 +35,35 @@ describe("the compiled executable", () => {
     }
   });
 
+  test("compress reads a file or standard input and prints the compressed text with a summary", () => {
+    const grep = Array.from(
+      { length: 200 },
+      (_, i) => `src/app/handlers/user-service.ts:${i + 1}:  const value = compute(input, ${i});`,
+    ).join("\n");
+    const piped = Bun.spawnSync([BINARY, "compress", "--json", "--query", "compute"], {
+      stdin: new TextEncoder().encode(grep),
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" },
+    });
+    expect(piped.exitCode).toBe(0);
+    const result = JSON.parse(piped.stdout.toString());
+    expect(result.kind).toBe("search");
+    expect(result.tokens_saved).toBe(result.tokens_before - result.tokens_after);
+    expect(result.tokens_saved).toBeGreaterThan(0);
+    // Lossless: every match line is still there.
+    for (let i = 1; i <= 200; i++)
+      expect(result.text).toContain(`${i}:  const value = compute(input, ${i - 1});`);
+    expect(piped.stderr.toString()).toMatch(
+      /^headroom: search, [\d,]+ → [\d,]+ tokens \([\d.]+% saved, search:group\)\n$/,
+    );
+
+    const dir = mkdtempSync(join(tmpdir(), "headroom-compress-"));
+    writeFileSync(join(dir, "plain.txt"), "just a short note\n");
+    const fromFile = run(["compress", join(dir, "plain.txt")]);
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.stdout).toBe("just a short note\n");
+    expect(run(["compress", join(dir, "missing.txt")])).toMatchObject({ code: 2 });
+  });
+
   test("serves health and a proxied stream, never reads a .env in its working directory, and stops cleanly", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "headroom-cwd-"));
     writeFileSync(

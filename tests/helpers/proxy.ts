@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { createApp } from "../../src/app/create-app.ts";
 import type { AppDeps, ConnEnv, Lifecycle } from "../../src/app/deps.ts";
+import type { OriginalStore } from "../../src/ccr/original-store.ts";
 import type { DecisionStore } from "../../src/compress/decisions.ts";
 import { type ProxyConfig, type ProxyFlags, resolveConfig } from "../../src/core/config.ts";
 import type { Exchange } from "../../src/core/exchange.ts";
@@ -13,6 +14,7 @@ import { createLogger } from "../../src/core/logger.ts";
 import { type RunningServer, serveWithBun } from "../../src/runtime/bun-server.ts";
 import { zlibDecoder } from "../../src/runtime/zlib-decoder.ts";
 import { MemoryDecisionStore } from "../../src/store/memory-decision-store.ts";
+import { MemoryOriginalStore } from "../../src/store/memory-original-store.ts";
 
 /** A configuration as `headroom proxy` would resolve it from these flags and environment. */
 export function testConfig(env: Record<string, string> = {}, flags: ProxyFlags = {}): ProxyConfig {
@@ -32,6 +34,7 @@ export interface BuildOptions {
   fetch?: AppDeps["fetch"];
   sleep?: AppDeps["sleep"];
   decisions?: DecisionStore;
+  originals?: OriginalStore;
 }
 
 /** The app plus everything it reported. */
@@ -67,6 +70,7 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     lifecycle,
     pid: 4242,
     decisions: options.decisions ?? new MemoryDecisionStore(),
+    originals: options.originals ?? new MemoryOriginalStore(),
     sha256: (text) => createHash("sha256").update(text).digest("hex"),
     onExchange: [(exchange) => exchanges.push(exchange)],
     ...(options.sleep ? { sleep: options.sleep } : {}),

@@ -1,0 +1,107 @@
+/**
+ * POST /v1/compress (loopback only): compresses the tool messages of an OpenAI chat-format
+ * conversation without calling any model, for SDKs such as headroom-ai. Every tool message is a
+ * candidate (no provider cache is at stake here). Answers the shape pinned in DESIGN.md.
+ * @module
+ */
+
+import { Hono } from "hono";
+import { compressRequest } from "../compress/compress-request.ts";
+import { requestTokens } from "../compress/request-tokens.ts";
+import { loadTokenizerFor } from "../compress/tokens.ts";
+import { applySplices, locateValues, pathKey } from "../core/json-edit.ts";
+import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
+import type { AppDeps } from "./deps.ts";
+import type { HeadroomEnv } from "./hono-env.ts";
+import { localOnly } from "./local-only.ts";
+import { compressionSettings, isBypassed, storeOriginals } from "./optimize-request.ts";
+
+function problem(status: 400 | 500, type: string, message: string): Response {
+  return Response.json({ error: { type, message } }, { status });
+}
+
+type Json = Record<string, unknown>;
+
+/** Creates the /v1/compress route. */
+export function compressRoute(deps: AppDeps): Hono<HeadroomEnv> {
+  const app = new Hono<HeadroomEnv>();
+  // Its own decisions: what an SDK compresses must never change what the proxy replays.
+  const decisions = new MemoryDecisionStore(10_000);
+  app.post("/v1/compress", localOnly(), async (c) => {
+    let text: string;
+    let body: Json;
+    try {
+      text = await c.req.text();
+      body = JSON.parse(text);
+    } catch {
+      return problem(400, "invalid_request", "Invalid JSON in request body");
+    }
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+      return problem(400, "invalid_request", "The request body must be a JSON object");
+    }
+    if (!Array.isArray(body.messages))
+      return problem(400, "invalid_request", "Missing required field: messages (an array)");
+    if (typeof body.model !== "string" || body.model === "") {
+      return problem(400, "invalid_request", "Missing required field: model");
+    }
+    const model = body.model;
+    const config = (
+      body.config !== null && typeof body.config === "object" ? body.config : {}
+    ) as Json;
+    if (isBypassed(c.req.raw.headers) || !deps.config.optimize) {
+      return c.json({
+        messages: body.messages,
+        tokens_before: 0,
+        tokens_after: 0,
+        tokens_saved: 0,
+        compression_ratio: 1,
+        transforms_applied: [],
+        ccr_hashes: [],
+      });
+    }
+    const settings = compressionSettings(deps.config);
+    const lossy = typeof config.lossy === "boolean" ? config.lossy : settings.lossy;
+    const messagesOnly = { messages: body.messages };
+    try {
+      const plan = compressRequest(
+        "chat",
+        messagesOnly,
+        { ...settings, lossy },
+        { decisions, sha256: deps.sha256 },
+        { allLive: true },
+      );
+      storeOriginals(deps, plan);
+      const listText = JSON.stringify(messagesOnly);
+      const spans = locateValues(
+        listText,
+        plan.edits.map((edit) => edit.slot.path),
+      );
+      const compressedText = applySplices(
+        listText,
+        plan.edits.map((edit) => ({
+          ...spans.get(pathKey(edit.slot.path))!,
+          text: JSON.stringify(edit.text),
+        })),
+      );
+      const compressed = JSON.parse(compressedText) as Json;
+      await loadTokenizerFor(model);
+      const before = requestTokens("chat", messagesOnly, model);
+      const after = requestTokens("chat", compressed, model);
+      return c.json({
+        messages: compressed.messages,
+        tokens_before: before,
+        tokens_after: after,
+        tokens_saved: before - after,
+        compression_ratio: before === 0 ? 1 : Math.round((after / before) * 10_000) / 10_000,
+        transforms_applied: plan.edits.map((edit) => edit.strategy),
+        ccr_hashes: [...new Set(plan.edits.filter((edit) => edit.lossy).map((edit) => edit.hash))],
+      });
+    } catch (error) {
+      deps.log.error("compression endpoint failed", {
+        error: (error as Error)?.message ?? String(error),
+      });
+      return problem(500, "compression_error", "Compression failed; the messages were not changed");
+    }
+  });
+  return app;
+}

@@ -1,0 +1,85 @@
+/**
+ * `headroom compress [FILE|-] [--query TEXT] [--json]`: compresses command output for pasting or
+ * piping into an agent's context. Prints the compressed text (the input itself when nothing was
+ * worth changing) and a one-line summary on stderr.
+ * @module
+ */
+
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { compressText } from "../compress/compress-text.ts";
+import { detectContent } from "../compress/detect.ts";
+import { countTokensAsync } from "../compress/tokens.ts";
+import { nativeSha256 } from "../runtime/native-sha256.ts";
+import { UsageError } from "./usage-error.ts";
+
+/** `headroom compress --help`. */
+export const COMPRESS_HELP = `Usage: headroom compress [FILE|-] [options]
+
+Compresses tool or command output (JSON, logs, build and test output, grep results, diffs,
+listings, tables) and prints the result; reads standard input when FILE is - or absent.
+
+Options:
+  --query TEXT     what you are looking for: matching rows and lines are kept
+  --model MODEL    the model whose tokenizer counts the savings (default gpt-4o)
+  --json           print {kind, strategy, text, tokens_before, tokens_after, tokens_saved} as JSON
+  -h, --help       print this help
+`;
+
+async function readInput(file: string | undefined): Promise<string> {
+  if (file === undefined || file === "-") return await new Response(Bun.stdin.stream()).text();
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
+
+/** Runs `headroom compress`; resolves with the exit code. */
+export async function runCompress(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(COMPRESS_HELP);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError("compress takes at most one FILE");
+  const input = await readInput(positionals[0]);
+  const model = values.model ?? "gpt-4o";
+  // Lossless until originals can be stored where the proxy serves them back.
+  const result = compressText(input, {
+    query: values.query ?? "",
+    lossy: false,
+    hash: () => nativeSha256(input).slice(0, 24),
+  });
+  const text = result?.text ?? input;
+  const before = await countTokensAsync(input, model);
+  const after = result ? await countTokensAsync(text, model) : before;
+  const kind = result?.kind ?? detectContent(input);
+  if (values.json) {
+    process.stdout.write(
+      `${JSON.stringify({ kind, strategy: result?.strategy ?? "none", lossy: result?.lossy ?? false, text, tokens_before: before, tokens_after: after, tokens_saved: before - after })}\n`,
+    );
+  } else {
+    process.stdout.write(text.endsWith("\n") || text === "" ? text : `${text}\n`);
+  }
+  const percent = before === 0 ? 0 : Math.round(((before - after) / before) * 1000) / 10;
+  process.stderr.write(
+    `headroom: ${kind}, ${before.toLocaleString("en-US")} → ${after.toLocaleString("en-US")} tokens (${percent}% saved${result ? `, ${result.strategy}` : ""})\n`,
+  );
+  return 0;
+}
+
+const OPTIONS = {
+  query: { type: "string" },
+  model: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
