@@ -13,7 +13,7 @@ import { applySplices, locateValues, pathKey } from "../core/json-edit.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
-import { localOnly } from "./local-only.ts";
+import { localOnly, notFoundResponse } from "./local-only.ts";
 import { compressionSettings, isBypassed, storeOriginals } from "./optimize-request.ts";
 
 function problem(status: 400 | 500, type: string, message: string): Response {
@@ -103,5 +103,7 @@ export function compressRoute(deps: AppDeps): Hono<HeadroomEnv> {
       return problem(500, "compression_error", "Compression failed; the messages were not changed");
     }
   });
+  // headroom's own path is never forwarded upstream, whatever the method.
+  app.all("/v1/compress", () => notFoundResponse());
   return app;
 }

@@ -14,6 +14,7 @@ import { healthRoutes } from "./health-routes.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { notFoundResponse } from "./local-only.ts";
 import { proxyRoutes } from "./proxy-routes.ts";
+import { retrieveRoutes } from "./retrieve-routes.ts";
 import { UpstreamHealth } from "./upstream-health.ts";
 
 /** The app and the state the runtime entry may want to observe. */
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps): HeadroomApp {
   app.use("*", edge(deps));
   app.route("/", healthRoutes(deps, upstreamHealth));
   app.route("/", compressRoute(deps));
+  app.route("/", retrieveRoutes(deps));
   app.route("/", proxyRoutes(deps, upstreamHealth));
   app.notFound(() => notFoundResponse());
   app.onError((error, c) => {

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { HiddenCallStore } from "../ccr/hidden-calls.ts";
 import type { OriginalStore } from "../ccr/original-store.ts";
 import type { DecisionStore } from "../compress/decisions.ts";
 import type { BodyDecoder } from "../core/body.ts";
@@ -32,6 +33,8 @@ export interface AppDeps {
   readonly random?: () => number;
   /** Originals of lossy compressions, retrievable by their marker hash. */
   readonly originals: OriginalStore;
+  /** Retrieve calls hidden from replies that also called the client's tools, to put back later. */
+  readonly hiddenCalls: HiddenCallStore;
   /** The replay memory of compression decisions. */
   readonly decisions: DecisionStore;
   /** SHA-256 of a string's UTF-8 bytes as 64 hex digits (native when the runtime has one). */

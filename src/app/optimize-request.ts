@@ -17,10 +17,8 @@ import { loadTokenizerFor } from "../compress/tokens.ts";
 import type { JsonBody } from "../core/body.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
-import { applySplices, locateValues, pathKey } from "../core/json-edit.ts";
+import { locateValues, pathKey, type Splice } from "../core/json-edit.ts";
 import type { AppDeps } from "./deps.ts";
-
-const encoder = new TextEncoder();
 
 /** The router's settings as the configuration currently says. */
 export function compressionSettings(config: ProxyConfig): CompressionSettings {
@@ -45,10 +43,10 @@ export function isBypassed(headers: Headers): boolean {
   );
 }
 
-/** The rewritten body, when anything was rewritten. */
+/** A compression plan and the splices that apply it to the request text. */
 export interface OptimizedBody {
-  readonly bytes: Uint8Array;
   readonly plan: RequestCompression;
+  readonly splices: Splice[];
 }
 
 /**
@@ -66,20 +64,17 @@ export function storeOriginals(deps: AppDeps, plan: RequestCompression): void {
   }
 }
 
-/** Splices the plan's edits into the body text. */
-function applyPlan(json: JsonBody, plan: RequestCompression): string {
+/** The splices that put the plan's rewritten tool outputs into the body text. */
+export function planSplices(text: string, plan: RequestCompression): Splice[] {
   const spans = locateValues(
-    json.text,
+    text,
     plan.edits.map((edit) => edit.slot.path),
   );
-  return applySplices(
-    json.text,
-    plan.edits.map((edit) => {
-      const span = spans.get(pathKey(edit.slot.path));
-      if (!span) throw new Error(`Cannot find the tool output at ${pathKey(edit.slot.path)}`);
-      return { ...span, text: JSON.stringify(edit.text) };
-    }),
-  );
+  return plan.edits.map((edit) => {
+    const span = spans.get(pathKey(edit.slot.path));
+    if (!span) throw new Error(`Cannot find the tool output at ${pathKey(edit.slot.path)}`);
+    return { ...span, text: JSON.stringify(edit.text) };
+  });
 }
 
 /**
@@ -91,23 +86,27 @@ export function optimizeRequest(
   api: GenerationApi,
   json: JsonBody,
   exchange: Exchange,
+  replayOnly = false,
 ): OptimizedBody | undefined {
   const started = performance.now();
   try {
-    const plan = compressRequest(api, json.value, compressionSettings(deps.config), {
-      decisions: deps.decisions,
-      sha256: deps.sha256,
-    });
+    const plan = compressRequest(
+      api,
+      json.value,
+      compressionSettings(deps.config),
+      { decisions: deps.decisions, sha256: deps.sha256 },
+      { replayOnly },
+    );
     exchange.compressionMs = Math.round((performance.now() - started) * 100) / 100;
     if (plan.edits.length === 0) return undefined;
+    const splices = planSplices(json.text, plan);
     storeOriginals(deps, plan);
-    const bytes = encoder.encode(applyPlan(json, plan));
     exchange.transforms = [...new Set(plan.edits.map((edit) => edit.strategy))];
     exchange.markerHashes = [
       ...new Set(plan.edits.flatMap((edit) => (edit.lossy ? markerHashes(edit.text) : []))),
     ];
     exchange.compressionMs = Math.round((performance.now() - started) * 100) / 100;
-    return { bytes, plan };
+    return { plan, splices };
   } catch (error) {
     exchange.compressionFailed = true;
     deps.log.warn("compression failed; forwarding the original request", {

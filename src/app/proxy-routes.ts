@@ -19,11 +19,14 @@ import { upstreamRequestHeaders } from "../core/headers.ts";
 import { joinUpstreamUrl, normalizeBaseUrl } from "../core/upstream-url.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
-import { accountTokens, isBypassed, optimizeRequest, savingsHeaders } from "./optimize-request.ts";
+import { accountTokens, isBypassed, savingsHeaders } from "./optimize-request.ts";
 import { relayResponse } from "./relay-response.ts";
+import { respondWithRetrieval } from "./retrieval-loop.ts";
+import { rewriteRequest } from "./rewrite-request.ts";
 import {
   ClientAborted,
   callUpstream,
+  type UpstreamRequest,
   UpstreamTimeout,
   UpstreamUnreachable,
 } from "./upstream-call.ts";
@@ -36,6 +39,14 @@ interface Outgoing {
   readonly body: Uint8Array | undefined;
   /** True when `body` is the client's original (possibly encoded) bytes. */
   readonly original: boolean;
+}
+
+/** What to do with the upstream's answer, and work to start once the request is on its way. */
+interface Answering {
+  /** Runs once the upstream call is dispatched (exact token counting). */
+  readonly afterDispatch?: () => Promise<void>;
+  /** Turns the upstream's response into the client's (the default relays it). */
+  readonly respond?: (upstream: Response, request: UpstreamRequest) => Promise<Response> | Response;
 }
 
 function rawQuery(url: string): string {
@@ -71,58 +82,56 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     }
   }
 
-  /**
-   * Sends the request upstream and relays the answer. `afterDispatch` runs once the upstream call
-   * is on its way (exact token counting), so it never delays the request itself.
-   */
+  function failure(exchange: Exchange, provider: Provider, error: unknown): Response {
+    const message = (error as Error)?.message ?? String(error);
+    exchange.error = message;
+    if (error instanceof ClientAborted) {
+      exchange.outcome = "aborted";
+      exchange.status = 499;
+      return new Response(null, { status: 499 });
+    }
+    exchange.outcome = "failed";
+    if (error instanceof UpstreamTimeout) {
+      exchange.status = 504;
+      return errorResponse(provider, 504, message);
+    }
+    exchange.status = 502;
+    if (error instanceof UpstreamUnreachable) return errorResponse(provider, 502, message);
+    deps.log.error("upstream call failed", { error: message });
+    return errorResponse(provider, 502, `headroom could not forward the request: ${message}`);
+  }
+
+  /** Sends the request upstream and answers the client. */
   async function forward(
     c: Ctx,
     exchange: Exchange,
     provider: Provider,
     outgoing: Outgoing,
-    afterDispatch?: () => Promise<void>,
+    answering: Answering = {},
   ): Promise<Response> {
     const base = upstreamBase(c, provider);
     if (base instanceof BodyProblem) return reject(exchange, provider, base);
-    const url = joinUpstreamUrl(base.url, c.req.path, rawQuery(c.req.url));
-    const headers = upstreamRequestHeaders(c.req.raw.headers, {
-      keepContentEncoding: outgoing.original,
-    });
+    const request: UpstreamRequest = {
+      url: joinUpstreamUrl(base.url, c.req.path, rawQuery(c.req.url)),
+      method: c.req.method,
+      headers: upstreamRequestHeaders(c.req.raw.headers, {
+        keepContentEncoding: outgoing.original,
+      }),
+      body: outgoing.body,
+    };
+    const observe = base.configured
+      ? (reachable: boolean) => health.record(provider, reachable)
+      : undefined;
     exchange.overheadMs = elapsedMs(exchange);
     let upstream: Response;
     try {
-      const call = callUpstream(
-        deps,
-        { url, method: c.req.method, headers, body: outgoing.body },
-        c.req.raw.signal,
-        base.configured ? (reachable) => health.record(provider, reachable) : undefined,
-      );
-      if (afterDispatch) exchange.accounting = afterDispatch();
+      const call = callUpstream(deps, request, c.req.raw.signal, observe);
+      if (answering.afterDispatch) exchange.accounting = answering.afterDispatch();
       upstream = await call;
     } catch (error) {
-      const message = (error as Error)?.message ?? String(error);
-      exchange.error = message;
-      if (error instanceof ClientAborted) {
-        exchange.outcome = "aborted";
-        exchange.status = 499;
-        return new Response(null, { status: 499 });
-      }
-      exchange.outcome = "failed";
-      if (error instanceof UpstreamTimeout) {
-        exchange.status = 504;
-        return errorResponse(provider, 504, message);
-      }
-      exchange.status = 502;
-      if (error instanceof UpstreamUnreachable) return errorResponse(provider, 502, message);
-      deps.log.error("upstream call failed", { error: message });
-      return errorResponse(provider, 502, `headroom could not forward the request: ${message}`);
+      return failure(exchange, provider, error);
     }
-    const streamed = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
-    if (exchange.accounting && !streamed) {
-      // A non-streamed answer carries the savings in its headers: wait for the exact figures.
-      await exchange.accounting;
-      return relayResponse(deps, exchange, upstream, { extraHeaders: savingsHeaders(exchange) });
-    }
+    if (answering.respond) return answering.respond(upstream, request);
     return relayResponse(deps, exchange, upstream);
   }
 
@@ -143,12 +152,56 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     exchange.stream = json.value.stream === true;
     // Streams may go quiet for minutes while a model thinks: lift the server's idle timeout.
     c.env?.disableIdleTimeout?.();
-    const optimize =
-      deps.config.optimize && deps.config.compression && !isBypassed(c.req.raw.headers);
-    const optimized = optimize ? optimizeRequest(deps, api, json, exchange) : undefined;
-    if (!optimized) return forward(c, exchange, provider, { body: body.raw, original: true });
-    return forward(c, exchange, provider, { body: optimized.bytes, original: false }, () =>
-      accountTokens(deps, api, json, optimized, exchange),
+
+    // --no-optimize forwards every byte untouched; a bypass or switched-off compression only
+    // stops new compression (the history and the tool it needs stay as on earlier turns).
+    const mode = deps.config.compression && !isBypassed(c.req.raw.headers) ? "compress" : "replay";
+    const rewrite = deps.config.optimize
+      ? rewriteRequest(deps, api, json, exchange, mode)
+      : undefined;
+    if (!rewrite) return forward(c, exchange, provider, { body: body.raw, original: true });
+    const { optimized } = rewrite;
+    const afterDispatch = optimized
+      ? () => accountTokens(deps, api, json, optimized, exchange)
+      : undefined;
+    const awaitSavings = async () => {
+      if (exchange.accounting) await exchange.accounting;
+      return savingsHeaders(exchange);
+    };
+    const respond = async (upstream: Response, request: UpstreamRequest): Promise<Response> => {
+      const streamed = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
+      // A non-streamed answer carries the savings in its headers: wait for the exact figures.
+      const extraHeaders = streamed ? undefined : await awaitSavings();
+      if (!rewrite.offersRetrieve)
+        return relayResponse(deps, exchange, upstream, extraHeaders ? { extraHeaders } : {});
+      return respondWithRetrieval(
+        {
+          deps,
+          exchange,
+          api,
+          bodyText: rewrite.text,
+          body: json.value,
+          signal: c.req.raw.signal,
+          ...(extraHeaders ? { extraHeaders } : {}),
+          send: (text) =>
+            callUpstream(
+              deps,
+              { ...request, body: new TextEncoder().encode(text) },
+              c.req.raw.signal,
+            ),
+        },
+        upstream,
+      );
+    };
+    return forward(
+      c,
+      exchange,
+      provider,
+      { body: rewrite.bytes, original: false },
+      {
+        ...(afterDispatch ? { afterDispatch } : {}),
+        respond,
+      },
     );
   }
 

@@ -1,6 +1,7 @@
 /**
  * Where originals of lossy compressions are kept, keyed by exactly the hash their marker
- * carries (invariant 4). The durable implementation lives in src/store/.
+ * carries (invariant 4), for a time to live and within a size cap (oldest first out).
+ * Implementations: SQLite in the workspace, memory for --stateless and tests.
  * @module
  */
 
@@ -26,12 +27,58 @@ export type OriginalMiss =
   | { readonly status: "missing" }
   | { readonly status: "expired"; readonly ageSeconds: number };
 
+/** One recent retrieval, for the stats endpoint (never the content). */
+export interface RetrievalEvent {
+  readonly hash: string;
+  readonly found: boolean;
+  readonly toolName: string | undefined;
+  readonly at: string;
+}
+
+/** The numbers GET /v1/retrieve/stats reports. */
+export interface OriginalStoreStats {
+  readonly backend: "sqlite" | "memory";
+  readonly entries: number;
+  readonly bytes: number;
+  readonly maxBytes: number;
+  readonly ttlSeconds: number;
+  readonly hits: number;
+  readonly misses: number;
+  readonly evictions: number;
+  readonly expired: number;
+  readonly recentRetrievals: readonly RetrievalEvent[];
+}
+
 /** Stores originals with a time to live. */
 export interface OriginalStore {
-  /** Stores (or refreshes) an original; throws when the store cannot take it. */
+  /** Stores (or refreshes the age of) an original; throws when the store cannot take it. */
   put(entry: OriginalInput): void;
   /** Looks an original up by hash, counting the retrieval. */
   get(hash: string): StoredOriginal | OriginalMiss;
-  /** Seconds an original is kept after its last store. */
+  /** Drops expired originals; returns how many went. */
+  purgeExpired(): number;
+  stats(): OriginalStoreStats;
   readonly ttlSeconds: number;
+}
+
+/** Hit, miss, eviction counters and the last retrievals, shared by the implementations. */
+export class RetrievalCounters {
+  hits = 0;
+  misses = 0;
+  evictions = 0;
+  expired = 0;
+  readonly #recent: RetrievalEvent[] = [];
+
+  /** Records one lookup. */
+  record(hash: string, found: boolean, toolName: string | undefined, now: number): void {
+    if (found) this.hits++;
+    else this.misses++;
+    this.#recent.push({ hash, found, toolName, at: new Date(now).toISOString() });
+    if (this.#recent.length > 20) this.#recent.shift();
+  }
+
+  /** The last 20 lookups, newest last. */
+  recent(): readonly RetrievalEvent[] {
+    return [...this.#recent];
+  }
 }

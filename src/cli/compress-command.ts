@@ -6,11 +6,16 @@
  */
 
 import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { parseArgs } from "node:util";
+import { itemCount } from "../ccr/item-count.ts";
 import { compressText } from "../compress/compress-text.ts";
 import { detectContent } from "../compress/detect.ts";
 import { countTokensAsync } from "../compress/tokens.ts";
+import { resolveConfig } from "../core/config.ts";
 import { nativeSha256 } from "../runtime/native-sha256.ts";
+import { openWorkspaceDatabase } from "../store/sqlite-db.ts";
+import { SqliteOriginalStore } from "../store/sqlite-original-store.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** `headroom compress --help`. */
@@ -23,6 +28,8 @@ Options:
   --query TEXT     what you are looking for: matching rows and lines are kept
   --model MODEL    the model whose tokenizer counts the savings (default gpt-4o)
   --json           print {kind, strategy, text, tokens_before, tokens_after, tokens_saved} as JSON
+  --lossless       never drop content (by default dropped content is stored in the workspace
+                   and stays retrievable with headroom retrieve HASH or by the model)
   -h, --help       print this help
 `;
 
@@ -53,12 +60,25 @@ export async function runCompress(args: string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError("compress takes at most one FILE");
   const input = await readInput(positionals[0]);
   const model = values.model ?? "gpt-4o";
-  // Lossless until originals can be stored where the proxy serves them back.
-  const result = compressText(input, {
-    query: values.query ?? "",
-    lossy: false,
-    hash: () => nativeSha256(input).slice(0, 24),
-  });
+  const config = resolveConfig({}, process.env, homedir());
+  // Lossy only where the original can be stored for the proxy and `headroom retrieve` to serve.
+  const lossy = config.lossy && !config.stateless && !values.lossless;
+  const hash = nativeSha256(input).slice(0, 24);
+  const result = compressText(input, { query: values.query ?? "", lossy, hash: () => hash });
+  if (result?.lossy) {
+    const db = openWorkspaceDatabase(config.workspaceDir);
+    try {
+      new SqliteOriginalStore(db, config.ccrTtlSeconds, config.ccrMaxBytes).put({
+        hash,
+        content: input,
+        toolName: "headroom compress",
+        originalItems: itemCount(input),
+        keptItems: itemCount(result.text),
+      });
+    } finally {
+      db.close();
+    }
+  }
   const text = result?.text ?? input;
   const before = await countTokensAsync(input, model);
   const after = result ? await countTokensAsync(text, model) : before;
@@ -81,5 +101,6 @@ const OPTIONS = {
   query: { type: "string" },
   model: { type: "string" },
   json: { type: "boolean" },
+  lossless: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;

@@ -9,6 +9,7 @@ export const MAIN_HELP = `headroom — a local proxy that makes AI coding agents
 Usage:
   headroom proxy [options]     run the proxy (see headroom proxy --help)
   headroom compress [FILE|-]   compress command output for an agent's context
+  headroom retrieve HASH       print the original behind a headroom marker
   headroom --version           print the version
   headroom --help              print this help
 

@@ -8,6 +8,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { runCompress } from "./compress-command.ts";
 import { MAIN_HELP } from "./help.ts";
 import { runProxy } from "./proxy-command.ts";
+import { runRetrieve } from "./retrieve-command.ts";
 import { UsageError } from "./usage-error.ts";
 
 async function main(argv: string[]): Promise<number> {
@@ -25,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
       return runProxy(rest, pkg.version);
     case "compress":
       return runCompress(rest);
+    case "retrieve":
+      return runRetrieve(rest);
     default:
       throw new UsageError(`unknown command '${command}' (see headroom --help)`);
   }

@@ -11,6 +11,7 @@ import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import { MemoryOriginalStore } from "../store/memory-original-store.ts";
 import { openWorkspaceDatabase } from "../store/sqlite-db.ts";
 import { SqliteDecisionStore } from "../store/sqlite-decision-store.ts";
+import { SqliteOriginalStore } from "../store/sqlite-original-store.ts";
 
 /** The proxy's stores and how to close them. */
 export interface Stores {
@@ -19,7 +20,8 @@ export interface Stores {
   close(): void;
 }
 
-const PURGE_EVERY_MS = 3_600_000;
+// Expired originals go within a minute; the purge is one indexed DELETE.
+const PURGE_EVERY_MS = 60_000;
 
 /** Opens the stores for `config`. */
 export function openStores(config: ProxyConfig, log: Logger): Stores {
@@ -32,12 +34,13 @@ export function openStores(config: ProxyConfig, log: Logger): Stores {
   }
   const db = openWorkspaceDatabase(config.workspaceDir);
   const decisions = new SqliteDecisionStore(db);
+  const originals = new SqliteOriginalStore(db, config.ccrTtlSeconds, config.ccrMaxBytes);
   const purge = () => {
     try {
-      const removed = decisions.purge();
-      if (removed > 0) log.debug("purged replay decisions", { removed });
+      const removed = decisions.purge() + originals.purgeExpired();
+      if (removed > 0) log.debug("purged expired store entries", { removed });
     } catch (error) {
-      log.warn("cannot purge replay decisions", { error: (error as Error).message });
+      log.warn("cannot purge expired store entries", { error: (error as Error).message });
     }
   };
   purge();
@@ -45,8 +48,7 @@ export function openStores(config: ProxyConfig, log: Logger): Stores {
   timer.unref();
   return {
     decisions,
-    // The durable original store arrives with retrieval; until then originals live in memory.
-    originals: new MemoryOriginalStore(),
+    originals,
     close() {
       clearInterval(timer);
       db.close();

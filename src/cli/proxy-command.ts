@@ -8,6 +8,7 @@ import { homedir } from "node:os";
 import { parseArgs } from "node:util";
 import { createApp } from "../app/create-app.ts";
 import type { Lifecycle } from "../app/deps.ts";
+import { HiddenCallStore } from "../ccr/hidden-calls.ts";
 import { ConfigError, type ProxyConfig, type ProxyFlags, resolveConfig } from "../core/config.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { isLoopbackHost } from "../core/loopback.ts";
@@ -99,6 +100,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
     pid: process.pid,
     decisions: stores.decisions,
     originals: stores.originals,
+    hiddenCalls: new HiddenCallStore(),
     sha256: nativeSha256,
   });
   const shutdown = waitForShutdownSignal();

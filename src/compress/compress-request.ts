@@ -78,14 +78,15 @@ const FLOOR_CHARS = 256;
 
 /**
  * Plans the compression of `body` (an already parsed request of `api`). With `allLive`, every
- * tool output counts as new (for /v1/compress, where no provider cache is at stake).
+ * tool output counts as new (for /v1/compress, where no provider cache is at stake); with
+ * `replayOnly`, only earlier decisions are applied.
  */
 export function compressRequest(
   api: GenerationApi,
   body: Record<string, unknown>,
   settings: CompressionSettings,
   deps: CompressionDeps,
-  options: { allLive?: boolean } = {},
+  options: { allLive?: boolean; replayOnly?: boolean } = {},
 ): RequestCompression {
   const now = deps.now ?? (() => performance.now());
   const started = now();
@@ -122,6 +123,12 @@ export function compressRequest(
       continue;
     }
     // Older outputs headroom never saw: the provider has most likely cached them already.
+    // Bypassed or switched off: earlier decisions still replay (the history stays byte-stable),
+    // but nothing new is compressed or remembered.
+    if (options.replayOnly) {
+      keep(key, "not_compressing", false);
+      continue;
+    }
     if (!slot.live && !options.allLive) {
       keep(key, "history", false);
       continue;

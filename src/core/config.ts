@@ -55,6 +55,12 @@ export interface ProxyConfig {
   readonly minSavingsRatio: number;
   /** Tools whose outputs are never compressed. */
   readonly excludeTools: readonly string[];
+  /** How long originals of lossy compressions stay retrievable. */
+  readonly ccrTtlSeconds: number;
+  /** Byte cap of the original store (oldest out first). */
+  readonly ccrMaxBytes: number;
+  /** Most continuation rounds spent answering the model's retrieve calls in one request. */
+  readonly ccrMaxRounds: number;
 }
 
 /** Flags as parsed from the command line; absent means not given. */
@@ -217,7 +223,7 @@ export function resolveConfig(flags: ProxyFlags, env: Env, homeDir: string): Pro
     compression: env.HEADROOM_COMPRESSION
       ? parseBool("HEADROOM_COMPRESSION", env.HEADROOM_COMPRESSION)
       : true,
-    lossy: env.HEADROOM_LOSSY ? parseBool("HEADROOM_LOSSY", env.HEADROOM_LOSSY) : false,
+    lossy: env.HEADROOM_LOSSY ? parseBool("HEADROOM_LOSSY", env.HEADROOM_LOSSY) : true,
     compressionBudgetMs: numberSetting(
       undefined,
       env,
@@ -229,6 +235,23 @@ export function resolveConfig(flags: ProxyFlags, env: Env, homeDir: string): Pro
     minTokens: numberSetting(undefined, env, "HEADROOM_MIN_TOKENS", 200, 0, 10_000_000),
     minSavedTokens: numberSetting(undefined, env, "HEADROOM_MIN_SAVED_TOKENS", 50, 0, 10_000_000),
     minSavingsRatio: numberSetting(undefined, env, "HEADROOM_MIN_SAVINGS_RATIO", 0.1, 0, 1),
+    ccrTtlSeconds: numberSetting(
+      undefined,
+      env,
+      "HEADROOM_CCR_TTL_SECONDS",
+      86_400,
+      1,
+      365 * 86_400,
+    ),
+    ccrMaxBytes: numberSetting(
+      undefined,
+      env,
+      "HEADROOM_CCR_MAX_BYTES",
+      512 * 1024 * 1024,
+      1024,
+      2 ** 40,
+    ),
+    ccrMaxRounds: numberSetting(undefined, env, "HEADROOM_CCR_MAX_ROUNDS", 3, 0, 10),
     excludeTools: (env.HEADROOM_EXCLUDE_TOOLS ?? "")
       .split(",")
       .map((name) => name.trim())

@@ -56,6 +56,8 @@ export interface Exchange {
   compressionMs?: number;
   /** True when compression failed and the original was forwarded (fail open). */
   compressionFailed?: boolean;
+  /** How many headroom_retrieve calls the proxy answered for this request. */
+  retrievals?: number;
   /** Marker hashes this request's tool outputs carry. */
   markerHashes: string[];
   /** Work still running for the record (exact token counting); finishing waits for it. */

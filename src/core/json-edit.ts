@@ -197,3 +197,11 @@ export function addMember(text: string, span: Span, key: string, valueJson: stri
   const member = `${JSON.stringify(key)}:${valueJson}`;
   return appendToArray(text, span, member);
 }
+
+/** Appends JSON item texts to the array at `path` of `text` (which must have one there). */
+export function appendItemsAt(text: string, path: JsonPath, items: readonly string[]): string {
+  if (items.length === 0) return text;
+  const span = locateValues(text, [path]).get(pathKey(path));
+  if (!span) throw new RangeError(`Cannot append: no array at ${pathKey(path)}`);
+  return applySplices(text, [appendToArray(text, span, items.join(","))]);
+}

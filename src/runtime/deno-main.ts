@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
 import { createApp } from "../app/create-app.ts";
 import type { Lifecycle } from "../app/deps.ts";
+import { HiddenCallStore } from "../ccr/hidden-calls.ts";
 import { resolveConfig } from "../core/config.ts";
 import { createLogger } from "../core/logger.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
@@ -65,7 +66,8 @@ const { app } = createApp({
   pid: Deno.pid,
   // bun:sqlite is Bun's: under Deno decisions live in memory for the process's lifetime.
   decisions: new MemoryDecisionStore(),
-  originals: new MemoryOriginalStore(),
+  originals: new MemoryOriginalStore(config.ccrTtlSeconds, config.ccrMaxBytes),
+  hiddenCalls: new HiddenCallStore(),
   sha256: nativeSha256,
 });
 const server = Deno.serve(

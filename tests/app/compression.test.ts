@@ -86,7 +86,7 @@ const post = (body: unknown, headers: Record<string, string> = {}) => ({
 
 describe("compression on the data plane", () => {
   test("a large tool output in the newest turn is compressed; everything else arrives byte for byte", async () => {
-    const app = recordingApp();
+    const app = recordingApp({ env: { HEADROOM_LOSSY: "false" } });
     const res = await app.request("/v1/messages", post(claudeTurn1));
     expect(res.status).toBe(200);
     const sent = app.bodies[0]!;
@@ -112,6 +112,22 @@ describe("compression on the data plane", () => {
     await waitFor(() => app.exchanges.length === 1);
     expect(app.exchanges[0]!.compressibleTokens).toBeGreaterThan(saved);
     expect(app.exchanges[0]!.tokensSaved).toBe(saved);
+  });
+
+  test("a lossy compression stores its original and offers headroom_retrieve after the client's tools", async () => {
+    const app = recordingApp();
+    await app.request("/v1/messages", post(claudeTurn1));
+    const forwarded = JSON.parse(app.bodies[0]!);
+    const output = forwarded.messages[2].content[0].content as string;
+    const hash = /headroom_retrieve hash=([0-9a-f]{24})/.exec(output)![1]!;
+    const stored = app.deps.originals.get(hash);
+    expect("content" in stored && stored.content).toBe(usersJson);
+    expect(forwarded.tools.map((tool: { name: string }) => tool.name)).toEqual([
+      "Bash",
+      "headroom_retrieve",
+    ]);
+    expect(forwarded.tools[0]).toEqual(claudeTurn1.tools[0]);
+    expect(forwarded.system).toEqual(claudeTurn1.system);
   });
 
   test("on later turns an earlier compressed output is replayed byte-identically and only the new one is compressed", async () => {

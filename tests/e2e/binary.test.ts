@@ -40,10 +40,13 @@ describe("the compiled executable", () => {
       { length: 200 },
       (_, i) => `src/app/handlers/user-service.ts:${i + 1}:  const value = compute(input, ${i});`,
     ).join("\n");
-    const piped = Bun.spawnSync([BINARY, "compress", "--json", "--query", "compute"], {
-      stdin: new TextEncoder().encode(grep),
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" },
-    });
+    const piped = Bun.spawnSync(
+      [BINARY, "compress", "--json", "--lossless", "--query", "compute"],
+      {
+        stdin: new TextEncoder().encode(grep),
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" },
+      },
+    );
     expect(piped.exitCode).toBe(0);
     const result = JSON.parse(piped.stdout.toString());
     expect(result.kind).toBe("search");
@@ -62,6 +65,34 @@ describe("the compiled executable", () => {
     expect(fromFile.code).toBe(0);
     expect(fromFile.stdout).toBe("just a short note\n");
     expect(run(["compress", join(dir, "missing.txt")])).toMatchObject({ code: 2 });
+  });
+
+  test("a lossy compress stores the original, and retrieve prints it back from the workspace", () => {
+    const workspace = mkdtempSync(join(tmpdir(), "headroom-ws-"));
+    const env = {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      HEADROOM_WORKSPACE_DIR: workspace,
+      HEADROOM_PORT: "1",
+    };
+    const log = Array.from({ length: 400 }, (_, i) =>
+      i === 321 ? "ERROR disk /dev/sda1 is full" : `INFO request ${i} served in ${i % 17}ms`,
+    ).join("\n");
+    const compressed = Bun.spawnSync([BINARY, "compress"], {
+      stdin: new TextEncoder().encode(log),
+      env,
+    });
+    expect(compressed.exitCode).toBe(0);
+    const out = compressed.stdout.toString();
+    expect(out).toContain("ERROR disk /dev/sda1 is full");
+    const hash = /hash=([0-9a-f]{24})/.exec(out)![1]!;
+    expect(statSync(join(workspace, "headroom.sqlite")).mode & 0o777).toBe(0o600);
+    const retrieved = Bun.spawnSync([BINARY, "retrieve", hash], { env });
+    expect(retrieved.exitCode).toBe(0);
+    expect(retrieved.stdout.toString()).toBe(log);
+    const missing = Bun.spawnSync([BINARY, "retrieve", "ffffffffffffffffffffffff"], { env });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr.toString()).toContain("no original is stored");
   });
 
   test("serves health and a proxied stream, never reads a .env in its working directory, and stops cleanly", async () => {

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { createApp } from "../../src/app/create-app.ts";
 import type { AppDeps, ConnEnv, Lifecycle } from "../../src/app/deps.ts";
+import { HiddenCallStore } from "../../src/ccr/hidden-calls.ts";
 import type { OriginalStore } from "../../src/ccr/original-store.ts";
 import type { DecisionStore } from "../../src/compress/decisions.ts";
 import { type ProxyConfig, type ProxyFlags, resolveConfig } from "../../src/core/config.ts";
@@ -71,6 +72,7 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     pid: 4242,
     decisions: options.decisions ?? new MemoryDecisionStore(),
     originals: options.originals ?? new MemoryOriginalStore(),
+    hiddenCalls: new HiddenCallStore(),
     sha256: (text) => createHash("sha256").update(text).digest("hex"),
     onExchange: [(exchange) => exchanges.push(exchange)],
     ...(options.sleep ? { sleep: options.sleep } : {}),

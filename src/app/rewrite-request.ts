@@ -1,0 +1,59 @@
+/**
+ * Builds what goes upstream for a generation request: the client's JSON text with compressed
+ * tool outputs spliced in (in "replay" mode, for bypassed requests and switched-off compression,
+ * only those compressed on earlier turns, so the history the provider cached stays identical), retrieve calls hidden from earlier replies put back in place, and the
+ * headroom_retrieve tool offered whenever the text carries a marker. Every byte outside those
+ * edits stays as the client sent it; with no edit at all the original bytes go unchanged.
+ * @module
+ */
+
+import { reinsertHiddenCalls } from "../ccr/hidden-calls.ts";
+import { carriesMarker, declaresRetrieveTool, injectRetrieveTool } from "../ccr/retrieve-tool.ts";
+import type { GenerationApi } from "../compress/slots.ts";
+import type { JsonBody } from "../core/body.ts";
+import type { Exchange } from "../core/exchange.ts";
+import { applySplices } from "../core/json-edit.ts";
+import type { AppDeps } from "./deps.ts";
+import { type OptimizedBody, optimizeRequest } from "./optimize-request.ts";
+
+/** A rewritten request. */
+export interface RewrittenRequest {
+  readonly text: string;
+  readonly bytes: Uint8Array;
+  readonly optimized: OptimizedBody | undefined;
+  /** True when headroom offered headroom_retrieve and so must answer the model's calls. */
+  readonly offersRetrieve: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/** Rewrites the request, or returns undefined when nothing changes (the original bytes go). */
+export function rewriteRequest(
+  deps: AppDeps,
+  api: GenerationApi,
+  json: JsonBody,
+  exchange: Exchange,
+  mode: "compress" | "replay",
+): RewrittenRequest | undefined {
+  const optimized = optimizeRequest(deps, api, json, exchange, mode === "replay");
+  let text = json.text;
+  try {
+    const splices = [
+      ...(optimized?.splices ?? []),
+      ...reinsertHiddenCalls(api, json.text, json.value, deps.hiddenCalls),
+    ];
+    if (splices.length) text = applySplices(json.text, splices);
+  } catch (error) {
+    // Fail open: forward the client's request as sent.
+    deps.log.warn("request rewrite failed; forwarding the original", {
+      id: exchange.id,
+      error: (error as Error).message,
+    });
+    exchange.compressionFailed = true;
+    return undefined;
+  }
+  const offersRetrieve = carriesMarker(text) && !declaresRetrieveTool(json.value);
+  if (offersRetrieve) text = injectRetrieveTool(api, text, json.value);
+  if (text === json.text) return undefined;
+  return { text, bytes: encoder.encode(text), optimized, offersRetrieve };
+}
