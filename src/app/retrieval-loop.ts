@@ -211,6 +211,8 @@ function answerStream(ctx: RetrievalContext, first: Response): Response {
             parser.push(value, (event) => send(interceptor.push(event)));
           }
           parser.end((event) => send(interceptor.push(event)));
+          // The client went away: stop here, never start a continuation for nobody.
+          if (cancelled) return;
           const end = interceptor.endRound(round < deps.config.ccrMaxRounds);
           if (end.kind === "done") {
             send(end.tail);

@@ -1,5 +1,6 @@
 /**
- * Opens the stores the proxy keeps: SQLite in the workspace, or memory with --stateless.
+ * Opens the stores the proxy keeps (SQLite in the workspace, or memory with --stateless) and
+ * purges their expired entries in the background.
  * @module
  */
 
@@ -20,24 +21,21 @@ export interface Stores {
   close(): void;
 }
 
-// Expired originals go within a minute; the purge is one indexed DELETE.
+// Expired originals go within a minute; each purge is an indexed DELETE.
 const PURGE_EVERY_MS = 60_000;
 
 /** Opens the stores for `config`. */
 export function openStores(config: ProxyConfig, log: Logger): Stores {
-  if (config.stateless) {
-    return {
-      decisions: new MemoryDecisionStore(),
-      originals: new MemoryOriginalStore(),
-      close() {},
-    };
-  }
-  const db = openWorkspaceDatabase(config.workspaceDir);
-  const decisions = new SqliteDecisionStore(db);
-  const originals = new SqliteOriginalStore(db, config.ccrTtlSeconds, config.ccrMaxBytes);
+  const db = config.stateless ? undefined : openWorkspaceDatabase(config.workspaceDir);
+  const decisions = db ? new SqliteDecisionStore(db) : new MemoryDecisionStore();
+  const originals = db
+    ? new SqliteOriginalStore(db, config.ccrTtlSeconds, config.ccrMaxBytes)
+    : new MemoryOriginalStore(config.ccrTtlSeconds, config.ccrMaxBytes);
   const purge = () => {
     try {
-      const removed = decisions.purge() + originals.purgeExpired();
+      const removed =
+        originals.purgeExpired() +
+        (decisions instanceof SqliteDecisionStore ? decisions.purge() : 0);
       if (removed > 0) log.debug("purged expired store entries", { removed });
     } catch (error) {
       log.warn("cannot purge expired store entries", { error: (error as Error).message });
@@ -51,7 +49,7 @@ export function openStores(config: ProxyConfig, log: Logger): Stores {
     originals,
     close() {
       clearInterval(timer);
-      db.close();
+      db?.close();
     },
   };
 }
