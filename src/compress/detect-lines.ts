@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isBuildLine } from "./detect-build.ts";
 import { isBlank, type Sample } from "./detect-sample.ts";
 
 /** How many non-blank sample lines carry each kind of evidence. */
@@ -17,8 +18,10 @@ export interface LineTally {
   /** rg --heading style: a bare path line followed by "line:text" lines. */
   readonly headings: number;
   readonly numbered: number;
-  /** Lines with build, test or application log evidence. */
+  /** Lines with build, test or application log evidence (build lines included). */
   readonly logLines: number;
+  /** Compiler and build-tool command lines and build progress lines ("  CC      foo.o"). */
+  readonly buildLines: number;
   /** Lines that only logs have (stack frames, tracebacks, test verdicts, npm ERR!, ...). */
   readonly strongLog: number;
   /** ls -l rows, "total N", ls -R directory headers, tree branches, du rows, bare paths. */
@@ -45,6 +48,7 @@ export function tallyLines(sample: Sample): LineTally {
     headings: 0,
     numbered: 0,
     logLines: 0,
+    buildLines: 0,
     strongLog: 0,
     lsLong: 0,
     dirHeaders: 0,
@@ -72,7 +76,9 @@ export function tallyLines(sample: Sample): LineTally {
     if (NUMBERED.test(line)) t.numbered++;
     else if (previousBlank && isPathLine(line) && NUMBERED.test(lines[i + 1] ?? "")) t.headings++;
     const log = logEvidence(line);
-    if (log > 0 && grep !== "diagnostic") t.logLines++;
+    const build = log === 0 && grep === undefined && isBuildLine(line);
+    if (build) t.buildLines++;
+    if ((log > 0 || build) && grep !== "diagnostic") t.logLines++;
     if (log > 1) t.strongLog++;
     if (LS_LONG.test(line) || /^total \d+$/.test(line)) t.lsLong++;
     if (DIR_HEADER.test(line)) t.dirHeaders++;
@@ -121,9 +127,14 @@ function isGrepContext(line: string): boolean {
   return !path.includes(":") && (path.includes(".") || path.includes("/"));
 }
 
-/** A line that is nothing but a path: no blanks, and a slash or a dotted file name. */
+/**
+ * A line that is nothing but a path: no blanks, and a slash or a dotted file name. Two or more
+ * commas make it a delimited record ("2026-10-01,SKU-100,72,900.00"), not a path.
+ */
 function isPathLine(line: string): boolean {
   if (line.length > 300 || !PATH.test(line)) return false;
+  const comma = line.indexOf(",");
+  if (comma >= 0 && line.indexOf(",", comma + 1) >= 0) return false;
   return line.includes("/") || line.includes("\\") || FILE_NAME.test(line);
 }
 
@@ -155,6 +166,7 @@ const LOG_WEAK = new RegExp(
     String.raw`^\s+\d+:\d+\s+(?:error|warning)\s`,
     String.raw`^collected \d+ items?`,
     String.raw`^\s*(?:✓|✔|✗|✕|×|√|●|○)\s`,
+    String.raw`^(?:webpack \d+\.\d+\.\d+ compiled|vite v\d+\.\d+\.\d+ building|asset \S+ [\d.]+ (?:bytes|[KMG]iB) )`,
   ].join("|"),
 );
 

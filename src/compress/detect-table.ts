@@ -45,13 +45,26 @@ const DELIMITERS: readonly [number, number][] = [
 ];
 
 /**
- * Rows with the same number of delimiters (outside double quotes), at least 85% of them,
- * starting flush left and not ending like code statements, with short cells (not prose).
+ * Delimited records under a header row of column names ("date,sku,store,units,revenue"): such a
+ * text is a table even where its rows would also pass for paths or log lines, so this is checked
+ * before the listing and log rules.
  */
-function isDelimitedTable(rows: readonly string[]): boolean {
+export function looksLikeHeadedTable(sample: Sample): boolean {
+  const rows = sample.lines.filter((line) => !isBlank(line));
+  if (rows.length < 4) return false;
+  return isDelimitedTable(rows, true);
+}
+
+/**
+ * Rows with the same number of delimiters (outside double quotes), at least 85% of them,
+ * starting flush left and not ending like code statements, with short cells (not prose); with
+ * `headed`, the first row must also name the columns.
+ */
+function isDelimitedTable(rows: readonly string[], headed = false): boolean {
   for (const [delimiter, minimum] of DELIMITERS) {
     const header = countDelimiters(rows[0] ?? "", delimiter);
     if (header < minimum) continue;
+    if (headed && !isHeaderRow(rows[0] ?? "", delimiter)) continue;
     let same = 0;
     let codeLike = 0;
     let words = 0;
@@ -66,6 +79,36 @@ function isDelimitedTable(rows: readonly string[]): boolean {
     }
   }
   return false;
+}
+
+/** Longest column name, and most words in one, that a header row may hold. */
+const HEADER_CELL_CHARS = 64;
+const HEADER_CELL_WORDS = 5;
+
+/**
+ * Column names: every cell non-empty, short, of few words, starting with a letter, "_", "#", "%"
+ * or a quote (not a digit, so data rows and timestamps are not headers), and mostly distinct.
+ */
+function isHeaderRow(row: string, delimiter: number): boolean {
+  const cells: string[] = [];
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i <= row.length; i++) {
+    const c = i < row.length ? row.charCodeAt(i) : delimiter;
+    if (c === 34) quoted = !quoted;
+    else if (c === delimiter && (!quoted || i === row.length)) {
+      cells.push(row.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  for (const cell of cells) {
+    if (cell.length === 0 || cell.length > HEADER_CELL_CHARS) return false;
+    if (countWords(cell) > HEADER_CELL_WORDS) return false;
+    const first = cell.codePointAt(cell.charCodeAt(0) === 34 ? 1 : 0) ?? 0;
+    const letter = (first | 32) >= 97 && (first | 32) <= 122;
+    if (!letter && first !== 95 && first !== 35 && first !== 37 && first < 0xc0) return false;
+  }
+  return new Set(cells.map((cell) => cell.toLowerCase())).size >= cells.length * 0.8;
 }
 
 function countDelimiters(row: string, delimiter: number): number {

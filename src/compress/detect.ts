@@ -2,15 +2,16 @@
  * Content detection: decides which compressor a tool output goes to. It runs on every candidate,
  * so it is cheap by construction: JSON is validated over at most a 64 K prefix (plus a check of
  * the closing character), HTML over 8 K, and everything else over the first 200 lines of the
- * first 32 K characters; no regex can backtrack badly, so a 10 MB single line costs the same as
- * 32 KB.
+ * first 32 K characters plus the last 50 lines of the last 8 K (a build's error comes last); no
+ * regex can backtrack badly, so a 10 MB single line costs the same as 32 KB.
  *
  * Differences from the original Headroom's regex detector, on purpose:
  * - JSON objects are json (theirs only counted top-level arrays), and so is JSON Lines.
  * - "listing" is a kind of its own (ls -l, ls -R, find, tree, du); theirs has none.
  * - Command tables (ps aux, docker ps, kubectl get, df) are tables; theirs saw only delimiters.
  * - Build/test logs need log-only evidence or a high share of log lines, so prose that merely
- *   mentions "error" stays text.
+ *   mentions "error" stays text; compiler and build-tool command lines count as log lines.
+ * - CSV with a header row is a table even when its rows would pass for paths or log lines.
  * @module
  */
 
@@ -19,7 +20,7 @@ import { looksLikeHtml } from "./detect-html.ts";
 import { scanJson } from "./detect-json.ts";
 import { type LineTally, tallyLines } from "./detect-lines.ts";
 import { sampleLines } from "./detect-sample.ts";
-import { looksLikeTable } from "./detect-table.ts";
+import { looksLikeHeadedTable, looksLikeTable } from "./detect-table.ts";
 import type { ContentKind } from "./types.ts";
 
 /** JSON is validated up to this many characters; beyond it only the closing character is checked. */
@@ -41,12 +42,14 @@ function detect(text: string): ContentKind {
   if (isJson(text, start, end)) return "json";
   // Blank leading lines are skipped, but the first line keeps its indentation (column tables).
   const lineStart = skipExecHeader(text, text.lastIndexOf("\n", start) + 1);
-  const sample = sampleLines(lineStart > 0 ? text.slice(lineStart, lineStart + 64 * 1024) : text);
+  const sample = sampleLines(text, lineStart);
   if (looksLikeDiff(sample)) return "diff";
   if (looksLikeHtml(text, start)) return "html";
   const tally = tallyLines(sample);
   if (tally.nonEmpty === 0) return "text";
   if (isSearch(tally)) return "search";
+  // Before listings and logs: CSV rows can pass for bare paths, and timestamps for log lines.
+  if (looksLikeHeadedTable(sample)) return "table";
   if (isListing(tally)) return "listing";
   if (isClearLog(tally)) return "log";
   if (looksLikeTable(sample)) return "table";
@@ -104,9 +107,13 @@ function isCode(t: LineTally): boolean {
   return t.codeLines >= n * 0.45;
 }
 
-/** A weaker log signal, consulted only when nothing else matched. */
+/**
+ * A weaker log signal, consulted only when nothing else matched. Build command lines do not
+ * count here: a few of them among prose are instructions in a document, not a build's output.
+ */
 function isFaintLog(t: LineTally): boolean {
-  return t.strongLog >= 1 || (t.logLines >= 2 && t.logLines >= t.nonEmpty * 0.15);
+  const logLines = t.logLines - t.buildLines;
+  return t.strongLog >= 1 || (logLines >= 2 && logLines >= t.nonEmpty * 0.15);
 }
 
 /** The header Codex puts before a command's output ("Exit code: 0", "Wall time: ...", "Output:"). */

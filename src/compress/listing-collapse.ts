@@ -1,12 +1,13 @@
 /**
  * Lossy collapsing of a listing: what goes inside dependency/VCS/build folders, long runs of
  * same-type files in one folder, and (when the listing is still huge) the deepest subtrees are
- * replaced by counted notes. Entries matching the question are never hidden.
+ * replaced by counted notes. The best matches of the question are never hidden, even inside a
+ * folded node_modules, and equally good matches elsewhere stay too (up to a bound).
  * @module
  */
 
 import type { ListingEntry } from "./listing-parse.ts";
-import { matchesTerms } from "./table-query.ts";
+import { rankQueryMatches } from "./listing-query.ts";
 
 /** Folders whose contents are almost never worth listing entry by entry. */
 const HEAVY_DIRS = new Set([
@@ -61,12 +62,20 @@ const MAX_VISIBLE = 150;
 const MIN_SUBTREE = 8;
 /** A heavy folder with fewer entries inside is cheaper to show than to fold. */
 const MIN_HEAVY = 3;
+/** The best matches of the question always stay, wherever they are. */
+const PIN_BEST = 8;
+/** Further matches that are as good as the best one stay outside heavy folders, up to this many. */
+const PIN_MAX = 60;
 
 /** What collapsing decided. */
 export interface Collapse {
   readonly hidden: Uint8Array;
   /** Notes to print in place of the first hidden entry of each collapsed group. */
   readonly notes: Map<number, string>;
+  /** Indentation depth of a `tree` note that stands for a whole folder's remaining content. */
+  readonly noteDepths: Map<number, number>;
+  /** Entries kept because they match the question (1), which rendering spells out in full. */
+  readonly pinned: Uint8Array;
   readonly heavy: number;
   readonly sameType: number;
   readonly deep: number;
@@ -106,6 +115,46 @@ function commonDepth(entries: readonly ListingEntry[]): number {
   return depth;
 }
 
+/**
+ * The question's matches that must stay: the PIN_BEST best ones anywhere (inside node_modules
+ * too), then those as good as the best outside heavy folders, up to PIN_MAX. In a `tree` drawing
+ * a kept entry's folders stay as well, since its indentation alone does not say where it is.
+ */
+function pinMatches(
+  entries: readonly ListingEntry[],
+  terms: readonly string[],
+  inHeavy: Uint8Array,
+): Uint8Array {
+  const pinned = new Uint8Array(entries.length);
+  const ranked = rankQueryMatches(entries, terms);
+  const best = ranked[0];
+  if (!best) return pinned;
+  let count = 0;
+  for (let r = 0; r < ranked.length && count < PIN_MAX; r++) {
+    const match = ranked[r]!;
+    const asGood = match.terms === best.terms && match.nameTerms > 0 && !inHeavy[match.index];
+    if (r >= PIN_BEST && !asGood) continue;
+    pinned[match.index] = 1;
+    count++;
+  }
+  if (entries.some((entry) => entry.depth > 0)) pinTreeAncestors(entries, pinned);
+  return pinned;
+}
+
+/** Pins the folder lines above every pinned entry of a `tree` drawing. */
+function pinTreeAncestors(entries: readonly ListingEntry[], pinned: Uint8Array): void {
+  // Walking backwards, the nearest earlier entry one level up is the parent folder.
+  let need = 0; // depth whose folder line is still wanted (0: none)
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const depth = entries[i]!.depth;
+    if (need > 0 && depth === need) {
+      pinned[i] = 1;
+      need = depth - 1;
+    }
+    if (pinned[i] && depth - 1 > need) need = depth - 1;
+  }
+}
+
 /** Decides which entries to hide; `isDir` says whether an entry is a folder. */
 export function collapseListing(
   entries: readonly ListingEntry[],
@@ -116,8 +165,7 @@ export function collapseListing(
   const n = entries.length;
   const hidden = new Uint8Array(n);
   const notes = new Map<number, string>();
-  const pinned = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (matchesTerms(entries[i]!.key, terms)) pinned[i] = 1;
+  const noteDepths = new Map<number, number>();
   const base = commonDepth(entries);
   let heavy = 0;
   let sameType = 0;
@@ -126,17 +174,31 @@ export function collapseListing(
   let tail = 0;
   const heavyNames = new Set<string>();
 
-  /** Hides the given entries as one group with a note at the first one. */
-  function hideGroup(members: readonly number[], note: (count: number) => string): number {
+  /**
+   * Hides the given entries as one group with a note at the first one; `folderSegments` names
+   * the folder the group fills, so a `tree` note is indented as that folder's content even when
+   * a kept match splits the group.
+   */
+  function hideGroup(
+    members: readonly number[],
+    note: (count: number) => string,
+    folderSegments?: number,
+  ): number {
     const victims = members.filter((i) => !hidden[i] && !pinned[i]);
     if (victims.length === 0) return 0;
     for (const i of victims) hidden[i] = 1;
-    notes.set(victims[0]!, note(victims.length));
+    const first = victims[0]!;
+    notes.set(first, note(victims.length));
+    const { depth, segments } = entries[first]!;
+    if (folderSegments !== undefined && depth > 0) {
+      noteDepths.set(first, Math.max(1, depth - (segments.length - folderSegments) + 1));
+    }
     return victims.length;
   }
 
   // 1. Contents of dependency, VCS and build folders.
   const heavyGroups = new Map<string, number[]>();
+  const heavySegments = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const segments = entries[i]!.segments;
     for (let j = base; j < segments.length - 1; j++) {
@@ -147,12 +209,22 @@ export function collapseListing(
       const group = heavyGroups.get(key) ?? [];
       group.push(i);
       heavyGroups.set(key, group);
+      heavySegments.set(key, j + 1);
       break;
     }
   }
+  const inHeavy = new Uint8Array(n);
+  for (const members of heavyGroups.values()) {
+    if (members.length >= MIN_HEAVY) for (const i of members) inHeavy[i] = 1;
+  }
+  const pinned = pinMatches(entries, terms, inHeavy);
   for (const [key, members] of heavyGroups) {
     if (members.length < MIN_HEAVY) continue;
-    const count = hideGroup(members, (c) => `(${countEntries(c)} under ${key}/ omitted)`);
+    const count = hideGroup(
+      members,
+      (c) => `(${countEntries(c)} under ${key}/ omitted)`,
+      heavySegments.get(key),
+    );
     if (count > 0) heavyNames.add(key.slice(key.lastIndexOf("/") + 1));
     heavy += count;
   }
@@ -213,6 +285,7 @@ export function collapseListing(
   // 3b. Still too long: fold the deepest big subtrees first.
   if (visible > MAX_VISIBLE) {
     const byFolder = new Map<string, number[]>();
+    const folderSegments = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       if (hidden[i]) continue;
       const { segments, key: full } = entries[i]!;
@@ -225,6 +298,7 @@ export function collapseListing(
         const group = byFolder.get(key) ?? [];
         group.push(i);
         byFolder.set(key, group);
+        folderSegments.set(key, d + 1);
       }
     }
     const folders = [...byFolder.entries()]
@@ -239,6 +313,7 @@ export function collapseListing(
       const count = hideGroup(
         folder.members,
         (c) => `(${countEntries(c)} under ${folder.key}/ omitted)`,
+        folderSegments.get(folder.key),
       );
       deep += count;
       visible -= count;
@@ -259,6 +334,8 @@ export function collapseListing(
   return {
     hidden,
     notes,
+    noteDepths,
+    pinned,
     heavy,
     sameType,
     deep,

@@ -145,6 +145,13 @@ function parseLsRecursive(lines: string[]): Listing {
   return { format: "ls-recursive", lines, entries };
 }
 
+/** Two or more commas, or a semicolon: a CSV row rather than a file's path (tabs never pass). */
+function isDelimitedRecord(line: string): boolean {
+  const comma = line.indexOf(",");
+  if (comma >= 0 && line.indexOf(",", comma + 1) >= 0) return true;
+  return line.includes(";");
+}
+
 /** Recognises the listing format of `lines` (no trailing empty line); undefined if none fits. */
 export function parseListing(lines: string[]): Listing | undefined {
   const nonEmpty = lines.filter((line) => line.trim() !== "");
@@ -173,7 +180,9 @@ export function parseListing(lines: string[]): Listing | undefined {
   }
   if (headers >= 2 && lines.includes("")) return parseLsRecursive(lines);
   const spaced = nonEmpty.filter((line) => line.includes(" ")).length;
-  if (pathLike === n && !lines.includes("") && spaced <= n * 0.1) {
+  // "2026-10-01,SKU-100,store-0,72,900.00" has no spaces either, but it is a record, not a path.
+  const records = nonEmpty.filter(isDelimitedRecord).length;
+  if (pathLike === n && !lines.includes("") && spaced <= n * 0.1 && records <= n * 0.5) {
     const entries = lines.map((line, i) => makeEntry(i, splitPath(line), 0, [line]));
     return { format: "paths", lines, entries };
   }

@@ -26,11 +26,18 @@ export function sharedLsColumns(entries: readonly ListingEntry[]): number[] {
   return shared;
 }
 
-/** Renders the listing, skipping `hidden` entries and printing `notes` where they were. */
+/**
+ * Renders the listing, skipping `hidden` entries and printing `notes` where they were; `pinned`
+ * path-list entries (matches of the question) keep their own full line instead of joining a
+ * `folder/: a b c` run, so the path the user asked for is there verbatim; `noteDepths` indents
+ * `tree` notes that stand for a folder's content.
+ */
 export function renderListing(
   listing: Listing,
   hidden: Uint8Array | undefined,
   notes: ReadonlyMap<number, string>,
+  pinned?: Uint8Array,
+  noteDepths?: ReadonlyMap<number, number>,
 ): string {
   const { lines, entries, format } = listing;
   const entryAt = new Int32Array(lines.length).fill(-1);
@@ -86,7 +93,8 @@ export function renderListing(
       const key = runKey;
       const header = runHeader;
       flush();
-      out.push(format === "tree" ? `${"  ".repeat(Math.max(0, entry.depth - 1))}${note}` : note);
+      const depth = noteDepths?.get(i) ?? entry.depth;
+      out.push(format === "tree" ? `${"  ".repeat(Math.max(0, depth - 1))}${note}` : note);
       if (format === "ls-recursive" && key !== undefined) {
         runKey = key;
         runHeader = header;
@@ -110,6 +118,11 @@ export function renderListing(
         runNames.push(quoteName(entry.fields[0]!));
         break;
       case "paths": {
+        if (pinned?.[i]) {
+          flush();
+          out.push(line);
+          break;
+        }
         const folder = entry.parent;
         const name = entry.segments[entry.segments.length - 1]!;
         if (runKey !== folder) {

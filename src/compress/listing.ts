@@ -2,7 +2,8 @@
  * The listing compressor (`tree`, `ls -l`, `ls -R`, `find`/`ls -1`/`git ls-files` path lists,
  * `du`). Lossless: tree drawings become indentation, `ls -l` padding and shared columns go, and
  * runs of entries of one folder share one line. Lossy: the contents of dependency, VCS and build
- * folders, long runs of same-type files and the deepest subtrees of huge listings become counts.
+ * folders, long runs of same-type files and the deepest subtrees of huge listings become counts,
+ * while the entries that best match the question stay, each path list match on its own line.
  * @module
  */
 
@@ -92,7 +93,14 @@ function compressListingText(input: string, ctx: CompressContext): CompressOutpu
   if (collapse.smaller > 0) parts.push(`${formatCount(collapse.smaller)} smaller entries`);
   if (collapse.tail > 0) parts.push(`${formatCount(collapse.tail)} further entries`);
   const summary = `${formatCount(omitted)} of ${formatCount(listing.entries.length)} listing entries omitted (${parts.join(", ")}); counts are shown in place`;
-  const lossyText = `${renderListing(listing, collapse.hidden, collapse.notes)}\n${ctx.marker(summary)}${tail}`;
+  const rendered = renderListing(
+    listing,
+    collapse.hidden,
+    collapse.notes,
+    collapse.pinned,
+    collapse.noteDepths,
+  );
+  const lossyText = `${rendered}\n${ctx.marker(summary)}${tail}`;
   const baseline = best ? best.text.length : input.length;
   if (lossyText.length <= baseline * LOSSY_GAIN) {
     best = { text: lossyText, strategy: `listing:${listing.format}-collapse`, lossy: true };

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { compressText } from "../../src/compress/compress-text.ts";
 import { detectContent } from "../../src/compress/detect.ts";
+import { originalHash } from "../../src/compress/marker.ts";
 import type { ContentKind } from "../../src/compress/types.ts";
 import { parityCases } from "../helpers/parity.ts";
 
@@ -48,6 +50,41 @@ describe("detectContent: parity fixtures", () => {
 const lines = (...rows: string[]) => rows.join("\n");
 const repeat = (n: number, row: (i: number) => string) =>
   Array.from({ length: n }, (_, i) => row(i)).join("\n");
+
+/**
+ * What `make` prints for a C project of `units` files with gcc and kbuild-style quiet rules: a
+ * command line and a "  CC" line per unit, and gcc's diagnostic for one undeclared macro in unit
+ * `broken` (the only error, near the end).
+ */
+function makeGccLog(units: number, broken: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < units; i++) {
+    out.push(`gcc -Wall -O2 -c module_${i}.c -o module_${i}.o`);
+    if (i === broken) {
+      out.push(
+        `module_${i}.c: In function 'run_${i}':`,
+        `module_${i}.c:3:47: error: 'MAX_CONN' undeclared (first use in this function)`,
+        `    3 | int run_${i}(int x) { int y = x * 2; return y + MAX_CONN; }`,
+        "      |                                               ^~~~~~~~",
+        `module_${i}.c:3:47: note: each undeclared identifier is reported only once for each function it appears in`,
+      );
+    }
+    out.push(`  CC      module_${i}.o`);
+  }
+  return out.join("\n");
+}
+
+/** `rows` lines of a sales export under a CSV header; no line holds a space. */
+function salesCsv(rows: number, spikeAt: number): string {
+  const out = ["date,sku,store,units,revenue"];
+  for (let i = 0; i < rows; i++) {
+    const units = i === spikeAt ? 9400 : 10 + ((i * 37) % 90);
+    out.push(
+      `2026-10-${String((i % 30) + 1).padStart(2, "0")},SKU-${100 + (i % 25)},store-${i % 6},${units},${(units * 12.5).toFixed(2)}`,
+    );
+  }
+  return out.join("\n");
+}
 
 const SAMPLES: Record<ContentKind, Record<string, string>> = {
   json: {
@@ -209,6 +246,56 @@ const SAMPLES: Record<ContentKind, Record<string, string>> = {
       12,
       (i) => `May  2 10:15:0${i % 10} web-1 nginx[812]: 10.0.0.${i} "GET /health HTTP/1.1" 200`,
     ),
+    "make + gcc, 120 units, the one error near the end": makeGccLog(120, 110),
+    "make + gcc, no error at all": makeGccLog(40, -1),
+    "kbuild quiet rules": lines(
+      "  CALL    scripts/checksyscalls.sh",
+      "  CC      kernel/fork.o",
+      "  CC      kernel/exit.o",
+      "  CC [M]  drivers/net/dummy.o",
+      "  AR      kernel/built-in.a",
+      "  LD      vmlinux.o",
+      "  MODPOST vmlinux.symvers",
+    ),
+    "cmake configure and build": lines(
+      "-- The C compiler identification is GNU 12.2.0",
+      "-- Detecting C compiler ABI info - done",
+      "-- Configuring done",
+      "-- Generating done",
+      "-- Build files have been written to: /src/build",
+      "[ 25%] Building C object CMakeFiles/app.dir/main.c.o",
+      "[ 50%] Building C object CMakeFiles/app.dir/util.c.o",
+      "[ 75%] Linking C executable app",
+      "[100%] Built target app",
+    ),
+    "cmake verbose (cd && compiler)": repeat(
+      6,
+      (i) =>
+        `cd /src/build && /usr/bin/cc -I/src/include -O2 -o CMakeFiles/app.dir/m${i}.c.o -c /src/m${i}.c`,
+    ),
+    "libtool and ccache": lines(
+      "libtool: compile:  gcc -DHAVE_CONFIG_H -I. -g -O2 -c src/buf.c  -fPIC -DPIC -o src/.libs/buf.o",
+      "libtool: compile:  gcc -DHAVE_CONFIG_H -I. -g -O2 -c src/io.c  -fPIC -DPIC -o src/.libs/io.o",
+      "ccache g++ -std=c++17 -O2 -c src/main.cpp -o build/main.o",
+      "libtool: link: ar cru .libs/libbuf.a src/buf.o src/io.o",
+    ),
+    "javac, go build, cargo build command lines": lines(
+      "+ javac -d out src/com/acme/App.java src/com/acme/Util.java",
+      "+ go build -o bin/api ./cmd/api",
+      "+ cargo build --release",
+      "+ ./gradlew assemble --no-daemon",
+      "+ mvn -B package -DskipTests",
+    ),
+    "npm run build (tsc, vite, esbuild)": lines(
+      "> app@1.0.0 build",
+      "> tsc -p . && vite build",
+      "",
+      "vite v5.2.0 building for production...",
+      "transforming...",
+      "dist/index.html                  0.46 kB │ gzip:  0.30 kB",
+      "dist/assets/index-4sK2hL.js    143.36 kB │ gzip: 46.07 kB",
+      "> esbuild src/worker.ts --bundle --outfile=dist/worker.js",
+    ),
   },
   search: {
     "grep -rn": lines(
@@ -353,6 +440,13 @@ const SAMPLES: Record<ContentKind, Record<string, string>> = {
       "tests/app.test.ts",
       "package.json",
     ),
+    "find with a comma in one name": lines(
+      "./docs",
+      "./docs/notes, draft.md",
+      "./docs/a,b.txt",
+      "./docs/index.md",
+      "./src/app.ts",
+    ),
     "du -ah": lines(
       "4.0K\t./src/app.ts",
       "8.0K\t./src/cli/main.ts",
@@ -398,6 +492,20 @@ const SAMPLES: Record<ContentKind, Record<string, string>> = {
       "api-7d9f8b6c5d-2xkqp       1/1     Running            0             3d",
       "api-7d9f8b6c5d-9mzt4       0/1     CrashLoopBackOff   14 (2m ago)   3d",
       "worker-5c6b7d8e9f-lq2ws    1/1     Running            1             12h",
+    ),
+    "CSV whose rows hold no space (dates, SKUs, numbers)": salesCsv(300, 211),
+    "CSV export of log records under a header": lines(
+      "timestamp,level,service,message",
+      "2024-05-02 10:15:00,INFO,api,started",
+      "2024-05-02 10:15:01,ERROR,api,db down",
+      "2024-05-02 10:15:02,INFO,worker,retrying",
+      "2024-05-02 10:15:03,INFO,api,recovered",
+    ),
+    "semicolon CSV (European locale)": lines(
+      "Datum;Artikel;Menge;Preis",
+      "01.10.2026;A-100;4;12,50",
+      "02.10.2026;A-101;7;3,20",
+      "03.10.2026;A-102;1;99,00",
     ),
     "df -h": lines(
       "Filesystem      Size  Used Avail Use% Mounted on",
@@ -544,6 +652,28 @@ const SAMPLES: Record<ContentKind, Record<string, string>> = {
       "Output:",
       '{"ok": true}',
     ),
+    "build instructions in prose": lines(
+      "To build the tool, run",
+      "make -j4",
+      "and then compile the example with",
+      "gcc -O2 -o demo demo.c",
+      "before you start it. The demo prints its version and exits.",
+      "See the manual for the other options it understands.",
+    ),
+    "shell script with unexpanded variables": lines(
+      "#!/bin/sh",
+      "set -e",
+      'CFLAGS="-O2 -Wall"',
+      "gcc $CFLAGS -c a.c -o a.o",
+      "gcc $CFLAGS -c b.c -o b.o",
+      "gcc -o app a.o b.o",
+      "echo built",
+    ),
+    "sentences that start with tool names": lines(
+      "make sure the cache is warm before measuring.",
+      "go build the release on the CI machine, not locally.",
+      "cc me on the thread when it lands.",
+    ),
     "small HTML snippet": "<p>just a paragraph with <b>bold</b> text</p>",
     "svg image": `<svg xmlns="http://www.w3.org/2000/svg">${repeat(12, (i) => `<rect x="${i}" y="0" width="1" height="1"/>`)}</svg>`,
   },
@@ -602,9 +732,65 @@ describe("detectContent: large inputs", () => {
     ).toBe("search");
   });
 
+  test("the end of a long output is read: a traceback after 1,000 plain lines is a log", () => {
+    const plain = repeat(1000, (i) => `processed record ${i}: ok`);
+    const trace = lines(
+      "Traceback (most recent call last):",
+      '  File "/app/run.py", line 10, in <module>',
+      "    main()",
+      '  File "/app/run.py", line 6, in main',
+      "    load(record)",
+      "ValueError: bad record 1001",
+    );
+    // The head alone says nothing; only the tail shows what went wrong.
+    expect(detectContent(`${plain}\n`)).toBe("text");
+    expect(detectContent(`${plain}\n${trace}\n\n`)).toBe("log");
+  });
+
+  test("a 10 MB build log is log", () => {
+    const log = makeGccLog(240_000, 239_990);
+    expect(log.length).toBeGreaterThan(10_000_000);
+    expect(detectContent(log)).toBe("log");
+  });
+
+  test("a 100,000-row CSV without spaces is a table, not a path listing", () => {
+    expect(detectContent(salesCsv(100_000, 50_000))).toBe("table");
+  });
+
+  test("a 10 MB line followed by a short tail stays bounded and does not throw", () => {
+    const text = `${"x".repeat(10_000_000)}\n${repeat(5, (i) => `2024-05-02 10:15:0${i} INFO ok`)}`;
+    expect(KINDS.has(detectContent(text))).toBe(true);
+  });
+
   test("leading blank lines do not hide the content", () => {
     expect(detectContent(`\n\n\n   \n${SAMPLES.diff["git diff"]}`)).toBe("diff");
     expect(detectContent(`\n\n${SAMPLES.table["ps aux"]}`)).toBe("table");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Detection decides which compressor runs: the kinds found above must reach the right one and
+// keep what matters.
+
+describe("detectContent: routing keeps the critical facts", () => {
+  const compress = (text: string, query: string) =>
+    compressText(text, { query, lossy: true, hash: () => originalHash(text) });
+
+  test("a make + gcc log goes to the log compressor, which keeps the one error", () => {
+    const log = makeGccLog(120, 110);
+    const out = compress(log, "why does the build fail?");
+    expect(out?.kind).toBe("log");
+    expect(out?.text).toContain("error: 'MAX_CONN' undeclared");
+    expect(out?.text).toContain("module_110.c:3:47");
+    expect(out!.text.length).toBeLessThan(log.length * 0.3);
+  });
+
+  test("a headed CSV goes to the table compressor, which keeps the anomalous row", () => {
+    const csv = salesCsv(300, 211);
+    const out = compress(csv, "any unusual sales?");
+    expect(out?.kind).toBe("table");
+    expect(out?.text).toContain("date,sku,store,units,revenue");
+    expect(out?.text).toContain(",9400,117500.00");
   });
 });
 

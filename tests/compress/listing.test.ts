@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { compressListing } from "../../src/compress/listing.ts";
+import { parseListing } from "../../src/compress/listing-parse.ts";
+import { rankQueryMatches } from "../../src/compress/listing-query.ts";
 import { originalHash } from "../../src/compress/marker.ts";
 import { contextFor } from "../helpers/compress-context.ts";
 
@@ -302,7 +304,121 @@ describe("compressListing lossy", () => {
   });
 });
 
+describe("compressListing: the question's matches", () => {
+  const root = project();
+  const query = "where is the react package.json?";
+
+  test("find: the best match inside a folded node_modules stays, on its own full line", () => {
+    const lines = findLines(root);
+    const input = `${lines.join("\n")}\n`;
+    const out = compressListing(input, contextFor(input, { lossy: true, query }))!;
+    expect(out.lossy).toBe(true);
+    expect(out.text).toMatch(/\(\d+ entries under \.\/node_modules\/ omitted\)/);
+    // Spelled out, not folded into a "./node_modules/react/: ..." run.
+    expect(out.text).toContain("\n./node_modules/react/package.json\n");
+    expect(out.text).toContain("\n./package.json\n");
+    // A handful of matches, not all 40 react-part files nor every file of the package.
+    const reactParts = out.text.match(/react-part-\d+\.js/g) ?? [];
+    expect(reactParts.length).toBeGreaterThan(0);
+    expect(reactParts.length).toBeLessThanOrEqual(8);
+    expect(out.text).not.toContain("node_modules/react/README.md");
+    // The marker's count is the sum of the counts shown in place.
+    const counted = [...out.text.matchAll(/^\((\d+) (?:more |entries|entry)/gm)].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
+    expect(out.text).toContain(`[headroom: ${counted} of ${lines.length} listing entries omitted`);
+  });
+
+  test("find: many equal matches inside node_modules keep only the best few", () => {
+    const many = dir(".", [
+      ...files(["package.json", "README.md"]),
+      dir("src", files(["index.ts", "app.ts"])),
+      dir(
+        "node_modules",
+        Array.from({ length: 60 }, (_, i) =>
+          dir(`pkg-${String(i).padStart(2, "0")}`, files(["package.json", "index.js", "LICENSE"])),
+        ),
+      ),
+    ]);
+    const input = `${findLines(many).join("\n")}\n`;
+    const out = compressListing(
+      input,
+      contextFor(input, { lossy: true, query: "which package.json files?" }),
+    )!;
+    const kept = out.text.match(/^\.\/node_modules\/pkg-\d+\/package\.json$/gm) ?? [];
+    expect(out.text).toContain("\n./package.json\n");
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(8);
+    expect(out.text).toMatch(/\(\d+ entries under \.\/node_modules\/ omitted\)/);
+  });
+
+  test("find: equally good matches outside dependency folders all stay", () => {
+    const input = `${findLines(root).join("\n")}\n`;
+    const out = compressListing(
+      input,
+      contextFor(input, { lossy: true, query: "show me the icon png files" }),
+    )!;
+    // 40 icons match "icon" in their own names: none of them is folded into a count.
+    for (let i = 0; i < 40; i++) {
+      expect(out.text).toContain(`./assets/icons/icon-${String(i).padStart(2, "0")}.png`);
+    }
+    expect(out.text).not.toContain("more *.png files");
+  });
+
+  test("tree: a kept match keeps the folders above it, and the fold note stays at folder level", () => {
+    const input = `${treeLines(root).join("\n")}\n`;
+    const out = compressListing(input, contextFor(input, { lossy: true, query }))!;
+    expect(out.strategy).toBe("listing:tree-collapse");
+    expect(out.text).toMatch(/\nnode_modules\n(?: {2}.*\n)*? {2}react\n {4}package\.json\n/);
+    expect(out.text).toMatch(/\n {2}\(\d+ entries under \.\/node_modules\/ omitted\)\n/);
+    // No kept entry sits under a note without the folder it is in.
+    expect(out.text).not.toMatch(/omitted\)\n {4}package\.json/);
+    expect((out.text.match(/react-part-\d+\.js/g) ?? []).length).toBeLessThanOrEqual(8);
+    expect(out.text).not.toContain("lodash-part-");
+  });
+
+  test("ranking: more terms first, then a term in the name, exact names, shallower paths", () => {
+    const listing = parseListing([
+      "./docs/react/guide.md",
+      "./node_modules/react/package.json",
+      "./node_modules/lodash/package.json",
+      "./package.json",
+      "./node_modules/react",
+      "./src/react-hooks.ts",
+      "./README.md",
+    ])!;
+    const ranked = rankQueryMatches(listing.entries, ["react", "package.json"]);
+    expect(ranked.map((m) => listing.entries[m.index]!.key)).toEqual([
+      "./node_modules/react/package.json",
+      "./package.json",
+      "./node_modules/react",
+      "./node_modules/lodash/package.json",
+      "./src/react-hooks.ts",
+      "./docs/react/guide.md",
+    ]);
+    expect(ranked[0]).toMatchObject({ terms: 2, nameTerms: 1, exact: true });
+    expect(ranked.at(-1)).toMatchObject({ terms: 1, nameTerms: 0, exact: false });
+    expect(rankQueryMatches(listing.entries, [])).toEqual([]);
+  });
+
+  test("without a question nothing is pinned and runs stay grouped", () => {
+    const input = `${findLines(root).join("\n")}\n`;
+    const out = compressListing(input, contextFor(input, { lossy: true }))!;
+    expect(out.text).not.toContain("\n./node_modules/react/package.json\n");
+  });
+});
+
 describe("compressListing robustness", () => {
+  test("CSV rows are records, not a path list", () => {
+    const rows = ["date,sku,store,units,revenue"];
+    for (let i = 0; i < 50; i++)
+      rows.push(`2026-10-${10 + (i % 20)},SKU-${i},store-${i % 6},${i},${i}.50`);
+    const input = `${rows.join("\n")}\n`;
+    expect(parseListing(rows)).toBeUndefined();
+    expect(compressListing(input, contextFor(input))).toBeUndefined();
+  });
+
   test("declines what is not a listing", () => {
     for (const text of ["", "one\ntwo\n", "The build failed.\n  at foo (bar.js:1)\n\nDone.\n"]) {
       expect(compressListing(text, contextFor(text))).toBeUndefined();
