@@ -14,7 +14,9 @@ import { healthRoutes } from "./health-routes.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { notFoundResponse } from "./local-only.ts";
 import { proxyRoutes } from "./proxy-routes.ts";
+import { exchangeRecorder } from "./record-exchange.ts";
 import { retrieveRoutes } from "./retrieve-routes.ts";
+import { statsRoutes } from "./stats-routes.ts";
 import { UpstreamHealth } from "./upstream-health.ts";
 
 /** The app and the state the runtime entry may want to observe. */
@@ -23,14 +25,36 @@ export interface HeadroomApp {
   readonly upstreamHealth: UpstreamHealth;
 }
 
+/** The /stats sections about other parts of the proxy. */
+function statsExtras(deps: AppDeps): Record<string, unknown> {
+  const ccr = deps.originals.stats();
+  return {
+    compression: {
+      ccr_entries: ccr.entries,
+      ccr_bytes: ccr.bytes,
+      ccr_retrievals: ccr.hits,
+      ccr_misses: ccr.misses,
+      ccr_ttl_seconds: ccr.ttlSeconds,
+    },
+  };
+}
+
 /** Creates the app. */
-export function createApp(deps: AppDeps): HeadroomApp {
+export function createApp(given: AppDeps): HeadroomApp {
+  const deps: AppDeps = {
+    ...given,
+    onExchange: [exchangeRecorder(given.stats, given.prices), ...(given.onExchange ?? [])],
+  };
   const upstreamHealth = new UpstreamHealth();
   const app = new Hono<HeadroomEnv>();
   app.use("*", edge(deps));
   app.route("/", healthRoutes(deps, upstreamHealth));
   app.route("/", compressRoute(deps));
   app.route("/", retrieveRoutes(deps));
+  app.route(
+    "/",
+    statsRoutes(deps, deps.stats, () => statsExtras(deps)),
+  );
   app.route("/", proxyRoutes(deps, upstreamHealth));
   app.notFound(() => notFoundResponse());
   app.onError((error, c) => {

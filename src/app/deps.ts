@@ -11,6 +11,8 @@ import type { BodyDecoder } from "../core/body.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
 import type { Logger } from "../core/logger.ts";
+import type { PriceTable } from "../stats/prices.ts";
+import type { StatsService } from "../stats/stats-service.ts";
 
 /** The process lifecycle as the probes report it. */
 export interface Lifecycle {
@@ -39,7 +41,11 @@ export interface AppDeps {
   readonly decisions: DecisionStore;
   /** SHA-256 of a string's UTF-8 bytes as 64 hex digits (native when the runtime has one). */
   readonly sha256: (text: string) => string;
-  /** Observers of every finished exchange (the ledger, later). */
+  /** The ledger and the views over it. */
+  readonly stats: StatsService;
+  /** List prices for dollar figures. */
+  readonly prices: PriceTable;
+  /** More observers of every finished exchange (tests); the ledger is always one. */
   readonly onExchange?: ReadonlyArray<(exchange: Exchange) => void>;
 }
 

@@ -13,7 +13,7 @@ import {
 import { markerHashes } from "../compress/marker.ts";
 import { requestTokenFigures } from "../compress/request-tokens.ts";
 import type { GenerationApi } from "../compress/slots.ts";
-import { loadTokenizerFor } from "../compress/tokens.ts";
+import { countTokens, loadTokenizerFor } from "../compress/tokens.ts";
 import type { JsonBody } from "../core/body.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
@@ -138,6 +138,18 @@ export function accountTokens(
         optimized.plan.edits,
         optimized.plan.candidates.map((slot) => slot.text),
       );
+      const withText = deps.config.logMessages;
+      exchange.compressions = optimized.plan.edits.map((edit) => ({
+        tool: edit.slot.toolName ?? null,
+        strategy: edit.strategy,
+        tokensBefore: countTokens(edit.slot.text, model),
+        tokensAfter: countTokens(edit.text, model),
+        lossy: edit.lossy,
+        replayed: edit.replayed,
+        ...(withText
+          ? { original: edit.slot.text.slice(0, 20_000), compressed: edit.text.slice(0, 20_000) }
+          : {}),
+      }));
       exchange.tokensBefore = figures.before;
       exchange.tokensAfter = figures.after;
       exchange.tokensSaved = figures.saved;

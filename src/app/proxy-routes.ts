@@ -5,6 +5,7 @@
  */
 
 import { type Context, Hono } from "hono";
+import { estimateTokens } from "../compress/tokens.ts";
 import {
   type Api,
   type Provider,
@@ -17,6 +18,7 @@ import { errorResponse } from "../core/errors.ts";
 import { type Exchange, elapsedMs } from "../core/exchange.ts";
 import { upstreamRequestHeaders } from "../core/headers.ts";
 import { joinUpstreamUrl, normalizeBaseUrl } from "../core/upstream-url.ts";
+import { agentOf, cleanLabel } from "../stats/agent.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { accountTokens, isBypassed, savingsHeaders } from "./optimize-request.ts";
@@ -135,8 +137,20 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     return relayResponse(deps, exchange, upstream);
   }
 
+  /** Who sent the request, for the ledger's breakdowns (labels only, never credentials). */
+  function labelClient(c: Ctx, exchange: Exchange): void {
+    const userAgent = c.req.header("user-agent") ?? null;
+    exchange.client = {
+      agent: agentOf(c.req.header("x-client"), userAgent),
+      userAgent: userAgent ? userAgent.slice(0, 200) : null,
+      project: cleanLabel(c.req.header("x-headroom-project"), 128) ?? null,
+      stack: cleanLabel(c.req.header("x-headroom-stack")) ?? null,
+    };
+  }
+
   async function generation(c: Ctx, api: Exclude<Api, "passthrough">): Promise<Response> {
     const exchange = c.get("exchange");
+    labelClient(c, exchange);
     const provider = providerOfApi(api);
     exchange.api = api;
     exchange.provider = provider;
@@ -150,6 +164,8 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     if (json instanceof BodyProblem) return reject(exchange, provider, json);
     if (typeof json.value.model === "string") exchange.model = json.value.model;
     exchange.stream = json.value.stream === true;
+    // Only needed when the upstream reports no usage; computed then, from the text kept here.
+    exchange.estimateInput = () => estimateTokens(json.text);
     // Streams may go quiet for minutes while a model thinks: lift the server's idle timeout.
     c.env?.disableIdleTimeout?.();
 
@@ -207,6 +223,7 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
 
   async function passthrough(c: Ctx): Promise<Response> {
     const exchange = c.get("exchange");
+    labelClient(c, exchange);
     const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);
     exchange.api = "passthrough";
     exchange.provider = provider;

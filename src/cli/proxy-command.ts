@@ -14,8 +14,10 @@ import { createLogger, type Logger } from "../core/logger.ts";
 import { isLoopbackHost } from "../core/loopback.ts";
 import { batchedWriter } from "../runtime/batched-writer.ts";
 import { serveWithBun } from "../runtime/bun-server.ts";
+import { loadPrices } from "../runtime/load-prices.ts";
 import { nativeSha256 } from "../runtime/native-sha256.ts";
 import { zlibDecoder } from "../runtime/zlib-decoder.ts";
+import { StatsService } from "../stats/stats-service.ts";
 import { PROXY_HELP } from "./help.ts";
 import { needsMaxRequestsRerun, rerunWithMaxRequests } from "./max-http-requests.ts";
 import { openStores } from "./open-stores.ts";
@@ -32,6 +34,7 @@ const OPTIONS = {
   "log-level": { type: "string" },
   "request-timeout-seconds": { type: "string" },
   "retry-max-attempts": { type: "string" },
+  "log-messages": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -101,6 +104,8 @@ export async function runProxy(args: string[], version: string): Promise<number>
     decisions: stores.decisions,
     originals: stores.originals,
     hiddenCalls: new HiddenCallStore(),
+    stats: new StatsService(stores.ledger),
+    prices: loadPrices(config.workspaceDir, log),
     sha256: nativeSha256,
   });
   const shutdown = waitForShutdownSignal();

@@ -61,6 +61,11 @@ export interface ProxyConfig {
   readonly ccrMaxBytes: number;
   /** Most continuation rounds spent answering the model's retrieve calls in one request. */
   readonly ccrMaxRounds: number;
+  /** With --log-messages the live feed carries the tool outputs' text (never credentials). */
+  readonly logMessages: boolean;
+  /** Days and rows of raw ledger rows kept (totals and roll-ups are kept regardless). */
+  readonly ledgerRetentionDays: number;
+  readonly ledgerMaxRows: number;
 }
 
 /** Flags as parsed from the command line; absent means not given. */
@@ -75,6 +80,7 @@ export interface ProxyFlags {
   "log-level"?: string;
   "request-timeout-seconds"?: string;
   "retry-max-attempts"?: string;
+  "log-messages"?: boolean;
 }
 
 /** A configuration value that cannot be used; the CLI exits 2 with its message. */
@@ -252,6 +258,20 @@ export function resolveConfig(flags: ProxyFlags, env: Env, homeDir: string): Pro
       2 ** 40,
     ),
     ccrMaxRounds: numberSetting(undefined, env, "HEADROOM_CCR_MAX_ROUNDS", 3, 0, 10),
+    logMessages:
+      flags["log-messages"] === true ||
+      (env.HEADROOM_LOG_MESSAGES
+        ? parseBool("HEADROOM_LOG_MESSAGES", env.HEADROOM_LOG_MESSAGES)
+        : false),
+    ledgerRetentionDays: numberSetting(
+      undefined,
+      env,
+      "HEADROOM_LEDGER_RETENTION_DAYS",
+      90,
+      1,
+      36_500,
+    ),
+    ledgerMaxRows: numberSetting(undefined, env, "HEADROOM_LEDGER_MAX_ROWS", 1_000_000, 1000, 1e9),
     excludeTools: (env.HEADROOM_EXCLUDE_TOOLS ?? "")
       .split(",")
       .map((name) => name.trim())

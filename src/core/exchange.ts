@@ -56,6 +56,28 @@ export interface Exchange {
   compressionMs?: number;
   /** True when compression failed and the original was forwarded (fail open). */
   compressionFailed?: boolean;
+  /** True when headroom's response cache answered it. */
+  cached?: boolean;
+  /** Who sent it (data-plane requests): agent, user agent, project, stack. */
+  client?: {
+    agent: string;
+    userAgent: string | null;
+    project: string | null;
+    stack: string | null;
+  };
+  /** headroom's estimate of the request's input tokens, for streams that report no usage. */
+  estimateInput?: () => number;
+  /** The tool outputs compressed in this request, with exact token counts (for the live feed). */
+  compressions?: {
+    tool: string | null;
+    strategy: string;
+    tokensBefore: number;
+    tokensAfter: number;
+    lossy: boolean;
+    replayed: boolean;
+    original?: string;
+    compressed?: string;
+  }[];
   /** How many headroom_retrieve calls the proxy answered for this request. */
   retrievals?: number;
   /** Marker hashes this request's tool outputs carry. */

@@ -12,7 +12,10 @@ import type { Lifecycle } from "../app/deps.ts";
 import { HiddenCallStore } from "../ccr/hidden-calls.ts";
 import { resolveConfig } from "../core/config.ts";
 import { createLogger } from "../core/logger.ts";
+import { PriceTable } from "../stats/prices.ts";
+import { StatsService } from "../stats/stats-service.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
+import { MemoryLedgerStore } from "../store/memory-ledger.ts";
 import { MemoryOriginalStore } from "../store/memory-original-store.ts";
 import { nativeSha256 } from "./native-sha256.ts";
 import { zlibDecoder } from "./zlib-decoder.ts";
@@ -68,6 +71,8 @@ const { app } = createApp({
   decisions: new MemoryDecisionStore(),
   originals: new MemoryOriginalStore(config.ccrTtlSeconds, config.ccrMaxBytes),
   hiddenCalls: new HiddenCallStore(),
+  stats: new StatsService(new MemoryLedgerStore()),
+  prices: new PriceTable(),
   sha256: nativeSha256,
 });
 const server = Deno.serve(

@@ -14,7 +14,10 @@ import type { Exchange } from "../../src/core/exchange.ts";
 import { createLogger } from "../../src/core/logger.ts";
 import { type RunningServer, serveWithBun } from "../../src/runtime/bun-server.ts";
 import { zlibDecoder } from "../../src/runtime/zlib-decoder.ts";
+import { PriceTable } from "../../src/stats/prices.ts";
+import { StatsService } from "../../src/stats/stats-service.ts";
 import { MemoryDecisionStore } from "../../src/store/memory-decision-store.ts";
+import { MemoryLedgerStore } from "../../src/store/memory-ledger.ts";
 import { MemoryOriginalStore } from "../../src/store/memory-original-store.ts";
 
 /** A configuration as `headroom proxy` would resolve it from these flags and environment. */
@@ -36,6 +39,7 @@ export interface BuildOptions {
   sleep?: AppDeps["sleep"];
   decisions?: DecisionStore;
   originals?: OriginalStore;
+  stats?: StatsService;
 }
 
 /** The app plus everything it reported. */
@@ -73,6 +77,8 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     decisions: options.decisions ?? new MemoryDecisionStore(),
     originals: options.originals ?? new MemoryOriginalStore(),
     hiddenCalls: new HiddenCallStore(),
+    stats: options.stats ?? new StatsService(new MemoryLedgerStore()),
+    prices: new PriceTable(),
     sha256: (text) => createHash("sha256").update(text).digest("hex"),
     onExchange: [(exchange) => exchanges.push(exchange)],
     ...(options.sleep ? { sleep: options.sleep } : {}),

@@ -1,0 +1,115 @@
+/**
+ * The observability routes: /stats (anyone; recent requests only for loopback callers),
+ * /stats-history, /metrics, and the loopback-only /transformations/feed and /stats/reset.
+ * @module
+ */
+
+import { Hono } from "hono";
+import { historyCsv, historyJson, parseHistoryQuery } from "../stats/history.ts";
+import { prometheusText } from "../stats/prometheus.ts";
+import { recentRequests, statsJson } from "../stats/stats-json.ts";
+import type { StatsService } from "../stats/stats-service.ts";
+import type { AppDeps } from "./deps.ts";
+import type { HeadroomEnv } from "./hono-env.ts";
+import { isLocalRequest, localOnly } from "./local-only.ts";
+
+// ?cached=true serves a snapshot at most this old.
+const SNAPSHOT_MS = 2000;
+
+/** Extra /stats sections other parts of the proxy contribute (the CCR store, the response cache). */
+export type StatsExtras = () => Record<string, unknown>;
+
+/** Creates the observability routes. */
+export function statsRoutes(
+  deps: AppDeps,
+  stats: StatsService,
+  extras: StatsExtras,
+): Hono<HeadroomEnv> {
+  const app = new Hono<HeadroomEnv>();
+  const startedAt = performance.now();
+  let snapshot: { at: number; body: Record<string, unknown> } | undefined;
+
+  app.get("/stats", (c) => {
+    const cachedParam = (c.req.query("cached") ?? "false").toLowerCase();
+    if (!["true", "false", "1", "0", "yes", "no"].includes(cachedParam)) {
+      return c.json(
+        { error: { type: "invalid_request", message: "cached must be true or false" } },
+        400,
+      );
+    }
+    const now = performance.now();
+    if (
+      !["true", "1", "yes"].includes(cachedParam) ||
+      !snapshot ||
+      now - snapshot.at > SNAPSHOT_MS
+    ) {
+      stats.syncOtherWriters();
+      snapshot = { at: now, body: statsJson(stats, extras()) };
+    }
+    // Recent requests are for this machine only, and always fresh.
+    if (!isLocalRequest(c.req.raw, c.env?.remoteAddress)) return c.json(snapshot.body);
+    return c.json({ ...snapshot.body, recent_requests: recentRequests(stats) });
+  });
+
+  app.get("/stats-history", (c) => {
+    const query = parseHistoryQuery(new URL(c.req.url).searchParams);
+    if (typeof query === "string")
+      return c.json({ error: { type: "invalid_request", message: query } }, 400);
+    stats.syncOtherWriters();
+    if (query.format === "csv") {
+      const { filename, body } = historyCsv(stats, query);
+      return new Response(body, {
+        headers: {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": `attachment; filename="${filename}"`,
+        },
+      });
+    }
+    return c.json(historyJson(stats, query));
+  });
+
+  app.get("/metrics", () => {
+    stats.syncOtherWriters();
+    const text = prometheusText(stats.session, stats.lifetime(), {
+      uptimeSeconds: Math.round(performance.now() - startedAt) / 1000,
+      version: deps.version,
+    });
+    return new Response(text, {
+      headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+    });
+  });
+
+  app.get("/transformations/feed", localOnly(), (c) => {
+    const limit = Math.max(1, Math.min(200, Number(c.req.query("limit") ?? 50) || 50));
+    const events = stats.feed.slice(-limit).reverse();
+    return c.json({
+      transformations: events.map((event) => ({
+        timestamp: new Date(event.ts).toISOString(),
+        request_id: event.requestId,
+        provider: event.provider,
+        model: event.model,
+        tool: event.tool,
+        strategy: event.strategy,
+        tokens_before: event.tokensBefore,
+        tokens_after: event.tokensAfter,
+        tokens_saved: event.tokensBefore - event.tokensAfter,
+        lossy: event.lossy,
+        ...(deps.config.logMessages
+          ? { original: event.original ?? null, compressed: event.compressed ?? null }
+          : {}),
+      })),
+      log_messages: deps.config.logMessages,
+    });
+  });
+
+  app.post("/stats/reset", localOnly(), (c) => {
+    stats.reset();
+    snapshot = undefined;
+    return c.json({
+      status: "reset",
+      session_started_at: new Date(stats.sessionStartedAt).toISOString(),
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,47 @@
+/**
+ * Which agent sent a request: the x-client header when present, else recognised from the
+ * user agent. Only the product name is kept, never anything that could identify a user.
+ * @module
+ */
+
+const KNOWN: ReadonlyArray<[RegExp, string]> = [
+  [/claude-code|claude-cli/i, "claude-code"],
+  [/codex/i, "codex"],
+  [/cursor/i, "cursor"],
+  [/aider/i, "aider"],
+  [/opencode/i, "opencode"],
+  [/goose/i, "goose"],
+  [/zed\//i, "zed"],
+  [/copilot/i, "copilot"],
+  [/continue/i, "continue"],
+  [/cline/i, "cline"],
+  [/^Anthropic\/JS/i, "anthropic-sdk-js"],
+  [/^anthropic-python|^Anthropic\/Python/i, "anthropic-sdk-python"],
+  [/^OpenAI\/JS/i, "openai-sdk-js"],
+  [/^OpenAI\/Python/i, "openai-sdk-python"],
+  [/^ai-sdk|vercel/i, "vercel-ai-sdk"],
+  [/^curl\//i, "curl"],
+];
+
+/** Reduces a header value to a short, safe label: lower-case letters, digits, dot, dash, underscore. */
+export function cleanLabel(value: string | undefined | null, max = 64): string | undefined {
+  if (!value) return undefined;
+  const label = value
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, max);
+  return label || undefined;
+}
+
+/** The agent behind a request. */
+export function agentOf(
+  xClient: string | undefined | null,
+  userAgent: string | undefined | null,
+): string {
+  const explicit = cleanLabel(xClient);
+  if (explicit) return explicit;
+  for (const [pattern, name] of KNOWN) if (userAgent && pattern.test(userAgent)) return name;
+  return "unknown";
+}

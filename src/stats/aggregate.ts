@@ -1,0 +1,214 @@
+/**
+ * Running totals over ledger rows: the one computation behind the session view, the lifetime
+ * view and the display session, so /stats, /metrics and the dashboard cannot disagree. The same
+ * counters are kept per slice (provider, model, agent, project, stack, strategy) and, for the
+ * lifetime, persisted row by row in the ledger's totals table.
+ * @module
+ */
+
+import type { LedgerRow } from "./ledger-row.ts";
+
+/** The counter names, also the columns of the persisted totals. */
+export const COUNTER_FIELDS = [
+  "requests",
+  "rejected",
+  "failed",
+  "upstream_errors",
+  "aborted",
+  "cached",
+  "streamed",
+  "compressed",
+  "retrievals",
+  "tokens_before",
+  "tokens_after",
+  "tokens_saved",
+  "compressible_tokens",
+  "input_tokens",
+  "output_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "cache_hit_requests",
+  "estimated_usage",
+  "cost_usd",
+  "saved_usd",
+  "unpriced",
+  "cli_runs",
+  "cli_tokens_before",
+  "cli_tokens_saved",
+  "cli_saved_usd",
+  "duration_ms_sum",
+  "ttfb_ms_sum",
+  "ttfb_count",
+  "overhead_ms_sum",
+  "overhead_count",
+  "first_ts",
+  "last_ts",
+] as const;
+
+/** One set of counters. */
+export type Counters = Record<(typeof COUNTER_FIELDS)[number], number>;
+
+/** Counters at zero. */
+export function emptyCounters(): Counters {
+  const counters = {} as Counters;
+  for (const field of COUNTER_FIELDS) counters[field] = 0;
+  return counters;
+}
+
+/** Adds `from` into `into`, field by field (first_ts and last_ts take the extremes). */
+export function mergeCounters(into: Counters, from: Counters): void {
+  for (const field of COUNTER_FIELDS) {
+    if (field === "first_ts") {
+      if (from.first_ts && (!into.first_ts || from.first_ts < into.first_ts))
+        into.first_ts = from.first_ts;
+    } else if (field === "last_ts") {
+      into.last_ts = Math.max(into.last_ts, from.last_ts);
+    } else {
+      into[field] += from[field];
+    }
+  }
+}
+
+/** The counters one row contributes. */
+export function rowCounters(row: LedgerRow): Counters {
+  const c = emptyCounters();
+  c.first_ts = row.ts;
+  c.last_ts = row.ts;
+  if (row.layer === "cli") {
+    c.cli_runs = 1;
+    c.cli_tokens_before = row.tokensBefore;
+    c.cli_tokens_saved = row.tokensSaved;
+    c.cli_saved_usd = row.savedUsd ?? 0;
+    return c;
+  }
+  if (row.outcome === "rejected") {
+    c.rejected = 1;
+    return c;
+  }
+  c.requests = 1;
+  c.failed = row.outcome === "failed" ? 1 : 0;
+  c.upstream_errors = row.outcome === "upstream_error" ? 1 : 0;
+  c.aborted = row.aborted ? 1 : 0;
+  c.cached = row.cached ? 1 : 0;
+  c.streamed = row.streamed ? 1 : 0;
+  c.compressed = row.tokensSaved > 0 ? 1 : 0;
+  c.retrievals = row.retrievals;
+  c.tokens_before = row.tokensBefore;
+  c.tokens_after = row.tokensAfter;
+  c.tokens_saved = row.tokensSaved;
+  c.compressible_tokens = row.compressibleTokens;
+  c.input_tokens = row.inputTokens;
+  c.output_tokens = row.outputTokens;
+  c.cache_read_tokens = row.cacheReadTokens;
+  c.cache_write_tokens = row.cacheWriteTokens;
+  c.cache_hit_requests = row.cacheReadTokens > 0 ? 1 : 0;
+  c.estimated_usage = row.usageEstimated ? 1 : 0;
+  c.cost_usd = row.costUsd ?? 0;
+  c.saved_usd = row.savedUsd ?? 0;
+  c.unpriced = row.costUsd === null ? 1 : 0;
+  c.duration_ms_sum = row.durationMs;
+  c.ttfb_ms_sum = row.ttfbMs ?? 0;
+  c.ttfb_count = row.ttfbMs === null ? 0 : 1;
+  c.overhead_ms_sum = row.overheadMs ?? 0;
+  c.overhead_count = row.overheadMs === null ? 0 : 1;
+  return c;
+}
+
+/** The slices a row belongs to, as [dimension, name] pairs ("all" included). */
+export function rowSlices(row: LedgerRow): [string, string][] {
+  const slices: [string, string][] = [["all", ""]];
+  if (row.layer === "cli") return slices;
+  slices.push(
+    ["provider", row.provider ?? "unknown"],
+    ["model", row.model ?? "unknown"],
+    ["agent", row.agent],
+  );
+  if (row.project) slices.push(["project", row.project]);
+  if (row.stack) slices.push(["stack", row.stack]);
+  for (const strategy of row.transforms ? new Set(row.transforms.split(",")) : [])
+    slices.push(["strategy", strategy]);
+  return slices;
+}
+
+/** A fixed-bucket histogram in Prometheus' cumulative form. */
+export class Histogram {
+  readonly counts: number[];
+  sum = 0;
+  count = 0;
+  constructor(readonly bounds: readonly number[]) {
+    this.counts = bounds.map(() => 0);
+  }
+
+  observe(value: number): void {
+    this.sum += value;
+    this.count++;
+    for (let i = 0; i < this.bounds.length; i++) if (value <= this.bounds[i]!) this.counts[i]!++;
+  }
+}
+
+/** Seconds: from a cache hit of a millisecond to five-minute generations. */
+export const LATENCY_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
+];
+/** Seconds of proxy-side work before the upstream call: sub-millisecond is the norm. */
+export const OVERHEAD_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+];
+/** tokens_after / tokens_before of compressed requests. */
+export const RATIO_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+
+// Names beyond this many per dimension are counted under "other" (bounded memory and storage).
+export const MAX_SLICE_NAMES = 200;
+
+/** Counters for "all" and every slice, plus the histograms /metrics exports. */
+export class Aggregate {
+  readonly slices = new Map<string, Map<string, Counters>>();
+  readonly latency = new Histogram(LATENCY_BUCKETS);
+  readonly overhead = new Histogram(OVERHEAD_BUCKETS);
+  readonly ttfb = new Histogram(LATENCY_BUCKETS);
+  readonly compressionRatio = new Histogram(RATIO_BUCKETS);
+
+  /** The totals over everything. */
+  get all(): Counters {
+    return this.slice("all", "");
+  }
+
+  /** The counters of one slice (created empty when new). */
+  slice(dimension: string, name: string): Counters {
+    let names = this.slices.get(dimension);
+    if (!names) {
+      names = new Map();
+      this.slices.set(dimension, names);
+    }
+    const key = names.has(name) || names.size < MAX_SLICE_NAMES ? name : "other";
+    let counters = names.get(key);
+    if (!counters) {
+      counters = emptyCounters();
+      names.set(key, counters);
+    }
+    return counters;
+  }
+
+  /** Every slice of one dimension. */
+  dimension(dimension: string): Map<string, Counters> {
+    return this.slices.get(dimension) ?? new Map();
+  }
+
+  /** Adds one row to every slice it belongs to and to the histograms. */
+  add(row: LedgerRow): void {
+    const counters = rowCounters(row);
+    for (const [dimension, name] of rowSlices(row))
+      mergeCounters(this.slice(dimension, name), counters);
+    if (row.layer !== "proxy" || row.outcome === "rejected") return;
+    this.latency.observe(row.durationMs / 1000);
+    if (row.overheadMs !== null) this.overhead.observe(row.overheadMs / 1000);
+    if (row.ttfbMs !== null) this.ttfb.observe(row.ttfbMs / 1000);
+    if (row.tokensSaved > 0 && row.tokensBefore > 0)
+      this.compressionRatio.observe(row.tokensAfter / row.tokensBefore);
+  }
+
+  /** Adds persisted slice counters (the lifetime totals), without histograms. */
+  addCounters(dimension: string, name: string, counters: Counters): void {
+    mergeCounters(this.slice(dimension, name), counters);
+  }
+}

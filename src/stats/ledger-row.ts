@@ -1,0 +1,148 @@
+/**
+ * One row of the request ledger: everything /stats, /stats-history, /metrics and the dashboard
+ * know about a finished request. No message content and no credentials ever go in here.
+ * @module
+ */
+
+import type { Exchange } from "../core/exchange.ts";
+import type { PriceTable } from "./prices.ts";
+
+/** A finished request as the ledger keeps it. */
+export interface LedgerRow {
+  /** Milliseconds since the epoch when the request arrived. */
+  readonly ts: number;
+  /** "proxy" for proxied requests, "cli" for `headroom compress`. */
+  readonly layer: "proxy" | "cli";
+  readonly provider: string | null;
+  readonly model: string | null;
+  readonly api: string | null;
+  readonly agent: string;
+  readonly userAgent: string | null;
+  readonly project: string | null;
+  readonly stack: string | null;
+  /** headroom's whole-request figures (exact tokenizer counts when compressed). */
+  readonly tokensBefore: number;
+  readonly tokensAfter: number;
+  readonly tokensSaved: number;
+  /** Tokens of the tool outputs that were candidates for compression. */
+  readonly compressibleTokens: number;
+  /** Upstream-reported usage (headroom's estimate when `usageEstimated`). */
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  readonly usageEstimated: boolean;
+  readonly overheadMs: number | null;
+  readonly ttfbMs: number | null;
+  readonly durationMs: number;
+  readonly transforms: string;
+  readonly status: number;
+  readonly outcome: string;
+  readonly streamed: boolean;
+  readonly aborted: boolean;
+  /** Served from headroom's response cache. */
+  readonly cached: boolean;
+  readonly retrievals: number;
+  /** Estimated cost of the request as sent, and the input cost its compression avoided. */
+  readonly costUsd: number | null;
+  readonly savedUsd: number | null;
+}
+
+/** Client-identifying labels an exchange carries (set by the data-plane routes). */
+export interface ClientLabels {
+  readonly agent: string;
+  readonly userAgent: string | null;
+  readonly project: string | null;
+  readonly stack: string | null;
+}
+
+const PER_MILLION = 1_000_000;
+
+/** Rounds dollars to a millionth of a cent, enough for sums of many small figures. */
+function dollars(value: number): number {
+  return Math.round(value * 1e8) / 1e8;
+}
+
+/** Estimated cost of one request's usage at the model's list price, if known. */
+export function usageCost(
+  prices: PriceTable,
+  model: string | null,
+  usage: { input: number; output: number; cacheRead: number; cacheWrite: number },
+): number | null {
+  const price = prices.priceOf(model ?? undefined);
+  if (!price) return null;
+  const uncached = Math.max(0, usage.input - usage.cacheRead - usage.cacheWrite);
+  return dollars(
+    (uncached * price.input +
+      usage.cacheRead * price.cachedInput +
+      usage.cacheWrite * price.cacheWrite +
+      usage.output * price.output) /
+      PER_MILLION,
+  );
+}
+
+/** The input cost `tokens` saved tokens would have had, if the model's price is known. */
+export function savedCost(prices: PriceTable, model: string | null, tokens: number): number | null {
+  const price = prices.priceOf(model ?? undefined);
+  return price ? dollars((tokens * price.input) / PER_MILLION) : null;
+}
+
+/**
+ * Builds the ledger row of a finished data-plane exchange. `estimateInput` gives headroom's own
+ * estimate of the request's input tokens when the upstream reported none.
+ */
+export function rowFromExchange(
+  exchange: Exchange,
+  labels: ClientLabels,
+  prices: PriceTable,
+  estimateInput: () => number,
+): LedgerRow {
+  const usage = exchange.usage;
+  const reported = usage.inputTokens !== undefined;
+  const input =
+    usage.inputTokens ??
+    (exchange.outcome === "rejected" ? 0 : (exchange.tokensAfter ?? estimateInput()));
+  // Without reported output, ~40 relayed bytes per output token is the usual SSE overhead ratio.
+  const output =
+    usage.outputTokens ?? (exchange.status < 400 ? Math.round(exchange.bytesOut / 40) : 0);
+  const saved = exchange.tokensSaved ?? 0;
+  const before = exchange.tokensBefore ?? input;
+  const model = exchange.model ?? null;
+  const cacheRead = usage.cacheReadTokens ?? 0;
+  const cacheWrite = usage.cacheWriteTokens ?? 0;
+  return {
+    ts: exchange.startedAt,
+    layer: "proxy",
+    provider: exchange.provider ?? null,
+    model,
+    api: exchange.api ?? null,
+    agent: labels.agent,
+    userAgent: labels.userAgent,
+    project: labels.project,
+    stack: labels.stack,
+    tokensBefore: before,
+    tokensAfter: exchange.tokensAfter ?? before,
+    tokensSaved: saved,
+    compressibleTokens: exchange.compressibleTokens ?? 0,
+    inputTokens: input,
+    outputTokens: output,
+    cacheReadTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
+    usageEstimated: !reported || usage.outputTokens === undefined,
+    overheadMs: exchange.overheadMs ?? null,
+    ttfbMs: exchange.ttfbMs ?? null,
+    durationMs: exchange.durationMs ?? 0,
+    transforms: exchange.transforms.join(","),
+    status: exchange.status,
+    outcome: exchange.outcome,
+    streamed: exchange.stream,
+    aborted: exchange.outcome === "aborted",
+    cached: exchange.cached === true,
+    retrievals: exchange.retrievals ?? 0,
+    costUsd:
+      exchange.outcome === "rejected"
+        ? 0
+        : usageCost(prices, model, { input, output, cacheRead, cacheWrite }),
+    savedUsd: saved > 0 ? savedCost(prices, model, saved) : 0,
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * GET /metrics in the Prometheus text exposition format (version 0.0.4), named by Prometheus
+ * conventions: base units, `_total` counters, real histograms. Counters are the session view
+ * (the same numbers /stats shows, reset by a restart or /stats/reset, which Prometheus handles as
+ * a counter reset); lifetime figures from the durable ledger are gauges.
+ * @module
+ */
+
+import type { Aggregate, Histogram } from "./aggregate.ts";
+
+type Labels = Record<string, string>;
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+}
+
+function labelText(labels: Labels): string {
+  const entries = Object.entries(labels);
+  return entries.length ? `{${entries.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",")}}` : "";
+}
+
+function number(value: number): string {
+  if (Number.isNaN(value)) return "NaN";
+  if (value === Number.POSITIVE_INFINITY) return "+Inf";
+  return Number.isInteger(value) ? String(value) : String(Math.round(value * 1e9) / 1e9);
+}
+
+class Exposition {
+  readonly lines: string[] = [];
+
+  family(
+    name: string,
+    type: "counter" | "gauge" | "histogram",
+    help: string,
+    samples: [Labels, number][],
+  ): void {
+    // In the 0.0.4 text format a counter's family is named with its _total suffix.
+    const sample = type === "counter" ? `${name}_total` : name;
+    this.lines.push(`# HELP ${sample} ${help}`, `# TYPE ${sample} ${type}`);
+    for (const [labels, value] of samples)
+      this.lines.push(`${sample}${labelText(labels)} ${number(value)}`);
+  }
+
+  histogram(name: string, help: string, histogram: Histogram): void {
+    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
+    for (const [i, bound] of histogram.bounds.entries()) {
+      this.lines.push(`${name}_bucket{le="${number(bound)}"} ${histogram.counts[i]}`);
+    }
+    this.lines.push(
+      `${name}_bucket{le="+Inf"} ${histogram.count}`,
+      `${name}_sum ${number(histogram.sum)}`,
+      `${name}_count ${histogram.count}`,
+    );
+  }
+}
+
+function byName(
+  aggregate: Aggregate,
+  dimension: string,
+  label: string,
+  field: (c: ReturnType<Aggregate["slice"]>) => number,
+): [Labels, number][] {
+  return [...aggregate.dimension(dimension)].map(([name, c]) => [{ [label]: name }, field(c)]);
+}
+
+/** Renders the exposition for the session aggregate and the lifetime aggregate. */
+export function prometheusText(
+  session: Aggregate,
+  lifetime: Aggregate,
+  extra: { uptimeSeconds: number; version: string },
+): string {
+  const out = new Exposition();
+  const s = session.all;
+  const provider = (field: (c: ReturnType<Aggregate["slice"]>) => number) =>
+    byName(session, "provider", "provider", field);
+  out.family("headroom_build_info", "gauge", "Version of the running headroom", [
+    [{ version: extra.version }, 1],
+  ]);
+  out.family("headroom_uptime_seconds", "gauge", "Seconds since the proxy started", [
+    [{}, extra.uptimeSeconds],
+  ]);
+  out.family(
+    "headroom_requests",
+    "counter",
+    "Data-plane requests forwarded upstream, by provider",
+    provider((c) => c.requests),
+  );
+  out.family(
+    "headroom_requests_by_model",
+    "counter",
+    "Data-plane requests forwarded upstream, by model",
+    byName(session, "model", "model", (c) => c.requests),
+  );
+  out.family(
+    "headroom_requests_cached",
+    "counter",
+    "Requests answered from headroom's response cache",
+    [[{}, s.cached]],
+  );
+  out.family(
+    "headroom_requests_compressed",
+    "counter",
+    "Requests whose tool outputs were compressed",
+    [[{}, s.compressed]],
+  );
+  out.family(
+    "headroom_requests_rejected",
+    "counter",
+    "Requests refused before forwarding (400, 413)",
+    [[{}, s.rejected]],
+  );
+  out.family("headroom_errors", "counter", "Requests that did not complete, by kind", [
+    [{ kind: "failed" }, s.failed],
+    [{ kind: "upstream_error" }, s.upstream_errors],
+    [{ kind: "aborted" }, s.aborted],
+  ]);
+  out.family(
+    "headroom_input_tokens",
+    "counter",
+    "Input tokens sent upstream (after compression)",
+    provider((c) => c.input_tokens),
+  );
+  out.family(
+    "headroom_output_tokens",
+    "counter",
+    "Output tokens received",
+    provider((c) => c.output_tokens),
+  );
+  out.family("headroom_tokens_saved", "counter", "Input tokens removed by compression, by layer", [
+    [{ layer: "proxy" }, s.tokens_saved],
+    [{ layer: "cli" }, s.cli_tokens_saved],
+  ]);
+  out.family(
+    "headroom_cache_read_tokens",
+    "counter",
+    "Input tokens the provider served from its prompt cache",
+    provider((c) => c.cache_read_tokens),
+  );
+  out.family(
+    "headroom_cache_write_tokens",
+    "counter",
+    "Input tokens the provider wrote to its prompt cache",
+    provider((c) => c.cache_write_tokens),
+  );
+  out.family("headroom_retrievals", "counter", "headroom_retrieve calls answered by the proxy", [
+    [{}, s.retrievals],
+  ]);
+  out.histogram(
+    "headroom_request_duration_seconds",
+    "Time from request to the last byte of the answer",
+    session.latency,
+  );
+  out.histogram(
+    "headroom_overhead_seconds",
+    "Proxy time before the upstream call was sent",
+    session.overhead,
+  );
+  out.histogram(
+    "headroom_time_to_first_byte_seconds",
+    "Time from request to the first byte of the answer",
+    session.ttfb,
+  );
+  out.histogram(
+    "headroom_compression_ratio",
+    "Tokens after compression over tokens before, per compressed request",
+    session.compressionRatio,
+  );
+  const l = lifetime.all;
+  out.family("headroom_lifetime_requests", "gauge", "Requests forwarded since the ledger began", [
+    [{}, l.requests],
+  ]);
+  out.family(
+    "headroom_lifetime_tokens_saved",
+    "gauge",
+    "Tokens saved since the ledger began, by layer",
+    [
+      [{ layer: "proxy" }, l.tokens_saved],
+      [{ layer: "cli" }, l.cli_tokens_saved],
+    ],
+  );
+  out.family(
+    "headroom_lifetime_input_tokens",
+    "gauge",
+    "Input tokens sent upstream since the ledger began",
+    [[{}, l.input_tokens]],
+  );
+  out.family(
+    "headroom_lifetime_saved_dollars",
+    "gauge",
+    "Estimated input cost avoided since the ledger began (list prices)",
+    [[{}, l.saved_usd + l.cli_saved_usd]],
+  );
+  return `${out.lines.join("\n")}\n`;
+}

@@ -1,0 +1,136 @@
+/**
+ * The one place request figures are recorded and read: every finished data-plane request becomes
+ * one ledger row (durable), and the same row feeds the session view (since start or the last
+ * reset), the display session (activity without a 60-minute gap) and the recent-requests list.
+ * The lifetime view is read from the ledger's totals, so rows the CLI layer writes count too.
+ * @module
+ */
+
+import { Aggregate } from "./aggregate.ts";
+import type { LedgerRow } from "./ledger-row.ts";
+import type { LedgerStore, StoredRow } from "./ledger-store.ts";
+
+/** One compression of one tool output, for the live feed. */
+export interface CompressionEvent {
+  readonly ts: number;
+  readonly requestId: string;
+  readonly model: string | null;
+  readonly provider: string | null;
+  readonly tool: string | null;
+  readonly strategy: string;
+  readonly tokensBefore: number;
+  readonly tokensAfter: number;
+  readonly lossy: boolean;
+  /** Only with --log-messages. */
+  readonly original?: string;
+  readonly compressed?: string;
+}
+
+/** A display session ends after this much inactivity (the dashboard's "current session"). */
+export const DISPLAY_GAP_MS = 60 * 60_000;
+const RECENT = 50;
+const FEED = 200;
+
+/** Records ledger rows and serves the views over them. */
+export class StatsService {
+  session = new Aggregate();
+  sessionStartedAt: number;
+  display = new Aggregate();
+  displayStartedAt = 0;
+  readonly recent: StoredRow[] = [];
+  readonly feed: CompressionEvent[] = [];
+  /** Failures of the durable ledger: headroom keeps serving and reports them. */
+  storeErrors = 0;
+  lastStoreError: string | undefined;
+  #cliCursor = 0;
+  #ownId = 0;
+
+  constructor(
+    readonly ledger: LedgerStore,
+    readonly now: () => number = Date.now,
+  ) {
+    this.sessionStartedAt = now();
+    const newest = ledger.newest(50_000);
+    this.#cliCursor = newest[0]?.id ?? 0;
+    // The display session: the newest rows back to the first gap of an hour or more.
+    const chronological = [...newest].reverse();
+    let start = chronological.length;
+    for (let i = chronological.length - 1; i >= 0; i--) {
+      const next = chronological[i + 1]?.row.ts ?? now();
+      if (next - chronological[i]!.row.ts > DISPLAY_GAP_MS) break;
+      start = i;
+    }
+    for (const { row } of chronological.slice(start)) this.#addDisplay(row);
+    this.recent.push(...newest.slice(0, RECENT).reverse());
+  }
+
+  /** Records one row: durably, then in every in-memory view. */
+  record(row: LedgerRow): void {
+    let id = 0;
+    try {
+      id = this.ledger.insert(row);
+    } catch (error) {
+      this.storeErrors++;
+      this.lastStoreError = (error as Error)?.message ?? String(error);
+    }
+    this.#ownId = id || this.#ownId + 1;
+    this.session.add(row);
+    this.#addDisplay(row);
+    this.recent.push({ id: this.#ownId, row });
+    if (this.recent.length > RECENT) this.recent.shift();
+  }
+
+  /** Adds compression events to the live feed. */
+  recordCompressions(events: readonly CompressionEvent[]): void {
+    this.feed.push(...events);
+    if (this.feed.length > FEED) this.feed.splice(0, this.feed.length - FEED);
+  }
+
+  /** Picks up rows other processes (the CLI layer) wrote since the last look. */
+  syncOtherWriters(): void {
+    try {
+      for (const { id, row } of this.ledger.rowsAfter(this.#cliCursor, { layer: "cli" })) {
+        this.#cliCursor = id;
+        if (row.ts >= this.sessionStartedAt) this.session.add(row);
+        this.#addDisplay(row);
+      }
+    } catch (error) {
+      this.storeErrors++;
+      this.lastStoreError = (error as Error)?.message ?? String(error);
+    }
+  }
+
+  /** Starts a new session view; the ledger and the lifetime view are untouched. */
+  reset(): void {
+    this.session = new Aggregate();
+    this.sessionStartedAt = this.now();
+  }
+
+  /** The lifetime view, from the durable totals (empty when the store cannot be read). */
+  lifetime(): Aggregate {
+    try {
+      return this.ledger.lifetime();
+    } catch (error) {
+      this.storeErrors++;
+      this.lastStoreError = (error as Error)?.message ?? String(error);
+      return new Aggregate();
+    }
+  }
+
+  /** The display session, or an empty one once it has been idle for an hour. */
+  displaySession(): { aggregate: Aggregate; startedAt: number } {
+    if (this.display.all.last_ts === 0 || this.now() - this.display.all.last_ts > DISPLAY_GAP_MS) {
+      return { aggregate: new Aggregate(), startedAt: 0 };
+    }
+    return { aggregate: this.display, startedAt: this.displayStartedAt };
+  }
+
+  #addDisplay(row: LedgerRow): void {
+    const last = this.display.all.last_ts;
+    if (last === 0 || row.ts - last > DISPLAY_GAP_MS) {
+      this.display = new Aggregate();
+      this.displayStartedAt = row.ts;
+    }
+    this.display.add(row);
+  }
+}

@@ -1,0 +1,343 @@
+/**
+ * The request ledger in the workspace database. Each finished request is one raw row (kept for
+ * a bounded time and count), and the same write adds it to the lifetime totals per slice and to
+ * the hourly roll-up, which are kept forever and are small. The CLI layer writes here too.
+ * @module
+ */
+
+import type { Database, Statement } from "bun:sqlite";
+import {
+  Aggregate,
+  COUNTER_FIELDS,
+  type Counters,
+  emptyCounters,
+  MAX_SLICE_NAMES,
+  rowCounters,
+  rowSlices,
+} from "../stats/aggregate.ts";
+import type { LedgerRow } from "../stats/ledger-row.ts";
+import {
+  type Granularity,
+  type LedgerStore,
+  rebucket,
+  rowPoint,
+  type SeriesPoint,
+  type StoredRow,
+} from "../stats/ledger-store.ts";
+
+const ROW_COLUMNS = [
+  "ts",
+  "layer",
+  "provider",
+  "model",
+  "api",
+  "agent",
+  "user_agent",
+  "project",
+  "stack",
+  "tokens_before",
+  "tokens_after",
+  "tokens_saved",
+  "compressible_tokens",
+  "input_tokens",
+  "output_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "usage_estimated",
+  "overhead_ms",
+  "ttfb_ms",
+  "duration_ms",
+  "transforms",
+  "status",
+  "outcome",
+  "streamed",
+  "aborted",
+  "cached",
+  "retrievals",
+  "cost_usd",
+  "saved_usd",
+] as const;
+
+type DbRow = Record<(typeof ROW_COLUMNS)[number], string | number | null> & { id: number };
+
+function toDb(row: LedgerRow): (string | number | null)[] {
+  return [
+    row.ts,
+    row.layer,
+    row.provider,
+    row.model,
+    row.api,
+    row.agent,
+    row.userAgent,
+    row.project,
+    row.stack,
+    row.tokensBefore,
+    row.tokensAfter,
+    row.tokensSaved,
+    row.compressibleTokens,
+    row.inputTokens,
+    row.outputTokens,
+    row.cacheReadTokens,
+    row.cacheWriteTokens,
+    row.usageEstimated ? 1 : 0,
+    row.overheadMs,
+    row.ttfbMs,
+    row.durationMs,
+    row.transforms,
+    row.status,
+    row.outcome,
+    row.streamed ? 1 : 0,
+    row.aborted ? 1 : 0,
+    row.cached ? 1 : 0,
+    row.retrievals,
+    row.costUsd,
+    row.savedUsd,
+  ];
+}
+
+function fromDb(r: DbRow): LedgerRow {
+  const n = (value: string | number | null) => Number(value ?? 0);
+  const s = (value: string | number | null) => (value === null ? null : String(value));
+  return {
+    ts: n(r.ts),
+    layer: r.layer === "cli" ? "cli" : "proxy",
+    provider: s(r.provider),
+    model: s(r.model),
+    api: s(r.api),
+    agent: String(r.agent ?? "unknown"),
+    userAgent: s(r.user_agent),
+    project: s(r.project),
+    stack: s(r.stack),
+    tokensBefore: n(r.tokens_before),
+    tokensAfter: n(r.tokens_after),
+    tokensSaved: n(r.tokens_saved),
+    compressibleTokens: n(r.compressible_tokens),
+    inputTokens: n(r.input_tokens),
+    outputTokens: n(r.output_tokens),
+    cacheReadTokens: n(r.cache_read_tokens),
+    cacheWriteTokens: n(r.cache_write_tokens),
+    usageEstimated: r.usage_estimated === 1,
+    overheadMs: r.overhead_ms === null ? null : n(r.overhead_ms),
+    ttfbMs: r.ttfb_ms === null ? null : n(r.ttfb_ms),
+    durationMs: n(r.duration_ms),
+    transforms: String(r.transforms ?? ""),
+    status: n(r.status),
+    outcome: String(r.outcome ?? ""),
+    streamed: r.streamed === 1,
+    aborted: r.aborted === 1,
+    cached: r.cached === 1,
+    retrievals: n(r.retrievals),
+    costUsd: r.cost_usd === null ? null : n(r.cost_usd),
+    savedUsd: r.saved_usd === null ? null : n(r.saved_usd),
+  };
+}
+
+const HOURLY_FIELDS = [
+  "requests",
+  "tokens_before",
+  "tokens_saved",
+  "cli_tokens_saved",
+  "input_tokens",
+  "output_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "cost_usd",
+  "saved_usd",
+] as const;
+
+/** Retention of raw rows; totals and roll-ups are kept regardless. */
+export interface LedgerRetention {
+  readonly days: number;
+  readonly maxRows: number;
+}
+
+/** The SQLite ledger. */
+export class SqliteLedgerStore implements LedgerStore {
+  readonly backend = "sqlite";
+  readonly #insertRow: Statement;
+  readonly #upsertTotals: Statement;
+  readonly #upsertHourly: Statement;
+  readonly #names = new Map<string, Set<string>>();
+
+  constructor(
+    readonly db: Database,
+    readonly retention: LedgerRetention = { days: 90, maxRows: 1_000_000 },
+    readonly now: () => number = Date.now,
+  ) {
+    db.run(`CREATE TABLE IF NOT EXISTS ledger (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      ${ROW_COLUMNS.map((column) => `${column} ${["provider", "model", "api", "agent", "user_agent", "project", "stack", "transforms", "layer", "outcome"].includes(column) ? "TEXT" : "REAL"}`).join(",\n      ")}
+    )`);
+    db.run("CREATE INDEX IF NOT EXISTS ledger_ts ON ledger(ts)");
+    db.run("CREATE INDEX IF NOT EXISTS ledger_layer_id ON ledger(layer, id)");
+    db.run(`CREATE TABLE IF NOT EXISTS ledger_totals (
+      dim TEXT NOT NULL, name TEXT NOT NULL,
+      ${COUNTER_FIELDS.map((field) => `${field} REAL NOT NULL DEFAULT 0`).join(", ")},
+      PRIMARY KEY (dim, name)
+    )`);
+    db.run(`CREATE TABLE IF NOT EXISTS ledger_hourly (
+      bucket INTEGER NOT NULL, model TEXT NOT NULL,
+      ${HOURLY_FIELDS.map((field) => `${field} REAL NOT NULL DEFAULT 0`).join(", ")},
+      PRIMARY KEY (bucket, model)
+    )`);
+    this.#insertRow = db.query(
+      `INSERT INTO ledger (${ROW_COLUMNS.join(", ")}) VALUES (${ROW_COLUMNS.map(() => "?").join(", ")}) RETURNING id`,
+    );
+    const totalsUpdate = COUNTER_FIELDS.map((field) =>
+      field === "first_ts"
+        ? "first_ts = CASE WHEN ledger_totals.first_ts = 0 OR excluded.first_ts < ledger_totals.first_ts THEN excluded.first_ts ELSE ledger_totals.first_ts END"
+        : field === "last_ts"
+          ? "last_ts = MAX(ledger_totals.last_ts, excluded.last_ts)"
+          : `${field} = ledger_totals.${field} + excluded.${field}`,
+    ).join(", ");
+    this.#upsertTotals = db.query(
+      `INSERT INTO ledger_totals (dim, name, ${COUNTER_FIELDS.join(", ")}) VALUES (?, ?, ${COUNTER_FIELDS.map(() => "?").join(", ")})
+       ON CONFLICT(dim, name) DO UPDATE SET ${totalsUpdate}`,
+    );
+    this.#upsertHourly = db.query(
+      `INSERT INTO ledger_hourly (bucket, model, ${HOURLY_FIELDS.join(", ")}) VALUES (?, ?, ${HOURLY_FIELDS.map(() => "?").join(", ")})
+       ON CONFLICT(bucket, model) DO UPDATE SET ${HOURLY_FIELDS.map((field) => `${field} = ledger_hourly.${field} + excluded.${field}`).join(", ")}`,
+    );
+    for (const { dim, name } of db.query("SELECT dim, name FROM ledger_totals").all() as {
+      dim: string;
+      name: string;
+    }[]) {
+      this.#known(dim).add(name);
+    }
+  }
+
+  #known(dim: string): Set<string> {
+    let names = this.#names.get(dim);
+    if (!names) {
+      names = new Set();
+      this.#names.set(dim, names);
+    }
+    return names;
+  }
+
+  insert(row: LedgerRow): number {
+    let id = 0;
+    const counters = rowCounters(row);
+    const point = rowPoint(row);
+    this.db.transaction(() => {
+      id = (this.#insertRow.get(...toDb(row)) as { id: number }).id;
+      for (const [dim, rawName] of rowSlices(row)) {
+        const names = this.#known(dim);
+        const name = names.has(rawName) || names.size < MAX_SLICE_NAMES ? rawName : "other";
+        names.add(name);
+        this.#upsertTotals.run(dim, name, ...COUNTER_FIELDS.map((field) => counters[field]));
+      }
+      const model = row.layer === "cli" ? "(cli)" : (row.model ?? "unknown");
+      this.#upsertHourly.run(
+        point.bucket,
+        model,
+        point.requests,
+        point.tokensBefore,
+        point.tokensSaved,
+        point.cliTokensSaved,
+        point.inputTokens,
+        point.outputTokens,
+        point.cacheReadTokens,
+        point.cacheWriteTokens,
+        point.costUsd,
+        point.savedUsd,
+      );
+    })();
+    return id;
+  }
+
+  lifetime(): Aggregate {
+    const aggregate = new Aggregate();
+    for (const r of this.db.query("SELECT * FROM ledger_totals").all() as (Counters & {
+      dim: string;
+      name: string;
+    })[]) {
+      const counters = emptyCounters();
+      for (const field of COUNTER_FIELDS) counters[field] = Number(r[field] ?? 0);
+      aggregate.addCounters(r.dim, r.name, counters);
+    }
+    return aggregate;
+  }
+
+  rowsAfter(
+    afterId: number,
+    options: { layer?: "proxy" | "cli"; limit?: number; sinceTs?: number } = {},
+  ): StoredRow[] {
+    const where = ["id > ?"];
+    const params: (string | number)[] = [afterId];
+    if (options.layer) {
+      where.push("layer = ?");
+      params.push(options.layer);
+    }
+    if (options.sinceTs !== undefined) {
+      where.push("ts >= ?");
+      params.push(options.sinceTs);
+    }
+    params.push(options.limit ?? 100_000);
+    const rows = this.db
+      .query(`SELECT * FROM ledger WHERE ${where.join(" AND ")} ORDER BY id LIMIT ?`)
+      .all(...params) as DbRow[];
+    return rows.map((r) => ({ id: r.id, row: fromDb(r) }));
+  }
+
+  newest(limit: number): StoredRow[] {
+    const rows = this.db
+      .query("SELECT * FROM ledger ORDER BY id DESC LIMIT ?")
+      .all(limit) as DbRow[];
+    return rows.map((r) => ({ id: r.id, row: fromDb(r) }));
+  }
+
+  rowCount(): number {
+    return (this.db.query("SELECT COUNT(*) AS n FROM ledger").get() as { n: number }).n;
+  }
+
+  series(granularity: Granularity): SeriesPoint[] {
+    const rows = this.db.query("SELECT * FROM ledger_hourly ORDER BY bucket").all() as (Record<
+      (typeof HOURLY_FIELDS)[number],
+      number
+    > & {
+      bucket: number;
+      model: string;
+    })[];
+    const hourly = new Map<number, SeriesPoint>();
+    for (const r of rows) {
+      const existing = hourly.get(r.bucket);
+      const byModel =
+        r.model === "(cli)"
+          ? {}
+          : {
+              [r.model]: {
+                requests: r.requests,
+                tokensSaved: r.tokens_saved,
+                savedUsd: r.saved_usd,
+              },
+            };
+      const point: SeriesPoint = {
+        bucket: r.bucket,
+        requests: r.requests + (existing?.requests ?? 0),
+        tokensBefore: r.tokens_before + (existing?.tokensBefore ?? 0),
+        tokensSaved: r.tokens_saved + (existing?.tokensSaved ?? 0),
+        cliTokensSaved: r.cli_tokens_saved + (existing?.cliTokensSaved ?? 0),
+        inputTokens: r.input_tokens + (existing?.inputTokens ?? 0),
+        outputTokens: r.output_tokens + (existing?.outputTokens ?? 0),
+        cacheReadTokens: r.cache_read_tokens + (existing?.cacheReadTokens ?? 0),
+        cacheWriteTokens: r.cache_write_tokens + (existing?.cacheWriteTokens ?? 0),
+        costUsd: r.cost_usd + (existing?.costUsd ?? 0),
+        savedUsd: r.saved_usd + (existing?.savedUsd ?? 0),
+        byModel: { ...existing?.byModel, ...byModel },
+      };
+      hourly.set(r.bucket, point);
+    }
+    return rebucket([...hourly.values()], granularity);
+  }
+
+  purge(): number {
+    const cutoff = this.now() - this.retention.days * 86_400_000;
+    const old = this.db.run("DELETE FROM ledger WHERE ts < ?", [cutoff]).changes;
+    const over = this.db.run(
+      "DELETE FROM ledger WHERE id IN (SELECT id FROM ledger ORDER BY id DESC LIMIT -1 OFFSET ?)",
+      [this.retention.maxRows],
+    ).changes;
+    return old + over;
+  }
+}
