@@ -13,8 +13,13 @@ import { compressText } from "../compress/compress-text.ts";
 import { detectContent } from "../compress/detect.ts";
 import { countTokensAsync } from "../compress/tokens.ts";
 import { resolveConfig } from "../core/config.ts";
+import { createLogger } from "../core/logger.ts";
+import { loadPrices } from "../runtime/load-prices.ts";
 import { nativeSha256 } from "../runtime/native-sha256.ts";
+import { type LedgerRow, savedCost } from "../stats/ledger-row.ts";
+import type { PriceTable } from "../stats/prices.ts";
 import { openWorkspaceDatabase } from "../store/sqlite-db.ts";
+import { SqliteLedgerStore } from "../store/sqlite-ledger.ts";
 import { SqliteOriginalStore } from "../store/sqlite-original-store.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -44,6 +49,48 @@ async function readInput(file: string | undefined): Promise<string> {
   }
 }
 
+const silentLog = createLogger(
+  () => "silent",
+  () => {},
+);
+
+/** The ledger row of one CLI compression. */
+function cliRow(model: string, before: number, after: number, prices: PriceTable): LedgerRow {
+  const saved = before - after;
+  return {
+    ts: Date.now(),
+    layer: "cli",
+    provider: null,
+    model,
+    api: null,
+    agent: "headroom-compress",
+    userAgent: null,
+    project: null,
+    stack: null,
+    tokensBefore: before,
+    tokensAfter: after,
+    tokensSaved: saved,
+    compressibleTokens: before,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    usageEstimated: false,
+    overheadMs: null,
+    ttfbMs: null,
+    durationMs: 0,
+    transforms: "",
+    status: 0,
+    outcome: "cli",
+    streamed: false,
+    aborted: false,
+    cached: false,
+    retrievals: 0,
+    costUsd: null,
+    savedUsd: savedCost(prices, model, saved),
+  };
+}
+
 /** Runs `headroom compress`; resolves with the exit code. */
 export async function runCompress(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
@@ -65,23 +112,30 @@ export async function runCompress(args: string[]): Promise<number> {
   const lossy = config.lossy && !config.stateless && !values.lossless;
   const hash = nativeSha256(input).slice(0, 24);
   const result = compressText(input, { query: values.query ?? "", lossy, hash: () => hash });
-  if (result?.lossy) {
+  const text = result?.text ?? input;
+  const before = await countTokensAsync(input, model);
+  const after = result ? await countTokensAsync(text, model) : before;
+  if (!config.stateless) {
     const db = openWorkspaceDatabase(config.workspaceDir);
     try {
-      new SqliteOriginalStore(db, config.ccrTtlSeconds, config.ccrMaxBytes).put({
-        hash,
-        content: input,
-        toolName: "headroom compress",
-        originalItems: itemCount(input),
-        keptItems: itemCount(result.text),
-      });
+      if (result?.lossy) {
+        new SqliteOriginalStore(db, config.ccrTtlSeconds, config.ccrMaxBytes).put({
+          hash,
+          content: input,
+          toolName: "headroom compress",
+          originalItems: itemCount(input),
+          keptItems: itemCount(result.text),
+        });
+      }
+      // The CLI layer's savings go into the same ledger as the proxy's.
+      if (result)
+        new SqliteLedgerStore(db).insert(
+          cliRow(model, before, after, loadPrices(config.workspaceDir, silentLog)),
+        );
     } finally {
       db.close();
     }
   }
-  const text = result?.text ?? input;
-  const before = await countTokensAsync(input, model);
-  const after = result ? await countTokensAsync(text, model) : before;
   const kind = result?.kind ?? detectContent(input);
   if (values.json) {
     process.stdout.write(

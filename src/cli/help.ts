@@ -10,6 +10,7 @@ Usage:
   headroom proxy [options]     run the proxy (see headroom proxy --help)
   headroom compress [FILE|-]   compress command output for an agent's context
   headroom retrieve HASH       print the original behind a headroom marker
+  headroom stats [--json]      summarise the running proxy's savings
   headroom --version           print the version
   headroom --help              print this help
 

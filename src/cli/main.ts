@@ -9,6 +9,7 @@ import { runCompress } from "./compress-command.ts";
 import { MAIN_HELP } from "./help.ts";
 import { runProxy } from "./proxy-command.ts";
 import { runRetrieve } from "./retrieve-command.ts";
+import { runStats } from "./stats-command.ts";
 import { UsageError } from "./usage-error.ts";
 
 async function main(argv: string[]): Promise<number> {
@@ -28,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       return runCompress(rest);
     case "retrieve":
       return runRetrieve(rest);
+    case "stats":
+      return runStats(rest);
     default:
       throw new UsageError(`unknown command '${command}' (see headroom --help)`);
   }

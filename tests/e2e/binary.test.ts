@@ -95,6 +95,50 @@ describe("the compiled executable", () => {
     expect(missing.stderr.toString()).toContain("no original is stored");
   });
 
+  test("the CLI layer's savings land in the proxy's ledger, and headroom stats summarises them", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), "headroom-layers-"));
+    const proxy = await startBinary([
+      "--anthropic-api-url",
+      upstream.url,
+      "--workspace-dir",
+      workspace,
+    ]);
+    try {
+      const port = new URL(proxy.url).port;
+      const env = {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        HEADROOM_WORKSPACE_DIR: workspace,
+        HEADROOM_PORT: port,
+      };
+      const log = Array.from(
+        { length: 300 },
+        (_, i) => `2026-11-26T09:00:00Z INFO step ${i} done`,
+      ).join("\n");
+      expect(
+        Bun.spawnSync([BINARY, "compress"], { stdin: new TextEncoder().encode(log), env }).exitCode,
+      ).toBe(0);
+      const stats = await json(fetch(`${proxy.url}/stats`));
+      expect(stats.tokens.cli_filtering_saved).toBeGreaterThan(100);
+      expect(stats.tokens.saved).toBe(
+        stats.tokens.proxy_compression_saved + stats.tokens.cli_filtering_saved,
+      );
+      expect(stats.persistent_savings.lifetime.cli_tokens_saved).toBe(
+        stats.tokens.cli_filtering_saved,
+      );
+      const summary = Bun.spawnSync([BINARY, "stats"], { env });
+      expect(summary.exitCode).toBe(0);
+      expect(summary.stdout.toString()).toMatch(
+        /^headroom \d+\.\d+\.\d+: healthy, up 0h 0m\nSession: .* tokens saved/,
+      );
+      const down = Bun.spawnSync([BINARY, "stats", "--port", "1"], { env });
+      expect(down.exitCode).toBe(1);
+      expect(down.stderr.toString()).toContain("no proxy answers");
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   test("serves health and a proxied stream, never reads a .env in its working directory, and stops cleanly", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "headroom-cwd-"));
     writeFileSync(

@@ -1,0 +1,104 @@
+/**
+ * `headroom stats`: a compact terminal summary of the running proxy's /stats.
+ * @module
+ */
+
+import { homedir } from "node:os";
+import { parseArgs } from "node:util";
+import { resolveConfig } from "../core/config.ts";
+import { UsageError } from "./usage-error.ts";
+
+/** `headroom stats --help`. */
+export const STATS_HELP = `Usage: headroom stats [--port PORT] [--json]
+
+Prints a summary of the proxy on 127.0.0.1:PORT (HEADROOM_PORT, default 8787): session and
+lifetime savings, prompt-cache health, latency. --json prints the raw /stats body.
+`;
+
+// biome-ignore lint/suspicious/noExplicitAny: /stats is read field by field for display
+type Stats = any;
+
+function k(n: number): string {
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)}M`;
+  if (n >= 10_000) return `${(n / 1000).toFixed(1)}k`;
+  return n.toLocaleString("en-US");
+}
+
+function dollars(n: number): string {
+  return n > 0 ? `, ~$${n.toFixed(2)}` : "";
+}
+
+/** The summary lines of a /stats body. */
+export function formatStats(
+  stats: Stats,
+  health: { status?: string; version?: string; uptime_seconds?: number },
+): string {
+  const r = stats.requests;
+  const t = stats.tokens;
+  const life = stats.persistent_savings.lifetime;
+  const uptime = Math.round(health.uptime_seconds ?? 0);
+  const lines = [
+    `headroom ${health.version ?? "?"}: ${health.status ?? "unknown"}, up ${Math.floor(uptime / 3600)}h ${Math.floor((uptime % 3600) / 60)}m`,
+    `Session:   ${r.total} requests (${r.failed + r.upstream_errors} failed, ${r.aborted} aborted), ${r.compressed} compressed; ${k(t.saved)} tokens saved (${t.savings_percent}% of ${k(t.total_before_compression)})${dollars(stats.cost.total_saved_usd)}`,
+    `Lifetime:  ${life.requests} requests; ${k(life.tokens_saved)} tokens saved (${life.savings_percent}%)${dollars(life.compression_savings_usd)}${life.first_activity_at ? ` since ${String(life.first_activity_at).slice(0, 10)}` : ""}`,
+  ];
+  const caches = Object.entries(
+    stats.prefix_cache.by_provider as Record<string, { hit_rate: number }>,
+  )
+    .map(([provider, c]) => `${provider} ${c.hit_rate}% of input from cache`)
+    .join(", ");
+  if (caches) lines.push(`Cache:     ${caches}`);
+  lines.push(
+    `Latency:   avg ${stats.latency.average_ms} ms, proxy overhead ${stats.overhead.average_ms} ms, first byte ${stats.ttfb.average_ms} ms`,
+  );
+  const models = Object.entries(r.by_model as Record<string, number>)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([model, n]) => `${model} (${n})`)
+    .join(", ");
+  if (models) lines.push(`Models:    ${models}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Runs `headroom stats`; resolves with the exit code. */
+export async function runStats(args: string[]): Promise<number> {
+  let values: { port?: string; json?: boolean; help?: boolean };
+  try {
+    values = parseArgs({
+      args,
+      strict: true,
+      options: {
+        port: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(STATS_HELP);
+    return 0;
+  }
+  const config = resolveConfig({ port: values.port }, process.env, homedir());
+  const base = `http://127.0.0.1:${config.port}`;
+  try {
+    const stats = await (
+      await fetch(`${base}/stats`, { signal: AbortSignal.timeout(3000) })
+    ).json();
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
+      return 0;
+    }
+    const health = await (
+      await fetch(`${base}/health`, { signal: AbortSignal.timeout(3000) })
+    ).json();
+    process.stdout.write(formatStats(stats, health as Record<string, never>));
+    return 0;
+  } catch (error) {
+    process.stderr.write(
+      `headroom: no proxy answers on ${base} (${(error as Error).message}); start one with: headroom proxy\n`,
+    );
+    return 1;
+  }
+}
