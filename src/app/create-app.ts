@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import { providerForCredentials, providerForPath } from "../core/api.ts";
 import { errorResponse } from "../core/errors.ts";
+import { adminRoutes } from "./admin-routes.ts";
 import { compressRoute } from "./compress-route.ts";
 import type { AppDeps } from "./deps.ts";
 import { edge } from "./edge.ts";
@@ -28,7 +29,24 @@ export interface HeadroomApp {
 /** The /stats sections about other parts of the proxy. */
 function statsExtras(deps: AppDeps): Record<string, unknown> {
   const ccr = deps.originals.stats();
+  const cache = deps.responseCache?.stats();
   return {
+    // The original Headroom calls its response cache "semantic"; this one matches exactly.
+    semantic_cache: cache
+      ? {
+          enabled: true,
+          mode: "exact",
+          entries: cache.entries,
+          bytes: cache.bytes,
+          max_bytes: cache.maxBytes,
+          ttl_seconds: cache.ttlSeconds,
+          hits: cache.hits,
+          misses: cache.misses,
+          stores: cache.stores,
+        }
+      : { enabled: false },
+    rate_limiter:
+      deps.config.rateLimitRpm > 0 ? { requests_per_minute: deps.config.rateLimitRpm } : null,
     compression: {
       ccr_entries: ccr.entries,
       ccr_bytes: ccr.bytes,
@@ -41,10 +59,12 @@ function statsExtras(deps: AppDeps): Record<string, unknown> {
 
 /** Creates the app. */
 export function createApp(given: AppDeps): HeadroomApp {
-  const deps: AppDeps = {
-    ...given,
-    onExchange: [exchangeRecorder(given.stats, given.prices), ...(given.onExchange ?? [])],
-  };
+  // A derived object, not a copy: `config` stays the live getter of the given dependencies.
+  const deps: AppDeps = Object.create(given, {
+    onExchange: {
+      value: [exchangeRecorder(given.stats, given.prices), ...(given.onExchange ?? [])],
+    },
+  });
   const upstreamHealth = new UpstreamHealth();
   const app = new Hono<HeadroomEnv>();
   app.use("*", edge(deps));
@@ -55,6 +75,7 @@ export function createApp(given: AppDeps): HeadroomApp {
     "/",
     statsRoutes(deps, deps.stats, () => statsExtras(deps)),
   );
+  app.route("/", adminRoutes(deps));
   app.route("/", proxyRoutes(deps, upstreamHealth));
   app.notFound(() => notFoundResponse());
   app.onError((error, c) => {

@@ -11,8 +11,11 @@ import type { BodyDecoder } from "../core/body.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
 import type { Logger } from "../core/logger.ts";
+import type { RateLimiter } from "../core/rate-limiter.ts";
+import type { RuntimeSettings } from "../core/runtime-settings.ts";
 import type { PriceTable } from "../stats/prices.ts";
 import type { StatsService } from "../stats/stats-service.ts";
+import type { ResponseCache } from "./response-cache.ts";
 
 /** The process lifecycle as the probes report it. */
 export interface Lifecycle {
@@ -21,7 +24,10 @@ export interface Lifecycle {
 
 /** Dependencies of {@link createApp}. */
 export interface AppDeps {
+  /** The effective configuration (live: read it per request, never cache it). */
   readonly config: ProxyConfig;
+  /** The live settings behind `config`, changed through /admin/runtime-env. */
+  readonly settings: RuntimeSettings;
   readonly version: string;
   /** The fetch used for every upstream call. */
   readonly fetch: (input: string, init: RequestInit) => Promise<Response>;
@@ -41,6 +47,10 @@ export interface AppDeps {
   readonly decisions: DecisionStore;
   /** SHA-256 of a string's UTF-8 bytes as 64 hex digits (native when the runtime has one). */
   readonly sha256: (text: string) => string;
+  /** The response cache, when switched on (--cache). */
+  readonly responseCache?: ResponseCache | undefined;
+  /** Per-client rate limiting (active when HEADROOM_RATE_LIMIT_RPM is above 0). */
+  readonly rateLimiter: RateLimiter;
   /** The ledger and the views over it. */
   readonly stats: StatsService;
   /** List prices for dollar figures. */

@@ -13,7 +13,8 @@ import {
   providerForPath,
   providerOfApi,
 } from "../core/api.ts";
-import { BodyProblem, decodeBody, parseJsonObject, readBody } from "../core/body.ts";
+import { BodyProblem, decodeBody, type JsonBody, parseJsonObject, readBody } from "../core/body.ts";
+import { responseCacheKey } from "../core/cache-key.ts";
 import { errorResponse } from "../core/errors.ts";
 import { type Exchange, elapsedMs } from "../core/exchange.ts";
 import { upstreamRequestHeaders } from "../core/headers.ts";
@@ -23,6 +24,7 @@ import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { accountTokens, isBypassed, savingsHeaders } from "./optimize-request.ts";
 import { relayResponse } from "./relay-response.ts";
+import { captureBody } from "./response-cache.ts";
 import { respondWithRetrieval } from "./retrieval-loop.ts";
 import { rewriteRequest } from "./rewrite-request.ts";
 import {
@@ -148,12 +150,32 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     };
   }
 
-  async function generation(c: Ctx, api: Exclude<Api, "passthrough">): Promise<Response> {
-    const exchange = c.get("exchange");
-    labelClient(c, exchange);
-    const provider = providerOfApi(api);
-    exchange.api = api;
-    exchange.provider = provider;
+  /** Refuses a client over its per-minute allowance, when rate limiting is on. */
+  function rateLimited(c: Ctx, exchange: Exchange, provider: Provider): Response | undefined {
+    const perMinute = deps.config.rateLimitRpm;
+    if (perMinute <= 0) return undefined;
+    const credential = c.req.header("x-api-key") ?? c.req.header("authorization") ?? "";
+    const key = `${deps.sha256(credential)}|${c.env?.remoteAddress ?? ""}`;
+    const wait = deps.rateLimiter.take(key, perMinute);
+    if (wait === 0) return undefined;
+    exchange.outcome = "rejected";
+    exchange.status = 429;
+    return errorResponse(
+      provider,
+      429,
+      `Rate limited by headroom: at most ${perMinute} requests a minute`,
+      {
+        headers: { "retry-after": String(wait) },
+      },
+    );
+  }
+
+  /** Reads, decodes and parses a generation request, or answers why it cannot be used. */
+  async function readGeneration(
+    c: Ctx,
+    exchange: Exchange,
+    provider: Provider,
+  ): Promise<{ raw: Uint8Array; json: JsonBody } | Response> {
     const limit = deps.config.maxBodyBytes;
     const body = await readBody(c.req.raw, limit);
     if (body instanceof BodyProblem) return reject(exchange, provider, body);
@@ -166,28 +188,81 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     exchange.stream = json.value.stream === true;
     // Only needed when the upstream reports no usage; computed then, from the text kept here.
     exchange.estimateInput = () => estimateTokens(json.text);
+    return { raw: body.raw, json };
+  }
+
+  /** The response cache's key for this request, when the cache applies to it. */
+  function cacheKeyOf(c: Ctx, api: Api, provider: Provider, json: JsonBody): string | undefined {
+    if (!deps.responseCache || isBypassed(c.req.raw.headers)) return undefined;
+    const base = upstreamBase(c, provider);
+    if (base instanceof BodyProblem) return undefined;
+    const upstreamUrl = joinUpstreamUrl(base.url, c.req.path, rawQuery(c.req.url));
+    return responseCacheKey(
+      { upstreamUrl, api, headers: c.req.raw.headers, body: json.value },
+      deps.sha256,
+    );
+  }
+
+  /** Keeps a complete, successful answer for identical requests later. */
+  function storeInCache(exchange: Exchange, key: string, response: Response): Response {
+    const cache = deps.responseCache;
+    if (!cache || response.status !== 200) return response;
+    return captureBody(response, cache.maxBytes / 8, (bytes) => {
+      if (exchange.outcome === "ok") cache.set(key, response.status, response.headers, bytes);
+    });
+  }
+
+  async function generation(c: Ctx, api: Exclude<Api, "passthrough">): Promise<Response> {
+    const exchange = c.get("exchange");
+    labelClient(c, exchange);
+    const provider = providerOfApi(api);
+    exchange.api = api;
+    exchange.provider = provider;
+    const limited = rateLimited(c, exchange, provider);
+    if (limited) return limited;
+    const read = await readGeneration(c, exchange, provider);
+    if (read instanceof Response) return read;
+    const { raw, json } = read;
+    const cacheKey = cacheKeyOf(c, api, provider, json);
+    const hit = cacheKey ? deps.responseCache?.get(cacheKey) : undefined;
+    if (hit) {
+      // Served locally: no upstream tokens were spent on it.
+      exchange.cached = true;
+      exchange.outcome = "ok";
+      exchange.usage = { inputTokens: 0, outputTokens: 0 };
+      return hit;
+    }
     // Streams may go quiet for minutes while a model thinks: lift the server's idle timeout.
     c.env?.disableIdleTimeout?.();
+    const response = await answerGeneration(c, exchange, api, provider, raw, json);
+    return cacheKey ? storeInCache(exchange, cacheKey, response) : response;
+  }
 
+  /** Rewrites (compression, hidden calls, the retrieve tool), forwards and answers. */
+  async function answerGeneration(
+    c: Ctx,
+    exchange: Exchange,
+    api: Exclude<Api, "passthrough">,
+    provider: Provider,
+    raw: Uint8Array,
+    json: JsonBody,
+  ): Promise<Response> {
     // --no-optimize forwards every byte untouched; a bypass or switched-off compression only
     // stops new compression (the history and the tool it needs stay as on earlier turns).
     const mode = deps.config.compression && !isBypassed(c.req.raw.headers) ? "compress" : "replay";
     const rewrite = deps.config.optimize
       ? rewriteRequest(deps, api, json, exchange, mode)
       : undefined;
-    if (!rewrite) return forward(c, exchange, provider, { body: body.raw, original: true });
+    if (!rewrite) return forward(c, exchange, provider, { body: raw, original: true });
     const { optimized } = rewrite;
     const afterDispatch = optimized
       ? () => accountTokens(deps, api, json, optimized, exchange)
       : undefined;
-    const awaitSavings = async () => {
-      if (exchange.accounting) await exchange.accounting;
-      return savingsHeaders(exchange);
-    };
     const respond = async (upstream: Response, request: UpstreamRequest): Promise<Response> => {
       const streamed = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
       // A non-streamed answer carries the savings in its headers: wait for the exact figures.
-      const extraHeaders = streamed ? undefined : await awaitSavings();
+      if (!streamed && exchange.accounting) await exchange.accounting;
+      const extraHeaders = streamed ? undefined : savingsHeaders(exchange);
       if (!rewrite.offersRetrieve)
         return relayResponse(deps, exchange, upstream, extraHeaders ? { extraHeaders } : {});
       return respondWithRetrieval(
@@ -227,6 +302,8 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);
     exchange.api = "passthrough";
     exchange.provider = provider;
+    const limited = rateLimited(c, exchange, provider);
+    if (limited) return limited;
     let body: Uint8Array | undefined;
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
       const read = await readBody(c.req.raw, deps.config.maxBodyBytes);

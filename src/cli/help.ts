@@ -32,6 +32,7 @@ Options:
   --request-timeout-seconds N   longest upstream silence before giving up (HEADROOM_REQUEST_TIMEOUT, default 300)
   --retry-max-attempts N        upstream attempts for connect errors and 429/529 (HEADROOM_RETRY_MAX_ATTEMPTS, default 3)
   --log-level LEVEL             debug, info, warn, error or silent (HEADROOM_LOG_LEVEL, default info)
+  --cache                       answer identical requests from the response cache (HEADROOM_CACHE)
   --log-messages                the live feed (/transformations/feed) carries tool-output text (HEADROOM_LOG_MESSAGES)
   -h, --help                    print this help
 

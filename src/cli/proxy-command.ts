@@ -8,10 +8,13 @@ import { homedir } from "node:os";
 import { parseArgs } from "node:util";
 import { createApp } from "../app/create-app.ts";
 import type { Lifecycle } from "../app/deps.ts";
+import { ResponseCache } from "../app/response-cache.ts";
 import { HiddenCallStore } from "../ccr/hidden-calls.ts";
-import { ConfigError, type ProxyConfig, type ProxyFlags, resolveConfig } from "../core/config.ts";
+import { ConfigError, type ProxyConfig, type ProxyFlags } from "../core/config.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { isLoopbackHost } from "../core/loopback.ts";
+import { RateLimiter } from "../core/rate-limiter.ts";
+import { RuntimeSettings } from "../core/runtime-settings.ts";
 import { batchedWriter } from "../runtime/batched-writer.ts";
 import { serveWithBun } from "../runtime/bun-server.ts";
 import { loadPrices } from "../runtime/load-prices.ts";
@@ -35,6 +38,7 @@ const OPTIONS = {
   "request-timeout-seconds": { type: "string" },
   "retry-max-attempts": { type: "string" },
   "log-messages": { type: "boolean" },
+  cache: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -73,19 +77,21 @@ export async function runProxy(args: string[], version: string): Promise<number>
     process.stdout.write(PROXY_HELP);
     return 0;
   }
-  let config: ProxyConfig;
+  let settings: RuntimeSettings;
   try {
-    config = resolveConfig(flags, process.env, homedir());
+    settings = new RuntimeSettings(flags, process.env, homedir());
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
   if (needsMaxRequestsRerun(process.env)) return rerunWithMaxRequests();
+  // The settings fixed at start (listen address, workspace); the rest is read live from `settings`.
+  const config = settings.current;
 
   const logLines = batchedWriter((text) => process.stderr.write(text));
   process.on("exit", () => logLines.flush());
   const log = createLogger(
-    () => config.logLevel,
+    () => settings.current.logLevel,
     (line) => logLines.write(line),
   );
   // Everything headroom writes is for its owner's eyes only.
@@ -94,7 +100,10 @@ export async function runProxy(args: string[], version: string): Promise<number>
   const stores = openStores(config, log);
   const lifecycle: Lifecycle = { state: "starting" };
   const { app } = createApp({
-    config,
+    get config() {
+      return settings.current;
+    },
+    settings,
     version,
     fetch: (input, init) => fetch(input, init),
     decodeBody: zlibDecoder,
@@ -107,6 +116,10 @@ export async function runProxy(args: string[], version: string): Promise<number>
     stats: new StatsService(stores.ledger),
     prices: loadPrices(config.workspaceDir, log),
     sha256: nativeSha256,
+    rateLimiter: new RateLimiter(),
+    responseCache: config.cache
+      ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)
+      : undefined,
   });
   const shutdown = waitForShutdownSignal();
   let server: ReturnType<typeof serveWithBun>;

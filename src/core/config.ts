@@ -63,6 +63,22 @@ export interface ProxyConfig {
   readonly ccrMaxRounds: number;
   /** With --log-messages the live feed carries the tool outputs' text (never credentials). */
   readonly logMessages: boolean;
+  /** Output shaping (opt-in): a terseness instruction and, per provider, lower effort on tool turns. */
+  readonly outputShaper: boolean;
+  /** Share of shaped-eligible requests left unshaped to measure what shaping saves (0 to 0.5). */
+  readonly outputHoldout: number;
+  /** How terse the instruction asks the model to be: 1 gentle, 2 concise, 3 terse. */
+  readonly verbosityLevel: number;
+  /** Lower the reasoning effort on turns that only resume after tool results. */
+  readonly effortRouter: boolean;
+  /** The effort used on such turns. */
+  readonly mechanicalEffort: "minimal" | "low" | "medium";
+  /** Requests per minute allowed per client (0 = no rate limiting). */
+  readonly rateLimitRpm: number;
+  /** The response cache (--cache): exact-match replays of identical requests. */
+  readonly cache: boolean;
+  readonly cacheTtlSeconds: number;
+  readonly cacheMaxBytes: number;
   /** Days and rows of raw ledger rows kept (totals and roll-ups are kept regardless). */
   readonly ledgerRetentionDays: number;
   readonly ledgerMaxRows: number;
@@ -81,6 +97,7 @@ export interface ProxyFlags {
   "request-timeout-seconds"?: string;
   "retry-max-attempts"?: string;
   "log-messages"?: boolean;
+  cache?: boolean;
 }
 
 /** A configuration value that cannot be used; the CLI exits 2 with its message. */
@@ -153,6 +170,15 @@ function numberSetting(
   return chosen
     ? parseNumber(chosen.source === "flag" ? "flag" : envName, chosen.value, min, max)
     : fallback;
+}
+
+function effortSetting(value: string | undefined): "minimal" | "low" | "medium" {
+  if (value === undefined || value === "") return "low";
+  const effort = value.trim().toLowerCase();
+  if (effort === "minimal" || effort === "low" || effort === "medium") return effort;
+  throw new ConfigError(
+    `Cannot read HEADROOM_MECHANICAL_EFFORT="${value}": expected minimal, low or medium`,
+  );
 }
 
 /** Resolves the configuration: flag beats environment beats default. */
@@ -263,6 +289,35 @@ export function resolveConfig(flags: ProxyFlags, env: Env, homeDir: string): Pro
       (env.HEADROOM_LOG_MESSAGES
         ? parseBool("HEADROOM_LOG_MESSAGES", env.HEADROOM_LOG_MESSAGES)
         : false),
+    outputShaper: env.HEADROOM_OUTPUT_SHAPER
+      ? parseBool("HEADROOM_OUTPUT_SHAPER", env.HEADROOM_OUTPUT_SHAPER)
+      : false,
+    outputHoldout: numberSetting(undefined, env, "HEADROOM_OUTPUT_HOLDOUT", 0, 0, 0.5),
+    verbosityLevel: numberSetting(undefined, env, "HEADROOM_VERBOSITY_LEVEL", 2, 1, 3),
+    effortRouter: env.HEADROOM_EFFORT_ROUTER
+      ? parseBool("HEADROOM_EFFORT_ROUTER", env.HEADROOM_EFFORT_ROUTER)
+      : true,
+    mechanicalEffort: effortSetting(env.HEADROOM_MECHANICAL_EFFORT),
+    rateLimitRpm: numberSetting(undefined, env, "HEADROOM_RATE_LIMIT_RPM", 0, 0, 1_000_000),
+    cache:
+      flags.cache === true ||
+      (env.HEADROOM_CACHE ? parseBool("HEADROOM_CACHE", env.HEADROOM_CACHE) : false),
+    cacheTtlSeconds: numberSetting(
+      undefined,
+      env,
+      "HEADROOM_CACHE_TTL_SECONDS",
+      3600,
+      1,
+      30 * 86_400,
+    ),
+    cacheMaxBytes: numberSetting(
+      undefined,
+      env,
+      "HEADROOM_CACHE_MAX_BYTES",
+      256 * 1024 * 1024,
+      1024,
+      2 ** 40,
+    ),
     ledgerRetentionDays: numberSetting(
       undefined,
       env,

@@ -9,9 +9,11 @@ import { parseArgs } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
 import { createApp } from "../app/create-app.ts";
 import type { Lifecycle } from "../app/deps.ts";
+import { ResponseCache } from "../app/response-cache.ts";
 import { HiddenCallStore } from "../ccr/hidden-calls.ts";
-import { resolveConfig } from "../core/config.ts";
 import { createLogger } from "../core/logger.ts";
+import { RateLimiter } from "../core/rate-limiter.ts";
+import { RuntimeSettings } from "../core/runtime-settings.ts";
 import { PriceTable } from "../stats/prices.ts";
 import { StatsService } from "../stats/stats-service.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
@@ -53,14 +55,18 @@ const { values } = parseArgs({
   strict: true,
 });
 const env = Deno.env.toObject();
-const config = resolveConfig(values, env, env.HOME ?? "/tmp");
+const settings = new RuntimeSettings(values, env, env.HOME ?? "/tmp");
+const config = settings.current;
 const log = createLogger(
-  () => config.logLevel,
+  () => settings.current.logLevel,
   (line) => console.error(line),
 );
 const lifecycle: Lifecycle = { state: "starting" };
 const { app } = createApp({
-  config,
+  get config() {
+    return settings.current;
+  },
+  settings,
   version: pkg.version,
   fetch: (input, init) => fetch(input, init),
   decodeBody: zlibDecoder,
@@ -74,6 +80,10 @@ const { app } = createApp({
   stats: new StatsService(new MemoryLedgerStore()),
   prices: new PriceTable(),
   sha256: nativeSha256,
+  rateLimiter: new RateLimiter(),
+  responseCache: config.cache
+    ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)
+    : undefined,
 });
 const server = Deno.serve(
   {

@@ -12,6 +12,7 @@ import type { LedgerRow } from "./ledger-row.ts";
 export const COUNTER_FIELDS = [
   "requests",
   "rejected",
+  "rate_limited",
   "failed",
   "upstream_errors",
   "aborted",
@@ -83,6 +84,7 @@ export function rowCounters(row: LedgerRow): Counters {
   }
   if (row.outcome === "rejected") {
     c.rejected = 1;
+    c.rate_limited = row.status === 429 ? 1 : 0;
     return c;
   }
   c.requests = 1;

@@ -84,7 +84,7 @@ export function requestFigures(c: Counters) {
     streamed: c.streamed,
     compressed: c.compressed,
     retrievals: c.retrievals,
-    rate_limited: 0,
+    rate_limited: c.rate_limited,
   };
 }
 

@@ -180,6 +180,14 @@ export class SqliteLedgerStore implements LedgerStore {
       ${HOURLY_FIELDS.map((field) => `${field} REAL NOT NULL DEFAULT 0`).join(", ")},
       PRIMARY KEY (bucket, model)
     )`);
+    // Counters added by later versions become new columns of an existing database.
+    const existing = new Set(
+      (db.query("PRAGMA table_info(ledger_totals)").all() as { name: string }[]).map((c) => c.name),
+    );
+    for (const field of COUNTER_FIELDS) {
+      if (!existing.has(field))
+        db.run(`ALTER TABLE ledger_totals ADD COLUMN ${field} REAL NOT NULL DEFAULT 0`);
+    }
     this.#insertRow = db.query(
       `INSERT INTO ledger (${ROW_COLUMNS.join(", ")}) VALUES (${ROW_COLUMNS.map(() => "?").join(", ")}) RETURNING id`,
     );

@@ -6,12 +6,15 @@
 import { createHash } from "node:crypto";
 import { createApp } from "../../src/app/create-app.ts";
 import type { AppDeps, ConnEnv, Lifecycle } from "../../src/app/deps.ts";
+import { ResponseCache } from "../../src/app/response-cache.ts";
 import { HiddenCallStore } from "../../src/ccr/hidden-calls.ts";
 import type { OriginalStore } from "../../src/ccr/original-store.ts";
 import type { DecisionStore } from "../../src/compress/decisions.ts";
 import { type ProxyConfig, type ProxyFlags, resolveConfig } from "../../src/core/config.ts";
 import type { Exchange } from "../../src/core/exchange.ts";
 import { createLogger } from "../../src/core/logger.ts";
+import { RateLimiter } from "../../src/core/rate-limiter.ts";
+import { RuntimeSettings } from "../../src/core/runtime-settings.ts";
 import { type RunningServer, serveWithBun } from "../../src/runtime/bun-server.ts";
 import { zlibDecoder } from "../../src/runtime/zlib-decoder.ts";
 import { PriceTable } from "../../src/stats/prices.ts";
@@ -56,15 +59,24 @@ export interface BuiltApp {
 /** Builds the app with an injected fetch; nothing listens. */
 export function buildApp(options: BuildOptions = {}): BuiltApp {
   const upstream = options.upstream ?? "http://upstream.invalid";
-  const config = testConfig(
-    { OPENAI_TARGET_API_URL: upstream, ANTHROPIC_TARGET_API_URL: upstream, ...options.env },
-    options.flags,
+  const settings = new RuntimeSettings(
+    options.flags ?? {},
+    {
+      HEADROOM_RETRY_BASE_DELAY_MS: "1",
+      OPENAI_TARGET_API_URL: upstream,
+      ANTHROPIC_TARGET_API_URL: upstream,
+      ...options.env,
+    },
+    process.env.HOME ?? "/tmp",
   );
   const exchanges: Exchange[] = [];
   const logs: Record<string, unknown>[] = [];
   const lifecycle: Lifecycle = { state: "ready" };
   const deps: AppDeps = {
-    config,
+    get config() {
+      return settings.current;
+    },
+    settings,
     version: "0.0.0-test",
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     decodeBody: zlibDecoder,
@@ -80,6 +92,10 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     stats: options.stats ?? new StatsService(new MemoryLedgerStore()),
     prices: new PriceTable(),
     sha256: (text) => createHash("sha256").update(text).digest("hex"),
+    rateLimiter: new RateLimiter(),
+    responseCache: settings.current.cache
+      ? new ResponseCache(settings.current.cacheTtlSeconds, settings.current.cacheMaxBytes)
+      : undefined,
     onExchange: [(exchange) => exchanges.push(exchange)],
     ...(options.sleep ? { sleep: options.sleep } : {}),
   };

@@ -1,0 +1,161 @@
+/**
+ * Settings that change while the proxy runs: HEADROOM_* overrides posted to /admin/runtime-env
+ * beat the environment and the flags until removed, and the effective configuration is
+ * re-resolved from them. Known keys that need a restart are reported, never half-applied.
+ * @module
+ */
+
+import { ConfigError, type ProxyConfig, type ProxyFlags, resolveConfig } from "./config.ts";
+
+/** Keys applied to the running proxy at once. */
+export const LIVE_KEYS = [
+  "HEADROOM_COMPRESSION",
+  "HEADROOM_LOSSY",
+  "HEADROOM_COMPRESSION_BUDGET_MS",
+  "HEADROOM_MIN_TOKENS",
+  "HEADROOM_MIN_SAVED_TOKENS",
+  "HEADROOM_MIN_SAVINGS_RATIO",
+  "HEADROOM_EXCLUDE_TOOLS",
+  "HEADROOM_CCR_MAX_ROUNDS",
+  "HEADROOM_OUTPUT_SHAPER",
+  "HEADROOM_OUTPUT_HOLDOUT",
+  "HEADROOM_VERBOSITY_LEVEL",
+  "HEADROOM_EFFORT_ROUTER",
+  "HEADROOM_MECHANICAL_EFFORT",
+  "HEADROOM_RATE_LIMIT_RPM",
+  "HEADROOM_LOG_LEVEL",
+  "HEADROOM_LOG_MESSAGES",
+  "HEADROOM_REQUEST_TIMEOUT",
+  "HEADROOM_RETRY_MAX_ATTEMPTS",
+  "HEADROOM_RETRY_BASE_DELAY_MS",
+  "HEADROOM_RETRY_MAX_DELAY_MS",
+  "HEADROOM_MAX_BODY_BYTES",
+] as const;
+
+/** Known keys that only take effect when the proxy starts. */
+export const RESTART_KEYS = [
+  "HEADROOM_HOST",
+  "HEADROOM_PORT",
+  "HEADROOM_WORKSPACE_DIR",
+  "HEADROOM_STATELESS",
+  "HEADROOM_OPTIMIZE",
+  "HEADROOM_PROXY_TOKEN",
+  "HEADROOM_CACHE",
+  "HEADROOM_CACHE_TTL_SECONDS",
+  "HEADROOM_CACHE_MAX_BYTES",
+  "HEADROOM_CCR_TTL_SECONDS",
+  "HEADROOM_CCR_MAX_BYTES",
+  "HEADROOM_LEDGER_RETENTION_DAYS",
+  "HEADROOM_LEDGER_MAX_ROWS",
+  "HEADROOM_SHUTDOWN_TIMEOUT_SECONDS",
+] as const;
+
+type LiveKey = (typeof LIVE_KEYS)[number];
+
+// The flag a key competes with: an override must beat it too.
+const FLAG_OF: Partial<Record<LiveKey, keyof ProxyFlags>> = {
+  HEADROOM_LOG_LEVEL: "log-level",
+  HEADROOM_LOG_MESSAGES: "log-messages",
+  HEADROOM_REQUEST_TIMEOUT: "request-timeout-seconds",
+  HEADROOM_RETRY_MAX_ATTEMPTS: "retry-max-attempts",
+};
+
+/** The answer to one batch of changes. */
+export interface RuntimeChange {
+  readonly applied: Record<string, string | null>;
+  readonly rejected: Record<string, string>;
+  readonly restartRequired: string[];
+}
+
+/** Where a live setting's value comes from. */
+export interface SettingState {
+  readonly value: string | null;
+  readonly source: "override" | "flag" | "env" | "default";
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The proxy's configuration with its live overrides. */
+export class RuntimeSettings {
+  readonly #overrides = new Map<string, string>();
+  #current: ProxyConfig;
+
+  constructor(
+    readonly flags: ProxyFlags,
+    readonly env: Env,
+    readonly homeDir: string,
+  ) {
+    this.#current = resolveConfig(flags, env, homeDir);
+  }
+
+  /** The effective configuration now. */
+  get current(): ProxyConfig {
+    return this.#current;
+  }
+
+  #resolve(overrides: ReadonlyMap<string, string>): ProxyConfig {
+    const flags: ProxyFlags = { ...this.flags };
+    for (const key of overrides.keys()) {
+      const flag = FLAG_OF[key as LiveKey];
+      if (flag) delete flags[flag];
+    }
+    return resolveConfig(flags, { ...this.env, ...Object.fromEntries(overrides) }, this.homeDir);
+  }
+
+  /** Applies a batch: strings set overrides, null removes them; the last write wins. */
+  apply(changes: Record<string, unknown>): RuntimeChange {
+    const applied: Record<string, string | null> = {};
+    const rejected: Record<string, string> = {};
+    const restartRequired: string[] = [];
+    for (const [key, value] of Object.entries(changes)) {
+      if ((RESTART_KEYS as readonly string[]).includes(key)) {
+        restartRequired.push(key);
+        continue;
+      }
+      if (!(LIVE_KEYS as readonly string[]).includes(key)) {
+        rejected[key] = key.startsWith("HEADROOM_")
+          ? "unknown setting"
+          : "only HEADROOM_* settings can be changed";
+        continue;
+      }
+      if (value !== null && typeof value !== "string") {
+        rejected[key] = "values must be strings, or null to remove the override";
+        continue;
+      }
+      const next = new Map(this.#overrides);
+      if (value === null) next.delete(key);
+      else next.set(key, value);
+      try {
+        this.#current = this.#resolve(next);
+      } catch (error) {
+        rejected[key] = error instanceof ConfigError ? error.message : String(error);
+        continue;
+      }
+      if (value === null) this.#overrides.delete(key);
+      else this.#overrides.set(key, value);
+      applied[key] = value;
+    }
+    return { applied, rejected, restartRequired };
+  }
+
+  /** Every live setting's current value and where it comes from. */
+  describe(): Record<string, SettingState> {
+    const out: Record<string, SettingState> = {};
+    for (const key of LIVE_KEYS) {
+      const override = this.#overrides.get(key);
+      const flag = FLAG_OF[key];
+      const flagValue = flag ? this.flags[flag] : undefined;
+      if (override !== undefined) out[key] = { value: override, source: "override" };
+      else if (flagValue !== undefined) out[key] = { value: String(flagValue), source: "flag" };
+      else if (this.env[key] !== undefined && this.env[key] !== "")
+        out[key] = { value: this.env[key]!, source: "env" };
+      else out[key] = { value: null, source: "default" };
+    }
+    return out;
+  }
+
+  /** The overrides in force. */
+  overrides(): Record<string, string> {
+    return Object.fromEntries(this.#overrides);
+  }
+}
