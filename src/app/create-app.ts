@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import { providerForCredentials, providerForPath } from "../core/api.ts";
 import { errorResponse } from "../core/errors.ts";
+import { outputShapingFigures } from "../stats/output-shaping.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { compressRoute } from "./compress-route.ts";
 import type { AppDeps } from "./deps.ts";
@@ -45,6 +46,7 @@ function statsExtras(deps: AppDeps): Record<string, unknown> {
           stores: cache.stores,
         }
       : { enabled: false },
+    output_shaping: outputShapingFigures(deps.stats.session, deps.config.outputShaper),
     rate_limiter:
       deps.config.rateLimitRpm > 0 ? { requests_per_minute: deps.config.rateLimitRpm } : null,
     compression: {

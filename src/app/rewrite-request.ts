@@ -12,7 +12,8 @@ import { carriesMarker, declaresRetrieveTool, injectRetrieveTool } from "../ccr/
 import type { GenerationApi } from "../compress/slots.ts";
 import type { JsonBody } from "../core/body.ts";
 import type { Exchange } from "../core/exchange.ts";
-import { applySplices } from "../core/json-edit.ts";
+import { applySplices, type Splice } from "../core/json-edit.ts";
+import { conversationIdentity, shapeRequest } from "../shape/output-shaper.ts";
 import type { AppDeps } from "./deps.ts";
 import { type OptimizedBody, optimizeRequest } from "./optimize-request.ts";
 
@@ -27,6 +28,33 @@ export interface RewrittenRequest {
 
 const encoder = new TextEncoder();
 
+/** Output shaping's splices, when it is on (and never for bypassed requests). */
+function shape(
+  deps: AppDeps,
+  api: GenerationApi,
+  json: JsonBody,
+  exchange: Exchange,
+  sessionHeader: string | undefined,
+): Splice[] {
+  const config = deps.config;
+  if (!config.outputShaper) return [];
+  const identity = deps.sha256(conversationIdentity(api, json.value, sessionHeader));
+  const shaping = shapeRequest(
+    api,
+    json.text,
+    json.value,
+    {
+      verbosityLevel: config.verbosityLevel,
+      effortRouter: config.effortRouter,
+      mechanicalEffort: config.mechanicalEffort,
+      holdout: config.outputHoldout,
+    },
+    identity,
+  );
+  exchange.shaping = shaping.labels;
+  return shaping.splices;
+}
+
 /** Rewrites the request, or returns undefined when nothing changes (the original bytes go). */
 export function rewriteRequest(
   deps: AppDeps,
@@ -34,6 +62,7 @@ export function rewriteRequest(
   json: JsonBody,
   exchange: Exchange,
   mode: "compress" | "replay",
+  sessionHeader?: string,
 ): RewrittenRequest | undefined {
   const optimized = optimizeRequest(deps, api, json, exchange, mode === "replay");
   let text = json.text;
@@ -41,6 +70,7 @@ export function rewriteRequest(
     const splices = [
       ...(optimized?.splices ?? []),
       ...reinsertHiddenCalls(api, json.text, json.value, deps.hiddenCalls),
+      ...(mode === "compress" ? shape(deps, api, json, exchange, sessionHeader) : []),
     ];
     if (splices.length) text = applySplices(json.text, splices);
   } catch (error) {

@@ -86,6 +86,7 @@ function cliRow(model: string, before: number, after: number, prices: PriceTable
     aborted: false,
     cached: false,
     retrievals: 0,
+    shaping: "",
     costUsd: null,
     savedUsd: savedCost(prices, model, saved),
   };

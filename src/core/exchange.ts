@@ -78,6 +78,8 @@ export interface Exchange {
     original?: string;
     compressed?: string;
   }[];
+  /** Output-shaping labels of this request. */
+  shaping?: string[];
   /** How many headroom_retrieve calls the proxy answered for this request. */
   retrievals?: number;
   /** Marker hashes this request's tool outputs carry. */

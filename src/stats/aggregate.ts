@@ -1,7 +1,8 @@
 /**
  * Running totals over ledger rows: the one computation behind the session view, the lifetime
  * view and the display session, so /stats, /metrics and the dashboard cannot disagree. The same
- * counters are kept per slice (provider, model, agent, project, stack, strategy) and, for the
+ * counters are kept per slice (provider, model, agent, project, stack, strategy, output-shaping
+ * label) and, for the
  * lifetime, persisted row by row in the ledger's totals table.
  * @module
  */
@@ -26,6 +27,7 @@ export const COUNTER_FIELDS = [
   "compressible_tokens",
   "input_tokens",
   "output_tokens",
+  "output_tokens_sq",
   "cache_read_tokens",
   "cache_write_tokens",
   "cache_hit_requests",
@@ -101,6 +103,7 @@ export function rowCounters(row: LedgerRow): Counters {
   c.compressible_tokens = row.compressibleTokens;
   c.input_tokens = row.inputTokens;
   c.output_tokens = row.outputTokens;
+  c.output_tokens_sq = row.outputTokens * row.outputTokens;
   c.cache_read_tokens = row.cacheReadTokens;
   c.cache_write_tokens = row.cacheWriteTokens;
   c.cache_hit_requests = row.cacheReadTokens > 0 ? 1 : 0;
@@ -129,6 +132,7 @@ export function rowSlices(row: LedgerRow): [string, string][] {
   if (row.stack) slices.push(["stack", row.stack]);
   for (const strategy of row.transforms ? new Set(row.transforms.split(",")) : [])
     slices.push(["strategy", strategy]);
+  for (const label of row.shaping ? row.shaping.split(",") : []) slices.push(["shaping", label]);
   return slices;
 }
 

@@ -43,6 +43,8 @@ export interface LedgerRow {
   /** Served from headroom's response cache. */
   readonly cached: boolean;
   readonly retrievals: number;
+  /** Output-shaping labels: shaped, holdout, effort_lowered, effort_holdout (comma-joined). */
+  readonly shaping: string;
   /** Estimated cost of the request as sent, and the input cost its compression avoided. */
   readonly costUsd: number | null;
   readonly savedUsd: number | null;
@@ -139,6 +141,7 @@ export function rowFromExchange(
     aborted: exchange.outcome === "aborted",
     cached: exchange.cached === true,
     retrievals: exchange.retrievals ?? 0,
+    shaping: (exchange.shaping ?? []).join(","),
     costUsd:
       exchange.outcome === "rejected"
         ? 0

@@ -54,9 +54,24 @@ const ROW_COLUMNS = [
   "aborted",
   "cached",
   "retrievals",
+  "shaping",
   "cost_usd",
   "saved_usd",
 ] as const;
+
+const TEXT_COLUMNS = new Set([
+  "provider",
+  "model",
+  "api",
+  "agent",
+  "user_agent",
+  "project",
+  "stack",
+  "transforms",
+  "layer",
+  "outcome",
+  "shaping",
+]);
 
 type DbRow = Record<(typeof ROW_COLUMNS)[number], string | number | null> & { id: number };
 
@@ -90,6 +105,7 @@ function toDb(row: LedgerRow): (string | number | null)[] {
     row.aborted ? 1 : 0,
     row.cached ? 1 : 0,
     row.retrievals,
+    row.shaping,
     row.costUsd,
     row.savedUsd,
   ];
@@ -127,6 +143,7 @@ function fromDb(r: DbRow): LedgerRow {
     aborted: r.aborted === 1,
     cached: r.cached === 1,
     retrievals: n(r.retrievals),
+    shaping: String(r.shaping ?? ""),
     costUsd: r.cost_usd === null ? null : n(r.cost_usd),
     savedUsd: r.saved_usd === null ? null : n(r.saved_usd),
   };
@@ -166,7 +183,7 @@ export class SqliteLedgerStore implements LedgerStore {
   ) {
     db.run(`CREATE TABLE IF NOT EXISTS ledger (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
-      ${ROW_COLUMNS.map((column) => `${column} ${["provider", "model", "api", "agent", "user_agent", "project", "stack", "transforms", "layer", "outcome"].includes(column) ? "TEXT" : "REAL"}`).join(",\n      ")}
+      ${ROW_COLUMNS.map((column) => `${column} ${TEXT_COLUMNS.has(column) ? "TEXT" : "REAL"}`).join(",\n      ")}
     )`);
     db.run("CREATE INDEX IF NOT EXISTS ledger_ts ON ledger(ts)");
     db.run("CREATE INDEX IF NOT EXISTS ledger_layer_id ON ledger(layer, id)");

@@ -1,0 +1,199 @@
+/**
+ * Output shaping (opt-in, HEADROOM_OUTPUT_SHAPER): a short terseness instruction, placed where
+ * the provider's prompt cache survives it, and a lower reasoning effort on turns that only
+ * resume after tool results, on the APIs where effort is not part of the cached prompt.
+ *
+ * Where the instruction goes: Anthropic, as a last system block (after any cache_control
+ * breakpoint there, so the cached prefix is unchanged); OpenAI chat, appended to the last
+ * leading system/developer message; Responses, appended to `instructions`. It is the same text
+ * in the same place on every turn, so after the first shaped turn the prefix is stable again.
+ *
+ * Effort: Anthropic invalidates cached message blocks when thinking parameters change, and turns
+ * alternate between user and tool-result turns, so lowering the thinking budget would cost a
+ * cache write of the whole conversation each time: more than it saves. It is left off there.
+ * OpenAI's reasoning effort is a request parameter, not part of the cached prompt, so it is
+ * lowered there when the client asked for a higher one.
+ *
+ * A hold-out share of conversations (chosen by a stable hash, never per request, which would
+ * flip the prompt and bust the cache) is left unshaped, so the savings can be measured.
+ * @module
+ */
+
+import type { GenerationApi } from "../compress/slots.ts";
+import {
+  addMember,
+  appendToArray,
+  type JsonPath,
+  locateValues,
+  pathKey,
+  type Splice,
+} from "../core/json-edit.ts";
+
+/** The shaping settings. */
+export interface ShapingSettings {
+  readonly verbosityLevel: number;
+  readonly effortRouter: boolean;
+  readonly mechanicalEffort: "minimal" | "low" | "medium";
+  readonly holdout: number;
+}
+
+/** What shaping did to one request. */
+export interface Shaping {
+  readonly splices: Splice[];
+  /** "shaped" or "holdout", plus "effort_lowered" / "effort_holdout" on tool-resume turns. */
+  readonly labels: string[];
+}
+
+/** The instruction at each verbosity level (headroom's own words). */
+export const TERSE_INSTRUCTIONS: Readonly<Record<number, string>> = {
+  1: "Keep replies focused on what was asked; do not restate what tool results already show.",
+  2: "Be concise: no preamble and no recap, do not repeat tool output back, and keep explanations short. Give code and commands in full when they are needed.",
+  3: "Be terse: answer in the fewest words that are complete. No preamble, no summaries, no restating. Show only code that changes.",
+};
+
+const EFFORT_ORDER = ["minimal", "low", "medium", "high"];
+
+type Json = Record<string, unknown>;
+
+function obj(value: unknown): Json | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
+}
+
+function arr(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** A stable number in [0, 1) for a conversation, from its identity hash. */
+export function conversationFraction(identityHash: string): number {
+  return Number.parseInt(identityHash.slice(0, 8), 16) / 0x100000000;
+}
+
+/** What identifies a conversation across its turns: the session header, else its beginning. */
+export function conversationIdentity(
+  api: GenerationApi,
+  body: Json,
+  sessionHeader: string | undefined,
+): string {
+  if (sessionHeader) return `session:${sessionHeader}`;
+  const list = api === "responses" ? body.input : body.messages;
+  const first = Array.isArray(list) ? list.find((item) => obj(item)?.role === "user") : list;
+  return JSON.stringify([
+    body.model ?? "",
+    api === "messages" ? (body.system ?? "") : (body.instructions ?? ""),
+    first ?? "",
+  ]);
+}
+
+/** True when the request's last turn is only tool results (the model resumes after tools). */
+export function resumesAfterTools(api: GenerationApi, body: Json): boolean {
+  if (api === "messages") {
+    const last = obj(arr(body.messages).at(-1));
+    const content = arr(last?.content);
+    return (
+      last?.role === "user" &&
+      content.length > 0 &&
+      content.every((block) => obj(block)?.type === "tool_result")
+    );
+  }
+  if (api === "chat") return obj(arr(body.messages).at(-1))?.role === "tool";
+  const items = arr(body.input);
+  const last = obj(items.at(-1));
+  return last?.type === "function_call_output" || last?.type === "custom_tool_call_output";
+}
+
+function instructionSplice(
+  api: GenerationApi,
+  text: string,
+  body: Json,
+  instruction: string,
+): Splice | undefined {
+  if (api === "messages") {
+    const spans = locateValues(text, [["system"], []]);
+    const system = spans.get(pathKey(["system"]));
+    if (Array.isArray(body.system) && system) {
+      return appendToArray(text, system, JSON.stringify({ type: "text", text: instruction }));
+    }
+    if (typeof body.system === "string" && system) {
+      return { ...system, text: JSON.stringify(`${body.system}\n\n${instruction}`) };
+    }
+    if (body.system === undefined)
+      return addMember(text, spans.get(pathKey([]))!, "system", JSON.stringify(instruction));
+    return undefined;
+  }
+  if (api === "chat") {
+    const messages = arr(body.messages);
+    let lead = -1;
+    while (["system", "developer"].includes(String(obj(messages[lead + 1])?.role))) lead++;
+    if (lead < 0 || typeof obj(messages[lead])?.content !== "string") return undefined;
+    const path: JsonPath = ["messages", lead, "content"];
+    const span = locateValues(text, [path]).get(pathKey(path))!;
+    return {
+      ...span,
+      text: JSON.stringify(`${obj(messages[lead])!.content as string}\n\n${instruction}`),
+    };
+  }
+  const spans = locateValues(text, [["instructions"], []]);
+  const instructions = spans.get(pathKey(["instructions"]));
+  if (typeof body.instructions === "string" && instructions) {
+    return { ...instructions, text: JSON.stringify(`${body.instructions}\n\n${instruction}`) };
+  }
+  if (body.instructions === undefined || body.instructions === null) {
+    return instructions
+      ? { ...instructions, text: JSON.stringify(instruction) }
+      : addMember(text, spans.get(pathKey([]))!, "instructions", JSON.stringify(instruction));
+  }
+  return undefined;
+}
+
+/** The splice that lowers an OpenAI reasoning effort, when the client asked for a higher one. */
+function effortSplice(
+  api: GenerationApi,
+  text: string,
+  body: Json,
+  effort: string,
+): Splice | undefined {
+  const path: JsonPath | undefined =
+    api === "chat" && typeof body.reasoning_effort === "string"
+      ? ["reasoning_effort"]
+      : api === "responses" && typeof obj(body.reasoning)?.effort === "string"
+        ? ["reasoning", "effort"]
+        : undefined;
+  if (!path) return undefined;
+  const current =
+    api === "chat" ? String(body.reasoning_effort) : String(obj(body.reasoning)!.effort);
+  if (EFFORT_ORDER.indexOf(current) <= EFFORT_ORDER.indexOf(effort)) return undefined;
+  const span = locateValues(text, [path]).get(pathKey(path));
+  return span ? { ...span, text: JSON.stringify(effort) } : undefined;
+}
+
+/** Shapes one request (or labels it as held out); returns the splices to apply to its text. */
+export function shapeRequest(
+  api: GenerationApi,
+  text: string,
+  body: Json,
+  settings: ShapingSettings,
+  identityHash: string,
+): Shaping {
+  const heldOut = conversationFraction(identityHash) < settings.holdout;
+  const toolTurn = settings.effortRouter && resumesAfterTools(api, body);
+  if (heldOut) return { splices: [], labels: ["holdout", ...(toolTurn ? ["effort_holdout"] : [])] };
+  const splices: Splice[] = [];
+  const labels: string[] = [];
+  const instruction =
+    TERSE_INSTRUCTIONS[Math.round(settings.verbosityLevel)] ?? TERSE_INSTRUCTIONS[2]!;
+  const terse = instructionSplice(api, text, body, instruction);
+  if (terse) {
+    splices.push(terse);
+    labels.push("shaped");
+  }
+  if (toolTurn && api !== "messages") {
+    const effort = effortSplice(api, text, body, settings.mechanicalEffort);
+    if (effort) {
+      splices.push(effort);
+      labels.push("effort_lowered");
+    }
+  }
+  return { splices, labels };
+}
