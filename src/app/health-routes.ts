@@ -27,7 +27,15 @@ export function describeConfig(config: ProxyConfig): Record<string, unknown> {
     request_timeout_seconds: config.upstreamTimeoutMs / 1000,
     retry_max_attempts: config.retryMaxAttempts,
     log_level: config.logLevel,
+    log_messages: config.logMessages,
     proxy_token_required: config.proxyToken !== undefined,
+    compression: config.compression,
+    lossy: config.lossy,
+    compression_budget_ms: config.compressionBudgetMs,
+    cache: config.cache,
+    output_shaper: config.outputShaper,
+    rate_limit_rpm: config.rateLimitRpm,
+    ccr_ttl_seconds: config.ccrTtlSeconds,
   };
 }
 
@@ -70,7 +78,12 @@ export function healthRoutes(deps: AppDeps, upstreams: UpstreamHealth): Hono<Hea
         version: deps.version,
         uptime_seconds: uptime(),
         upstreams: upstreamReport,
-        ...(local ? { config: describeConfig(deps.config), pid: deps.pid } : {}),
+        ...(local
+          ? {
+              config: { ...describeConfig(deps.config), runtime_env: deps.settings.overrides() },
+              pid: deps.pid,
+            }
+          : {}),
       },
       healthy ? 200 : 503,
     );
