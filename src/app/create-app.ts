@@ -10,6 +10,7 @@ import { errorResponse } from "../core/errors.ts";
 import { outputShapingFigures } from "../stats/output-shaping.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { compressRoute } from "./compress-route.ts";
+import { dashboardRoute } from "./dashboard-route.ts";
 import type { AppDeps } from "./deps.ts";
 import { edge } from "./edge.ts";
 import { healthRoutes } from "./health-routes.ts";
@@ -78,6 +79,7 @@ export function createApp(given: AppDeps): HeadroomApp {
     statsRoutes(deps, deps.stats, () => statsExtras(deps)),
   );
   app.route("/", adminRoutes(deps));
+  if (deps.dashboardHtml !== undefined) app.route("/", dashboardRoute(deps.dashboardHtml));
   app.route("/", proxyRoutes(deps, upstreamHealth));
   app.notFound(() => notFoundResponse());
   app.onError((error, c) => {

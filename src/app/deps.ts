@@ -55,6 +55,8 @@ export interface AppDeps {
   readonly stats: StatsService;
   /** List prices for dollar figures. */
   readonly prices: PriceTable;
+  /** The dashboard page served at /dashboard (the CLI embeds it; absent means no dashboard). */
+  readonly dashboardHtml?: string | undefined;
   /** More observers of every finished exchange (tests); the ledger is always one. */
   readonly onExchange?: ReadonlyArray<(exchange: Exchange) => void>;
 }

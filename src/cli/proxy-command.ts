@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { createApp } from "../app/create-app.ts";
 import type { Lifecycle } from "../app/deps.ts";
 import { ResponseCache } from "../app/response-cache.ts";
+import { dashboardHtml } from "../assets.ts";
 import { HiddenCallStore } from "../ccr/hidden-calls.ts";
 import { ConfigError, type ProxyConfig, type ProxyFlags } from "../core/config.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
@@ -116,6 +117,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
     stats: new StatsService(stores.ledger),
     prices: loadPrices(config.workspaceDir, log),
     sha256: nativeSha256,
+    dashboardHtml,
     rateLimiter: new RateLimiter(),
     responseCache: config.cache
       ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)

@@ -40,6 +40,7 @@ declare const Deno: {
   addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
   exit(code: number): never;
   pid: number;
+  readTextFileSync(path: URL): string;
 };
 
 const { values } = parseArgs({
@@ -80,6 +81,8 @@ const { app } = createApp({
   stats: new StatsService(new MemoryLedgerStore()),
   prices: new PriceTable(),
   sha256: nativeSha256,
+  // Read beside the source: Deno's text imports are still behind an unstable flag.
+  dashboardHtml: Deno.readTextFileSync(new URL("../dashboard/index.html", import.meta.url)),
   rateLimiter: new RateLimiter(),
   responseCache: config.cache
     ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)

@@ -158,6 +158,10 @@ describe("the compiled executable", () => {
       expect(health.config.proxy_token_required).toBe(false);
       expect(typeof health.pid).toBe("number");
       expect((await fetch(`${proxy.url}/readyz`)).status).toBe(200);
+      // The dashboard page is embedded in the executable, not read from the source tree.
+      const dashboard = await fetch(`${proxy.url}/dashboard`);
+      expect(dashboard.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(await dashboard.text()).toContain('data-testid="lifetime-tokens-saved"');
       expect(statSync(workspace).mode & 0o777).toBe(0o700);
       const res = await fetch(`${proxy.url}/v1/messages?beta=true`, {
         method: "POST",

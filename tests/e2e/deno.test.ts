@@ -35,6 +35,8 @@ describe("the Deno entry", () => {
       const health = await fetch(`${proxy.url}/health`);
       expect(health.status).toBe(200);
       expect((await json(health)).status).toBe("healthy");
+      const dashboard = await fetch(`${proxy.url}/dashboard`);
+      expect(await dashboard.text()).toContain('data-testid="lifetime-tokens-saved"');
       const res = await fetch(`${proxy.url}/v1/chat/completions`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: "Bearer sk-deno" },

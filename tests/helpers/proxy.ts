@@ -43,6 +43,7 @@ export interface BuildOptions {
   decisions?: DecisionStore;
   originals?: OriginalStore;
   stats?: StatsService;
+  dashboardHtml?: string;
 }
 
 /** The app plus everything it reported. */
@@ -97,6 +98,7 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
       ? new ResponseCache(settings.current.cacheTtlSeconds, settings.current.cacheMaxBytes)
       : undefined,
     onExchange: [(exchange) => exchanges.push(exchange)],
+    dashboardHtml: options.dashboardHtml,
     ...(options.sleep ? { sleep: options.sleep } : {}),
   };
   const { app } = createApp(deps);
