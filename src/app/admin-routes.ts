@@ -47,6 +47,7 @@ export function adminRoutes(deps: AppDeps): Hono<HeadroomEnv> {
       applied: change.applied,
       rejected: change.rejected,
       restart_required: change.restartRequired,
+      unchanged: change.unchanged,
       runtime_env: deps.settings.describe(),
     });
   });

@@ -7,15 +7,19 @@
 export const MAIN_HELP = `headroom — a local proxy that makes AI coding agents cheaper
 
 Usage:
-  headroom proxy [options]     run the proxy (see headroom proxy --help)
-  headroom compress [FILE|-]   compress command output for an agent's context
-  headroom retrieve HASH       print the original behind a headroom marker
-  headroom stats [--json]      summarise the running proxy's savings
-  headroom --version           print the version
-  headroom --help              print this help
+  headroom proxy [options]       run the proxy (see headroom proxy --help)
+  headroom compress [FILE|-]     compress command output for an agent's context
+  headroom retrieve HASH         print the original behind a headroom marker
+  headroom stats [--json]        summarise the running proxy's savings
+  headroom wrap AGENT [-- ARGS]  run claude, codex, aider, ... through the proxy
+  headroom unwrap AGENT          undo what wrap changed on disk (Codex's provider block)
+  headroom doctor                check the install, workspace, port and upstreams
+  headroom --version             print the version
+  headroom --help                print this help
 
-Point your agent at the proxy, e.g. ANTHROPIC_BASE_URL=http://127.0.0.1:8787 claude
-or OPENAI_BASE_URL=http://127.0.0.1:8787/v1 for OpenAI-compatible clients.
+Quickest start: headroom wrap claude (or codex). By hand: run headroom proxy, then
+ANTHROPIC_BASE_URL=http://127.0.0.1:8787 claude, or OPENAI_BASE_URL=http://127.0.0.1:8787/v1
+for OpenAI-compatible clients.
 `;
 
 /** `headroom proxy --help`. */

@@ -11,6 +11,9 @@ import { runProxy } from "./proxy-command.ts";
 import { runRetrieve } from "./retrieve-command.ts";
 import { runStats } from "./stats-command.ts";
 import { UsageError } from "./usage-error.ts";
+import { runDoctor } from "./wrap/doctor-command.ts";
+import { runUnwrap } from "./wrap/unwrap-command.ts";
+import { runWrap } from "./wrap/wrap-command.ts";
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -31,6 +34,12 @@ async function main(argv: string[]): Promise<number> {
       return runRetrieve(rest);
     case "stats":
       return runStats(rest);
+    case "wrap":
+      return runWrap(rest, pkg.version);
+    case "unwrap":
+      return runUnwrap(rest);
+    case "doctor":
+      return runDoctor(rest, pkg.version);
     default:
       throw new UsageError(`unknown command '${command}' (see headroom --help)`);
   }

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { selfCommand } from "./self-command.ts";
+
 /** The outbound concurrency headroom asks for. */
 export const MAX_HTTP_REQUESTS = "4096";
 
@@ -18,10 +20,7 @@ export function needsMaxRequestsRerun(env: Record<string, string | undefined>): 
  * and resolves with the child's exit code.
  */
 export async function rerunWithMaxRequests(): Promise<number> {
-  const compiled = Bun.main.startsWith("/$bunfs/");
-  const args = process.argv.slice(2);
-  const command = compiled ? [process.execPath, ...args] : [process.execPath, Bun.main, ...args];
-  const child = Bun.spawn(command, {
+  const child = Bun.spawn(selfCommand(process.argv.slice(2)), {
     env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS },
     stdio: ["inherit", "inherit", "inherit"],
   });

@@ -65,6 +65,8 @@ export interface RuntimeChange {
   readonly applied: Record<string, string | null>;
   readonly rejected: Record<string, string>;
   readonly restartRequired: string[];
+  /** Restart-only settings sent with the value the proxy already runs with. */
+  readonly unchanged: string[];
 }
 
 /** Where a live setting's value comes from. */
@@ -107,9 +109,12 @@ export class RuntimeSettings {
     const applied: Record<string, string | null> = {};
     const rejected: Record<string, string> = {};
     const restartRequired: string[] = [];
+    const unchanged: string[] = [];
     for (const [key, value] of Object.entries(changes)) {
       if ((RESTART_KEYS as readonly string[]).includes(key)) {
-        restartRequired.push(key);
+        // `headroom wrap` sends the user's whole environment: only real differences need a restart.
+        if (this.#runsWith(key, value)) unchanged.push(key);
+        else restartRequired.push(key);
         continue;
       }
       if (!(LIVE_KEYS as readonly string[]).includes(key)) {
@@ -135,7 +140,19 @@ export class RuntimeSettings {
       else this.#overrides.set(key, value);
       applied[key] = value;
     }
-    return { applied, rejected, restartRequired };
+    return { applied, rejected, restartRequired, unchanged };
+  }
+
+  /** Whether setting restart-only `key` to `value` would give the configuration running now. */
+  #runsWith(key: string, value: unknown): boolean {
+    if (typeof value !== "string") return false;
+    try {
+      const env = { ...this.env, ...Object.fromEntries(this.#overrides), [key]: value };
+      const wouldBe = resolveConfig(this.flags, env, this.homeDir);
+      return JSON.stringify(wouldBe) === JSON.stringify(this.#current);
+    } catch {
+      return false;
+    }
   }
 
   /** Every live setting's current value and where it comes from. */

@@ -52,6 +52,7 @@ describe("POST /admin/runtime-env", () => {
           HEADROOM_COMPRESSION_BUDGET_MS: "80",
           HEADROOM_OUTPUT_SHAPER: "1",
           HEADROOM_PORT: "9999",
+          HEADROOM_HOST: "127.0.0.1",
           HEADROOM_NOT_A_THING: "x",
           OPENAI_API_KEY: "sk-nope",
           HEADROOM_MIN_SAVINGS_RATIO: "7",
@@ -64,6 +65,8 @@ describe("POST /admin/runtime-env", () => {
       HEADROOM_OUTPUT_SHAPER: "1",
     });
     expect(res.restart_required).toEqual(["HEADROOM_PORT"]);
+    // The host it already listens on: nothing to restart for.
+    expect(res.unchanged).toEqual(["HEADROOM_HOST"]);
     expect(Object.keys(res.rejected).sort()).toEqual([
       "HEADROOM_LOG_LEVEL",
       "HEADROOM_MIN_SAVINGS_RATIO",

@@ -1,0 +1,203 @@
+/**
+ * `headroom wrap AGENT [-- ARGS]`: makes sure a proxy is running, sends it the caller's HEADROOM_*
+ * settings, and launches the agent pointed at it, exiting with the agent's exit code. The proxy
+ * is left running for other sessions.
+ * @module
+ */
+
+import { spawn } from "node:child_process";
+import { homedir } from "node:os";
+import { basename } from "node:path";
+import { parseArgs } from "node:util";
+import { resolveConfig } from "../../core/config.ts";
+import { LIVE_KEYS, RESTART_KEYS } from "../../core/runtime-settings.ts";
+import { UsageError } from "../usage-error.ts";
+import { type AgentSpec, agentSpec } from "./agents.ts";
+import {
+  addProviderBlock,
+  CODEX_KEY_ENV,
+  codexConfigPath,
+  providerBlock,
+  removeProviderBlock,
+} from "./codex-config.ts";
+import { ensureProxy, syncSettings } from "./ensure-proxy.ts";
+import { readWrapState, writeWrapState } from "./wrap-state.ts";
+
+/** `headroom wrap --help`. */
+export const WRAP_HELP = `Usage: headroom wrap AGENT [--port PORT] [--print-env] [-- AGENT-ARGS...]
+
+Runs AGENT through headroom: reuses the headroom proxy on 127.0.0.1:PORT (HEADROOM_PORT,
+default 8787) or starts one in the background, sends it your HEADROOM_* settings, launches
+AGENT pointed at it, and exits with AGENT's exit code. The proxy keeps running for other
+sessions; a setting that needs a restart is reported and applies at its next start.
+
+Agents: claude (ANTHROPIC_BASE_URL), codex (a "headroom" provider in ~/.codex/config.toml,
+Responses API over HTTP, key from OPENAI_API_KEY), aider, opencode, goose; any other command
+gets OPENAI_BASE_URL and ANTHROPIC_BASE_URL. cursor prints the settings to paste.
+
+Options:
+  --port PORT      the proxy's port
+  --print-env      print what would be set and changed, and do nothing
+  -h, --help       print this help
+
+Put the agent's own options after --, e.g. headroom wrap claude -- -p "fix the tests".
+Undo persistent changes (Codex's provider block) with: headroom unwrap AGENT
+`;
+
+// The port is how wrap found the proxy, so it is never a difference worth reporting.
+const SYNCED_KEYS = [...LIVE_KEYS, ...RESTART_KEYS].filter((key) => key !== "HEADROOM_PORT");
+
+/** A value quoted for a POSIX shell. */
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'"'"'`)}'`;
+}
+
+interface WrapArgs {
+  readonly agent: string;
+  readonly agentArgs: string[];
+  readonly port: string | undefined;
+  readonly printEnv: boolean;
+}
+
+function parseWrapArgs(args: string[]): WrapArgs | "help" {
+  const split = args.indexOf("--");
+  const own = split < 0 ? args : args.slice(0, split);
+  const after = split < 0 ? [] : args.slice(split + 1);
+  let parsed: ReturnType<typeof parseOwn>;
+  try {
+    parsed = parseOwn(own);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (agent options go after --)`);
+  }
+  if (parsed.values.help) return "help";
+  const [agent, ...rest] = parsed.positionals;
+  if (!agent) throw new UsageError("wrap needs an agent, e.g. headroom wrap claude");
+  return {
+    agent,
+    agentArgs: [...rest, ...after],
+    port: parsed.values.port,
+    printEnv: parsed.values["print-env"] ?? false,
+  };
+}
+
+function parseOwn(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      port: { type: "string" },
+      "print-env": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+/** The lines `--print-env` shows: exports, Codex's block and the command that would run. */
+function describePlan(
+  spec: AgentSpec,
+  wrap: WrapArgs,
+  base: string,
+  env: Record<string, string>,
+  codexFile: string,
+): string {
+  if (spec.instructions) return `${spec.instructions(base)}\n`;
+  const lines = Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
+  if (wrap.agent === "codex") {
+    lines.push(`# and in ${codexFile}:`, ...providerBlock(base).trimEnd().split("\n"));
+  }
+  const command = [spec.command!, ...(spec.args ?? []), ...wrap.agentArgs];
+  lines.push(command.map(shellQuote).join(" "));
+  return `${lines.join("\n")}\n`;
+}
+
+/** Adds Codex's provider block (replacing one headroom added for another port); returns notes. */
+function configureCodex(file: string, base: string, workspaceDir: string): string[] {
+  const state = readWrapState(workspaceDir);
+  let result = addProviderBlock(file, base);
+  if (typeof result === "object" && "reason" in result && state.codex?.file === file) {
+    // Ours, for another port: take it out and put the new one in.
+    removeProviderBlock(state.codex);
+    delete state.codex;
+    writeWrapState(workspaceDir, state);
+    result = addProviderBlock(file, base);
+  }
+  if (result === "present") return [];
+  if ("reason" in result) return [result.reason];
+  writeWrapState(workspaceDir, { ...state, codex: result });
+  return [`added a "headroom" provider to ${file} (headroom unwrap codex removes it)`];
+}
+
+/** Runs the agent with the terminal; resolves with its exit code (128+n when a signal ended it). */
+function launch(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "inherit", env });
+    // Ctrl-C reaches the agent through the terminal; wrap stays to report the agent's exit code.
+    const ignore = () => {};
+    process.on("SIGINT", ignore);
+    process.on("SIGTERM", () => child.kill("SIGTERM"));
+    child.on("error", (error) => {
+      const missing = (error as { code?: string }).code === "ENOENT";
+      process.stderr.write(
+        missing
+          ? `headroom: ${command} is not installed or not on PATH\n`
+          : `headroom: could not start ${command}: ${error.message}\n`,
+      );
+      resolve(missing ? 127 : 126);
+    });
+    child.on("exit", (code, signal) => {
+      process.off("SIGINT", ignore);
+      if (signal) {
+        const number = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }[signal as string] ?? 1;
+        resolve(128 + number);
+      } else resolve(code ?? 1);
+    });
+  });
+}
+
+/** Runs `headroom wrap`; resolves with the exit code. */
+export async function runWrap(args: string[], version: string): Promise<number> {
+  const wrap = parseWrapArgs(args);
+  if (wrap === "help") {
+    process.stdout.write(WRAP_HELP);
+    return 0;
+  }
+  const home = homedir();
+  const config = resolveConfig({ port: wrap.port }, process.env, home);
+  if (config.port === 0) throw new UsageError("wrap needs a fixed port, not 0");
+  const base = `http://127.0.0.1:${config.port}`;
+  const spec = agentSpec(wrap.agent);
+  const agentEnv = spec.env(base, basename(process.cwd()), process.env);
+  const codexFile = codexConfigPath(process.env, home);
+  if (wrap.printEnv) {
+    process.stdout.write(describePlan(spec, wrap, base, agentEnv, codexFile));
+    return 0;
+  }
+  if (wrap.agent === "codex" && !process.env[CODEX_KEY_ENV]) {
+    process.stderr.write(
+      `headroom: Codex through headroom needs an OpenAI API key in ${CODEX_KEY_ENV}. A ChatGPT sign-in does not work through a proxy: its requests go to chatgpt.com, not the API.\n`,
+    );
+    return 1;
+  }
+  const proxy = await ensureProxy({
+    port: config.port,
+    version,
+    workspaceDir: config.workspaceDir,
+    env: process.env,
+  });
+  const notes = [
+    ...proxy.notes,
+    // A proxy started just now already runs with this environment.
+    ...(proxy.started ? [] : await syncSettings(proxy.base, process.env, SYNCED_KEYS)),
+  ];
+  if (wrap.agent === "codex") notes.push(...configureCodex(codexFile, base, config.workspaceDir));
+  for (const note of notes) process.stderr.write(`headroom: ${note}\n`);
+  if (!spec.command) {
+    process.stdout.write(`${spec.instructions!(base)}\n`);
+    return 0;
+  }
+  return launch(spec.command, [...(spec.args ?? []), ...wrap.agentArgs], {
+    ...process.env,
+    ...agentEnv,
+  });
+}

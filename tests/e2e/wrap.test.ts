@@ -1,0 +1,325 @@
+/**
+ * `headroom wrap`, `unwrap` and `doctor` through the compiled executable, with stand-in agents:
+ * small shell scripts on PATH that record the arguments and environment they were launched with
+ * and exit with a chosen code. (The real Claude Code and Codex run in tests/clients.)
+ */
+
+import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BINARY } from "../helpers/binary.ts";
+import { FakeUpstream } from "../helpers/fake-upstream.ts";
+import { json } from "../helpers/http.ts";
+
+const upstream = new FakeUpstream();
+/** Background proxies the tests started, stopped at the end. */
+const startedPids: number[] = [];
+
+afterAll(() => {
+  for (const pid of startedPids) {
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  }
+  upstream.stop();
+});
+
+/** A port nothing listens on right now. */
+function freePort(): number {
+  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = probe.port!;
+  probe.stop(true);
+  return port;
+}
+
+interface Home {
+  home: string;
+  bin: string;
+  work: string;
+  /** Where stand-in agents write what they saw. */
+  record: string;
+}
+
+let h: Home;
+
+beforeEach(() => {
+  const root = mkdtempSync(join(tmpdir(), "headroom-wrap-"));
+  h = {
+    home: join(root, "home"),
+    bin: join(root, "bin"),
+    work: join(root, "my-project"),
+    record: join(root, "record.txt"),
+  };
+  for (const dir of [h.home, h.bin, h.work]) mkdirSync(dir);
+});
+
+/** Puts a stand-in agent called `name` on PATH: it records its argv and env, then exits `code`. */
+function standIn(name: string, code: number, extra = ""): void {
+  const script = `#!/bin/sh
+{
+  printf 'args:'; for a in "$@"; do printf ' [%s]' "$a"; done; echo
+  env | grep -E '^(OPENAI|ANTHROPIC|HEADROOM)_' | sort
+} > "${h.record}"
+${extra}
+exit ${code}
+`;
+  writeFileSync(join(h.bin, name), script);
+  chmodSync(join(h.bin, name), 0o755);
+}
+
+/** Runs the executable; asynchronously, so servers in this process keep answering meanwhile. */
+async function runHeadroom(args: string[], env: Record<string, string> = {}) {
+  const proc = Bun.spawn([BINARY, ...args], {
+    cwd: h.work,
+    env: {
+      PATH: `${h.bin}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+      HOME: h.home,
+      ANTHROPIC_TARGET_API_URL: upstream.url,
+      OPENAI_TARGET_API_URL: upstream.url,
+      ...env,
+    },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+  ]);
+  return { code: await proc.exited, stdout, stderr };
+}
+
+async function healthOn(port: number) {
+  const health = await json(fetch(`http://127.0.0.1:${port}/health`));
+  if (!startedPids.includes(health.pid)) startedPids.push(health.pid);
+  return health;
+}
+
+describe("headroom wrap", () => {
+  test("--print-env shows the environment, Codex's block and the command, and changes nothing", async () => {
+    const claude = await runHeadroom(["wrap", "claude", "--print-env", "--port", "9911"]);
+    expect(claude.code).toBe(0);
+    expect(claude.stdout).toContain("export ANTHROPIC_BASE_URL=http://127.0.0.1:9911\n");
+    expect(claude.stdout).toContain("x-headroom-project: my-project");
+    expect(claude.stdout.trimEnd().split("\n").at(-1)).toBe("claude");
+
+    const codex = await runHeadroom([
+      "wrap",
+      "codex",
+      "--print-env",
+      "--port",
+      "9911",
+      "--",
+      "exec",
+      "it's done",
+    ]);
+    expect(codex.stdout).toContain('base_url = "http://127.0.0.1:9911/v1"');
+    expect(codex.stdout).toContain('wire_api = "responses"');
+    expect(codex.stdout.trimEnd().split("\n").at(-1)).toBe(
+      `codex -c 'model_provider="headroom"' exec 'it'"'"'s done'`,
+    );
+
+    const cursor = await runHeadroom(["wrap", "cursor", "--print-env", "--port", "9911"]);
+    expect(cursor.stdout).toContain("http://127.0.0.1:9911/v1");
+    // Nothing was started or written.
+    expect(existsSync(join(h.home, ".headroom"))).toBe(false);
+    expect(existsSync(join(h.home, ".codex"))).toBe(false);
+  });
+
+  test("starts a shared proxy in the background, launches the agent at it, exits with its code, and the next wrap reuses the proxy", async () => {
+    const port = freePort();
+    standIn("my-agent", 7);
+    const first = await runHeadroom(
+      ["wrap", "my-agent", "--port", String(port), "--", "--model", "x y"],
+      {
+        HEADROOM_MIN_TOKENS: "123",
+      },
+    );
+    expect(first.code).toBe(7);
+    expect(first.stderr).toContain(
+      `started headroom in the background on http://127.0.0.1:${port}`,
+    );
+    const seen = readFileSync(h.record, "utf8");
+    expect(seen).toContain("args: [--model] [x y]\n");
+    expect(seen).toContain(`OPENAI_BASE_URL=http://127.0.0.1:${port}/v1\n`);
+    expect(seen).toContain(`ANTHROPIC_BASE_URL=http://127.0.0.1:${port}\n`);
+
+    // The proxy outlived wrap, logs into the workspace, and runs with the caller's settings.
+    const health = await healthOn(port);
+    expect(health.config.anthropic_api_url).toBe(upstream.url);
+    const log = join(h.home, ".headroom", "logs", "proxy.log");
+    expect(statSync(log).mode & 0o777).toBe(0o600);
+    const runtime = await json(fetch(`http://127.0.0.1:${port}/admin/runtime-env`));
+    expect(runtime.runtime_env.HEADROOM_MIN_TOKENS).toEqual({ value: "123", source: "env" });
+
+    // A second session reuses it: live settings are synced, restart-only ones reported.
+    standIn("my-agent", 0);
+    const second = await runHeadroom(["wrap", "my-agent", "--port", String(port)], {
+      HEADROOM_MIN_TOKENS: "456",
+      HEADROOM_CACHE: "1",
+    });
+    expect(second.code).toBe(0);
+    expect(second.stderr).not.toContain("started headroom");
+    expect(second.stderr).toContain(
+      "applied to the shared proxy (every session it serves): HEADROOM_MIN_TOKENS",
+    );
+    expect(second.stderr).toContain(
+      "HEADROOM_CACHE differ from the shared proxy's and need a restart",
+    );
+    expect((await healthOn(port)).pid).toBe(health.pid);
+    const after = await json(fetch(`http://127.0.0.1:${port}/admin/runtime-env`));
+    expect(after.overrides).toEqual({ HEADROOM_MIN_TOKENS: "456" });
+  });
+
+  test("refuses a port held by another program, and reports an agent that is not installed", async () => {
+    const other = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: () => new Response("not here", { status: 404 }),
+    });
+    try {
+      standIn("my-agent", 0);
+      const refused = await runHeadroom(["wrap", "my-agent", "--port", String(other.port)]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        `port ${other.port} is taken by something that is not headroom`,
+      );
+      expect(existsSync(h.record)).toBe(false);
+    } finally {
+      other.stop(true);
+    }
+    const port = freePort();
+    const missing = await runHeadroom(["wrap", "no-such-agent-anywhere", "--port", String(port)]);
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toContain("no-such-agent-anywhere is not installed or not on PATH");
+    await healthOn(port);
+  });
+
+  test("codex: adds a provider block to config.toml, selects it on the command line, and unwrap restores the file byte for byte", async () => {
+    const port = freePort();
+    const config = join(h.home, ".codex", "config.toml");
+    mkdirSync(join(h.home, ".codex"));
+    // The user's own file, without a final newline.
+    const original = 'model = "gpt-5.5"\n\n[profiles.fast]\nmodel = "gpt-5-mini"';
+    writeFileSync(config, original);
+    standIn("codex", 3, `cat "${config}" >> "${h.record}"`);
+
+    const noKey = await runHeadroom(["wrap", "codex", "--port", String(port)]);
+    expect(noKey.code).toBe(1);
+    expect(noKey.stderr).toContain("needs an OpenAI API key in OPENAI_API_KEY");
+
+    const run = await runHeadroom(["wrap", "codex", "--port", String(port), "--", "exec", "hi"], {
+      OPENAI_API_KEY: "sk-wrap-test",
+    });
+    expect(run.code).toBe(3);
+    const seen = readFileSync(h.record, "utf8");
+    expect(seen).toContain('args: [-c] [model_provider="headroom"] [exec] [hi]\n');
+    expect(seen).toContain(`base_url = "http://127.0.0.1:${port}/v1"`);
+    expect(readFileSync(config, "utf8")).toStartWith(`${original}\n# >>> headroom`);
+    await healthOn(port);
+
+    // Wrapping again leaves one block, not two.
+    await runHeadroom(["wrap", "codex", "--port", String(port)], {
+      OPENAI_API_KEY: "sk-wrap-test",
+    });
+    expect(readFileSync(config, "utf8").split("[model_providers.headroom]")).toHaveLength(2);
+
+    const unwrap = await runHeadroom(["unwrap", "codex"]);
+    expect(unwrap.code).toBe(0);
+    expect(unwrap.stdout).toContain("removed the headroom provider");
+    expect(readFileSync(config, "utf8")).toBe(original);
+    expect((await runHeadroom(["unwrap", "codex"])).stdout).toContain("nothing to undo");
+    expect((await runHeadroom(["unwrap", "claude"])).stdout).toContain("nothing to undo");
+  });
+
+  test("codex: a config headroom created is removed again, directory included, and another port replaces the block", async () => {
+    const first = freePort();
+    standIn("codex", 0);
+    const env = { OPENAI_API_KEY: "sk-wrap-test" };
+    expect((await runHeadroom(["wrap", "codex", "--port", String(first)], env)).code).toBe(0);
+    await healthOn(first);
+    const second = freePort();
+    expect((await runHeadroom(["wrap", "codex", "--port", String(second)], env)).code).toBe(0);
+    await healthOn(second);
+    const text = readFileSync(join(h.home, ".codex", "config.toml"), "utf8");
+    expect(text).toContain(`127.0.0.1:${second}/v1`);
+    expect(text).not.toContain(`127.0.0.1:${first}/v1`);
+
+    expect((await runHeadroom(["unwrap", "codex"])).code).toBe(0);
+    expect(existsSync(join(h.home, ".codex"))).toBe(false);
+    expect(existsSync(join(h.home, ".headroom", "wrap-state.json"))).toBe(false);
+  });
+});
+
+describe("headroom doctor", () => {
+  test("a fresh machine is fine; a proxy on the port is recognised", async () => {
+    const port = freePort();
+    const fresh = await runHeadroom(["doctor", "--port", String(port)]);
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toContain("does not exist yet");
+    expect(fresh.stdout).toContain(`nothing listens on ${port}`);
+    expect(fresh.stdout.trimEnd().endsWith("all good")).toBe(true);
+
+    standIn("my-agent", 0);
+    await runHeadroom(["wrap", "my-agent", "--port", String(port)]);
+    const health = await healthOn(port);
+    const running = JSON.parse(
+      (await runHeadroom(["doctor", "--port", String(port), "--json"])).stdout,
+    );
+    expect(running.ok).toBe(true);
+    expect(running.checks.find((c: { name: string }) => c.name === "port")).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining(`(pid ${health.pid})`),
+    });
+  });
+
+  test("names each problem with its fix: an open workspace, a foreign port, an unreachable upstream, a workspace that is a file", async () => {
+    const workspace = join(h.home, ".headroom");
+    mkdirSync(workspace, { mode: 0o755 });
+    chmodSync(workspace, 0o755);
+    const other = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: () => new Response("no", { status: 404 }),
+    });
+    const closed = freePort();
+    try {
+      const result = await runHeadroom(
+        ["doctor", "--port", String(other.port), "--upstreams", "--json"],
+        {
+          ANTHROPIC_TARGET_API_URL: `http://127.0.0.1:${closed}`,
+        },
+      );
+      expect(result.code).toBe(1);
+      const { ok, checks } = JSON.parse(result.stdout);
+      expect(ok).toBe(false);
+      const byName = Object.fromEntries(checks.map((c: { name: string }) => [c.name, c]));
+      expect(byName.workspace).toMatchObject({ status: "fail", fix: `chmod 700 ${workspace}` });
+      expect(byName.port).toMatchObject({ status: "fail", fix: expect.stringContaining("--port") });
+      expect(byName.openai).toMatchObject({ status: "ok" });
+      expect(byName.anthropic).toMatchObject({
+        status: "fail",
+        fix: expect.stringContaining("upstream URL"),
+      });
+    } finally {
+      other.stop(true);
+    }
+    // A workspace path taken by a file.
+    const file = join(h.home, "not-a-dir");
+    writeFileSync(file, "");
+    const text = await runHeadroom(["doctor", "--workspace-dir", file]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^fail {2}workspace {3}.*not-a-dir is not a directory$/m);
+    expect(text.stdout).toContain("fix: move that file away");
+  });
+});
