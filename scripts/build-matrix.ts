@@ -1,8 +1,8 @@
 /**
- * Cross-compiles headroom for every supported platform into dist/release/, one archive per
- * target, plus SHA256SUMS. Bun fetches each target's runtime from the npm registry on first use.
+ * Cross-compiles headroom for every supported platform, one tar.gz archive per target, plus
+ * SHA256SUMS. Bun fetches each target's runtime from the npm registry on first use.
  *
- *   bun run scripts/build-matrix.ts [target ...]
+ *   bun run scripts/build-matrix.ts [target ...]     (into dist/matrix/)
  */
 
 import { createHash } from "node:crypto";
@@ -21,29 +21,44 @@ export const TARGETS: Record<string, Bun.Build.CompileTarget> = {
   "windows-x64": "bun-windows-x64",
 };
 
-const out = "dist/release";
-const wanted = process.argv.slice(2);
-const names = wanted.length ? wanted : Object.keys(TARGETS);
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
+/** Archive file name → SHA-256 in hex. */
+export type Checksums = Map<string, string>;
 
-const sums: string[] = [];
-for (const name of names) {
-  const target = TARGETS[name];
-  if (!target)
-    throw new Error(`Unknown target "${name}": expected one of ${Object.keys(TARGETS).join(", ")}`);
-  const dir = `${out}/headroom-${name}`;
-  const binary = name.startsWith("windows") ? "headroom.exe" : "headroom";
-  await compileHeadroom(`${dir}/${binary}`, target);
-  const archive = `headroom-${name}.tar.gz`;
-  const tar = Bun.spawnSync(["tar", "-czf", `${out}/${archive}`, "-C", dir, binary]);
-  if (tar.exitCode !== 0) throw new Error(`Cannot archive ${archive}: ${tar.stderr.toString()}`);
-  rmSync(dir, { recursive: true, force: true });
-  const digest = createHash("sha256")
-    .update(readFileSync(`${out}/${archive}`))
-    .digest("hex");
-  sums.push(`${digest}  ${archive}`);
-  console.error(`built ${archive}`);
+/** Builds `headroom-<name>.tar.gz` for each target name into `out`; writes SHA256SUMS there. */
+export async function buildArchives(out: string, names: readonly string[]): Promise<Checksums> {
+  mkdirSync(out, { recursive: true });
+  const sums: Checksums = new Map();
+  for (const name of names) {
+    const target = TARGETS[name];
+    if (!target) {
+      throw new Error(
+        `Unknown target "${name}": expected one of ${Object.keys(TARGETS).join(", ")}`,
+      );
+    }
+    const dir = `${out}/headroom-${name}`;
+    const binary = name.startsWith("windows") ? "headroom.exe" : "headroom";
+    await compileHeadroom(`${dir}/${binary}`, target);
+    const archive = `headroom-${name}.tar.gz`;
+    const tar = Bun.spawnSync(["tar", "-czf", `${out}/${archive}`, "-C", dir, binary]);
+    if (tar.exitCode !== 0) throw new Error(`Cannot archive ${archive}: ${tar.stderr.toString()}`);
+    rmSync(dir, { recursive: true, force: true });
+    sums.set(
+      archive,
+      createHash("sha256")
+        .update(readFileSync(`${out}/${archive}`))
+        .digest("hex"),
+    );
+    console.error(`built ${archive}`);
+  }
+  const lines = [...sums].map(([archive, digest]) => `${digest}  ${archive}`);
+  writeFileSync(`${out}/SHA256SUMS`, `${lines.join("\n")}\n`);
+  return sums;
 }
-writeFileSync(`${out}/SHA256SUMS`, `${sums.join("\n")}\n`);
-console.error(`wrote ${out}/SHA256SUMS for ${sums.length} archives`);
+
+if (import.meta.main) {
+  const wanted = process.argv.slice(2);
+  const out = "dist/matrix";
+  rmSync(out, { recursive: true, force: true });
+  const sums = await buildArchives(out, wanted.length ? wanted : Object.keys(TARGETS));
+  console.error(`wrote ${out}/SHA256SUMS for ${sums.size} archives`);
+}

@@ -1,10 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages some tests drive as real programs (promtool checks /metrics,
-# Chromium renders the dashboard), when they are missing and this user may install packages.
+# Chromium renders the dashboard, shellcheck lints install.sh, which
+# downloads with curl), when they are missing and this user may install packages.
 set -eu
 missing=""
 command -v promtool >/dev/null 2>&1 || missing="$missing prometheus"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck"
+command -v curl >/dev/null 2>&1 || missing="$missing curl ca-certificates"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing test tools:$missing" >&2
