@@ -163,3 +163,87 @@ describe("lossless JSON", () => {
     expect(lossless("not json\n{}")).toBeUndefined();
   });
 });
+
+describe("columns with one value in every row", () => {
+  // A page of a deployments API: every event is a deployment in one region, triggered by CI.
+  const deployments = Array.from({ length: 40 }, (_, i) => ({
+    id: `evt_${(10_000 + i * 4_919).toString(16)}`,
+    type: "deployment",
+    service: ["api", "web", "worker", "billing"][i % 4],
+    region: "eu-west-1",
+    status: i === 17 ? "failed" : "succeeded",
+    duration_ms: 900 + ((i * 137) % 600),
+    ratio: "1.0",
+    weight: 1.0,
+    triggered_by: "ci",
+    error: null,
+  }));
+
+  test("are stated once under $same, left out of each row, and expand back exactly", () => {
+    // As a float-typed API writes it.
+    const input = JSON.stringify({ data: deployments, has_more: false }, null, 2).replaceAll(
+      '"weight": 1,',
+      '"weight": 1.0,',
+    );
+    const out = lossless(input)!;
+    expect(out.strategy).toBe("json:table");
+    const table = JSON.parse(out.text).data;
+    expect(Object.keys(table)).toEqual(["$columns", "$same", "$rows"]);
+    // Every column is still named, in order; the constants keep their place on expansion.
+    expect(table.$columns).toEqual(Object.keys(deployments[0]!));
+    expect(table.$same).toEqual({
+      type: "deployment",
+      region: "eu-west-1",
+      ratio: "1.0",
+      weight: 1,
+      triggered_by: "ci",
+      error: null,
+    });
+    // The lexeme `1.0` is kept as written.
+    expect(out.text).toContain('"weight":1.0');
+    expect(table.$rows[17]).toEqual(["evt_16db7", "web", "failed", 1429]);
+    expect(expanded(out.text)).toBe(minified(input));
+  });
+
+  test("are left in the rows when stating them would not pay, or could be ambiguous", () => {
+    // Three short rows: `,"$same":{"a":1}` costs more than the cells it saves.
+    const few = JSON.stringify([
+      { a: 1, name: "first row" },
+      { a: 1, name: "second row" },
+      { a: 1, name: "third row" },
+    ]);
+    const small = lossless(few);
+    if (small) expect(small.text).not.toContain("$same");
+    // Duplicate keys: a constant could not be put back by its name.
+    const rows = Array.from(
+      { length: 30 },
+      (_, i) => `{"k":"same value here","k":${i},"n":"row ${i}"}`,
+    );
+    const duplicated = `[${rows.join(",")}]`;
+    const out = lossless(duplicated)!;
+    expect(out.text).not.toContain("$same");
+    expect(expanded(out.text)).toBe(duplicated);
+    // Identical rows are a repeat, not a table of constants.
+    const same = JSON.stringify(Array.from({ length: 30 }, () => ({ ok: true, code: 200 })));
+    expect(lossless(same)!.text).toBe('[{"$repeat":[{"ok":true,"code":200}],"$times":30}]');
+  });
+
+  test("rows of another shape stay objects, and other rows' constants are not imposed on them", () => {
+    const odd = { id: "evt_odd", type: "rollback", note: "manual" };
+    const rows = [...deployments.slice(0, 10), odd, ...deployments.slice(10)];
+    const input = JSON.stringify(rows);
+    const out = lossless(input)!;
+    const table = JSON.parse(out.text);
+    expect(table.$same.type).toBe("deployment");
+    expect(table.$rows[10]).toEqual(odd);
+    expect(expanded(out.text)).toBe(input);
+  });
+
+  test("an input that already uses $same gets no compact forms", () => {
+    const input = JSON.stringify(
+      Array.from({ length: 20 }, (_, i) => ({ $same: "x", id: i, region: "eu-west-1" })),
+    );
+    const out = lossless(input);
+    expect(out).toBeUndefined();
+  });
+});

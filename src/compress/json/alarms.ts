@@ -6,6 +6,7 @@
  */
 
 import { JsonNumber, JsonObject, type JsonValue } from "./json-value.ts";
+import { workMeter } from "./work-meter.ts";
 
 /** How loudly an item reports a problem. */
 export const Alarm = { none: 0, mention: 1, warning: 2, error: 3 } as const;
@@ -83,18 +84,25 @@ function errorValueSet(value: JsonValue): boolean {
 
 // Rows share key arrays (see the reader): classify each array's keys once.
 const kindsByKeys = new WeakMap<readonly string[], KeyKindValue[]>();
+let lastKeys: readonly string[] | undefined;
+let lastKinds: KeyKindValue[] = [];
 function kindsOf(keys: readonly string[]): KeyKindValue[] {
+  // Consecutive rows nearly always share their key array.
+  if (keys === lastKeys) return lastKinds;
   let kinds = kindsByKeys.get(keys);
   if (!kinds) {
     kinds = keys.map(keyKind);
     kindsByKeys.set(keys, kinds);
   }
+  lastKeys = keys;
+  lastKinds = kinds;
   return kinds;
 }
 
 function objectAlarm(object: JsonObject, depth: number): AlarmLevel {
   let level: AlarmLevel = Alarm.none;
   const kinds = kindsOf(object.keys);
+  workMeter.steps += object.keys.length;
   for (let i = 0; i < object.keys.length; i++) {
     const kind = kinds[i]!;
     const value = object.values[i]!;

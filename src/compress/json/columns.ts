@@ -5,11 +5,22 @@
  */
 
 import { JsonNumber, JsonObject, type JsonValue } from "./json-value.ts";
+import { workMeter } from "./work-meter.ts";
 
 /** Columns examined at most, so very wide rows stay cheap. */
 const MAX_COLUMNS = 64;
 /** Strings longer than this are free text, not categories. */
 const MAX_CATEGORY_LENGTH = 64;
+
+/** Most distinct labels a column may show to count as categorical. */
+export const MAX_CATEGORIES = 12;
+
+/** A categorical column's distinct labels (first-seen order) and each item's index into them. */
+export interface LabelCodes {
+  readonly distinct: readonly string[];
+  /** -1 where the item has no label. */
+  readonly codes: Int8Array;
+}
 
 /** The values of one key across the items; NaN / undefined where absent or of another type. */
 export interface Column {
@@ -18,16 +29,37 @@ export interface Column {
   readonly labels: (string | undefined)[];
   numberCount: number;
   labelCount: number;
+  /** Cache of {@link labelCodes}: null once known to have too many labels. */
+  coded?: LabelCodes | null;
 }
 
 function newColumn(key: string, n: number): Column {
   return {
     key,
     numbers: new Float64Array(n).fill(Number.NaN),
-    labels: new Array(n),
+    labels: new Array<string | undefined>(n).fill(undefined),
     numberCount: 0,
     labelCount: 0,
+    coded: undefined,
   };
+}
+
+/**
+ * False when `text` holds an ASCII character `Number()` never accepts in a finite number (the
+ * colons and letters of dates and ids), so most strings skip the costly conversion.
+ */
+function numberLike(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    if (c > 127) return true;
+    // . + - and ASCII whitespace; then the letters of exponents, hex, binary and octal forms.
+    if (c === 46 || c === 43 || c === 45 || c === 32 || (c >= 9 && c <= 13)) continue;
+    const lower = c | 32;
+    if ((lower >= 97 && lower <= 102) || lower === 120 || lower === 111) continue;
+    return false;
+  }
+  return true;
 }
 
 function record(column: Column, index: number, value: JsonValue): void {
@@ -43,9 +75,13 @@ function record(column: Column, index: number, value: JsonValue): void {
       column.labelCount++;
       // Decimals written as strings ("99.50", as money APIs do) are measurements too.
       const first = value.charCodeAt(0);
-      if ((first >= 48 && first <= 57) || first === 45) {
+      if (
+        ((first >= 48 && first <= 57) || first === 45) &&
+        value.length < 24 &&
+        numberLike(value)
+      ) {
         const number = Number(value);
-        if (Number.isFinite(number) && value.length < 24) {
+        if (Number.isFinite(number)) {
           column.numbers[index] = number;
           column.numberCount++;
         }
@@ -56,6 +92,19 @@ function record(column: Column, index: number, value: JsonValue): void {
     column.labelCount++;
   }
 }
+
+/**
+ * The columns each key of one key array (rows share key arrays, see the reader) maps to, looked
+ * up on first use so columns are created in the order the items show them.
+ */
+interface KeySlots {
+  /** Per key: its column, undefined when there is none, NOT_LOOKED_UP before the first use. */
+  readonly plain: (Column | undefined | typeof NOT_LOOKED_UP)[];
+  /** Per key: the nested key array last seen under it, and that array's columns. */
+  readonly nestedKeys: (readonly string[] | undefined)[];
+  readonly nested: (Column | undefined)[][];
+}
+const NOT_LOOKED_UP = 0;
 
 /** Extracts the columns of `items` (objects by key; numbers or strings as one column). */
 export function extractColumns(items: readonly JsonValue[]): Column[] {
@@ -71,19 +120,49 @@ export function extractColumns(items: readonly JsonValue[]): Column[] {
     }
     return column;
   }
+  const slotsByKeys = new Map<readonly string[], KeySlots>();
+  let lastKeys: readonly string[] | undefined;
+  let slots: KeySlots | undefined;
   for (let i = 0; i < n; i++) {
     const item = items[i]!;
     if (item instanceof JsonObject) {
-      for (let k = 0; k < item.keys.length; k++) {
-        const key = item.keys[k]!;
+      const keys = item.keys;
+      if (keys !== lastKeys || !slots) {
+        slots = slotsByKeys.get(keys);
+        if (!slots) {
+          slots = {
+            plain: new Array(keys.length).fill(NOT_LOOKED_UP),
+            nestedKeys: new Array(keys.length).fill(undefined),
+            nested: new Array(keys.length).fill(undefined),
+          };
+          slotsByKeys.set(keys, slots);
+        }
+        lastKeys = keys;
+      }
+      workMeter.steps += keys.length;
+      for (let k = 0; k < keys.length; k++) {
         const value = item.values[k]!;
         if (value instanceof JsonObject) {
-          for (let j = 0; j < value.keys.length && j < 16; j++) {
-            const column = columnFor(`${key}.${value.keys[j]}`);
+          let nested = slots.nested[k]!;
+          if (slots.nestedKeys[k] !== value.keys) {
+            const key = keys[k]!;
+            const inner = value.keys;
+            nested = [];
+            for (let j = 0; j < inner.length && j < 16; j++)
+              nested.push(columnFor(`${key}.${inner[j]}`));
+            slots.nestedKeys[k] = inner;
+            slots.nested[k] = nested;
+          }
+          for (let j = 0; j < nested.length; j++) {
+            const column = nested[j];
             if (column) record(column, i, value.values[j]!);
           }
         } else {
-          const column = columnFor(key);
+          let column = slots.plain[k];
+          if (column === NOT_LOOKED_UP) {
+            column = columnFor(keys[k]!);
+            slots.plain[k] = column;
+          }
           if (column) record(column, i, value);
         }
       }
@@ -93,6 +172,31 @@ export function extractColumns(items: readonly JsonValue[]): Column[] {
     }
   }
   return columns;
+}
+
+/** The label codes of a categorical column, or undefined when it shows too many labels. */
+export function labelCodes(column: Column): LabelCodes | undefined {
+  if (column.coded === undefined) column.coded = codeLabels(column.labels) ?? null;
+  return column.coded ?? undefined;
+}
+
+function codeLabels(labels: readonly (string | undefined)[]): LabelCodes | undefined {
+  const codes = new Int8Array(labels.length).fill(-1);
+  const distinct: string[] = [];
+  let last = -1;
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (label === undefined) continue;
+    // Runs of one label are common: try the previous item's first.
+    let code = last >= 0 && distinct[last] === label ? last : distinct.indexOf(label);
+    if (code < 0) {
+      if (distinct.length === MAX_CATEGORIES) return undefined;
+      code = distinct.push(label) - 1;
+    }
+    codes[i] = code;
+    last = code;
+  }
+  return { distinct, codes };
 }
 
 const SEQUENCE_WORDS = new Set([

@@ -1,7 +1,8 @@
 /**
  * The JSON compressor. Always lossless first: re-minifies, writes strings with the shortest
  * escaping, run-encodes repeats and integer ranges, and writes arrays of objects as
- * `{"$columns":[...],"$rows":[[...]]}` tables when that saves enough. In lossy mode it also thins
+ * `{"$columns":[...],"$rows":[[...]]}` tables when that saves enough (a column with one value in
+ * every row is stated once, under `"$same"`). In lossy mode it also thins
  * long arrays (keeping errors, warnings, outliers, change points, matches for the question and
  * the first and last items) and cuts long opaque strings, leaving notes inside JSON strings.
  * Valid JSON in, valid JSON out; number lexemes and key order are preserved.

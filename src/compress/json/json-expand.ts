@@ -1,6 +1,6 @@
 /**
- * The inverse of the lossless forms: turns `$columns`/`$rows` tables back into arrays of
- * objects and splices `$repeat` and `$range` elements back into plain elements. Expanding the
+ * The inverse of the lossless forms: turns `$columns`/`$rows` tables (with the `$same`
+ * constants put back into each row) back into arrays of objects and splices `$repeat` and `$range` elements back into plain elements. Expanding the
  * compressor's lossless output gives back the input tree exactly (number lexemes and key order
  * included), which is how the tests prove those forms lose nothing.
  * @module
@@ -12,22 +12,29 @@ function keysAre(object: JsonObject, ...keys: string[]): boolean {
   return object.keys.length === keys.length && keys.every((key, i) => object.keys[i] === key);
 }
 
-function rowFrom(cells: readonly JsonValue[], columns: readonly JsonValue[]): JsonObject {
+/** Rebuilds one row; columns named in `same` take its value and no cell. */
+function rowFrom(
+  cells: readonly JsonValue[],
+  columns: readonly JsonValue[],
+  same?: JsonObject,
+): JsonObject {
   const keys: string[] = [];
   const values: JsonValue[] = [];
-  columns.forEach((column, i) => {
-    const cell = cells[i] ?? null;
+  let next = 0;
+  for (const column of columns) {
     if (typeof column === "string") {
       keys.push(column);
-      values.push(expandJson(cell));
+      const constant = same ? same.keys.indexOf(column) : -1;
+      values.push(expandJson(constant >= 0 ? same!.values[constant]! : (cells[next++] ?? null)));
     } else if (column instanceof JsonObject) {
+      const cell = cells[next++] ?? null;
       const sub = column.values[0];
       keys.push(column.keys[0]!);
       values.push(
         Array.isArray(cell) && Array.isArray(sub) ? rowFrom(cell, sub) : expandJson(cell),
       );
-    }
-  });
+    } else next++;
+  }
   return new JsonObject(keys, values);
 }
 
@@ -51,10 +58,19 @@ function rangeValues(node: JsonObject): JsonValue[] | undefined {
 /** Expands every compact form in `value` (recursively); other nodes are returned as they are. */
 export function expandJson(value: JsonValue): JsonValue {
   if (value instanceof JsonObject) {
-    if (keysAre(value, "$columns", "$rows")) {
-      const [columns, rows] = value.values;
-      if (Array.isArray(columns) && Array.isArray(rows)) {
-        return rows.map((row) => (Array.isArray(row) ? rowFrom(row, columns) : expandJson(row)));
+    const withSame = keysAre(value, "$columns", "$same", "$rows");
+    if (withSame || keysAre(value, "$columns", "$rows")) {
+      const columns = value.values[0];
+      const same = withSame ? value.values[1] : undefined;
+      const rows = value.values[withSame ? 2 : 1];
+      if (
+        Array.isArray(columns) &&
+        Array.isArray(rows) &&
+        (same === undefined || same instanceof JsonObject)
+      ) {
+        return rows.map((row) =>
+          Array.isArray(row) ? rowFrom(row, columns, same) : expandJson(row),
+        );
       }
     }
     return new JsonObject(value.keys, value.values.map(expandJson), value.synthetic);

@@ -5,29 +5,13 @@
  * @module
  */
 
-import type { ParsedJson } from "./json-reader.ts";
-import { readJson } from "./json-reader.ts";
-import { JsonObject, type JsonValue } from "./json-value.ts";
+import { type ParsedJson, readJsonLineValues } from "./json-reader.ts";
+import type { JsonValue } from "./json-value.ts";
 import { writeJson } from "./json-writer.ts";
 
 /** Reads JSON Lines into one array; undefined unless every non-blank line is an object or array. */
 export function readJsonLines(text: string): ParsedJson | undefined {
-  const items: JsonValue[] = [];
-  let reserved = false;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    const line = text.slice(start, end);
-    start = end + 1;
-    if (line.trim() === "") continue;
-    const parsed = readJson(line);
-    if (!parsed || !(parsed.value instanceof JsonObject || Array.isArray(parsed.value)))
-      return undefined;
-    items.push(parsed.value);
-    reserved ||= parsed.usesReservedKeys;
-  }
-  return items.length >= 2 ? { value: items, usesReservedKeys: reserved } : undefined;
+  return readJsonLineValues(text);
 }
 
 /** Writes an array back as JSON Lines; any other value (a table) as one JSON document. */

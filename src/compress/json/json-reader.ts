@@ -1,10 +1,16 @@
 /**
  * A strict JSON reader that keeps what `JSON.parse` loses: number lexemes, key order (integer-like
- * keys included) and duplicate keys. Linear time; declines instead of throwing.
+ * keys included) and duplicate keys. It also notes where each object sits in the document's
+ * compact form, so unchanged objects are later written as slices. Linear time; declines instead
+ * of throwing.
  * @module
  */
 
-import { JsonNumber, JsonObject, type JsonValue } from "./json-value.ts";
+import { CompactEdits } from "./compact-edits.ts";
+import { CompactText, JsonNumber, JsonObject, type JsonValue } from "./json-value.ts";
+import { quote } from "./json-writer.ts";
+import { OPAQUE_MIN_LENGTH as LONG } from "./opaque-string.ts";
+import { workMeter } from "./work-meter.ts";
 
 /** Nesting deeper than this is declined rather than risking the call stack. */
 const MAX_DEPTH = 400;
@@ -12,6 +18,7 @@ const MAX_DEPTH = 400;
 /** Keys this compressor writes itself; an input that already uses one gets no synthetic forms. */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set([
   "$columns",
+  "$same",
   "$rows",
   "$repeat",
   "$times",
@@ -34,15 +41,40 @@ const REJECT = new Reject();
 
 /** Parses one JSON text (surrounding whitespace allowed); undefined when it is not valid JSON. */
 export function readJson(text: string): ParsedJson | undefined {
+  return read(text, false);
+}
+
+/**
+ * Parses JSON Lines: each non-blank line must be one JSON object or array. Returns them as one
+ * array; undefined when a line is anything else.
+ */
+export function readJsonLineValues(text: string): ParsedJson | undefined {
+  return read(text, true);
+}
+
+function read(text: string, lines: boolean): ParsedJson | undefined {
   let pos = 0;
   let reserved = false;
-  const end = text.length;
+  // Where the value being read must end: the text's end, or (JSON Lines) its line's.
+  let end = text.length;
+
+  // The compact form is the input minus its whitespace, with strings whose escaping is not the
+  // writer's own rewritten: `edits` records how, `shift` is how far it runs behind the input.
+  const edits = new CompactEdits(text);
+  let shift = 0;
+  // Raw lone surrogates would be escaped by the writer: such documents get no compact form.
+  const source = text.isWellFormed() ? new CompactText(() => edits.build()) : undefined;
 
   function skipSpace(): void {
+    const from = pos;
     while (pos < end) {
       const c = text.charCodeAt(pos);
       if (c === 32 || c === 10 || c === 13 || c === 9) pos++;
-      else return;
+      else break;
+    }
+    if (pos > from) {
+      edits.remove(from, pos);
+      shift += pos - from;
     }
   }
 
@@ -56,8 +88,12 @@ export function readJson(text: string): ParsedJson | undefined {
   const oddControls = ODD_CONTROLS.test(text);
 
   function nextOf(char: string, from: number): number {
-    const at = text.indexOf(char, from);
-    return at < 0 ? end : at;
+    const found = text.indexOf(char, from);
+    // Not found: the text's end (not the line's), so the search is not repeated.
+    const at = found < 0 ? text.length : found;
+    // The characters the search went through.
+    workMeter.steps += at - from;
+    return at;
   }
 
   function readString(): string {
@@ -84,8 +120,16 @@ export function readJson(text: string): ParsedJson | undefined {
       if (c === 34) {
         const raw = text.slice(start, pos);
         pos++;
+        if (!escaped) return raw;
+        escapedKey = true;
         // Escapes are rare; the native parser decodes (and validates) them.
-        return escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
+        const decoded = JSON.parse(`"${raw}"`) as string;
+        const canonical = quote(decoded);
+        if (canonical.length !== raw.length + 2 || canonical.slice(1, -1) !== raw) {
+          edits.replace(start - 1, pos, canonical);
+          shift += pos - start + 1 - canonical.length;
+        }
+        return decoded;
       }
       if (c === 92) {
         escaped = true;
@@ -110,23 +154,37 @@ export function readJson(text: string): ParsedJson | undefined {
 
   function readNumber(): JsonNumber {
     const start = pos;
-    if (text.charCodeAt(pos) === 45) pos++;
+    const negative = text.charCodeAt(pos) === 45;
+    if (negative) pos++;
     const first = text.charCodeAt(pos);
+    // Integers are summed up as they are read (exact up to 15 digits), sparing a later Number().
+    let value = 0;
     if (first === 48) pos++;
-    else if (first >= 49 && first <= 57) readDigits();
-    else throw REJECT;
+    else if (first >= 49 && first <= 57) {
+      while (pos < end) {
+        const c = text.charCodeAt(pos);
+        if (c < 48 || c > 57) break;
+        value = value * 10 + (c - 48);
+        pos++;
+      }
+    } else throw REJECT;
+    let integer = pos - start <= (negative ? 16 : 15);
     if (text.charCodeAt(pos) === 46) {
+      integer = false;
       pos++;
       if (readDigits() === 0) throw REJECT;
     }
     const e = text.charCodeAt(pos);
     if (e === 101 || e === 69) {
+      integer = false;
       pos++;
       const sign = text.charCodeAt(pos);
       if (sign === 43 || sign === 45) pos++;
       if (readDigits() === 0) throw REJECT;
     }
-    return new JsonNumber(text.slice(start, pos));
+    const lexeme = text.slice(start, pos);
+    if (!integer) return new JsonNumber(lexeme);
+    return new JsonNumber(lexeme, negative ? -value : value);
   }
 
   function readWord(word: string, value: JsonValue): JsonValue {
@@ -136,6 +194,7 @@ export function readJson(text: string): ParsedJson | undefined {
   }
 
   function readValue(depth: number): JsonValue {
+    workMeter.steps++;
     skipSpace();
     const c = text.charCodeAt(pos);
     if (c === 34) return readString();
@@ -166,53 +225,108 @@ export function readJson(text: string): ParsedJson | undefined {
     }
   }
 
-  // Sibling objects (rows) usually have the same keys: they share one key array, so their shape
-  // is computed once and memory stays small.
-  const lastKeys: string[][] = [];
-  function sharedKeys(keys: string[], depth: number): string[] {
-    const last = lastKeys[depth];
-    if (last && last.length === keys.length) {
-      let same = true;
-      for (let i = 0; i < keys.length; i++) {
-        if (last[i] !== keys[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return last;
-    }
-    lastKeys[depth] = keys;
-    return keys;
+  // Sibling objects (rows) usually have the same keys. The keys of the last object read at each
+  // depth are matched in place first, so no key is sliced again, and an object with the same keys
+  // shares that key array: its shape is computed once and memory stays small. Only keys read
+  // without escapes are matched this way (a decoded key may not match its raw text).
+  const lastKeys: (string[] | undefined)[] = [];
+  let escapedKey = false;
+
+  function keyAt(key: string): boolean {
+    return text.startsWith(key, pos + 1) && text.charCodeAt(pos + 1 + key.length) === 34;
+  }
+
+  function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
   }
 
   function readObject(depth: number): JsonObject {
     if (depth > MAX_DEPTH) throw REJECT;
+    const from = pos - shift;
     pos++;
-    const keys: string[] = [];
     const values: JsonValue[] = [];
     skipSpace();
     if (text.charCodeAt(pos) === 125) {
       pos++;
-      return new JsonObject(keys, values);
+      return new JsonObject([], values, false, source, from, pos - shift, true);
     }
+    const expected = lastKeys[depth];
+    // Stays undefined while the keys follow `expected`.
+    let keys: string[] | undefined;
+    let count = 0;
+    let plain = true;
+    let loud = false;
     for (;;) {
       skipSpace();
       if (text.charCodeAt(pos) !== 34) throw REJECT;
-      const key = readString();
-      if (key.charCodeAt(0) === 36 && RESERVED_KEYS.has(key)) reserved = true;
+      const guess = keys === undefined ? expected?.[count] : undefined;
+      if (guess !== undefined && keyAt(guess)) {
+        pos += guess.length + 2;
+      } else {
+        escapedKey = false;
+        const key = readString();
+        if (escapedKey) plain = false;
+        if (key.charCodeAt(0) === 36 && RESERVED_KEYS.has(key)) reserved = true;
+        keys ??= expected ? expected.slice(0, count) : [];
+        keys.push(key);
+      }
+      count++;
       skipSpace();
       if (text.charCodeAt(pos++) !== 58) throw REJECT;
-      keys.push(key);
+      skipSpace();
+      const at = pos;
+      const first = text.charCodeAt(at);
       values.push(readValue(depth));
+      // A loud value is one the rewrite may change: a container, or a string that may hold JSON
+      // (first character `{`, `[`, blank or an escape) or may be cut (long).
+      if (first === 34) {
+        const head = text.charCodeAt(at + 1);
+        if (head === 123 || head === 91 || head <= 32 || head === 92 || pos - at - 2 >= LONG)
+          loud = true;
+      } else if (first === 123 || first === 91) loud = true;
       skipSpace();
       const c = text.charCodeAt(pos++);
       if (c === 44) continue;
-      if (c === 125) return new JsonObject(sharedKeys(keys, depth), values);
-      throw REJECT;
+      if (c !== 125) throw REJECT;
+      let shared: string[];
+      if (keys === undefined) {
+        // Every key matched `expected` (defined, since nothing else leaves keys undefined).
+        shared = count === expected!.length ? expected! : expected!.slice(0, count);
+      } else shared = expected && sameKeys(keys, expected) ? expected : keys;
+      lastKeys[depth] = plain ? shared : undefined;
+      return new JsonObject(shared, values, false, source, from, pos - shift, !loud);
     }
   }
 
+  function readLines(): JsonValue[] {
+    const items: JsonValue[] = [];
+    const length = text.length;
+    while (pos <= length) {
+      let lineEnd = text.indexOf("\n", pos);
+      if (lineEnd < 0) lineEnd = length;
+      const first = text.charCodeAt(pos);
+      // A line is blank when it trims to nothing (any Unicode space), as `trim` decides.
+      if (first !== 123 && first !== 91 && text.slice(pos, lineEnd).trim() === "") {
+        pos = lineEnd + 1;
+        continue;
+      }
+      end = lineEnd;
+      const value = readValue(0);
+      skipSpace();
+      if (pos !== end || !(value instanceof JsonObject || Array.isArray(value))) throw REJECT;
+      items.push(value);
+      pos = lineEnd + 1;
+    }
+    return items;
+  }
+
   try {
+    if (lines) {
+      const items = readLines();
+      return items.length >= 2 ? { value: items, usesReservedKeys: reserved } : undefined;
+    }
     const value = readValue(0);
     skipSpace();
     if (pos !== end) return undefined;

@@ -7,13 +7,21 @@
  */
 
 import { readJson } from "./json-reader.ts";
-import { CutString, EmbeddedJson, JsonObject, type JsonValue, Note } from "./json-value.ts";
+import {
+  CutString,
+  EmbeddedJson,
+  JsonObject,
+  type JsonValue,
+  NOTE_OPENING,
+  Note,
+} from "./json-value.ts";
 import { writeJson } from "./json-writer.ts";
 import { OPAQUE_HEAD, OPAQUE_MIN_LENGTH, opaqueKind } from "./opaque-string.ts";
 import { selectItems } from "./row-selection.ts";
 import { encodeRuns, plainArraySize } from "./run-encoding.ts";
 import { buildTable, planTable, tableSize } from "./tabular.ts";
 import { formatCount } from "./wording.ts";
+import { workMeter } from "./work-meter.ts";
 
 /** A table must be at most this fraction of the plain array to be used. */
 const TABLE_GAIN = 0.9;
@@ -87,6 +95,7 @@ export function transformValue(
   depth: number,
   embedded = 0,
 ): JsonValue {
+  workMeter.steps++;
   if (typeof value === "string") return transformString(value, rewrite, path, depth, embedded);
   if (depth > MAX_DEPTH) return value;
   if (Array.isArray(value)) return transformArray(value, rewrite, path, depth, embedded);
@@ -102,6 +111,10 @@ function transformObject(
   depth: number,
   embedded: number,
 ): JsonObject {
+  if (object.quiet) {
+    if (!rewrite.lossy || typeof path?.key === "number") return object;
+    return thinMap(object, rewrite, path) ?? object;
+  }
   let values: JsonValue[] | undefined;
   for (let i = 0; i < object.values.length; i++) {
     const value = object.values[i]!;
@@ -207,6 +220,11 @@ function transformString(
   return text;
 }
 
+/** Whether a text written before the notes are settled may hold a note. */
+function hasNote(text: string): boolean {
+  return text.includes(NOTE_OPENING);
+}
+
 function looksLikeContainer(text: string): boolean {
   let start = 0;
   while (start < text.length && text.charCodeAt(start) <= 32) start++;
@@ -227,7 +245,8 @@ function transformArray(
   let items: JsonValue[] = array;
   for (let i = 0; i < array.length; i++) {
     const value = array[i]!;
-    if (!mayChange(value, rewrite)) continue;
+    // Rows with nothing to rewrite stay as they are (their own thinning is left to this array).
+    if (!mayChange(value, rewrite) || (value instanceof JsonObject && value.quiet)) continue;
     const next = transformValue(value, rewrite, { parent: path, key: i }, depth + 1, embedded);
     if (next !== value) {
       if (items === array) items = array.slice();
@@ -237,6 +256,13 @@ function transformArray(
   const n = items.length;
   if (n < 2) return items;
   const texts = items.map(writeJson);
+  // Texts without a note (whose wording is settled only at the end) are final: the output
+  // reuses them instead of writing rewritten rows again.
+  for (let i = 0; i < n; i++) {
+    const item = items[i];
+    if (item instanceof JsonObject && !item.source && !(rewrite.lossy && hasNote(texts[i]!)))
+      item.settledText = texts[i];
+  }
 
   let best: JsonValue = items;
   let bestSize = plainArraySize(texts);

@@ -12,6 +12,7 @@ import {
   type JsonValue,
   Note,
 } from "./json-value.ts";
+import { workMeter } from "./work-meter.ts";
 
 /** Characters a JSON string cannot hold as they are (lone surrogates get escaped too). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON strings may not hold raw control characters.
@@ -37,12 +38,20 @@ function quoteKey(key: string): string {
 /** Serializes a node (and everything below it) to compact JSON text. */
 export function writeJson(value: JsonValue): string {
   if (typeof value === "string") return quote(value);
+  if (value instanceof JsonNumber) return value.text;
+  if (value === null) return "null";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (value instanceof JsonObject) {
+    if (value.source) return value.sourceText!;
+    if (value.settledText !== undefined) return value.settledText;
+  }
   const parts: string[] = [];
   writeInto(value, parts);
   return parts.length === 1 ? parts[0]! : parts.join("");
 }
 
 function writeInto(value: JsonValue, parts: string[]): void {
+  workMeter.steps++;
   if (value === null) parts.push("null");
   else if (typeof value === "string") parts.push(quote(value));
   else if (typeof value === "boolean") parts.push(value ? "true" : "false");
@@ -55,6 +64,15 @@ function writeInto(value: JsonValue, parts: string[]): void {
     }
     parts.push("]");
   } else if (value instanceof JsonObject) {
+    // Unchanged input objects are already written, in the document's compact text.
+    if (value.source) {
+      parts.push(value.sourceText!);
+      return;
+    }
+    if (value.settledText !== undefined) {
+      parts.push(value.settledText);
+      return;
+    }
     const { keys, values } = value;
     parts.push("{");
     for (let i = 0; i < keys.length; i++) {

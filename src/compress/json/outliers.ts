@@ -5,8 +5,10 @@
  * @module
  */
 
-import { type Column, isSequenceKey } from "./columns.ts";
+import { type Column, isSequenceKey, labelCodes } from "./columns.ts";
 import { JsonObject, type JsonValue } from "./json-value.ts";
+import { medianOf } from "./median.ts";
+import { workMeter } from "./work-meter.ts";
 
 /** One flagged item. */
 export interface Flag {
@@ -19,12 +21,6 @@ export interface Flag {
 const Z_LIMIT = 3.5;
 /** Fewest values a column needs before anything in it is called unusual. */
 const MIN_VALUES = 8;
-
-function median(sorted: Float64Array | number[]): number {
-  const n = sorted.length;
-  const mid = n >> 1;
-  return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function presentNumbers(column: Column): Float64Array {
   const values = new Float64Array(column.numberCount);
@@ -55,10 +51,8 @@ export function isMeasure(column: Column, n: number): boolean {
 /** Values far from the column's median, judged against its median absolute deviation. */
 export function numericOutliers(column: Column): Flag[] {
   const values = presentNumbers(column);
-  const sorted = values.slice().sort();
-  const mid = median(sorted);
-  const deviations = values.map((value) => Math.abs(value - mid)).sort();
-  const mad = median(deviations);
+  const mid = medianOf(values.slice());
+  const mad = medianOf(values.map((value) => Math.abs(value - mid)));
   const flags: Flag[] = [];
   const numbers = column.numbers;
   if (mad > 0) {
@@ -85,23 +79,25 @@ export function numericOutliers(column: Column): Flag[] {
 /** Items whose value of a low-cardinality text field is rare while one value dominates. */
 export function rareLabels(column: Column, n: number): Flag[] {
   if (column.labelCount < MIN_VALUES || column.labelCount * 2 < n) return [];
-  const counts = new Map<string, number>();
-  for (const label of column.labels) {
-    if (label === undefined) continue;
-    counts.set(label, (counts.get(label) ?? 0) + 1);
-    if (counts.size > 12) return [];
+  const coded = labelCodes(column);
+  if (!coded || coded.distinct.length < 2) return [];
+  const { codes } = coded;
+  const counts = new Int32Array(coded.distinct.length);
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    if (code >= 0) counts[code]!++;
   }
-  if (counts.size < 2) return [];
   let top = 0;
-  for (const count of counts.values()) top = Math.max(top, count);
+  for (const count of counts) top = Math.max(top, count);
   if (top * 2 < column.labelCount) return [];
   const rareLimit = Math.max(1, Math.floor(column.labelCount * 0.03));
   const flags: Flag[] = [];
-  column.labels.forEach((label, index) => {
-    if (label === undefined) return;
-    const count = counts.get(label)!;
+  for (let index = 0; index < codes.length; index++) {
+    const code = codes[index]!;
+    if (code < 0) continue;
+    const count = counts[code]!;
     if (count <= rareLimit) flags.push({ index, severity: 4 + 1 / count, kind: "outlier" });
-  });
+  }
   return flags;
 }
 
@@ -135,7 +131,7 @@ export function unusualShapes(items: readonly JsonValue[]): Flag[] {
 }
 
 function windowMedian(values: Float64Array, from: number, to: number): number {
-  return median(values.slice(from, to).sort());
+  return medianOf(values.slice(from, to));
 }
 
 /**
@@ -172,8 +168,8 @@ export function changePoints(column: Column): Flag[] {
   if (observed.length < 3) return [];
   const steps = new Float64Array(n - 1);
   for (let i = 1; i < n; i++) steps[i - 1] = Math.abs(values[i]! - values[i - 1]!);
-  const noise = (1.4826 * median(steps.sort())) / Math.SQRT2;
-  const threshold = 3 * median(observed.sort()) + 3 * noise;
+  const noise = (1.4826 * medianOf(steps)) / Math.SQRT2;
+  const threshold = 3 * medianOf(observed) + 3 * noise;
   if (!(threshold > 0)) return [];
   const flags: Flag[] = [];
   for (let i = w; i + w <= n; i++) {
@@ -181,6 +177,7 @@ export function changePoints(column: Column): Flag[] {
     if (shift <= threshold) continue;
     let peak = true;
     for (let j = Math.max(w, i - w); j <= Math.min(n - w, i + w); j++) {
+      workMeter.steps++;
       if (shifts[j]! > shift || (shifts[j]! === shift && j < i)) {
         peak = false;
         break;

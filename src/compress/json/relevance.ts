@@ -5,6 +5,9 @@
  * @module
  */
 
+import { type CompactText, JsonObject, type JsonValue } from "./json-value.ts";
+import { workMeter } from "./work-meter.ts";
+
 const STOPWORDS = new Set(
   (
     "the and for are was were with what which where when why how who whom whose this that these those " +
@@ -57,6 +60,98 @@ function stem(word: string): string {
 }
 
 /**
+ * Scores the items of an array (serialized as `texts`) for relevance to `terms`. Rows read
+ * unchanged from one document are searched for in the document's lowercased text, term by term,
+ * instead of lowercasing each row; only the other items are lowercased one by one.
+ */
+export function itemScores(
+  items: readonly JsonValue[],
+  texts: readonly string[],
+  terms: readonly string[],
+): Float64Array {
+  const spans = documentSpans(items);
+  if (!spans) {
+    return relevanceScores(
+      texts.map((text) => text.toLowerCase()),
+      terms,
+    );
+  }
+  const { lower, indices, starts, ends, others } = spans;
+  const n = items.length;
+  const count = indices.length;
+  const otherTexts = others.map((i) => texts[i]!.toLowerCase());
+  const scores = new Float64Array(n);
+  const frequent = Math.max(3, n / 2);
+  const last = count > 0 ? ends[count - 1]! : 0;
+  for (const term of terms) {
+    const hits: number[] = [];
+    let row = 0;
+    let at = count > 0 ? lower.indexOf(term, starts[0]!) : -1;
+    while (at >= 0 && at + term.length <= last) {
+      workMeter.steps++;
+      while (ends[row]! <= at) row++;
+      if (at >= starts[row]! && at + term.length <= ends[row]!) {
+        hits.push(indices[row]!);
+        // The row matches: go on with the next one.
+        at = ++row < count ? lower.indexOf(term, starts[row]!) : -1;
+      } else at = lower.indexOf(term, at + 1);
+    }
+    workMeter.steps += others.length;
+    for (let k = 0; k < others.length; k++)
+      if (otherTexts[k]!.includes(term)) hits.push(others[k]!);
+    addWeights(scores, hits, n, frequent, term);
+  }
+  return scores;
+}
+
+/** Where unchanged rows sit in their document's lowercased compact text; the rest listed apart. */
+interface Spans {
+  readonly lower: string;
+  /** The rows' indices among the items, and their spans, in document order. */
+  readonly indices: number[];
+  readonly starts: number[];
+  readonly ends: number[];
+  readonly others: number[];
+}
+
+/** The spans of the items that are unchanged objects of one document, in order. */
+function documentSpans(items: readonly JsonValue[]): Spans | undefined {
+  let source: CompactText | undefined;
+  for (const item of items) {
+    if (item instanceof JsonObject && item.source) {
+      source = item.source;
+      break;
+    }
+  }
+  const lower = source?.lower;
+  if (lower === undefined) return undefined;
+  const spans: Spans = { lower, indices: [], starts: [], ends: [], others: [] };
+  let previousEnd = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item instanceof JsonObject && item.source === source && item.start >= previousEnd) {
+      spans.indices.push(i);
+      spans.starts.push(item.start);
+      spans.ends.push(item.end);
+      previousEnd = item.end;
+    } else spans.others.push(i);
+  }
+  return spans;
+}
+
+function addWeights(
+  scores: Float64Array,
+  hits: readonly number[],
+  n: number,
+  frequent: number,
+  term: string,
+): void {
+  if (hits.length === 0 || hits.length > frequent) return;
+  const weight = Math.log(1 + n / hits.length) * (term.length >= 8 || /\d/.test(term) ? 1.5 : 1);
+  for (const i of hits) scores[i] = scores[i]! + weight;
+}
+
+/**
  * Scores each item text (already lowercased) by the summed rarity of the terms it contains.
  * Terms found in more than half of the items (and more than three) are ignored.
  */
@@ -69,10 +164,9 @@ export function relevanceScores(
   const frequent = Math.max(3, n / 2);
   for (const term of terms) {
     const hits: number[] = [];
+    workMeter.steps += n;
     for (let i = 0; i < n; i++) if (lowerTexts[i]!.includes(term)) hits.push(i);
-    if (hits.length === 0 || hits.length > frequent) continue;
-    const weight = Math.log(1 + n / hits.length) * (term.length >= 8 || /\d/.test(term) ? 1.5 : 1);
-    for (const i of hits) scores[i] = scores[i]! + weight;
+    addWeights(scores, hits, n, frequent, term);
   }
   return scores;
 }

@@ -4,26 +4,32 @@
  * @module
  */
 
-import type { Column } from "./columns.ts";
+import { type Column, labelCodes, MAX_CATEGORIES } from "./columns.ts";
+import { workMeter } from "./work-meter.ts";
 
 /** Kept item indices, refusing items identical to one already kept. */
 export class Keeper {
   readonly kept = new Set<number>();
   readonly seen = new Set<string>();
-  constructor(private readonly texts: readonly string[]) {}
+  /** 1 at kept indices: membership tests run over every item, so they stay cheap. */
+  readonly #marks: Uint8Array;
+  constructor(private readonly texts: readonly string[]) {
+    this.#marks = new Uint8Array(texts.length);
+  }
 
   /** Keeps item `i` unless it (or an identical item) is already kept; true when newly kept. */
   add(i: number): boolean {
-    if (this.kept.has(i)) return false;
+    if (this.#marks[i] === 1) return false;
     const text = this.texts[i]!;
     if (this.seen.has(text)) return false;
     this.kept.add(i);
+    this.#marks[i] = 1;
     this.seen.add(text);
     return true;
   }
 
   has(i: number): boolean {
-    return this.kept.has(i);
+    return this.#marks[i] === 1;
   }
 
   get size(): number {
@@ -52,6 +58,7 @@ export function keepSpread(
     }
   }
   const rest = indices.filter((i) => !taken.has(i));
+  workMeter.steps += indices.length;
   const slots = cap - kept;
   if (slots <= 0 || rest.length === 0) return kept;
   if (rest.length <= slots) {
@@ -75,21 +82,54 @@ export function fillCoverage(
   if (slots <= 0) return;
   for (const column of columns) {
     if (column.labelCount * 2 < n) continue;
-    const shown = new Set<string>();
-    const firstAt = new Map<string, number>();
-    for (let i = 0; i < n; i++) {
-      const label = column.labels[i];
-      if (label === undefined) continue;
-      if (keeper.has(i)) shown.add(label);
-      else if (!firstAt.has(label)) firstAt.set(label, i);
-      if (firstAt.size > 12) break;
-    }
-    if (firstAt.size > 12) continue;
-    for (const [label, i] of firstAt) {
+    const coded = labelCodes(column);
+    if (!coded) {
+      slots = fillFromLabels(keeper, column.labels, slots);
       if (slots <= 0) return;
-      if (!shown.has(label) && keeper.add(i)) slots--;
+      continue;
+    }
+    const { distinct, codes } = coded;
+    const shown = new Uint8Array(distinct.length);
+    const firstAt = new Int32Array(distinct.length).fill(-1);
+    // Labels in the order their first unkept item appears.
+    const order: number[] = [];
+    workMeter.steps += n;
+    for (let i = 0; i < n; i++) {
+      const code = codes[i]!;
+      if (code < 0) continue;
+      if (keeper.has(i)) shown[code] = 1;
+      else if (firstAt[code] === -1) {
+        firstAt[code] = i;
+        order.push(code);
+      }
+    }
+    for (const code of order) {
+      if (slots <= 0) return;
+      if (shown[code] === 0 && keeper.add(firstAt[code]!)) slots--;
     }
   }
+}
+
+/** {@link fillCoverage} for a field of many labels: skipped once 13 labels are unshown. */
+function fillFromLabels(
+  keeper: Keeper,
+  labels: readonly (string | undefined)[],
+  slots: number,
+): number {
+  const shown = new Set<string>();
+  const firstAt = new Map<string, number>();
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (label === undefined) continue;
+    if (keeper.has(i)) shown.add(label);
+    else if (!firstAt.has(label)) firstAt.set(label, i);
+    if (firstAt.size > MAX_CATEGORIES) return slots;
+  }
+  for (const [label, i] of firstAt) {
+    if (slots <= 0) return slots;
+    if (!shown.has(label) && keeper.add(i)) slots--;
+  }
+  return slots;
 }
 
 /** Adds up to `slots` items spread evenly over the array. */
@@ -100,6 +140,7 @@ export function fillEvenly(keeper: Keeper, n: number, slots: number): void {
     const target = Math.round(s * step);
     // Probe outward from the target for an item not kept yet and not identical to a kept one.
     for (let d = 0; d < step / 2 + 1; d++) {
+      workMeter.steps++;
       if (
         (target + d < n && keeper.add(target + d)) ||
         (target - d >= 0 && d > 0 && keeper.add(target - d))

@@ -18,7 +18,7 @@ import {
   rareLabels,
   unusualShapes,
 } from "./outliers.ts";
-import { relevanceScores } from "./relevance.ts";
+import { itemScores, relevanceScores } from "./relevance.ts";
 import { MIN_THINNED, rowBudget } from "./row-budget.ts";
 import { fillCoverage, fillEvenly, Keeper, keepSpread } from "./row-keeper.ts";
 import { every, formatCount, plural, pluralOf } from "./wording.ts";
@@ -99,10 +99,13 @@ export function selectItems(
 
   // Items matching the question, strongest matches first.
   if (terms.length > 0) {
-    const scores = relevanceScores(
-      texts.map((text) => text.toLowerCase()),
-      terms,
-    );
+    // Entries are matched with their keys, so their texts are not their values' own.
+    const scores = entries
+      ? relevanceScores(
+          texts.map((text) => text.toLowerCase()),
+          terms,
+        )
+      : itemScores(items, texts, terms);
     const matches: number[] = [];
     for (let i = 0; i < n; i++) if (scores[i]! > 0) matches.push(i);
     matches.sort((a, b) => scores[b]! - scores[a]! || a - b);

@@ -6,7 +6,7 @@
  */
 
 import { JsonNumber, JsonObject, type JsonValue } from "./json-value.ts";
-import { writeJson } from "./json-writer.ts";
+import { workMeter } from "./work-meter.ts";
 
 /** Longest block of elements looked for as a repeating unit. */
 const MAX_PERIOD = 8;
@@ -41,6 +41,12 @@ export function plainArraySize(texts: readonly string[]): number {
   return size;
 }
 
+/** The written length of {@link rangeNode} (its texts are digits and signs: no escaping). */
+function rangeSize(first: string, last: string, step: number): number {
+  // {"$range":" + first..last + " + [,"$step": + step] + }
+  return 11 + first.length + 2 + last.length + 1 + (step !== 1 ? 9 + String(step).length : 0) + 1;
+}
+
 function rangeNode(first: string, last: string, step: number): JsonObject {
   const keys = ["$range"];
   const values: JsonValue[] = [`${first}..${last}`];
@@ -57,6 +63,9 @@ export function encodeRuns(
   texts: readonly string[],
 ): RunEncoded | undefined {
   const n = items.length;
+  // Each item's integer value (NaN for anything else), found once: runs are scanned repeatedly.
+  const ints = new Float64Array(n);
+  for (let k = 0; k < n; k++) ints[k] = intValue(items[k]) ?? Number.NaN;
   const out: JsonValue[] = [];
   let size = 1;
   let changed = false;
@@ -67,28 +76,28 @@ export function encodeRuns(
     let bestNode: JsonObject | undefined;
     let bestSize = 0;
 
-    const start = intValue(items[i]);
-    const next = intValue(items[i + 1]);
-    if (start !== undefined && next !== undefined && next !== start) {
-      const step = next - start;
+    const start = ints[i]!;
+    // NaN (not an integer) fails every comparison below.
+    const step = i + 1 < n ? ints[i + 1]! - start : Number.NaN;
+    if (step !== 0 && !Number.isNaN(step)) {
       let j = i + 1;
       let literal = texts[i]!.length;
       let previous = start;
       while (j < n) {
-        const v = intValue(items[j]);
-        if (v === undefined || v - previous !== step) break;
+        workMeter.steps++;
+        const v = ints[j]!;
+        if (v - previous !== step) break;
         previous = v;
         literal += texts[j]!.length + 1;
         j++;
       }
       const count = j - i;
       if (count >= MIN_RANGE) {
-        const node = rangeNode(texts[i]!, texts[j - 1]!, step);
-        const encoded = writeJson(node).length;
+        const encoded = rangeSize(texts[i]!, texts[j - 1]!, step);
         if (literal - encoded > bestSaving) {
           bestSaving = literal - encoded;
           bestCovered = count;
-          bestNode = node;
+          bestNode = rangeNode(texts[i]!, texts[j - 1]!, step);
           bestSize = encoded;
         }
       }
@@ -97,6 +106,7 @@ export function encodeRuns(
     for (let p = 1; p <= MAX_PERIOD && i + 2 * p <= n; p++) {
       let reps = 1;
       while (i + (reps + 1) * p <= n) {
+        workMeter.steps += p;
         let same = true;
         const base = i + reps * p;
         for (let k = 0; k < p; k++) {

@@ -3,11 +3,14 @@
  * whose keys are exactly the columns (in order) become arrays of values; any other row stays an
  * object in place, so nothing is lost. A column whose values are all objects of one shape (or
  * null) is itself split into sub-columns: `{"user":["login","id"]}` with cells `["ann",7]`.
+ * A column holding one scalar value in every such row is stated once, `"$same":{"region":"eu"}`,
+ * and left out of the row arrays, when that is shorter.
  * @module
  */
 
-import { JsonObject, type JsonValue, type Note } from "./json-value.ts";
-import { writeJson } from "./json-writer.ts";
+import { JsonNumber, JsonObject, type JsonValue, type Note } from "./json-value.ts";
+import { quote, writeJson } from "./json-writer.ts";
+import { workMeter } from "./work-meter.ts";
 
 /** Levels of nested objects split into sub-columns. */
 const MAX_SUB_DEPTH = 3;
@@ -29,6 +32,19 @@ export interface TablePlan {
   readonly saving: readonly number[];
   /** Bytes of everything around the rows: `{"$columns":[...],"$rows":[` and `]}`. */
   readonly frame: number;
+  /** Top-level columns with one value in every conforming row (never all of the columns). */
+  readonly constants: readonly Constant[];
+  /** Bytes each conforming row saves when the constants are left out of it. */
+  readonly constantSaving: number;
+  /** Bytes of `,"$same":{...}`. */
+  readonly constantFrame: number;
+}
+
+/** A column whose value is the same scalar in every conforming row. */
+interface Constant {
+  readonly index: number;
+  readonly key: string;
+  readonly value: JsonValue;
 }
 
 function shapeOf(value: JsonValue): string | undefined {
@@ -48,6 +64,7 @@ function planColumns(objects: readonly JsonObject[], depth: number): Column[] {
     if (depth >= MAX_SUB_DEPTH) return { key };
     let shape: string | undefined;
     const nested: JsonObject[] = [];
+    workMeter.steps += objects.length;
     for (const object of objects) {
       const value = object.values[index]!;
       if (value === null) continue;
@@ -114,7 +131,52 @@ export function planTable(rows: readonly JsonValue[]): TablePlan | undefined {
   );
   // {"$columns": + spec + ,"$rows":[ + ... + ]}
   const frame = 12 + writeJson(columnsJson(columns)).length + 10 + 2;
-  return { columns, conforms, saving, frame };
+  const constants = findConstants(conforming, columns);
+  let constantSaving = 0;
+  // ,"$same":{ + "key":value,... + }
+  let constantFrame = 10 + Math.max(0, constants.length - 1) + 1;
+  for (const constant of constants) {
+    const size = writeJson(constant.value).length;
+    constantSaving += size + 1;
+    constantFrame += quote(constant.key).length + 1 + size;
+  }
+  return { columns, conforms, saving, frame, constants, constantSaving, constantFrame };
+}
+
+function sameScalar(a: JsonValue, b: JsonValue): boolean {
+  if (a instanceof JsonNumber) return b instanceof JsonNumber && a.text === b.text;
+  return a === b;
+}
+
+/** The top-level scalar columns holding one value in every row, unless all columns do. */
+function findConstants(objects: readonly JsonObject[], columns: readonly Column[]): Constant[] {
+  const keys = columns.map((column) => column.key);
+  // Constants are found again by key when the table is expanded: keys must be distinct.
+  if (new Set(keys).size !== keys.length) return [];
+  const constants: Constant[] = [];
+  const first = objects[0]!;
+  for (let c = 0; c < columns.length; c++) {
+    if (columns[c]!.sub) continue;
+    const value = first.values[c]!;
+    if (typeof value === "object" && value !== null && !(value instanceof JsonNumber)) continue;
+    let same = true;
+    workMeter.steps += objects.length;
+    for (let r = 1; r < objects.length && same; r++)
+      same = sameScalar(value, objects[r]!.values[c]!);
+    if (same) constants.push({ index: c, key: keys[c]!, value });
+  }
+  return constants.length < columns.length ? constants : [];
+}
+
+/** Whether stating the constants once is shorter for a table of `conforming` array rows. */
+function usesConstants(plan: TablePlan, conforming: number): boolean {
+  return plan.constants.length > 0 && conforming * plan.constantSaving > plan.constantFrame;
+}
+
+function conformingCount(plan: TablePlan, indices: readonly number[]): number {
+  let count = 0;
+  for (const i of indices) if (plan.conforms[i]) count++;
+  return count;
 }
 
 /** Serialized size of the table holding the rows at `indices` (texts are the rows' JSON). */
@@ -125,6 +187,9 @@ export function tableSize(
 ): number {
   let size = plan.frame + Math.max(0, indices.length - 1);
   for (const i of indices) size += texts[i]!.length - plan.saving[i]!;
+  const conforming = conformingCount(plan, indices);
+  if (usesConstants(plan, conforming))
+    size += plan.constantFrame - conforming * plan.constantSaving;
   return size;
 }
 
@@ -142,9 +207,21 @@ export function buildTable(
   indices: readonly number[],
   note?: Note,
 ): JsonObject {
-  const body: JsonValue[] = indices.map((i) =>
-    plan.conforms[i] ? cells(rows[i] as JsonObject, plan.columns) : rows[i]!,
-  );
+  const constants = usesConstants(plan, conformingCount(plan, indices)) ? plan.constants : [];
+  const body: JsonValue[] = indices.map((i) => {
+    if (!plan.conforms[i]) return rows[i]!;
+    const row = cells(rows[i] as JsonObject, plan.columns);
+    // Left out from the last, so the earlier indices stay valid.
+    for (let c = constants.length - 1; c >= 0; c--) row.splice(constants[c]!.index, 1);
+    return row;
+  });
   if (note) body.push(note);
-  return new JsonObject(["$columns", "$rows"], [columnsJson(plan.columns), body], true);
+  const spec = columnsJson(plan.columns);
+  if (constants.length === 0) return new JsonObject(["$columns", "$rows"], [spec, body], true);
+  const same = new JsonObject(
+    constants.map((constant) => constant.key),
+    constants.map((constant) => constant.value),
+    true,
+  );
+  return new JsonObject(["$columns", "$same", "$rows"], [spec, same, body], true);
 }
