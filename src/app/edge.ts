@@ -1,7 +1,8 @@
 /**
  * The middleware every request passes first: it starts the exchange record, enforces the
- * optional proxy token for non-loopback callers, answers CORS for loopback origins only, adds the
- * security headers, and finishes the exchange when no relayed body is still flowing.
+ * optional proxy token for non-loopback callers, refuses pages on other origins, answers CORS for
+ * loopback origins only, adds the security headers, and finishes the exchange when no relayed
+ * body is still flowing.
  * @module
  */
 
@@ -9,12 +10,22 @@ import type { MiddlewareHandler } from "hono";
 import { providerForCredentials, providerForPath } from "../core/api.ts";
 import { errorResponse } from "../core/errors.ts";
 import { startExchange } from "../core/exchange.ts";
-import { isLoopbackAddress, isLoopbackOrigin } from "../core/loopback.ts";
+import {
+  hasForeignOrigin,
+  isCrossSiteWithoutOrigin,
+  isLoopbackAddress,
+  isLoopbackOrigin,
+} from "../core/loopback.ts";
 import type { AppDeps } from "./deps.ts";
 import { finishExchange } from "./finish-exchange.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 
 const TOKEN_EXEMPT = new Set(["/livez", "/readyz", "/health"]);
+
+/** Provider API paths: a refusal there counts as a rejected request; elsewhere it is local. */
+function isDataPlanePath(path: string): boolean {
+  return path.startsWith("/v1/") && !/^\/v1\/(compress|retrieve)(\/|$)/.test(path);
+}
 
 const SECURITY_HEADERS: ReadonlyArray<[string, string]> = [
   ["x-content-type-options", "nosniff"],
@@ -58,36 +69,42 @@ export function edge(deps: AppDeps): MiddlewareHandler<HeadroomEnv> {
     const origin = c.req.header("origin");
     const loopbackOrigin = origin !== undefined && isLoopbackOrigin(origin) ? origin : undefined;
 
+    /** Answers `status` in the provider's error shape, without CORS headers. */
+    const refuse = (status: 401 | 403, message: string): Response => {
+      const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);
+      exchange.status = status;
+      if (c.req.method !== "OPTIONS" && isDataPlanePath(c.req.path)) exchange.outcome = "rejected";
+      finishExchange(deps, exchange);
+      return withSecurityHeaders(errorResponse(provider, status, message), undefined);
+    };
+
     const token = deps.config.proxyToken;
     if (token && !TOKEN_EXEMPT.has(c.req.path) && !isLoopbackAddress(c.env?.remoteAddress)) {
       const given = c.req.header("x-headroom-proxy-token");
       if (given === undefined || !sameSecret(given, token)) {
-        const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);
-        exchange.status = 401;
-        exchange.outcome = "rejected";
-        const res = errorResponse(
-          provider,
-          401,
-          "This proxy requires its token in the x-headroom-proxy-token header",
-        );
-        finishExchange(deps, exchange);
-        return withSecurityHeaders(res, undefined);
+        return refuse(401, "This proxy requires its token in the x-headroom-proxy-token header");
       }
     }
 
+    // A page on another origin must not drive the proxy (fill the store, spend through the
+    // upstream, read the control plane), even with a simple request that needs no preflight.
+    // A top-level navigation (a link to /dashboard) is the user's own doing and stays allowed;
+    // the control plane refuses even that (local-only.ts).
+    const headers = c.req.raw.headers;
+    if (
+      hasForeignOrigin(headers) ||
+      (isCrossSiteWithoutOrigin(headers) &&
+        c.req.header("sec-fetch-mode")?.toLowerCase() !== "navigate")
+    ) {
+      return refuse(403, "Requests from web pages are only allowed from loopback pages");
+    }
+
     if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method")) {
-      exchange.status = loopbackOrigin ? 204 : 403;
-      finishExchange(deps, exchange);
       if (!loopbackOrigin) {
-        return withSecurityHeaders(
-          errorResponse(
-            "openai",
-            403,
-            "Cross-origin requests are only allowed from loopback pages",
-          ),
-          undefined,
-        );
+        return refuse(403, "Cross-origin requests are only allowed from loopback pages");
       }
+      exchange.status = 204;
+      finishExchange(deps, exchange);
       return withSecurityHeaders(
         new Response(null, {
           status: 204,

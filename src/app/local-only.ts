@@ -1,13 +1,18 @@
 /**
  * The control-plane guard (invariant 8): a route behind it answers only when the peer address
- * AND the Host header are loopback, no foreign Origin is present, and a POST says it carries
- * JSON. Anything else gets the same 404 as a route that does not exist, so the control plane
+ * AND the Host header are loopback, no foreign Origin is present (nor a cross-site browser fetch
+ * without one), and a POST says it carries JSON. Anything else gets the same 404 as a route that does not exist, so the control plane
  * cannot be discovered, reached remotely, rebound through DNS, or driven by a web page.
  * @module
  */
 
 import type { MiddlewareHandler } from "hono";
-import { isLoopbackAddress, isLoopbackHost, isLoopbackOrigin } from "../core/loopback.ts";
+import {
+  hasForeignOrigin,
+  isCrossSiteWithoutOrigin,
+  isLoopbackAddress,
+  isLoopbackHost,
+} from "../core/loopback.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 
 /** The body of every 404: the same for a missing route and a refused control-plane call. */
@@ -22,8 +27,8 @@ export function notFoundResponse(): Response {
 export function isLocalRequest(request: Request, remoteAddress: string | undefined): boolean {
   if (!isLoopbackAddress(remoteAddress)) return false;
   if (!isLoopbackHost(request.headers.get("host") ?? new URL(request.url).host)) return false;
-  const origin = request.headers.get("origin");
-  return origin === null || isLoopbackOrigin(origin);
+  // Not even a link from another site: a GET here may still say more than a page should learn.
+  return !hasForeignOrigin(request.headers) && !isCrossSiteWithoutOrigin(request.headers);
 }
 
 /** Creates the guard middleware for control-plane routes. */

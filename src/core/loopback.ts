@@ -1,6 +1,7 @@
 /**
  * Loopback decisions for the control plane: the peer address and the Host header must both be
- * loopback, so neither a remote peer nor a DNS-rebound browser page can reach local-only routes.
+ * loopback, so neither a remote peer nor a DNS-rebound browser page can reach local-only routes;
+ * and what a browser says about the page behind a request (Origin, Sec-Fetch-Site).
  * @module
  */
 
@@ -40,4 +41,21 @@ export function isLoopbackHost(host: string | undefined | null): boolean {
 export function isLoopbackOrigin(origin: string): boolean {
   const match = /^https?:\/\/([^/?#]+)$/i.exec(origin.trim());
   return match !== null && isLoopbackHost(match[1]);
+}
+
+/** True when a browser says a page off this machine sent the request: a non-loopback Origin. */
+export function hasForeignOrigin(headers: Headers): boolean {
+  const origin = headers.get("origin");
+  // "null" (sandboxed frames, file: and data: pages) is foreign too.
+  return origin !== null && !isLoopbackOrigin(origin);
+}
+
+/**
+ * True when a browser says another site sent the request without naming itself: GETs from
+ * <img>, <script> or a link carry no Origin, only Sec-Fetch-Site.
+ */
+export function isCrossSiteWithoutOrigin(headers: Headers): boolean {
+  return (
+    !headers.has("origin") && headers.get("sec-fetch-site")?.trim().toLowerCase() === "cross-site"
+  );
 }
