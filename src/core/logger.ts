@@ -1,6 +1,7 @@
 /**
  * Structured logging: one JSON object per line. Callers pass only fields they built themselves,
- * never request headers, so credentials cannot reach a log.
+ * never request headers; as a second line of defence every string is scrubbed of anything shaped
+ * like a credential, because error messages from runtimes and libraries echo what they were given.
  * @module
  */
 
@@ -19,11 +20,62 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
+// A secret's characters; never a quote or backslash, so a scrubbed string keeps its escapes.
+const SECRET = "[^\\s\"'\\\\,;&#<>(){}\\[\\]]+";
+const REDACTIONS: ReadonlyArray<[RegExp, string]> = [
+  // A header or field that names a credential, and its value (with its auth scheme, if any).
+  [
+    new RegExp(
+      `\\b((?:proxy-)?authorization|x-api-key|api[_-]?key|x-goog-api-key|x-headroom-proxy-token|access[_-]?token|client[_-]?secret|password)(["']?\\s*[:=]\\s*["']?(?:bearer\\s+)?)${SECRET}`,
+      "gi",
+    ),
+    "$1$2[redacted]",
+  ],
+  // An Authorization value on its own: "Bearer <token>".
+  [/\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, "$1[redacted]"],
+  // OpenAI (sk-, sk-proj-) and Anthropic (sk-ant-) keys, wherever they appear.
+  [/\bsk-[A-Za-z0-9][A-Za-z0-9_-]{6,}/g, "sk-[redacted]"],
+  // Google API keys.
+  [/\bAIza[0-9A-Za-z_-]{20,}/g, "[redacted]"],
+  // Query parameters that carry credentials (?key=, &api_key=, &token=, &sig=, ...).
+  [
+    new RegExp(
+      `([?&](?:key|api[_-]?key|access[_-]?token|token|auth|sig|signature)=)${SECRET}`,
+      "gi",
+    ),
+    "$1[redacted]",
+  ],
+  // Credentials inside a URL: scheme://user:password@host.
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'\\]+@/gi, "$1[redacted]@"],
+];
+
+/** `text` with everything shaped like a credential replaced by "[redacted]". */
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of REDACTIONS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+function redactFields(fields: LogFields | undefined): LogFields | undefined {
+  if (!fields) return fields;
+  const out: LogFields = {};
+  for (const [name, value] of Object.entries(fields))
+    out[name] = typeof value === "string" ? redactSecrets(value) : value;
+  return out;
+}
+
 /** Creates a logger writing lines at or above `level` through `write`. */
 export function createLogger(level: () => LogLevel, write: (line: string) => void): Logger {
   function emit(at: LogLevel, msg: string, fields?: LogFields): void {
     if (RANK[at] < RANK[level()]) return;
-    write(JSON.stringify({ ts: new Date().toISOString(), level: at, msg, ...fields }));
+    write(
+      JSON.stringify({
+        ts: new Date().toISOString(),
+        level: at,
+        msg: redactSecrets(msg),
+        ...redactFields(fields),
+      }),
+    );
   }
   return {
     debug: (msg, fields) => emit("debug", msg, fields),
