@@ -28,6 +28,8 @@ export function isLoopbackHost(host: string | undefined | null): boolean {
     name = name.slice(1, end);
     return isLoopbackAddress(name);
   }
+  // A bare IPv6 address (a --host value such as ::1) has several colons and no port.
+  if (name.indexOf(":") !== name.lastIndexOf(":")) return isLoopbackAddress(name);
   const colon = name.indexOf(":");
   if (colon >= 0) {
     if (!/^\d{1,5}$/.test(name.slice(colon + 1))) return false;

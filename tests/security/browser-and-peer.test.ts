@@ -315,6 +315,95 @@ describe("browser pages", () => {
   });
 });
 
+describe("the proxy token", () => {
+  const TOKEN = "tok-9f2c61d0";
+  const body = JSON.stringify({
+    model: "m",
+    max_tokens: 5,
+    messages: [{ role: "user", content: "hi" }],
+  });
+  const post = (headers: Record<string, string> = {}): RequestInit => ({
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...headers },
+  });
+
+  test("a remote caller without it gets 401 in its provider's shape, whatever it claims", async () => {
+    let forwarded = 0;
+    const app = buildApp({
+      env: { HEADROOM_PROXY_TOKEN: TOKEN },
+      fetch: async () => {
+        forwarded++;
+        return Response.json({});
+      },
+    });
+    for (const spoof of [{}, ...SPOOFS, { host: "localhost:8787" }]) {
+      const anthropic = await app.request("/v1/messages", post(spoof), REMOTE);
+      expect(anthropic.status).toBe(401);
+      expect(await json(anthropic)).toEqual({
+        type: "error",
+        error: { type: "authentication_error", message: expect.any(String) },
+      });
+      for (const path of ["/v1/chat/completions", "/v1/responses"]) {
+        const openai = await app.request(path, post(spoof), REMOTE);
+        expect(openai.status).toBe(401);
+        expect((await json(openai)).error).toMatchObject({ type: "invalid_request_error" });
+      }
+      // Shared paths answer in the shape of the credentials presented.
+      const models = await app.request(
+        "/v1/models",
+        { headers: { "x-api-key": "k", ...spoof } },
+        REMOTE,
+      );
+      expect((await json(models)).error.type).toBe("authentication_error");
+    }
+    for (const wrong of ["", "tok-9f2c61d", "tok-9f2c61d00", "TOK-9F2C61D0", `${TOKEN}x`]) {
+      const res = await app.request(
+        "/v1/messages",
+        post({ "x-headroom-proxy-token": wrong }),
+        REMOTE,
+      );
+      expect([wrong, res.status]).toEqual([wrong, 401]);
+    }
+    expect(forwarded).toBe(0);
+    // Refused data-plane calls are counted as rejected, never as forwarded requests.
+    expect(app.exchanges.every((e) => e.outcome === "rejected" && e.status === 401)).toBe(true);
+  });
+
+  test("with it a remote caller passes; loopback callers and the probes never need it", async () => {
+    let forwarded = 0;
+    const app = buildApp({
+      env: { HEADROOM_PROXY_TOKEN: TOKEN },
+      fetch: async () => {
+        forwarded++;
+        return Response.json({});
+      },
+    });
+    const res = await app.request(
+      "/v1/messages",
+      post({ "x-headroom-proxy-token": TOKEN }),
+      REMOTE,
+    );
+    expect(res.status).toBe(200);
+    for (const address of ["127.0.0.1", "::1", "::ffff:127.0.0.1", "127.8.9.10"]) {
+      const local = await app.request("/v1/messages", post(), { remoteAddress: address });
+      expect([address, local.status]).toEqual([address, 200]);
+    }
+    expect(forwarded).toBe(5);
+    for (const path of ["/livez", "/readyz", "/health"])
+      expect([path, (await app.request(path, {}, REMOTE)).status]).toEqual([path, 200]);
+    // The token is for the data plane: it never opens the control plane to a remote peer.
+    for (const [method, path, reqBody] of CONTROL_PLANE) {
+      const refused = await app.request(
+        `${BASE}${path}`,
+        init(method, reqBody, { "x-headroom-proxy-token": TOKEN }),
+        REMOTE,
+      );
+      await expectPlain404(refused, `${method} ${path} with token`);
+    }
+  });
+});
+
 describe("security response headers", () => {
   test("every control-plane and observability answer carries nosniff, no framing, no referrer", async () => {
     const { app } = appWithOriginal();
