@@ -6,7 +6,15 @@
  */
 
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fchmodSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  statSync,
+} from "node:fs";
 import { join } from "node:path";
 import { selfCommand } from "../self-command.ts";
 
@@ -88,7 +96,10 @@ function openLog(workspaceDir: string): { fd: number; path: string } {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, "proxy.log");
   if (existsSync(path) && statSync(path).size > LOG_ROTATE_BYTES) renameSync(path, `${path}.1`);
-  return { fd: openSync(path, "a", 0o600), path };
+  const fd = openSync(path, "a", 0o600);
+  // A log left by an older or the original Headroom may be world-readable: ours is not.
+  fchmodSync(fd, 0o600);
+  return { fd, path };
 }
 
 /** Reuses the headroom on `port`, or starts one in the background logging to the workspace. */
