@@ -13,7 +13,7 @@ import { dashboardHtml } from "../assets.ts";
 import { HiddenCallStore } from "../ccr/hidden-calls.ts";
 import { ConfigError, type ProxyConfig, type ProxyFlags } from "../core/config.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
-import { isLoopbackHost } from "../core/loopback.ts";
+import { exposureWarning } from "../core/loopback.ts";
 import { RateLimiter } from "../core/rate-limiter.ts";
 import { RuntimeSettings } from "../core/runtime-settings.ts";
 import { batchedWriter } from "../runtime/batched-writer.ts";
@@ -58,10 +58,8 @@ function ensureWorkspace(config: ProxyConfig): void {
 }
 
 function warnIfExposed(config: ProxyConfig, log: Logger): void {
-  if (isLoopbackHost(config.host) || config.proxyToken) return;
-  log.warn(
-    `headroom is listening on ${config.host}, reachable from other machines, and HEADROOM_PROXY_TOKEN is not set: anyone who can reach this port can use it. Set HEADROOM_PROXY_TOKEN or bind to 127.0.0.1.`,
-  );
+  const warning = exposureWarning(config.host, config.proxyToken);
+  if (warning) log.warn(warning);
 }
 
 function waitForShutdownSignal(): Promise<string> {

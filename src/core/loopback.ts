@@ -45,6 +45,15 @@ export function isLoopbackOrigin(origin: string): boolean {
   return match !== null && isLoopbackHost(match[1]);
 }
 
+/**
+ * The warning for a proxy listening on `host` beyond loopback without a proxy token (anyone who
+ * can reach the port may use it), or undefined when there is nothing to warn about.
+ */
+export function exposureWarning(host: string, proxyToken: string | undefined): string | undefined {
+  if (isLoopbackHost(host) || proxyToken) return undefined;
+  return `headroom is listening on ${host}, reachable from other machines, and HEADROOM_PROXY_TOKEN is not set: anyone who can reach this port can use it. Set HEADROOM_PROXY_TOKEN or bind to 127.0.0.1.`;
+}
+
 /** True when a browser says a page off this machine sent the request: a non-loopback Origin. */
 export function hasForeignOrigin(headers: Headers): boolean {
   const origin = headers.get("origin");

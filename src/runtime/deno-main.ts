@@ -12,6 +12,7 @@ import type { Lifecycle } from "../app/deps.ts";
 import { ResponseCache } from "../app/response-cache.ts";
 import { HiddenCallStore } from "../ccr/hidden-calls.ts";
 import { createLogger } from "../core/logger.ts";
+import { exposureWarning } from "../core/loopback.ts";
 import { RateLimiter } from "../core/rate-limiter.ts";
 import { RuntimeSettings } from "../core/runtime-settings.ts";
 import { PriceTable } from "../stats/prices.ts";
@@ -99,6 +100,8 @@ const server = Deno.serve(
         version: pkg.version,
         runtime: "deno",
       });
+      const warning = exposureWarning(config.host, config.proxyToken);
+      if (warning) log.warn(warning);
     },
   },
   (request, info) => app.fetch(request, { remoteAddress: info.remoteAddr.hostname }),

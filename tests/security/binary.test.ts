@@ -19,7 +19,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BINARY, type RunningBinary, startBinary } from "../helpers/binary.ts";
+import { BINARY, type RunningBinary, startBinary, startServerProcess } from "../helpers/binary.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
 import { waitFor } from "../helpers/proxy.ts";
@@ -384,5 +384,32 @@ describe("listening beyond loopback", () => {
         expect.not.stringContaining("HEADROOM_PROXY_TOKEN"),
       ]);
     }
+  });
+
+  test("the Deno entry warns the same way", async () => {
+    const repo = join(import.meta.dir, "..", "..");
+    const proxy = await startServerProcess(
+      [
+        join(repo, "node_modules", ".bin", "deno"),
+        "run",
+        "--allow-net",
+        "--allow-env",
+        "--allow-read",
+        "--config",
+        "deno.json",
+        "src/runtime/deno-main.ts",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "0",
+      ],
+      { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+      repo,
+    );
+    await waitFor(() => proxy.lines.some((line) => line.includes("HEADROOM_PROXY_TOKEN")));
+    await proxy.stop();
+    const warning = proxy.lines.find((line) => line.includes("HEADROOM_PROXY_TOKEN"))!;
+    expect(JSON.parse(warning)).toMatchObject({ level: "warn" });
+    expect(warning).toContain("reachable from other machines");
   });
 });
