@@ -1,8 +1,18 @@
 /**
- * Who may reach what. The control plane answers only a loopback peer (by socket address, never by
- * a header) naming a loopback Host, with no foreign browser page behind the request. The data
- * plane serves any peer (with the proxy token when one is set) but never a page on another
- * origin. The observability pages stay readable by any peer, as the contract says.
+ * Who may reach what, route by route:
+ *
+ * - Control plane (/v1/compress, /v1/retrieve*, /admin/*, /stats/reset, /cache/clear,
+ *   /transformations/feed): only a loopback peer (by socket address, never by a forwarding
+ *   header) naming a loopback Host, with no browser page elsewhere behind it (no foreign Origin,
+ *   not even a cross-site link or <img>). Anything else is the plain 404 of a missing route.
+ * - Data plane (/v1/messages, /v1/chat/completions, /v1/responses, other /v1/*): any peer (with
+ *   the proxy token when one is set), but never a page on another origin: a 403 in the
+ *   provider's shape, even for "simple" requests a browser sends without a preflight, since a
+ *   page could otherwise fill the original store, skew the ledger or spend through a gateway.
+ * - Observability (/stats, /stats-history, /metrics, /dashboard, /health): readable by any peer,
+ *   as the contract says (recent requests, config and pid only for this machine); a foreign
+ *   page's script is refused, a link that opens them is not.
+ * - CORS is granted to loopback pages only, never with credentials.
  */
 
 import { describe, expect, test } from "bun:test";
@@ -228,8 +238,13 @@ describe("browser pages", () => {
       expect.arrayContaining(["rejected"]),
     );
 
-    // A page on this machine and a client with no Origin at all are served.
-    for (const headers of <Record<string, string>[]>[{ origin: "http://localhost:5173" }, {}]) {
+    // A page on this machine and a client with no Origin at all are served (Node's fetch sends
+    // sec-fetch-mode: cors, but no Origin and no Sec-Fetch-Site).
+    for (const headers of <Record<string, string>[]>[
+      { origin: "http://localhost:5173" },
+      {},
+      { "sec-fetch-mode": "cors" },
+    ]) {
       const res = await app.request(
         `${BASE}/v1/messages`,
         { method: "POST", body, headers: { "content-type": "application/json", ...headers } },
@@ -237,7 +252,7 @@ describe("browser pages", () => {
       );
       expect(res.status).toBe(200);
     }
-    expect(forwarded()).toBe(2);
+    expect(forwarded()).toBe(3);
   });
 
   test("observability pages stay readable by any peer, but never to a foreign page's script", async () => {
