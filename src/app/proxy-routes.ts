@@ -13,7 +13,14 @@ import {
   providerForPath,
   providerOfApi,
 } from "../core/api.ts";
-import { BodyProblem, decodeBody, type JsonBody, parseJsonObject, readBody } from "../core/body.ts";
+import {
+  BodyProblem,
+  decodeBody,
+  type JsonBody,
+  parseJsonObject,
+  type RawBody,
+  readBody,
+} from "../core/body.ts";
 import { responseCacheKey } from "../core/cache-key.ts";
 import { errorResponse } from "../core/errors.ts";
 import { type Exchange, elapsedMs } from "../core/exchange.ts";
@@ -170,6 +177,24 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     );
   }
 
+  /** Reads the raw body; a read that fails means the client went away while uploading it. */
+  async function readClientBody(
+    c: Ctx,
+    exchange: Exchange,
+    provider: Provider,
+  ): Promise<RawBody | Response> {
+    let body: RawBody | BodyProblem;
+    try {
+      body = await readBody(c.req.raw, deps.config.maxBodyBytes);
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      return failure(exchange, provider, new ClientAborted(`The client went away: ${message}`));
+    }
+    if (body instanceof BodyProblem) return reject(exchange, provider, body);
+    exchange.bytesIn = body.raw.length;
+    return body;
+  }
+
   /** Reads, decodes and parses a generation request, or answers why it cannot be used. */
   async function readGeneration(
     c: Ctx,
@@ -177,9 +202,8 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     provider: Provider,
   ): Promise<{ raw: Uint8Array; json: JsonBody } | Response> {
     const limit = deps.config.maxBodyBytes;
-    const body = await readBody(c.req.raw, limit);
-    if (body instanceof BodyProblem) return reject(exchange, provider, body);
-    exchange.bytesIn = body.raw.length;
+    const body = await readClientBody(c, exchange, provider);
+    if (body instanceof Response) return body;
     const decoded = decodeBody(body, deps.decodeBody, limit);
     if (decoded instanceof BodyProblem) return reject(exchange, provider, decoded);
     const json = parseJsonObject(decoded);
@@ -197,10 +221,18 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     const base = upstreamBase(c, provider);
     if (base instanceof BodyProblem) return undefined;
     const upstreamUrl = joinUpstreamUrl(base.url, c.req.path, rawQuery(c.req.url));
-    return responseCacheKey(
-      { upstreamUrl, api, headers: c.req.raw.headers, body: json.value },
-      deps.sha256,
-    );
+    try {
+      return responseCacheKey(
+        { upstreamUrl, api, headers: c.req.raw.headers, body: json.value },
+        deps.sha256,
+      );
+    } catch (error) {
+      // A body too deeply nested to hash (stack overflow) is simply not cached: fail open.
+      deps.log.warn("response cache key failed; not caching", {
+        error: (error as Error)?.message ?? String(error),
+      });
+      return undefined;
+    }
   }
 
   /** Keeps a complete, successful answer for identical requests later. */
@@ -306,10 +338,9 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     if (limited) return limited;
     let body: Uint8Array | undefined;
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
-      const read = await readBody(c.req.raw, deps.config.maxBodyBytes);
-      if (read instanceof BodyProblem) return reject(exchange, provider, read);
+      const read = await readClientBody(c, exchange, provider);
+      if (read instanceof Response) return read;
       body = read.raw;
-      exchange.bytesIn = body.length;
     }
     c.env?.disableIdleTimeout?.();
     return forward(c, exchange, provider, { body, original: true });
