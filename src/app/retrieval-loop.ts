@@ -80,23 +80,18 @@ function remember(ctx: RetrievalContext, hidden: HiddenCalls): void {
   });
 }
 
-/** Reads a whole body, giving up after the configured upstream silence. */
+/** Reads a whole body, giving up (and cancelling it) after the configured upstream silence. */
 async function readText(ctx: RetrievalContext, response: Response): Promise<string> {
-  const timeout = ctx.deps.config.upstreamTimeoutMs;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      response.text(),
-      new Promise<string>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error("The upstream sent nothing for too long")),
-          timeout,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  for (;;) {
+    const { done, value } = await readChunk(ctx, reader);
+    if (done || !value) break;
+    text += decoder.decode(value, { stream: true });
   }
+  return text + decoder.decode();
 }
 
 /** Answers a non-streamed reply, looping while the model only asks to retrieve. */
@@ -162,10 +157,11 @@ async function readChunk(
     return await Promise.race([
       reader.read(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error("The upstream sent nothing for too long")),
-          ctx.deps.config.upstreamTimeoutMs,
-        );
+        timer = setTimeout(() => {
+          reject(new Error("The upstream sent nothing for too long"));
+          // Nobody will read the rest: release the upstream connection now.
+          reader.cancel().catch(() => {});
+        }, ctx.deps.config.upstreamTimeoutMs);
       }),
     ]);
   } finally {
@@ -235,6 +231,7 @@ function answerStream(ctx: RetrievalContext, first: Response): Response {
         }
       } catch (error) {
         if (cancelled) return;
+        reader?.cancel().catch(() => {});
         outcome = "failed";
         exchange.error = (error as Error)?.message ?? String(error);
         send([midStreamError(api, exchange.error)]);
