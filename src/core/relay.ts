@@ -108,7 +108,10 @@ export function relayBody(
       controller.enqueue(encoder.encode(tail));
       controller.close();
     } else {
-      controller.error(new Error(message));
+      // Reset the client's connection so a cut body never looks complete. No reason is given:
+      // Bun prints an errored body's reason to stderr, which would break the JSON log lines,
+      // and the message is recorded on the exchange anyway.
+      controller.error();
     }
     settle(end, message);
   }
