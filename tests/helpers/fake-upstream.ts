@@ -46,6 +46,8 @@ export class FakeUpstream {
   eventDelayMs = 0;
   /** How many streamed responses the client side cancelled. */
   cancelledStreams = 0;
+  /** How many requests the client side abandoned before their response ended. */
+  abortedRequests = 0;
   #handlers: FakeHandler[] = [];
   #persistent: FakeHandler | undefined;
   readonly #server: ReturnType<typeof Bun.serve>;
@@ -83,6 +85,7 @@ export class FakeUpstream {
     this.#handlers.length = 0;
     this.#persistent = undefined;
     this.cancelledStreams = 0;
+    this.abortedRequests = 0;
     this.eventDelayMs = 0;
     this.usage = { ...DEFAULT_USAGE };
   }
@@ -133,6 +136,7 @@ export class FakeUpstream {
   }
 
   async #handle(request: Request): Promise<Response> {
+    request.signal.addEventListener("abort", () => this.abortedRequests++, { once: true });
     const url = new URL(request.url);
     const body = new Uint8Array(await request.arrayBuffer());
     let json: unknown;

@@ -1,0 +1,280 @@
+/**
+ * Faults in the middle of the upstream's answer: the connection drops, the answer stalls, the
+ * JSON is cut short, the SSE is malformed, the body is gzip/zstd/br encoded. Covered on the plain
+ * relay and on the retrieval path (a request carrying a marker, where headroom reads the answer
+ * itself to handle headroom_retrieve calls).
+ */
+
+import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { brotliCompressSync, gzipSync, zstdCompressSync } from "node:zlib";
+import { FakeUpstream } from "../helpers/fake-upstream.ts";
+import { json } from "../helpers/http.ts";
+import { serveApp, waitFor } from "../helpers/proxy.ts";
+import { rawUpstream } from "../helpers/raw-upstream.ts";
+import {
+  anthropicMessage,
+  anthropicStream,
+  chatCompletion,
+  chatStream,
+  responsesBody,
+  responsesStream,
+} from "../helpers/wire.ts";
+
+const upstream = new FakeUpstream();
+const proxy = serveApp({ upstream: upstream.url, env: { HEADROOM_REQUEST_TIMEOUT: "0.4" } });
+afterAll(async () => {
+  await proxy.stop();
+  upstream.stop();
+});
+beforeEach(() => {
+  upstream.reset();
+  proxy.exchanges.length = 0;
+});
+
+// A marker in the user's text: headroom offers headroom_retrieve and reads the answer itself.
+const MARKER = "[headroom: 40 rows; headroom_retrieve hash=0123456789abcdef01234567]";
+const TEXT = { kind: "text", text: "abcdefghijklmnopqrstuvwxyz" } as const;
+
+const APIS = [
+  {
+    path: "/v1/messages",
+    provider: "anthropic",
+    body: (marker: boolean) => ({
+      model: "m",
+      messages: [{ role: "user", content: marker ? MARKER : "hi" }],
+    }),
+    events: anthropicStream(TEXT, "m"),
+    whole: anthropicMessage(TEXT, "m"),
+  },
+  {
+    path: "/v1/chat/completions",
+    provider: "openai",
+    body: (marker: boolean) => ({
+      model: "m",
+      messages: [{ role: "user", content: marker ? MARKER : "hi" }],
+    }),
+    events: chatStream(TEXT, "m"),
+    whole: chatCompletion(TEXT, "m"),
+  },
+  {
+    path: "/v1/responses",
+    provider: "openai",
+    body: (marker: boolean) => ({ model: "m", input: marker ? MARKER : "hi" }),
+    events: responsesStream(TEXT, "m"),
+    whole: responsesBody(TEXT, "m"),
+  },
+] as const;
+
+const PATHS = [
+  { name: "plain relay", marker: false },
+  { name: "retrieval path", marker: true },
+] as const;
+
+type Api = (typeof APIS)[number];
+
+function send(api: Api, marker: boolean, stream: boolean, headers: Record<string, string> = {}) {
+  return fetch(`${proxy.url}${api.path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ ...api.body(marker), stream }),
+  });
+}
+
+/** The body as text, or the error the client's fetch raised while reading it. */
+async function readOrError(res: Response): Promise<{ text?: string; error?: string }> {
+  try {
+    return { text: await res.text() };
+  } catch (error) {
+    return { error: String(error) };
+  }
+}
+
+async function lastExchange() {
+  await waitFor(() => proxy.exchanges.length === 1);
+  return proxy.exchanges.pop()!;
+}
+
+describe("the upstream connection drops mid-answer", () => {
+  test("a stream cut at the TCP level ends with the API's own error event after what was sent", async () => {
+    for (const api of APIS) {
+      for (const { marker } of PATHS) {
+        const sent = api.events.slice(0, 3).join("");
+        const raw = rawUpstream(
+          "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n" +
+            `${sent.length.toString(16)}\r\n${sent}\r\n`,
+        );
+        try {
+          const res = await send(api, marker, true, { "x-headroom-base-url": raw.url });
+          expect(res.status).toBe(200);
+          const text = await res.text();
+          expect(text.startsWith(sent)).toBe(true);
+          const tail = text.slice(sent.length);
+          expect(tail).toMatch(/^(event: error\n)?data: \{.*"(server_error|api_error)"/);
+          expect((await lastExchange()).outcome).toBe("failed");
+        } finally {
+          raw.stop();
+        }
+      }
+    }
+  });
+
+  test("a JSON answer shorter than its content-length never reaches the client as a complete 200", async () => {
+    for (const api of APIS) {
+      const half = api.whole.slice(0, 40);
+      const raw = rawUpstream(
+        `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${api.whole.length}\r\n\r\n${half}`,
+      );
+      try {
+        // Plain relay: the status went out before the cut, so the client sees the body break.
+        const plain = await readOrError(
+          await send(api, false, false, { "x-headroom-base-url": raw.url }),
+        );
+        expect(plain.error).toBeDefined();
+        expect((await lastExchange()).outcome).toBe("failed");
+        // Retrieval path: headroom reads the answer first, so the client gets a clean 502.
+        const res = await send(api, true, false, { "x-headroom-base-url": raw.url });
+        expect(res.status).toBe(502);
+        const body = await json(res);
+        if (api.provider === "anthropic") expect(body.error.type).toBe("api_error");
+        else expect(body.error.type).toBe("server_error");
+        expect((await lastExchange()).outcome).toBe("failed");
+      } finally {
+        raw.stop();
+      }
+    }
+  });
+});
+
+describe("the upstream stalls mid-answer (HEADROOM_REQUEST_TIMEOUT between chunks)", () => {
+  const cases = APIS.flatMap((api) => PATHS.map(({ marker }) => ({ api, marker })));
+
+  test("a stalled stream ends with an error event and the upstream stream is cancelled", async () => {
+    upstream.always((request) => {
+      const api = APIS.find((a) => a.path === request.path)!;
+      return upstream.stream([...api.events], { stopAfter: 2, ending: "stall" });
+    });
+    // All six at once: each waits out the same timeout.
+    await Promise.all(
+      cases.map(async ({ api, marker }) => {
+        const text = await (await send(api, marker, true)).text();
+        expect(text.startsWith(api.events.slice(0, 2).join(""))).toBe(true);
+        expect(text).toContain("The upstream sent nothing for too long");
+      }),
+    );
+    await waitFor(() => upstream.cancelledStreams === cases.length);
+    await waitFor(() => proxy.exchanges.length === cases.length);
+    expect(proxy.exchanges.every((e) => e.outcome === "failed")).toBe(true);
+  });
+
+  test("a stalled JSON answer is cut for the client and cancelled upstream", async () => {
+    upstream.always((request) => {
+      const api = APIS.find((a) => a.path === request.path)!;
+      return upstream.stream([api.whole.slice(0, 30)], {
+        ending: "stall",
+        headers: { "content-type": "application/json" },
+      });
+    });
+    await Promise.all(
+      cases.map(async ({ api, marker }) => {
+        const res = await send(api, marker, false);
+        const read = await readOrError(res);
+        // The retrieval path had not answered yet: a clean 502; the plain relay breaks the body.
+        if (marker) expect(res.status).toBe(502);
+        else expect(read.error).toBeDefined();
+      }),
+    );
+    await waitFor(() => upstream.cancelledStreams === cases.length);
+    await waitFor(() => proxy.exchanges.length === cases.length);
+    expect(proxy.exchanges.every((e) => e.outcome === "failed")).toBe(true);
+  });
+});
+
+describe("the upstream's answer is malformed", () => {
+  const garbage = [
+    "data: {not json\n\n",
+    "event: content_block_delta\ndata: [1,2\n\n",
+    ": a comment\r\n\r\n",
+    "id: 7\nretry: 10\ndata: x\n\n",
+    'data: {"type":"content_block_delta","index":9,"delta":{"type":"text_delta"}}\n\n',
+    "\n\n\n",
+  ];
+
+  test("malformed SSE is relayed byte for byte and the stream still completes", async () => {
+    for (const api of APIS) {
+      const sent = [api.events[0]!, ...garbage, ...api.events.slice(1)];
+      upstream.once(() => upstream.stream(sent));
+      const res = await send(api, false, true);
+      expect(await res.text()).toBe(sent.join(""));
+      expect((await lastExchange()).outcome).toBe("ok");
+    }
+  });
+
+  test("on the retrieval path, where events are re-read, garbage neither breaks nor loses the stream", async () => {
+    for (const api of APIS) {
+      const sent = [api.events[0]!, ...garbage, ...api.events.slice(1)];
+      upstream.once(() => upstream.stream(sent));
+      const text = await (await send(api, true, true)).text();
+      // Every real event arrives unchanged and in order; unparseable data is passed on too.
+      let at = 0;
+      for (const event of api.events) {
+        at = text.indexOf(event, at);
+        expect(at).toBeGreaterThanOrEqual(0);
+      }
+      expect(text).toContain("data: {not json\n\n");
+      expect(text).not.toContain("event: error");
+      expect((await lastExchange()).outcome).toBe("ok");
+    }
+  });
+
+  test("a complete answer holding truncated JSON is the upstream's own answer: relayed as is", async () => {
+    for (const api of APIS) {
+      for (const { marker } of PATHS) {
+        const cut = api.whole.slice(0, api.whole.length - 7);
+        upstream.once(() => new Response(cut, { headers: { "content-type": "application/json" } }));
+        const res = await send(api, marker, false);
+        expect(res.status).toBe(200);
+        expect(await res.text()).toBe(cut);
+        const exchange = await lastExchange();
+        expect(exchange.outcome).toBe("ok");
+        expect(exchange.usage.inputTokens).toBeUndefined();
+      }
+    }
+  });
+});
+
+describe("encoded upstream answers", () => {
+  const codings = [
+    ["gzip", gzipSync],
+    ["zstd", zstdCompressSync],
+    ["br", brotliCompressSync],
+  ] as const;
+
+  test("gzip, zstd and br answers reach the client decoded, without a stale encoding or length", async () => {
+    for (const api of APIS) {
+      for (const { marker } of PATHS) {
+        for (const [coding, encode] of codings) {
+          for (const stream of [false, true]) {
+            const plain = stream ? api.events.join("") : api.whole;
+            const type = stream ? "text/event-stream" : "application/json";
+            upstream.once(
+              () =>
+                new Response(encode(plain), {
+                  headers: { "content-type": type, "content-encoding": coding },
+                }),
+            );
+            const res = await send(api, marker, stream);
+            expect(res.headers.get("content-encoding")).toBeNull();
+            const length = res.headers.get("content-length");
+            const bytes = new Uint8Array(await res.arrayBuffer());
+            if (length !== null) expect(Number(length)).toBe(bytes.length);
+            expect(new TextDecoder().decode(bytes)).toBe(plain);
+            const exchange = await lastExchange();
+            expect(exchange.outcome).toBe("ok");
+            // Usage was read from the decoded bytes.
+            expect(exchange.usage.outputTokens).toBe(12);
+          }
+        }
+      }
+    }
+  });
+});
