@@ -80,6 +80,14 @@ async function run(args: string[], env: Record<string, string> = {}, stdin?: str
   return { code: await proc.exited, stdout, stderr };
 }
 
+/** A loopback port nothing listens on (port 1 is not reliably closed on a shared machine). */
+function closedPort(): number {
+  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = probe.port!;
+  probe.stop(true);
+  return port;
+}
+
 /** Every file and directory under `dir`, with its permission bits. */
 function walk(dir: string): { path: string; dir: boolean; mode: number }[] {
   const out = [{ path: dir, dir: true, mode: statSync(dir).mode & 0o777 }];
@@ -181,7 +189,7 @@ describe("the compiled proxy in its default workspace", () => {
       }),
       await send(`/v1/chat/completions${query}`, {
         method: "POST",
-        headers: { ...openai, "x-headroom-base-url": "http://127.0.0.1:1" },
+        headers: { ...openai, "x-headroom-base-url": `http://127.0.0.1:${closedPort()}` },
         body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }),
       }),
     ];
@@ -232,9 +240,7 @@ describe("the compiled proxy in its default workspace", () => {
     expect((await run(["retrieve", hash!])).stdout).toBe(buildLog);
 
     // wrap: a background proxy logging into the workspace, Codex's state file, then unwrap.
-    const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-    const port = String(probe.port);
-    probe.stop(true);
+    const port = String(closedPort());
     writeFileSync(join(bin, "codex"), "#!/bin/sh\nexit 0\n");
     chmodSync(join(bin, "codex"), 0o755);
     const wrapped = await run(["wrap", "codex", "--port", port], {
@@ -311,9 +317,7 @@ describe("a workspace the original Headroom left behind", () => {
     writeFileSync(join(oldWorkspace, "logs", "proxy.log"), "an old line\n", { mode: 0o644 });
     chmodSync(join(oldWorkspace, "logs", "proxy.log"), 0o644);
 
-    const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-    const port = String(probe.port);
-    probe.stop(true);
+    const port = String(closedPort());
     writeFileSync(join(bin, "my-agent"), "#!/bin/sh\nexit 0\n");
     chmodSync(join(bin, "my-agent"), 0o755);
     const wrapped = await run(["wrap", "my-agent", "--port", port], { HOME: oldHome });

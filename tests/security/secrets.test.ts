@@ -272,7 +272,11 @@ describe("credential headers are never logged or persisted", () => {
     );
 
     // The ledger and the feed are written once exact token counts are in.
-    await waitFor(() => app.deps.stats.feed.length > 0 && app.exchanges.length === sent.length + 1);
+    // (Generous: the first exact count loads the tokenizer, slow on a busy machine.)
+    await waitFor(
+      () => app.deps.stats.feed.length > 0 && app.exchanges.length === sent.length + 1,
+      45_000,
+    );
     // Every observability surface, as this machine sees it (the fullest view).
     const surfaces: Record<string, string> = {};
     for (const path of [
@@ -343,7 +347,7 @@ describe("credential headers are never logged or persisted", () => {
     });
     expect(res.status).toBe(200);
     await res.text();
-    await waitFor(() => app.deps.stats.feed.length > 0);
+    await waitFor(() => app.deps.stats.feed.length > 0, 45_000);
     const feed = await (await app.request("/transformations/feed")).text();
     expect(JSON.parse(feed).transformations.length).toBeGreaterThan(0);
     expect(feed).not.toContain(CONTENT_SECRET);
