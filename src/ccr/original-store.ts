@@ -22,10 +22,11 @@ export interface StoredOriginal extends OriginalInput {
   readonly retrievalCount: number;
 }
 
-/** Why a lookup found nothing. */
+/** Why a lookup found nothing ("unavailable": the store itself is failing, try again later). */
 export type OriginalMiss =
   | { readonly status: "missing" }
-  | { readonly status: "expired"; readonly ageSeconds: number };
+  | { readonly status: "expired"; readonly ageSeconds: number }
+  | { readonly status: "unavailable"; readonly code: string };
 
 /** One recent retrieval, for the stats endpoint (never the content). */
 export interface RetrievalEvent {

@@ -1,6 +1,6 @@
 /**
  * Opens headroom's SQLite database in the workspace: WAL mode, one long-lived connection, a busy
- * timeout so a second process waits instead of failing, and a file only its owner can read.
+ * timeout so a second process's short write is waited for, and a file only its owner can read.
  * @module
  */
 
@@ -11,8 +11,12 @@ import { join } from "node:path";
 /** The database file's name inside the workspace directory. */
 export const DATABASE_FILE = "headroom.sqlite";
 
-/** Opens (creating when needed) the workspace database. */
-export function openWorkspaceDatabase(workspaceDir: string): Database {
+/**
+ * Opens (creating when needed) the workspace database. `busyTimeoutMs` is how long a write waits
+ * for another process's lock; bun:sqlite waits synchronously, so the proxy passes a short one
+ * (a stall blocks every request in flight) and the one-shot CLI commands keep the long default.
+ */
+export function openWorkspaceDatabase(workspaceDir: string, busyTimeoutMs = 5000): Database {
   mkdirSync(workspaceDir, { recursive: true, mode: 0o700 });
   const path = join(workspaceDir, DATABASE_FILE);
   // Create the file 0600 before SQLite does; its -wal and -shm files inherit these permissions.
@@ -20,6 +24,6 @@ export function openWorkspaceDatabase(workspaceDir: string): Database {
   const db = new Database(path, { create: true, strict: true });
   db.run("PRAGMA journal_mode = WAL");
   db.run("PRAGMA synchronous = NORMAL");
-  db.run("PRAGMA busy_timeout = 5000");
+  db.run(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   return db;
 }

@@ -1,7 +1,8 @@
 /**
  * Compression decisions in SQLite, so replayed history stays byte-identical across restarts.
  * Entries unused for `retentionDays` are purged, and the table is capped by row count (least
- * recently used first); a read refreshes an entry's last-use time at most once an hour.
+ * recently used first); a read refreshes an entry's last-use time at most once an hour, written
+ * with the next put or purge, so a lookup never writes (and never waits on another process's lock).
  * @module
  */
 
@@ -18,6 +19,8 @@ interface Row {
 }
 
 const HOUR_MS = 3_600_000;
+// Refreshes waiting for the next write; beyond this many, the extra ones wait for a later read.
+const MAX_TOUCHES = 10_000;
 
 /** A decision store on the workspace database. */
 export class SqliteDecisionStore implements DecisionStore {
@@ -28,6 +31,7 @@ export class SqliteDecisionStore implements DecisionStore {
   >;
   readonly #touch: Statement<unknown, [number, string]>;
   readonly #now: () => number;
+  readonly #touches = new Set<string>();
 
   constructor(
     readonly db: Database,
@@ -57,7 +61,7 @@ export class SqliteDecisionStore implements DecisionStore {
     const row = this.#select.get(key);
     if (!row) return undefined;
     const now = this.#now();
-    if (now - row.used_at > HOUR_MS) this.#touch.run(now, key);
+    if (now - row.used_at > HOUR_MS && this.#touches.size < MAX_TOUCHES) this.#touches.add(key);
     if (row.kind === "compressed") {
       return {
         kind: "compressed",
@@ -70,6 +74,7 @@ export class SqliteDecisionStore implements DecisionStore {
   }
 
   put(key: string, decision: Decision): void {
+    this.#writeTouches();
     if (decision.kind === "compressed") {
       this.#upsert.run(
         key,
@@ -87,6 +92,7 @@ export class SqliteDecisionStore implements DecisionStore {
 
   /** Drops expired entries and trims to the row cap; returns how many rows went. */
   purge(): number {
+    this.#writeTouches();
     const retention = (this.options.retentionDays ?? 30) * 24 * HOUR_MS;
     const expired = this.db.run("DELETE FROM replay_decisions WHERE used_at < ?", [
       this.#now() - retention,
@@ -97,5 +103,14 @@ export class SqliteDecisionStore implements DecisionStore {
       [maxRows],
     ).changes;
     return expired + trimmed;
+  }
+
+  #writeTouches(): void {
+    if (this.#touches.size === 0) return;
+    const now = this.#now();
+    this.db.transaction(() => {
+      for (const key of this.#touches) this.#touch.run(now, key);
+    })();
+    this.#touches.clear();
   }
 }

@@ -114,14 +114,16 @@ export class SqliteOriginalStore implements OriginalStore {
     }
     const ageSeconds = Math.floor((now - row.created_at) / 1000);
     if (ageSeconds >= this.ttlSeconds) {
-      this.#delete.run(hash);
-      this.#entries--;
-      this.#bytes -= encoder.encode(row.content).length;
+      // Best effort: a store that refuses writes still answers lookups (purge drops it later).
+      if (this.#bestEffort(() => this.#delete.run(hash))) {
+        this.#entries--;
+        this.#bytes -= encoder.encode(row.content).length;
+      }
       this.#counters.expired++;
       this.#counters.record(hash, false, row.tool_name ?? undefined, now);
       return { status: "expired", ageSeconds };
     }
-    this.#count.run(hash);
+    this.#bestEffort(() => this.#count.run(hash));
     this.#counters.record(hash, true, row.tool_name ?? undefined, now);
     return {
       hash: row.hash,
@@ -162,6 +164,16 @@ export class SqliteOriginalStore implements OriginalStore {
       expired: this.#counters.expired,
       recentRetrievals: this.#counters.recent(),
     };
+  }
+
+  /** Runs a bookkeeping write; false when the store refused it. */
+  #bestEffort(write: () => unknown): boolean {
+    try {
+      write();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Removes the oldest originals (never `keep`) until the table fits under the byte cap. */
