@@ -6,7 +6,6 @@
  */
 
 import { Hono } from "hono";
-import { compressRequest } from "../compress/compress-request.ts";
 import { requestTokens } from "../compress/request-tokens.ts";
 import { loadTokenizerFor } from "../compress/tokens.ts";
 import { applySplices, locateValues, pathKey } from "../core/json-edit.ts";
@@ -14,7 +13,8 @@ import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { localOnly, notFoundResponse } from "./local-only.ts";
-import { compressionSettings, isBypassed, storeOriginals } from "./optimize-request.ts";
+import { compressionSettings, isBypassed } from "./optimize-request.ts";
+import { planCompression } from "./secure-originals.ts";
 
 function problem(status: 400 | 500, type: string, message: string): Response {
   return Response.json({ error: { type, message } }, { status });
@@ -63,14 +63,15 @@ export function compressRoute(deps: AppDeps): Hono<HeadroomEnv> {
     const lossy = typeof config.lossy === "boolean" ? config.lossy : settings.lossy;
     const messagesOnly = { messages: body.messages };
     try {
-      const plan = compressRequest(
+      const { plan, commit } = planCompression(
+        deps,
         "chat",
         messagesOnly,
         { ...settings, lossy },
-        { decisions, sha256: deps.sha256 },
+        decisions,
         { allLive: true },
       );
-      storeOriginals(deps, plan);
+      commit();
       const listText = JSON.stringify(messagesOnly);
       const spans = locateValues(
         listText,

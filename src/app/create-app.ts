@@ -20,16 +20,19 @@ import { proxyRoutes } from "./proxy-routes.ts";
 import { exchangeRecorder } from "./record-exchange.ts";
 import { retrieveRoutes } from "./retrieve-routes.ts";
 import { statsRoutes } from "./stats-routes.ts";
+import { guardStores, type StoreGuards, storeErrorCounts, storeReports } from "./store-guards.ts";
 import { UpstreamHealth } from "./upstream-health.ts";
 
 /** The app and the state the runtime entry may want to observe. */
 export interface HeadroomApp {
   readonly app: Hono<HeadroomEnv>;
   readonly upstreamHealth: UpstreamHealth;
+  /** The guarded stores the app uses (their health is in /health and /stats). */
+  readonly stores: StoreGuards;
 }
 
 /** The /stats sections about other parts of the proxy. */
-function statsExtras(deps: AppDeps): Record<string, unknown> {
+function statsExtras(deps: AppDeps, stores: StoreGuards): Record<string, unknown> {
   const ccr = deps.originals.stats();
   const cache = deps.responseCache?.stats();
   return {
@@ -57,26 +60,31 @@ function statsExtras(deps: AppDeps): Record<string, unknown> {
       ccr_misses: ccr.misses,
       ccr_ttl_seconds: ccr.ttlSeconds,
     },
+    stores: storeReports(stores),
+    store_errors: storeErrorCounts(stores),
   };
 }
 
 /** Creates the app. */
 export function createApp(given: AppDeps): HeadroomApp {
+  const stores = guardStores(given);
   // A derived object, not a copy: `config` stays the live getter of the given dependencies.
   const deps: AppDeps = Object.create(given, {
     onExchange: {
       value: [exchangeRecorder(given.stats, given.prices), ...(given.onExchange ?? [])],
     },
+    originals: { value: stores.originals },
+    decisions: { value: stores.decisions },
   });
   const upstreamHealth = new UpstreamHealth();
   const app = new Hono<HeadroomEnv>();
   app.use("*", edge(deps));
-  app.route("/", healthRoutes(deps, upstreamHealth));
+  app.route("/", healthRoutes(deps, upstreamHealth, stores));
   app.route("/", compressRoute(deps));
   app.route("/", retrieveRoutes(deps));
   app.route(
     "/",
-    statsRoutes(deps, deps.stats, () => statsExtras(deps)),
+    statsRoutes(deps, deps.stats, () => statsExtras(deps, stores)),
   );
   app.route("/", adminRoutes(deps));
   if (deps.dashboardHtml !== undefined) app.route("/", dashboardRoute(deps.dashboardHtml));
@@ -92,5 +100,5 @@ export function createApp(given: AppDeps): HeadroomApp {
     const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);
     return errorResponse(provider, 500, "headroom failed to handle this request");
   });
-  return { app, upstreamHealth };
+  return { app, upstreamHealth, stores };
 }

@@ -1,8 +1,8 @@
 /**
  * The probes: /livez (the process answers), /readyz (ready to serve; 503 while starting and once
- * shutdown begins) and /health (status, version, uptime and upstream health; a loopback caller
- * also gets the effective configuration and the pid, which `headroom wrap` uses to decide
- * whether to reuse this proxy).
+ * shutdown begins) and /health (status, version, uptime and upstream health; "degraded" while a
+ * store fails; a loopback caller also gets each store's health, the effective configuration and
+ * the pid, which `headroom wrap` uses to decide whether to reuse this proxy).
  * @module
  */
 
@@ -11,6 +11,7 @@ import type { ProxyConfig } from "../core/config.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { isLocalRequest } from "./local-only.ts";
+import { anyStoreDegraded, type StoreGuards, storeReports } from "./store-guards.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
 
 /** The effective configuration as /health shows it to loopback callers (never the token). */
@@ -40,7 +41,11 @@ export function describeConfig(config: ProxyConfig): Record<string, unknown> {
 }
 
 /** Creates the probe routes. */
-export function healthRoutes(deps: AppDeps, upstreams: UpstreamHealth): Hono<HeadroomEnv> {
+export function healthRoutes(
+  deps: AppDeps,
+  upstreams: UpstreamHealth,
+  stores: StoreGuards,
+): Hono<HeadroomEnv> {
   const startedAt = performance.now();
   const uptime = () => Math.round(performance.now() - startedAt) / 1000;
   const app = new Hono<HeadroomEnv>();
@@ -59,6 +64,9 @@ export function healthRoutes(deps: AppDeps, upstreams: UpstreamHealth): Hono<Hea
 
   app.get("/health", (c) => {
     const healthy = upstreams.healthy();
+    // A failing store degrades headroom (no new lossy compression, rows held in memory) but
+    // every request is still served: 200, and the loopback caller sees which store and why.
+    const status = !healthy ? "unhealthy" : anyStoreDegraded(stores) ? "degraded" : "healthy";
     const local = isLocalRequest(c.req.raw, c.env?.remoteAddress);
     const states = upstreams.snapshot();
     const upstreamReport = Object.fromEntries(
@@ -74,12 +82,13 @@ export function healthRoutes(deps: AppDeps, upstreams: UpstreamHealth): Hono<Hea
     );
     return c.json(
       {
-        status: healthy ? "healthy" : "unhealthy",
+        status,
         version: deps.version,
         uptime_seconds: uptime(),
         upstreams: upstreamReport,
         ...(local
           ? {
+              stores: storeReports(stores),
               config: { ...describeConfig(deps.config), runtime_env: deps.settings.overrides() },
               pid: deps.pid,
             }

@@ -5,11 +5,7 @@
  * @module
  */
 
-import {
-  type CompressionSettings,
-  compressRequest,
-  type RequestCompression,
-} from "../compress/compress-request.ts";
+import type { CompressionSettings, RequestCompression } from "../compress/compress-request.ts";
 import { markerHashes } from "../compress/marker.ts";
 import { requestTokenFigures } from "../compress/request-tokens.ts";
 import type { GenerationApi } from "../compress/slots.ts";
@@ -19,6 +15,7 @@ import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
 import { locateValues, pathKey, type Splice } from "../core/json-edit.ts";
 import type { AppDeps } from "./deps.ts";
+import { planCompression } from "./secure-originals.ts";
 
 /** The router's settings as the configuration currently says. */
 export function compressionSettings(config: ProxyConfig): CompressionSettings {
@@ -49,21 +46,6 @@ export interface OptimizedBody {
   readonly splices: Splice[];
 }
 
-/**
- * Stores the original of every lossy edit (refreshing replayed ones), so each marker the request
- * carries can be redeemed. A store that cannot take them throws, and the request goes uncompressed.
- */
-export function storeOriginals(deps: AppDeps, plan: RequestCompression): void {
-  for (const edit of plan.edits) {
-    if (edit.lossy)
-      deps.originals.put({
-        hash: edit.hash,
-        content: edit.slot.text,
-        toolName: edit.slot.toolName,
-      });
-  }
-}
-
 /** The splices that put the plan's rewritten tool outputs into the body text. */
 export function planSplices(text: string, plan: RequestCompression): Splice[] {
   const spans = locateValues(
@@ -90,17 +72,22 @@ export function optimizeRequest(
 ): OptimizedBody | undefined {
   const started = performance.now();
   try {
-    const plan = compressRequest(
+    const { plan, commit } = planCompression(
+      deps,
       api,
       json.value,
       compressionSettings(deps.config),
-      { decisions: deps.decisions, sha256: deps.sha256 },
+      deps.decisions,
       { replayOnly },
     );
     exchange.compressionMs = Math.round((performance.now() - started) * 100) / 100;
-    if (plan.edits.length === 0) return undefined;
+    if (plan.edits.length === 0) {
+      commit();
+      return undefined;
+    }
     const splices = planSplices(json.text, plan);
-    storeOriginals(deps, plan);
+    // Remembered only now: a request forwarded as sent after a failure remembers nothing.
+    commit();
     exchange.transforms = [...new Set(plan.edits.map((edit) => edit.strategy))];
     exchange.markerHashes = [
       ...new Set(plan.edits.flatMap((edit) => (edit.lossy ? markerHashes(edit.text) : []))),

@@ -1,21 +1,24 @@
 /**
- * The retrieval endpoints (loopback only): an original by hash, the store's statistics, and a
- * helper that answers a headroom_retrieve tool call for agent frameworks that run tools
- * themselves.
+ * The retrieval endpoints (loopback only): an original by hash (503 while its store cannot be
+ * read), the store's statistics, and a helper that answers a headroom_retrieve tool call for
+ * agent frameworks that run tools themselves.
  * @module
  */
 
 import { type Context, Hono } from "hono";
 import type { OriginalStore } from "../ccr/original-store.ts";
-import { answerRetrieveCall, normalizeHash } from "../ccr/retrieval-result.ts";
+import { answerRetrieveCall, lookUp, normalizeHash } from "../ccr/retrieval-result.ts";
 import { RETRIEVE_TOOL_NAME } from "../compress/slots.ts";
 import { countTokensAsync } from "../compress/tokens.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { localOnly, notFoundResponse } from "./local-only.ts";
 
-function problem(status: 400 | 404, type: string, message: string): Response {
-  return Response.json({ error: { type, message } }, { status });
+function problem(status: 400 | 404 | 503, type: string, message: string): Response {
+  return Response.json(
+    { error: { type, message } },
+    { status, ...(status === 503 ? { headers: { "retry-after": "5" } } : {}) },
+  );
 }
 
 /** The JSON answer for one hash: the original with its figures, or a 404 saying why not. */
@@ -27,8 +30,14 @@ async function originalResponse(store: OriginalStore, raw: unknown): Promise<Res
       "invalid_request",
       'Expected "hash": the 24 lowercase hex digits from a headroom marker',
     );
-  const entry = store.get(hash);
+  const entry = lookUp(store, hash);
   if (!("content" in entry)) {
+    if (entry.status === "unavailable")
+      return problem(
+        503,
+        "store_unavailable",
+        `The original store cannot be read right now (${entry.code}); try again shortly`,
+      );
     const hours = Math.round((store.ttlSeconds / 3600) * 10) / 10;
     return entry.status === "expired"
       ? problem(

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { OriginalStore } from "./original-store.ts";
+import type { OriginalMiss, OriginalStore, StoredOriginal } from "./original-store.ts";
 
 /** One retrieve call the model made. */
 export interface RetrieveCall {
@@ -37,12 +37,24 @@ export function answerRetrieveCall(store: OriginalStore, call: RetrieveCall): Re
       text: "headroom_retrieve needs the 24 hex digits that follow hash= in a headroom note.",
     };
   }
-  const entry = store.get(hash);
+  const entry = lookUp(store, hash);
   if ("content" in entry) return { id: call.id, found: true, text: entry.content };
   const hours = Math.round((store.ttlSeconds / 3600) * 10) / 10;
   const text =
     entry.status === "expired"
       ? `The original for hash ${hash} has expired: originals are kept for ${hours} hours. Re-run the tool to get fresh output.`
-      : `No original is stored for hash ${hash}: it may have been evicted or never existed. Re-run the tool to get fresh output.`;
+      : entry.status === "unavailable"
+        ? `The original for hash ${hash} is temporarily unavailable: headroom cannot read its store right now. Try again shortly, or re-run the tool to get fresh output.`
+        : `No original is stored for hash ${hash}: it may have been evicted or never existed. Re-run the tool to get fresh output.`;
   return { id: call.id, found: false, text };
+}
+
+/** A lookup that never throws: a failing store is "unavailable" (the store is usually guarded). */
+export function lookUp(store: OriginalStore, hash: string): StoredOriginal | OriginalMiss {
+  try {
+    return store.get(hash);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    return { status: "unavailable", code: typeof code === "string" ? code : "ERROR" };
+  }
 }

@@ -39,18 +39,25 @@ export class StatsService {
   displayStartedAt = 0;
   readonly recent: StoredRow[] = [];
   readonly feed: CompressionEvent[] = [];
-  /** Failures of the durable ledger: headroom keeps serving and reports them. */
-  storeErrors = 0;
+  /** Failures of the durable ledger seen here: headroom keeps serving and reports them. */
+  #ownErrors = 0;
   lastStoreError: string | undefined;
+  ledger: LedgerStore;
   #cliCursor = 0;
   #ownId = 0;
 
   constructor(
-    readonly ledger: LedgerStore,
+    ledger: LedgerStore,
     readonly now: () => number = Date.now,
   ) {
+    this.ledger = ledger;
     this.sessionStartedAt = now();
-    const newest = ledger.newest(50_000);
+    let newest: StoredRow[] = [];
+    try {
+      newest = ledger.newest(50_000);
+    } catch (error) {
+      this.#failed(error);
+    }
     this.#cliCursor = newest[0]?.id ?? 0;
     // The display session: the newest rows back to the first gap of an hour or more.
     const chronological = [...newest].reverse();
@@ -64,14 +71,23 @@ export class StatsService {
     this.recent.push(...newest.slice(0, RECENT).reverse());
   }
 
+  /** Puts the ledger behind `wrap` (createApp guards it); what was recorded stays. */
+  wrapLedger(wrap: (ledger: LedgerStore) => LedgerStore): void {
+    this.ledger = wrap(this.ledger);
+  }
+
+  /** Failed ledger operations: those a guarded ledger absorbed, and those that reached here. */
+  get storeErrors(): number {
+    return this.#ownErrors + ((this.ledger as { failures?: number }).failures ?? 0);
+  }
+
   /** Records one row: durably, then in every in-memory view. */
   record(row: LedgerRow): void {
     let id = 0;
     try {
       id = this.ledger.insert(row);
     } catch (error) {
-      this.storeErrors++;
-      this.lastStoreError = (error as Error)?.message ?? String(error);
+      this.#failed(error);
     }
     this.#ownId = id || this.#ownId + 1;
     this.session.add(row);
@@ -95,8 +111,7 @@ export class StatsService {
         this.#addDisplay(row);
       }
     } catch (error) {
-      this.storeErrors++;
-      this.lastStoreError = (error as Error)?.message ?? String(error);
+      this.#failed(error);
     }
   }
 
@@ -111,8 +126,7 @@ export class StatsService {
     try {
       return this.ledger.lifetime();
     } catch (error) {
-      this.storeErrors++;
-      this.lastStoreError = (error as Error)?.message ?? String(error);
+      this.#failed(error);
       return new Aggregate();
     }
   }
@@ -123,6 +137,11 @@ export class StatsService {
       return { aggregate: new Aggregate(), startedAt: 0 };
     }
     return { aggregate: this.display, startedAt: this.displayStartedAt };
+  }
+
+  #failed(error: unknown): void {
+    this.#ownErrors++;
+    this.lastStoreError = (error as Error)?.message ?? String(error);
   }
 
   #addDisplay(row: LedgerRow): void {

@@ -1,0 +1,129 @@
+/**
+ * Plans the compression of one request so that every marker it sends can be redeemed (invariant
+ * 4) even while the original store fails. The original of each lossy rewrite is stored before
+ * anything is sent; a new rewrite whose original the store refuses falls back, for that tool
+ * output only, to a lossless rewrite (when it still pays) or to the output as sent, and that is
+ * what the decision store remembers, so later turns replay exactly what was sent (invariant 3).
+ * While the store is backing off, only lossless rewrites are planned at all.
+ * @module
+ */
+
+import {
+  type CompressionSettings,
+  compressRequest,
+  type RequestCompression,
+  type SlotEdit,
+} from "../compress/compress-request.ts";
+import { compressText } from "../compress/compress-text.ts";
+import type { Decision, DecisionStore } from "../compress/decisions.ts";
+import { type GenerationApi, latestUserText } from "../compress/slots.ts";
+import { estimateTokens } from "../compress/tokens.ts";
+import { GuardedOriginalStore } from "../store/guarded-original-store.ts";
+import { errorCode } from "../store/store-status.ts";
+import type { AppDeps } from "./deps.ts";
+import { StagedDecisions } from "./staged-decisions.ts";
+
+/** A plan whose lossy rewrites all have their original stored, and its decisions to commit. */
+export interface SecuredPlan {
+  readonly plan: RequestCompression;
+  /** Remembers the plan's decisions: call it once the plan is what goes upstream. */
+  commit(): void;
+}
+
+/** Why a tool output went as sent although it compressed: its original could not be stored. */
+export const UNSTORED_REASON = "original_not_stored";
+
+/** Plans the compression of `body` with decisions from `decisions`; see the module comment. */
+export function planCompression(
+  deps: AppDeps,
+  api: GenerationApi,
+  body: Record<string, unknown>,
+  settings: CompressionSettings,
+  decisions: DecisionStore,
+  options: { allLive?: boolean; replayOnly?: boolean } = {},
+): SecuredPlan {
+  const started = performance.now();
+  const staged = new StagedDecisions(decisions);
+  const writable = !(deps.originals instanceof GuardedOriginalStore) || deps.originals.writable();
+  const plan = compressRequest(
+    api,
+    body,
+    { ...settings, lossy: settings.lossy && writable },
+    { decisions: staged, sha256: deps.sha256 },
+    options,
+  );
+  const secured = storeOriginals(deps, plan, staged, (edit) => {
+    if (performance.now() - started >= settings.budgetMs) return undefined;
+    return losslessEdit(edit, settings, latestUserText(api, body));
+  });
+  return { plan: secured, commit: () => staged.commit() };
+}
+
+/** The edit compressed losslessly instead, when that still saves enough. */
+function losslessEdit(
+  edit: SlotEdit,
+  settings: CompressionSettings,
+  query: string,
+): SlotEdit | undefined {
+  const result = compressText(edit.slot.text, { query, lossy: false, hash: () => edit.hash });
+  if (!result) return undefined;
+  const tokens = estimateTokens(edit.slot.text);
+  const saved = tokens - estimateTokens(result.text);
+  if (saved < settings.minSavedTokens || saved < tokens * settings.minSavingsRatio)
+    return undefined;
+  return { ...edit, text: result.text, strategy: result.strategy, lossy: false };
+}
+
+function storeOriginals(
+  deps: AppDeps,
+  plan: RequestCompression,
+  staged: StagedDecisions,
+  fallback: (edit: SlotEdit) => SlotEdit | undefined,
+): RequestCompression {
+  const stored = new Set<string>();
+  // Per marker hash whose original was refused: its lossless stand-in, or undefined (as sent).
+  const refused = new Map<string, SlotEdit | undefined>();
+  const edits: SlotEdit[] = [];
+  const kept = { ...plan.kept };
+  for (const edit of plan.edits) {
+    if (!edit.lossy || stored.has(edit.hash)) {
+      edits.push(edit);
+      continue;
+    }
+    if (!refused.has(edit.hash)) {
+      const key = staged.keyOf(edit.hash);
+      try {
+        deps.originals.put({
+          hash: edit.hash,
+          content: edit.slot.text,
+          toolName: edit.slot.toolName,
+        });
+        stored.add(edit.hash);
+        edits.push(edit);
+        continue;
+      } catch (error) {
+        // A replay from an earlier turn keeps its bytes: its original was stored when it was
+        // first sent (only this refresh failed), and the provider has cached those bytes.
+        if (key === undefined) {
+          edits.push(edit);
+          continue;
+        }
+        const instead = fallback(edit);
+        refused.set(edit.hash, instead);
+        const decision: Decision = instead
+          ? { kind: "compressed", text: instead.text, strategy: instead.strategy, lossy: false }
+          : { kind: "kept", reason: UNSTORED_REASON };
+        staged.put(key, decision);
+        deps.log.debug("original not stored; that tool output goes without a marker", {
+          hash: edit.hash,
+          code: errorCode(error),
+          instead: instead ? instead.strategy : "as_sent",
+        });
+      }
+    }
+    const instead = refused.get(edit.hash);
+    if (instead) edits.push({ ...instead, slot: edit.slot, replayed: edit.replayed });
+    else kept[UNSTORED_REASON] = (kept[UNSTORED_REASON] ?? 0) + 1;
+  }
+  return edits.length === plan.edits.length && refused.size === 0 ? plan : { ...plan, edits, kept };
+}
