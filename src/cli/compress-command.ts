@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Database } from "bun:sqlite";
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { parseArgs } from "node:util";
@@ -92,6 +93,18 @@ function cliRow(model: string, before: number, after: number, prices: PriceTable
   };
 }
 
+/** Runs `write`; on failure says so on stderr and returns false. */
+function tryWrite(write: () => void): boolean {
+  try {
+    write();
+    return true;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code ?? (error as Error)?.message;
+    process.stderr.write(`headroom: the workspace store is not writable (${String(code)})\n`);
+    return false;
+  }
+}
+
 /** Runs `headroom compress`; resolves with the exit code. */
 export async function runCompress(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
@@ -112,31 +125,43 @@ export async function runCompress(args: string[]): Promise<number> {
   // Lossy only where the original can be stored for the proxy and `headroom retrieve` to serve.
   const lossy = config.lossy && !config.stateless && !values.lossless;
   const hash = nativeSha256(input).slice(0, 24);
-  const result = compressText(input, { query: values.query ?? "", lossy, hash: () => hash });
-  const text = result?.text ?? input;
-  const before = await countTokensAsync(input, model);
-  const after = result ? await countTokensAsync(text, model) : before;
-  if (!config.stateless) {
-    const db = openWorkspaceDatabase(config.workspaceDir);
-    try {
-      if (result?.lossy) {
-        new SqliteOriginalStore(db, config.ccrTtlSeconds, config.ccrMaxBytes).put({
+  const options = { query: values.query ?? "", hash: () => hash };
+  let result = compressText(input, { ...options, lossy });
+  // The workspace store is best effort: a locked, read-only or full one never costs the output.
+  let db: Database | undefined;
+  if (!config.stateless)
+    tryWrite(() => {
+      db = openWorkspaceDatabase(config.workspaceDir);
+    });
+  let before: number;
+  let after: number;
+  try {
+    const compressed = result;
+    const stored =
+      compressed?.lossy === true &&
+      db !== undefined &&
+      tryWrite(() =>
+        new SqliteOriginalStore(db!, config.ccrTtlSeconds, config.ccrMaxBytes).put({
           hash,
           content: input,
           toolName: "headroom compress",
           originalItems: itemCount(input),
-          keptItems: itemCount(result.text),
-        });
-      }
-      // The CLI layer's savings go into the same ledger as the proxy's.
-      if (result)
-        new SqliteLedgerStore(db).insert(
-          cliRow(model, before, after, loadPrices(config.workspaceDir, silentLog)),
-        );
-    } finally {
-      db.close();
+          keptItems: itemCount(compressed.text),
+        }),
+      );
+    // A marker nothing could redeem never goes out: without its original, lossless only.
+    if (compressed?.lossy && !stored) result = compressText(input, { ...options, lossy: false });
+    before = await countTokensAsync(input, model);
+    after = result ? await countTokensAsync(result.text, model) : before;
+    // The CLI layer's savings go into the same ledger as the proxy's.
+    if (db && result) {
+      const row = cliRow(model, before, after, loadPrices(config.workspaceDir, silentLog));
+      tryWrite(() => new SqliteLedgerStore(db!).insert(row));
     }
+  } finally {
+    db?.close();
   }
+  const text = result?.text ?? input;
   const kind = result?.kind ?? detectContent(input);
   if (values.json) {
     process.stdout.write(
