@@ -5,7 +5,9 @@
  */
 
 import type { Api } from "../core/api.ts";
+import { errorResponse } from "../core/errors.ts";
 import { type Exchange, elapsedMs } from "../core/exchange.ts";
+import { awaitFirstChunk, type FirstChunk } from "../core/first-chunk.ts";
 import { clientResponseHeaders } from "../core/headers.ts";
 import { relayBody } from "../core/relay.ts";
 import { foldStreamUsage, usageFromBody } from "../core/usage.ts";
@@ -23,13 +25,29 @@ export interface RelayResponseOptions {
   readonly extraHeaders?: Headers;
 }
 
+/** Answers the client when the upstream's body failed before its first byte. */
+function failedBeforeAnyByte(
+  exchange: Exchange,
+  failure: Exclude<FirstChunk, { ok: true }>,
+): Response {
+  exchange.error = failure.message;
+  if (failure.reason === "aborted") {
+    exchange.outcome = "aborted";
+    exchange.status = 499;
+    return new Response(null, { status: 499 });
+  }
+  exchange.outcome = "failed";
+  exchange.status = failure.reason === "timeout" ? 504 : 502;
+  return errorResponse(exchange.provider ?? "openai", exchange.status, failure.message);
+}
+
 /** Relays `upstream` to the client and finishes `exchange` when the body ends. */
-export function relayResponse(
+export async function relayResponse(
   deps: AppDeps,
   exchange: Exchange,
   upstream: Response,
   options: RelayResponseOptions = {},
-): Response {
+): Promise<Response> {
   const status = upstream.status;
   exchange.status = status;
   const headers = clientResponseHeaders(upstream.headers);
@@ -39,13 +57,17 @@ export function relayResponse(
   const generation = api !== undefined && api !== "passthrough";
   const isSse = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
   const settledOutcome = status < 400 ? "ok" : "upstream_error";
-  if (!upstream.body) {
+  const first = upstream.body
+    ? await awaitFirstChunk(upstream.body, deps.config.upstreamTimeoutMs)
+    : { ok: true as const, body: null };
+  if (!first.ok) return failedBeforeAnyByte(exchange, first);
+  if (!first.body) {
     exchange.outcome = settledOutcome;
     return new Response(null, { status, statusText: upstream.statusText, headers });
   }
   if (isSse) headers.set("x-accel-buffering", "no");
   exchange.pending = true;
-  const body = relayBody(upstream.body, {
+  const body = relayBody(first.body, {
     ...(isSse && generation ? { sseApi: api } : {}),
     idleTimeoutMs: deps.config.upstreamTimeoutMs,
     collectLimit: !isSse && generation && status < 400 ? USAGE_BODY_LIMIT : 0,

@@ -1,0 +1,72 @@
+/**
+ * Waits for the first chunk of an upstream body before the client's response is handed over.
+ * Bun sends a response's status line only together with its first body chunk anyway, so this
+ * costs the client nothing, and it turns a failure before any byte (a reset, a corrupt
+ * content-encoding, silence past the read timeout) into a clean error answer instead of a
+ * dropped connection or a 200 that carries nothing but an error.
+ * @module
+ */
+
+/** The body with its first chunk read (null when it was empty), or why no byte came. */
+export type FirstChunk =
+  | { readonly ok: true; readonly body: ReadableStream<Uint8Array> | null }
+  | {
+      readonly ok: false;
+      readonly reason: "timeout" | "aborted" | "failed";
+      readonly message: string;
+    };
+
+/** Reads the first chunk of `body`, giving up (and cancelling it) after `timeoutMs` (0 = never). */
+export async function awaitFirstChunk(
+  body: ReadableStream<Uint8Array>,
+  timeoutMs: number,
+): Promise<FirstChunk> {
+  const reader = body.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  let first: Awaited<ReturnType<typeof reader.read>>;
+  try {
+    first = await Promise.race([
+      reader.read(),
+      new Promise<never>((_, reject) => {
+        if (timeoutMs <= 0) return;
+        timer = setTimeout(() => {
+          timedOut = true;
+          reject(new Error("timeout"));
+        }, timeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    if (timedOut)
+      return { ok: false, reason: "timeout", message: "The upstream sent nothing for too long" };
+    const message = (error as Error)?.message ?? String(error);
+    return {
+      ok: false,
+      reason: (error as Error)?.name === "AbortError" ? "aborted" : "failed",
+      message: `The upstream connection failed before its answer: ${message}`,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+  if (first.done) return { ok: true, body: null };
+  let pending: Uint8Array | undefined = first.value;
+  return {
+    ok: true,
+    body: new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (pending) {
+          controller.enqueue(pending);
+          pending = undefined;
+          return;
+        }
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    }),
+  };
+}
