@@ -18,16 +18,23 @@ export interface RunningServer {
 // routes lift it per request, because a model may think for minutes between events.
 const IDLE_TIMEOUT_SECONDS = 60;
 
+/** Options of {@link serveWithBun}. */
+export interface ServeOptions {
+  /** Seconds a connection may stay silent outside a stream (tests shorten it). */
+  readonly idleTimeoutSeconds?: number;
+}
+
 /** Starts serving `app` on `hostname:port` (port 0 picks a free one). */
 export function serveWithBun(
   app: Hono<HeadroomEnv>,
   hostname: string,
   port: number,
+  options: ServeOptions = {},
 ): RunningServer {
   const server = Bun.serve({
     hostname,
     port,
-    idleTimeout: IDLE_TIMEOUT_SECONDS,
+    idleTimeout: options.idleTimeoutSeconds ?? IDLE_TIMEOUT_SECONDS,
     // The app enforces its own body limit and answers in the provider's error shape.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     fetch(request, srv) {

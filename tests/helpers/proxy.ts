@@ -15,7 +15,11 @@ import type { Exchange } from "../../src/core/exchange.ts";
 import { createLogger } from "../../src/core/logger.ts";
 import { RateLimiter } from "../../src/core/rate-limiter.ts";
 import { RuntimeSettings } from "../../src/core/runtime-settings.ts";
-import { type RunningServer, serveWithBun } from "../../src/runtime/bun-server.ts";
+import {
+  type RunningServer,
+  type ServeOptions,
+  serveWithBun,
+} from "../../src/runtime/bun-server.ts";
 import { zlibDecoder } from "../../src/runtime/zlib-decoder.ts";
 import { PriceTable } from "../../src/stats/prices.ts";
 import { StatsService } from "../../src/stats/stats-service.ts";
@@ -121,9 +125,9 @@ export interface ServedApp extends BuiltApp {
 }
 
 /** Serves the app on 127.0.0.1 with a free port. */
-export function serveApp(options: BuildOptions = {}): ServedApp {
+export function serveApp(options: BuildOptions & ServeOptions = {}): ServedApp {
   const built = buildApp(options);
-  const server = serveWithBun(built.app, "127.0.0.1", 0);
+  const server = serveWithBun(built.app, "127.0.0.1", 0, options);
   return {
     ...built,
     url: `http://127.0.0.1:${server.port}`,
