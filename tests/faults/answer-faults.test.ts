@@ -145,6 +145,54 @@ describe("the upstream connection drops mid-answer", () => {
   });
 });
 
+describe("the upstream fails after its headers, before the first byte of its answer", () => {
+  test("a drop, a corrupt encoding or a silence is a clean error in the provider's shape", async () => {
+    const head = (type: string, extra = "") =>
+      `HTTP/1.1 200 OK\r\ncontent-type: ${type}\r\n${extra}transfer-encoding: chunked\r\n\r\n`;
+    const corrupt = gzipSync(APIS[0].whole);
+    corrupt.set([1, 2, 3, 4, 5, 6, 7, 8], 20);
+    const encoder = new TextEncoder();
+    const faults = [
+      { name: "drop", status: 502, answer: (type: string) => head(type) },
+      {
+        name: "corrupt gzip",
+        status: 502,
+        answer: (type: string) =>
+          Buffer.concat([
+            encoder.encode(
+              `${head(type, "content-encoding: gzip\r\n")}${corrupt.length.toString(16)}\r\n`,
+            ),
+            corrupt,
+            encoder.encode("\r\n0\r\n\r\n"),
+          ]),
+      },
+      { name: "silence", status: 504, answer: (type: string) => head(type), hold: true },
+    ];
+    const cases = faults.flatMap((fault) =>
+      APIS.flatMap((api) => [false, true].map((stream) => ({ fault, api, stream }))),
+    );
+    // All at once: the silences wait out the same read timeout.
+    await Promise.all(
+      cases.map(async ({ fault, api, stream }) => {
+        const type = stream ? "text/event-stream" : "application/json";
+        const raw = rawUpstream(fault.answer(type), { hold: fault.hold === true });
+        try {
+          const res = await send(api, false, stream, { "x-headroom-base-url": raw.url });
+          expect(`${fault.name} ${res.status}`).toBe(`${fault.name} ${fault.status}`);
+          expect(res.headers.get("content-type")).toBe("application/json");
+          const body = await json(res);
+          if (api.provider === "anthropic") expect(body.type).toBe("error");
+          else expect(body.error.type).toBe("server_error");
+        } finally {
+          raw.stop();
+        }
+      }),
+    );
+    await waitFor(() => proxy.exchanges.length === cases.length);
+    expect(proxy.exchanges.every((e) => e.outcome === "failed")).toBe(true);
+  });
+});
+
 describe("the upstream stalls mid-answer (HEADROOM_REQUEST_TIMEOUT between chunks)", () => {
   const cases = APIS.flatMap((api) => PATHS.map(({ marker }) => ({ api, marker })));
 

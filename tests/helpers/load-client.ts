@@ -3,10 +3,13 @@
  * BUN_CONFIG_MAX_HTTP_REQUESTS says, so tests that need more concurrent client connections spawn
  * this script instead. Prints one JSON line: {"ok": n, "failed": n, "errors": [...]}.
  *
- *   bun tests/helpers/load-client.ts URL COUNT BODY MUST_CONTAIN
+ *   bun tests/helpers/load-client.ts URL COUNT BODY MUST_CONTAIN [abort]
+ *
+ * With "abort", each client reads the first chunk of its answer (which must contain
+ * MUST_CONTAIN), then goes away mid-answer.
  */
 
-const [url, countText, body, mustContain] = process.argv.slice(2);
+const [url, countText, body, mustContain, mode] = process.argv.slice(2);
 const count = Number(countText);
 let ok = 0;
 let failed = 0;
@@ -14,12 +17,19 @@ const errors: string[] = [];
 await Promise.all(
   Array.from({ length: count }, async () => {
     try {
+      const controller = new AbortController();
       const res = await fetch(url!, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: body!,
+        signal: controller.signal,
       });
-      const text = await res.text();
+      let text: string;
+      if (mode === "abort") {
+        const first = await res.body!.getReader().read();
+        text = new TextDecoder().decode(first.value);
+        controller.abort();
+      } else text = await res.text();
       if (res.status === 200 && text.includes(mustContain!)) ok++;
       else {
         failed++;

@@ -12,8 +12,14 @@ export interface RawUpstream {
   stop(): void;
 }
 
-/** Starts a raw upstream; `answer` is written as soon as a request starts arriving. */
-export function rawUpstream(answer: string): RawUpstream {
+/**
+ * Starts a raw upstream; `answer` is written as soon as a request starts arriving, and the
+ * connection is then dropped, or held open and silent with `hold`.
+ */
+export function rawUpstream(
+  answer: string | Uint8Array,
+  options: { hold?: boolean } = {},
+): RawUpstream {
   let requests = 0;
   const seen = new WeakSet<object>();
   const listener = Bun.listen({
@@ -26,7 +32,7 @@ export function rawUpstream(answer: string): RawUpstream {
         requests++;
         socket.write(answer);
         // Let the bytes leave before the connection drops, as a real crash mid-response would.
-        setTimeout(() => socket.end(), 20);
+        if (!options.hold) setTimeout(() => socket.end(), 20);
       },
     },
   });
