@@ -263,8 +263,14 @@ export async function respondWithRetrieval(
     return streamed ? answerStream(ctx, first) : await answerJson(ctx, first);
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
-    ctx.exchange.outcome = "failed";
     ctx.exchange.error = message;
+    if (ctx.signal.aborted) {
+      // The client left during a retrieval round: nobody to answer, and not a failure.
+      ctx.exchange.outcome = "aborted";
+      ctx.exchange.status = 499;
+      return new Response(null, { status: 499 });
+    }
+    ctx.exchange.outcome = "failed";
     ctx.exchange.status = 502;
     return errorResponse(
       providerOfApi(ctx.api),

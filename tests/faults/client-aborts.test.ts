@@ -168,4 +168,37 @@ describe("a client that leaves mid-answer", () => {
       upstream.reset();
     }
   });
+
+  test("during a retrieval round: the continuation request is cancelled and the exchange is aborted", async () => {
+    const retrieve = {
+      kind: "tool",
+      name: "headroom_retrieve",
+      input: { hash: "0123456789abcdef01234567" },
+    } as const;
+    for (const stream of [false, true]) {
+      upstream.once(() =>
+        stream
+          ? upstream.stream(anthropicStream(retrieve, "m"))
+          : new Response(anthropicMessage(retrieve, "m")),
+      );
+      // The continuation headroom sends with the original never answers.
+      upstream.once(async () => {
+        await Bun.sleep(60_000);
+        return new Response("{}");
+      });
+      const controller = new AbortController();
+      const pending = fetch(`${proxy.url}/v1/messages`, {
+        method: "POST",
+        body: JSON.stringify({ ...APIS[0].body(MARKER), stream }),
+        signal: controller.signal,
+      }).catch(() => undefined);
+      await waitFor(() => upstream.requests.length === 2);
+      controller.abort();
+      await pending;
+      await waitFor(() => upstream.abortedRequests === 1);
+      await waitFor(() => proxy.exchanges.length === 1);
+      expect(proxy.exchanges.pop()!.outcome).toBe("aborted");
+      upstream.reset();
+    }
+  });
 });
