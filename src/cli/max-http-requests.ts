@@ -1,7 +1,8 @@
 /**
  * Bun caps concurrent outbound fetches at 256 unless BUN_CONFIG_MAX_HTTP_REQUESTS is set when
  * the process starts (setting it later has no effect), which would queue the 257th concurrent
- * LLM stream. `headroom proxy` therefore re-runs itself once with the variable set.
+ * LLM stream. `headroom proxy` therefore runs itself again once with the variable set: in place
+ * through execve(2) where the platform has it, else as a child.
  * @module
  */
 
@@ -16,14 +17,23 @@ export function needsMaxRequestsRerun(env: Record<string, string | undefined>): 
 }
 
 /**
- * Runs the same command again in a child with the variable set, forwarding termination signals,
- * and resolves with the child's exit code.
+ * Runs the same command again with the variable set. Where execve(2) exists this process is
+ * replaced and the call never returns: one process, one PID (what a supervisor or `headroom wrap`
+ * started is the proxy itself), one runtime's memory, stdio and signals untouched. Elsewhere
+ * (Windows), or if execve fails, a child runs it, termination signals are forwarded, and this
+ * resolves with the child's exit code.
  */
 export async function rerunWithMaxRequests(): Promise<number> {
-  const child = Bun.spawn(selfCommand(process.argv.slice(2)), {
-    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS },
-    stdio: ["inherit", "inherit", "inherit"],
-  });
+  const command = selfCommand(process.argv.slice(2));
+  const env = { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: MAX_HTTP_REQUESTS };
+  if (process.platform !== "win32" && typeof process.execve === "function") {
+    try {
+      process.execve(command[0]!, command, env);
+    } catch {
+      // The process continues unchanged when execve fails: run a child instead.
+    }
+  }
+  const child = Bun.spawn(command, { env, stdio: ["inherit", "inherit", "inherit"] });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(signal, () => child.kill(signal));
   }
