@@ -1,7 +1,44 @@
 /**
  * Compiles the headroom executable with `bun build --compile`: one self-contained file, with
  * .env and bunfig.toml autoloading switched off so the proxy never reads a project's secrets.
+ *
+ * Two choices keep start-up small (measured by `npm run perf`):
+ * - The bundle is compiled to bytecode, so the runtime does not parse ~4 MB of JavaScript at
+ *   every start (ready in about a third of the time).
+ * - gpt-tokenizer's BPE rank tables (about 3.7 MB of array literals for o200k, 1.5 MB for cl100k)
+ *   are embedded as JSON data files instead of JavaScript, read only when an encoding is first
+ *   loaded. As code they would cost about 5 MB of resident bytecode at idle even though the
+ *   proxy never counts a token until it compresses something, and they load faster as JSON.
  */
+
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+
+const RANK_TABLE = /gpt-tokenizer[\\/]esm[\\/]bpeRanks[\\/][a-z0-9_]+\.js$/;
+
+/** Replaces each rank-table module by a JSON file embedded in the executable, parsed on import. */
+function rankTablesAsData(): Bun.BunPlugin {
+  const dir = mkdtempSync(join(tmpdir(), "headroom-rank-tables-"));
+  return {
+    name: "headroom-rank-tables-as-data",
+    setup(build) {
+      build.onLoad({ filter: RANK_TABLE }, async (args) => {
+        const ranks: unknown = (await import(args.path)).default;
+        const file = join(dir, `${basename(args.path, ".js")}.json`);
+        await Bun.write(file, JSON.stringify(ranks));
+        return {
+          loader: "js",
+          contents: [
+            `import path from ${JSON.stringify(file)} with { type: "file" };`,
+            `import { readFileSync } from "node:fs";`,
+            `export default JSON.parse(readFileSync(path, "utf8"));`,
+          ].join("\n"),
+        };
+      });
+    },
+  };
+}
 
 /** Compiles `src/cli/main.ts` into `outfile` for `target` (this machine when absent). */
 export async function compileHeadroom(
@@ -12,6 +49,8 @@ export async function compileHeadroom(
     entrypoints: ["./src/cli/main.ts"],
     minify: true,
     sourcemap: "none",
+    bytecode: true,
+    plugins: [rankTablesAsData()],
     compile: {
       outfile,
       autoloadDotenv: false,
