@@ -13,6 +13,7 @@ import { compressListing } from "./listing.ts";
 import { compressLog } from "./log.ts";
 import { formatMarker } from "./marker.ts";
 import { compressSearch } from "./search.ts";
+import { noteSwallowed } from "./swallowed.ts";
 import { compressTable } from "./table.ts";
 import type { Compressor, ContentKind } from "./types.ts";
 
@@ -51,7 +52,8 @@ export function compressText(
   let kind: ContentKind;
   try {
     kind = detectContent(text);
-  } catch {
+  } catch (error) {
+    noteSwallowed("detect", error);
     return undefined;
   }
   const compressor = COMPRESSORS[kind];
@@ -63,7 +65,8 @@ export function compressText(
       lossy: options.lossy,
       marker: (summary) => formatMarker(summary, options.hash()),
     });
-  } catch {
+  } catch (error) {
+    noteSwallowed(kind, error);
     return undefined;
   }
   if (!output || output.text.length >= text.length) return undefined;

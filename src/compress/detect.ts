@@ -21,6 +21,7 @@ import { scanJson } from "./detect-json.ts";
 import { type LineTally, tallyLines } from "./detect-lines.ts";
 import { sampleLines } from "./detect-sample.ts";
 import { looksLikeHeadedTable, looksLikeTable } from "./detect-table.ts";
+import { noteSwallowed } from "./swallowed.ts";
 import type { ContentKind } from "./types.ts";
 
 /** JSON is validated up to this many characters; beyond it only the closing character is checked. */
@@ -30,7 +31,8 @@ const JSON_SCAN_LIMIT = 64 * 1024;
 export function detectContent(text: string): ContentKind {
   try {
     return detect(text);
-  } catch {
+  } catch (error) {
+    noteSwallowed("detect", error);
     return "text";
   }
 }

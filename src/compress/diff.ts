@@ -17,6 +17,7 @@
 import { isGeneratedPath } from "./diff-generated.ts";
 import { countChanges, trimHunk } from "./diff-hunk.ts";
 import { type DiffFile, type ParsedDiff, parseDiff, Role } from "./diff-parse.ts";
+import { noteSwallowed } from "./swallowed.ts";
 import { matchesTerms, queryTerms } from "./table-query.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
@@ -269,7 +270,8 @@ function compressDiffText(input: string, ctx: CompressContext): CompressOutput |
 export const compressDiff: Compressor = (input, ctx) => {
   try {
     return compressDiffText(input, ctx);
-  } catch {
+  } catch (error) {
+    noteSwallowed("diff", error);
     return undefined;
   }
 };

@@ -5,6 +5,7 @@
  */
 
 import { extractHtml } from "./html-extract.ts";
+import { noteSwallowed } from "./swallowed.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
 /** Main-content extraction yielding less than this share of the whole page's text is distrusted. */
@@ -52,7 +53,8 @@ function compressHtmlText(input: string, ctx: CompressContext): CompressOutput |
 export const compressHtml: Compressor = (input, ctx) => {
   try {
     return compressHtmlText(input, ctx);
-  } catch {
+  } catch (error) {
+    noteSwallowed("html", error);
     return undefined;
   }
 };

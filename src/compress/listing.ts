@@ -10,6 +10,7 @@
 import { collapseListing } from "./listing-collapse.ts";
 import { type Listing, parseListing } from "./listing-parse.ts";
 import { renderListing } from "./listing-render.ts";
+import { noteSwallowed } from "./swallowed.ts";
 import { queryTerms } from "./table-query.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
@@ -112,7 +113,8 @@ function compressListingText(input: string, ctx: CompressContext): CompressOutpu
 export const compressListing: Compressor = (input, ctx) => {
   try {
     return compressListingText(input, ctx);
-  } catch {
+  } catch (error) {
+    noteSwallowed("listing", error);
     return undefined;
   }
 };

@@ -12,6 +12,7 @@ import { terminalLines } from "./log-clean.ts";
 import { collapseRepeats } from "./log-collapse.ts";
 import { renderSelection } from "./log-render.ts";
 import { selectLogLines } from "./log-select.ts";
+import { noteSwallowed } from "./swallowed.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
 /** Below this many lines (unless the text is long) a lossy selection is not attempted. */
@@ -25,7 +26,8 @@ const LOSSY_MIN_GAIN_CHARS = 300;
 export const compressLog: Compressor = (input, ctx) => {
   try {
     return compress(input, ctx);
-  } catch {
+  } catch (error) {
+    noteSwallowed("log", error);
     return undefined;
   }
 };

@@ -9,6 +9,7 @@
 import { groupByFile } from "./search-group.ts";
 import { parseSearchOutput } from "./search-parse.ts";
 import { selectSearchHits } from "./search-select.ts";
+import { noteSwallowed } from "./swallowed.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
 /** A lossy rewrite must beat the lossless one by this share and this many characters. */
@@ -19,7 +20,8 @@ const LOSSY_MIN_GAIN_CHARS = 300;
 export const compressSearch: Compressor = (input, ctx) => {
   try {
     return compress(input, ctx);
-  } catch {
+  } catch (error) {
+    noteSwallowed("search", error);
     return undefined;
   }
 };

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { noteSwallowed } from "./swallowed.ts";
 import { parseAligned } from "./table-aligned.ts";
 import { parseDelimited } from "./table-csv.ts";
 import { parseMarkdownTable } from "./table-markdown.ts";
@@ -105,7 +106,8 @@ function compressTableText(input: string, ctx: CompressContext): CompressOutput 
 export const compressTable: Compressor = (input, ctx) => {
   try {
     return compressTableText(input, ctx);
-  } catch {
+  } catch (error) {
+    noteSwallowed("table", error);
     return undefined;
   }
 };

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { noteSwallowed } from "../swallowed.ts";
 import type { CompressContext, CompressOutput, Compressor } from "../types.ts";
 import { readJsonLines, writeJsonLines } from "./json-lines.ts";
 import { readJson } from "./json-reader.ts";
@@ -73,7 +74,8 @@ function compress(input: string, ctx: CompressContext): CompressOutput | undefin
 export const compressJson: Compressor = (input, ctx) => {
   try {
     return compress(input, ctx);
-  } catch {
+  } catch (error) {
+    noteSwallowed("json", error);
     // Never throw into the router: an unexpected failure forwards the original.
     return undefined;
   }
