@@ -17,6 +17,7 @@ const MAX_EVENT_CHARS = 16 * 1024 * 1024;
 
 /** Parses a byte stream into events; feed it chunks in order. */
 export class SseParser {
+  readonly #max: number;
   #decoder = new TextDecoder();
   #line = "";
   #lastWasCR = false;
@@ -26,9 +27,23 @@ export class SseParser {
   #hasFields = false;
   #oversized = false;
   #skipLine = false;
+  // The stream's last bytes, kept to know whether the decoder holds part of a character.
+  #tail: number[] = [];
+
+  /** `maxEventChars` bounds what one event may hold (tests use a small one). */
+  constructor(options: { maxEventChars?: number } = {}) {
+    this.#max = options.maxEventChars ?? MAX_EVENT_CHARS;
+  }
+
+  /** Characters held between calls (the unfinished line, the event's data and name). */
+  get buffered(): number {
+    return this.#line.length + (this.#oversized ? 0 : this.#dataChars) + this.#eventName.length;
+  }
 
   /** Parses `chunk`, calling `onEvent` for every event it completes. */
   push(chunk: Uint8Array, onEvent: (event: SseEvent) => void): void {
+    const keep = Math.min(3, chunk.length);
+    this.#tail = [...this.#tail, ...chunk.subarray(chunk.length - keep)].slice(-3);
     this.#consume(this.#decoder.decode(chunk, { stream: true }), onEvent);
   }
 
@@ -38,16 +53,22 @@ export class SseParser {
     if (this.#line !== "" && !this.#skipLine) this.#processLine(this.#line, onEvent);
     this.#skipLine = false;
     this.#line = "";
+    this.#lastWasCR = false;
+    this.#tail = [];
     this.#dispatch(onEvent);
   }
 
   /**
    * The bytes to write so that text appended next starts a fresh event: "" at an event boundary,
-   * "\n" after a complete line of an unfinished event, "\n\n" in the middle of a line.
+   * "\n" after a complete line of an unfinished event, "\n\n" in the middle of a line or of a
+   * character, or when that line ended in a CR.
    */
   terminator(): string {
-    if (this.#line !== "" || this.#skipLine) return "\n\n";
-    return this.#hasFields ? "\n" : "";
+    // Part of a character pending also makes a line: the client decodes it as U+FFFD.
+    if (this.#line !== "" || this.#skipLine || endsInsideCharacter(this.#tail)) return "\n\n";
+    if (!this.#hasFields) return "";
+    // After a CR a lone LF would only complete a CRLF, not end the event.
+    return this.#lastWasCR ? "\n\n" : "\n";
   }
 
   #consume(text: string, onEvent: (event: SseEvent) => void): void {
@@ -65,22 +86,33 @@ export class SseParser {
       const line = this.#line + text.slice(start, i);
       this.#line = "";
       if (this.#skipLine) this.#skipLine = false;
+      else if (line.length > this.#max) this.#dropEvent();
       else this.#processLine(line, onEvent);
-      if (code === 13 && text.charCodeAt(i + 1) === 10) i++;
-      this.#lastWasCR = code === 13 && i === length - 1;
+      // A CR ending the chunk may be the first half of a CRLF; a whole CRLF is not.
+      const crlf = code === 13 && text.charCodeAt(i + 1) === 10;
+      if (crlf) i++;
+      this.#lastWasCR = code === 13 && !crlf && i === length - 1;
       start = i + 1;
     }
     if (start < length) {
       this.#lastWasCR = false;
       if (!this.#skipLine) this.#line += text.slice(start);
-      if (this.#line.length > MAX_EVENT_CHARS) {
+      if (this.#line.length > this.#max) {
         // Too long to be a real event line: skip the rest of it and drop its event.
         this.#line = "";
         this.#skipLine = true;
-        this.#oversized = true;
-        this.#hasFields = true;
+        this.#dropEvent();
       }
     }
+  }
+
+  /**
+   * A line over the cap drops its whole event, whether it arrived in one chunk or was cut across
+   * several (the same rule either way, so chunking never changes the events).
+   */
+  #dropEvent(): void {
+    this.#oversized = true;
+    this.#hasFields = true;
   }
 
   #processLine(line: string, onEvent: (event: SseEvent) => void): void {
@@ -95,8 +127,9 @@ export class SseParser {
     let value = colon < 0 ? "" : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
     if (field === "data") {
-      this.#dataChars += value.length;
-      if (this.#dataChars > MAX_EVENT_CHARS) this.#oversized = true;
+      // The joining LF counts too, so a flood of empty data lines is bounded as well.
+      this.#dataChars += value.length + 1;
+      if (this.#dataChars > this.#max) this.#oversized = true;
       else this.#data.push(value);
     } else if (field === "event") {
       this.#eventName = value;
@@ -114,4 +147,31 @@ export class SseParser {
     this.#oversized = false;
     if (hasData) onEvent({ event, data });
   }
+}
+
+/**
+ * Whether `tail` (the stream's last bytes, at most 3) ends inside a UTF-8 sequence that is valid
+ * so far, i.e. one the WHATWG decoder still waits to complete.
+ */
+function endsInsideCharacter(tail: readonly number[]): boolean {
+  let lead = tail.length - 1;
+  while (lead >= 0 && (tail[lead]! & 0xc0) === 0x80) lead--;
+  if (lead < 0) return false;
+  const byte = tail[lead]!;
+  const needed =
+    byte >= 0xc2 && byte <= 0xdf
+      ? 1
+      : byte >= 0xe0 && byte <= 0xef
+        ? 2
+        : byte >= 0xf0 && byte <= 0xf4
+          ? 3
+          : 0;
+  const have = tail.length - 1 - lead;
+  if (have >= needed) return false;
+  if (have === 0) return true;
+  // The second byte's range depends on the lead (no overlongs, surrogates or > U+10FFFF).
+  const second = tail[lead + 1]!;
+  const low = byte === 0xe0 ? 0xa0 : byte === 0xf0 ? 0x90 : 0x80;
+  const high = byte === 0xed ? 0x9f : byte === 0xf4 ? 0x8f : 0xbf;
+  return second >= low && second <= high;
 }

@@ -1,0 +1,73 @@
+// Fixed reproducers of what the fuzzer found (scripts/fuzz.ts), each minimized, so the bugs stay
+// fixed whatever seeds the fuzz suite runs.
+import { describe, expect, test } from "bun:test";
+import { type SseEvent, SseParser } from "../../src/core/sse.ts";
+
+const encoder = new TextEncoder();
+
+function parse(chunks: (string | number[])[], cap?: number): SseEvent[] {
+  const parser = new SseParser(cap === undefined ? {} : { maxEventChars: cap });
+  const events: SseEvent[] = [];
+  for (const chunk of chunks) {
+    const bytes = typeof chunk === "string" ? encoder.encode(chunk) : new Uint8Array(chunk);
+    parser.push(bytes, (e) => events.push(e));
+  }
+  parser.end((e) => events.push(e));
+  return events;
+}
+
+describe("fuzz regressions: SSE parser", () => {
+  test("a CRLF that ends a chunk does not swallow the LF that starts the next (two events stay two)", () => {
+    const stream = 'data: {"a":1}\r\n\ndata: {"b":2}\n\n';
+    const expected = [
+      { event: "message", data: '{"a":1}' },
+      { event: "message", data: '{"b":2}' },
+    ];
+    expect(parse([stream])).toEqual(expected);
+    expect(parse(['data: {"a":1}\r\n', '\ndata: {"b":2}\n\n'])).toEqual(expected);
+  });
+
+  test("terminator() after a line ending in CR is a full blank line, not the LF of a CRLF", () => {
+    const parser = new SseParser();
+    parser.push(encoder.encode("data\r"), () => {});
+    const joined = `data\r${parser.terminator()}event: error\ndata: {}\n\n`;
+    expect(parse([joined])).toEqual([
+      { event: "message", data: "" },
+      { event: "error", data: "{}" },
+    ]);
+  });
+
+  test("terminator() while the decoder holds part of a character ends that line too", () => {
+    const parser = new SseParser();
+    parser.push(new Uint8Array([0xef]), () => {});
+    expect(parser.terminator()).toBe("\n\n");
+    const clean = new SseParser();
+    clean.push(encoder.encode("data: é\n\n"), () => {});
+    expect(clean.terminator()).toBe("");
+    const split = new SseParser();
+    split.push(encoder.encode("data: x\n\n"), () => {});
+    split.push(new Uint8Array([0xf0, 0x9f]), () => {});
+    expect(split.terminator()).toBe("\n\n");
+    const tail = encoder.encode(`${split.terminator()}event: error\ndata: {}\n\n`);
+    expect(parse([[...encoder.encode("data: x\n\n"), 0xf0, 0x9f, ...tail]])).toEqual([
+      { event: "message", data: "x" },
+      { event: "error", data: "{}" },
+    ]);
+  });
+
+  test("a line over the cap drops its event whether it arrives whole or cut across chunks", () => {
+    const stream = "event: message_start\ndata: {}\n\ndata: ok\n\n";
+    const whole = parse([stream], 16);
+    expect(whole).toEqual([{ event: "message", data: "ok" }]);
+    expect(parse(["event: messa", "ge_start\ndata: {}\n\ndata: ok\n\n"], 16)).toEqual(whole);
+  });
+
+  test("a flood of empty data lines is bounded by the cap like any other data", () => {
+    const parser = new SseParser({ maxEventChars: 64 });
+    const events: SseEvent[] = [];
+    for (let i = 0; i < 100; i++) parser.push(encoder.encode("data\n"), (e) => events.push(e));
+    expect(parser.buffered).toBeLessThanOrEqual(64);
+    parser.push(encoder.encode("\ndata: after\n\n"), (e) => events.push(e));
+    expect(events).toEqual([{ event: "message", data: "after" }]);
+  });
+});
