@@ -101,6 +101,9 @@ function parseTree(lines: string[]): Listing | undefined {
       continue;
     }
     const name = line.slice(prefix.start);
+    // A drawing whose head was cut off starts deeper than its parents: name them "…", since
+    // a hole in the path would break every later walk over its segments.
+    while (stack.length < prefix.depth - 1) stack.push("…");
     stack.length = prefix.depth - 1;
     stack.push(name);
     entries.push(makeEntry(i, root ? [root, ...stack] : [...stack], prefix.depth, [name]));

@@ -1,6 +1,9 @@
 // Fixed reproducers of what the fuzzer found (scripts/fuzz.ts), each minimized, so the bugs stay
 // fixed whatever seeds the fuzz suite runs.
 import { describe, expect, test } from "bun:test";
+import { compressListing } from "../../src/compress/listing.ts";
+import { formatMarker } from "../../src/compress/marker.ts";
+import { swallowed } from "../../src/compress/swallowed.ts";
 import { type SseEvent, SseParser } from "../../src/core/sse.ts";
 
 const encoder = new TextEncoder();
@@ -69,5 +72,25 @@ describe("fuzz regressions: SSE parser", () => {
     expect(parser.buffered).toBeLessThanOrEqual(64);
     parser.push(encoder.encode("\ndata: after\n\n"), (e) => events.push(e));
     expect(events).toEqual([{ event: "message", data: "after" }]);
+  });
+});
+
+describe("fuzz regressions: compressors", () => {
+  test("a tree drawing whose head was cut off (entries deeper than their listed parents) compresses without an error", () => {
+    const lines = ["│   │   ├── orphan.ts", "│   │   └── lost.ts"];
+    for (let d = 0; d < 30; d++) {
+      lines.push(`├── dir${d}`);
+      for (let f = 0; f < 9; f++) lines.push(`│   ├── f${f}.ts`);
+    }
+    const text = lines.join("\n");
+    const before = swallowed.count;
+    const out = compressListing(text, {
+      query: "",
+      lossy: true,
+      marker: (s) => formatMarker(s, "0".repeat(24)),
+    });
+    expect(swallowed.count).toBe(before);
+    expect(out?.strategy).toBe("listing:tree-collapse");
+    expect(out!.text.length).toBeLessThan(text.length);
   });
 });
