@@ -4,6 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { compressListing } from "../../src/compress/listing.ts";
 import { formatMarker } from "../../src/compress/marker.ts";
 import { swallowed } from "../../src/compress/swallowed.ts";
+import { countWithEncoding, loadEncoding } from "../../src/compress/tokens.ts";
 import { type SseEvent, SseParser } from "../../src/core/sse.ts";
 
 const encoder = new TextEncoder();
@@ -92,5 +93,36 @@ describe("fuzz regressions: compressors", () => {
     expect(swallowed.count).toBe(before);
     expect(out?.strategy).toBe("listing:tree-collapse");
     expect(out!.text.length).toBeLessThan(text.length);
+  });
+});
+
+describe("fuzz regressions: token counting", () => {
+  // Before: gpt-tokenizer's BPE took 50 s on 70,000 "é" and 68 s on 35,000 emoji, blocking the
+  // proxy's thread. A timeout far above the fixed cost (milliseconds) and far below the old one.
+  test(
+    "one very long run of a single character class is counted in bounded time, the same as before",
+    async () => {
+      await loadEncoding("o200k_base");
+      expect(countWithEncoding("é".repeat(70_000), "o200k_base")).toBe(70_000);
+      expect(countWithEncoding("😀".repeat(35_000), "o200k_base")).toBe(35_000);
+      expect(countWithEncoding("x".repeat(70_000), "o200k_base")).toBe(8_750);
+      expect(countWithEncoding(`word ${"─".repeat(20_000)} end`, "o200k_base")).toBeGreaterThan(0);
+    },
+    { timeout: 15_000 },
+  );
+
+  test("texts without long runs count exactly as the tokenizer does", async () => {
+    await loadEncoding("o200k_base");
+    const { countTokens } = await import("gpt-tokenizer/encoding/o200k_base");
+    const plain = { disallowedSpecial: new Set<string>() };
+    for (const text of [
+      "hello world",
+      `${"=".repeat(512)}\nok`,
+      `${"a".repeat(512)} ${"b".repeat(300)}`,
+      "😀".repeat(256),
+      "src/index.ts:12:  const x = 1;\n".repeat(200),
+    ]) {
+      expect(countWithEncoding(text, "o200k_base")).toBe(countTokens(text, plain));
+    }
   });
 });
