@@ -36,7 +36,9 @@ function mergeAnthropic(usage: Json, into: Usage): void {
   if (read !== undefined) into.cacheReadTokens = read;
   if (write !== undefined) into.cacheWriteTokens = write;
   if (uncached !== undefined) {
-    into.inputTokens = uncached + (into.cacheReadTokens ?? 0) + (into.cacheWriteTokens ?? 0);
+    // Each part is finite, but absurd ones (1e308) could still add up to Infinity.
+    const total = uncached + (into.cacheReadTokens ?? 0) + (into.cacheWriteTokens ?? 0);
+    if (Number.isFinite(total)) into.inputTokens = total;
   }
   const output = num(usage.output_tokens);
   if (output !== undefined) into.outputTokens = output;

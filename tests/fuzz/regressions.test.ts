@@ -6,6 +6,7 @@ import { formatMarker } from "../../src/compress/marker.ts";
 import { swallowed } from "../../src/compress/swallowed.ts";
 import { countWithEncoding, loadEncoding } from "../../src/compress/tokens.ts";
 import { type SseEvent, SseParser } from "../../src/core/sse.ts";
+import { foldStreamUsage, type Usage } from "../../src/core/usage.ts";
 
 const encoder = new TextEncoder();
 
@@ -124,5 +125,17 @@ describe("fuzz regressions: token counting", () => {
     ]) {
       expect(countWithEncoding(text, "o200k_base")).toBe(countTokens(text, plain));
     }
+  });
+});
+
+describe("fuzz regressions: usage", () => {
+  test("absurd Anthropic counts that add up past the largest number leave the input unreported", () => {
+    const into: Usage = {};
+    const data = JSON.stringify({
+      type: "message_start",
+      message: { usage: { input_tokens: 1e308, cache_read_input_tokens: 1e308, output_tokens: 3 } },
+    });
+    foldStreamUsage("messages", { event: "message_start", data }, into);
+    expect(into).toEqual({ cacheReadTokens: 1e308, outputTokens: 3 });
   });
 });
