@@ -1,0 +1,234 @@
+/**
+ * Codex CLI (the real @openai/codex) through the compiled proxy against a fake OpenAI upstream
+ * speaking the Responses API over streamed HTTP: `codex exec` asks, the fake model calls Codex's
+ * shell tool (`exec_command` with `{cmd}` in 0.169) to cat a large log, Codex runs it locally and
+ * sends the function_call_output back through headroom, and prints the fake model's final
+ * answer. Nothing leaves 127.0.0.1: Codex's proxy variables point at an egress trap that must stay
+ * empty, and the features that call GitHub and chatgpt.com at start are off.
+ */
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type AgentRun,
+  bodyText,
+  CODEX,
+  CODEX_KEY,
+  type CodexProvider,
+  codexEnv,
+  type EgressTrap,
+  FAILED_LINE,
+  jsonResponse,
+  MARKER,
+  makeSandbox,
+  proxyEnv,
+  runAgent,
+  startEgressTrap,
+  workerLog,
+  writeCodexConfig,
+} from "../helpers/agent-env.ts";
+import { type RunningBinary, startBinary } from "../helpers/binary.ts";
+import { FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
+import { json } from "../helpers/http.ts";
+import { type Reply, responsesBody, responsesStream } from "../helpers/wire.ts";
+
+const MODEL = "gpt-5.5";
+const CALL_ID = "call_01HeadroomCatWorkerLog";
+const SHELL_TOOL = "exec_command";
+const FOUND = "Batch 287 failed: connection reset by peer (db-primary:5432).";
+const NOT_FOUND = "I could not find a failed batch in the log.";
+const PROMPT = "Which batch failed in worker.log? Read the file.";
+const LOG = workerLog();
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary provider JSON
+type Json = any;
+
+const upstream = new FakeUpstream();
+let trap: EgressTrap;
+beforeAll(async () => {
+  trap = await startEgressTrap();
+});
+afterAll(() => {
+  upstream.stop();
+  trap.stop();
+});
+
+/** The output item answering our shell call, as the upstream received it. */
+function callOutput(request: RecordedRequest): Json {
+  return (request.json?.input ?? []).find(
+    (item: Json) => item.type === "function_call_output" && item.call_id === CALL_ID,
+  );
+}
+
+function outputText(item: Json): string {
+  if (typeof item.output === "string") return item.output;
+  return item.output.map((part: Json) => part.text ?? "").join("");
+}
+
+/** Codex's generation requests. */
+function turns(): RecordedRequest[] {
+  return upstream.requests.filter((r) => r.method === "POST" && r.path === "/v1/responses");
+}
+
+/**
+ * The fake model, streaming Responses events: first a shell call that cats the log; once the
+ * call's output is in its input, the answer, which it can only give if the failed batch's line
+ * survived compression. A model list, should Codex ask, gets a plausible answer.
+ */
+function fakeCodexModel(): void {
+  upstream.always((request) => {
+    if (request.method === "GET" && request.path.startsWith("/v1/models"))
+      return jsonResponse({
+        object: "list",
+        data: [{ id: MODEL, object: "model", created: 1764115200, owned_by: "system" }],
+      });
+    if (request.method !== "POST" || request.path !== "/v1/responses")
+      return jsonResponse(
+        { error: { message: "not found", type: "invalid_request_error", code: null } },
+        404,
+      );
+    const body = request.json;
+    const reply: Reply = callOutput(request)
+      ? { kind: "text", text: bodyText(request).includes(FAILED_LINE) ? FOUND : NOT_FOUND }
+      : { kind: "tool", name: SHELL_TOOL, id: CALL_ID, input: { cmd: "cat worker.log" } };
+    return body.stream
+      ? upstream.stream(responsesStream(reply, body.model), {
+          headers: { "x-request-id": "req_fake_codex" },
+        })
+      : new Response(responsesBody(reply, body.model), {
+          headers: { "content-type": "application/json" },
+        });
+  });
+}
+
+interface Scenario {
+  proxy: RunningBinary;
+  run: AgentRun;
+}
+
+/** Runs `codex exec` once through a fresh proxy, reaching it through `provider`. */
+async function runCodex(provider: CodexProvider): Promise<Scenario> {
+  upstream.reset();
+  trap.attempts.length = 0;
+  fakeCodexModel();
+  const sandbox = makeSandbox(`codex-${provider}`);
+  writeFileSync(join(sandbox.work, "worker.log"), LOG);
+  const proxy = await startBinary([], proxyEnv(upstream.url, sandbox.workspace));
+  const codexHome = writeCodexConfig(sandbox, proxy.url, MODEL, provider);
+  const run = await runAgent([CODEX, "exec", "--skip-git-repo-check", PROMPT], {
+    cwd: sandbox.work,
+    env: codexEnv(sandbox, codexHome, trap, provider),
+  });
+  return { proxy, run };
+}
+
+function expectCompletedRoundTrip({ run }: Scenario): void {
+  if (run.code !== 0) throw new Error(`codex exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
+  // `codex exec` prints the final message alone on stdout.
+  expect(run.stdout.trim()).toBe(FOUND);
+  const [first, second] = turns() as [RecordedRequest, RecordedRequest];
+  expect(turns()).toHaveLength(2);
+  expect(callOutput(first)).toBeUndefined();
+  expect(callOutput(second)).toBeDefined();
+  // Codex replays the model's call before its output, as the Responses API requires.
+  const call = second.json.input.find((item: Json) => item.type === "function_call");
+  expect(call).toMatchObject({ name: SHELL_TOOL, call_id: CALL_ID });
+  for (const request of turns()) {
+    // Streamed over HTTP with Codex's own headers and its key.
+    expect(request.json.stream).toBe(true);
+    expect(request.json.model).toBe(MODEL);
+    expect(request.headers.get("accept")).toBe("text/event-stream");
+    expect(request.headers.get("authorization")).toBe(`Bearer ${CODEX_KEY}`);
+    expect(request.headers.get("user-agent")).toStartWith("codex_exec/");
+  }
+  expect(trap.attempts).toEqual([]);
+}
+
+async function expectCompressedOutput({ proxy }: Scenario): Promise<void> {
+  const [first, second] = turns() as [RecordedRequest, RecordedRequest];
+  const sent = outputText(callOutput(second));
+  expect(sent.length).toBeLessThan(LOG.length / 4);
+  expect(sent).toContain(FAILED_LINE);
+  const hash = MARKER.exec(sent)?.[1];
+  expect(hash).toBeDefined();
+  // headroom_retrieve is appended in the Responses shape; Codex's own tools keep their order.
+  const name = (t: Json) => t.name ?? t.type;
+  expect(first.json.tools.map(name)).toContain(SHELL_TOOL);
+  expect(first.json.tools.map(name)).not.toContain("headroom_retrieve");
+  expect(second.json.tools.slice(0, -1)).toEqual(first.json.tools);
+  expect(second.json.tools.at(-1)).toMatchObject({
+    type: "function",
+    name: "headroom_retrieve",
+    parameters: { required: ["hash"] },
+  });
+  // Instructions and the conversation's messages are untouched.
+  expect(second.json.instructions).toEqual(first.json.instructions);
+  const messages = (r: RecordedRequest) =>
+    JSON.stringify(r.json.input.filter((item: Json) => item.type === "message"));
+  expect(messages(second)).toBe(messages(first));
+
+  // The original Codex sent (its exec header, then the log) is retrievable by the hash.
+  const original = await json(fetch(`${proxy.url}/v1/retrieve/${hash}`));
+  expect(original.hash).toBe(hash);
+  expect(original.original_content).toContain(LOG.trimEnd());
+}
+
+describe("Codex through headroom (a custom Responses provider over HTTP)", () => {
+  let scenario: Scenario;
+  beforeAll(async () => {
+    scenario = await runCodex("custom");
+  }, 120_000);
+  afterAll(() => scenario?.proxy.stop());
+
+  test("a streamed shell function-call round trip completes and prints the model's answer", () => {
+    expectCompletedRoundTrip(scenario);
+    // Nothing but the two generation requests reached the upstream.
+    expect(upstream.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /v1/responses",
+      "POST /v1/responses",
+    ]);
+  });
+
+  test("the large function_call_output reaches the upstream compressed, with a marker and headroom_retrieve", async () => {
+    await expectCompressedOutput(scenario);
+  });
+
+  test("/stats shows the compression, attributed to codex", async () => {
+    const stats = await json(fetch(`${scenario.proxy.url}/stats`));
+    expect(stats.requests.total).toBe(2);
+    expect(stats.requests.compressed).toBe(1);
+    expect(stats.requests.by_agent.codex).toBe(2);
+    expect(stats.requests.streamed).toBe(2);
+    expect(stats.tokens.saved).toBeGreaterThan(3_000);
+    expect(Object.keys(stats.compressions_by_strategy).join()).toContain("log");
+  });
+});
+
+describe("Codex through headroom (its built-in OpenAI provider, openai_base_url)", () => {
+  let scenario: Scenario;
+  beforeAll(async () => {
+    scenario = await runCodex("builtin");
+  }, 120_000);
+  afterAll(() => scenario?.proxy.stop());
+
+  let roundTripOk = false;
+  test("the round trip completes, compressed, after Codex falls back from WebSockets to HTTP", async () => {
+    expectCompletedRoundTrip(scenario);
+    await expectCompressedOutput(scenario);
+    expect(scenario.run.stderr).toContain("Falling back from WebSockets to HTTPS transport");
+    roundTripOk = true;
+  });
+
+  // KNOWN INCOMPATIBILITY (reported): Codex's built-in provider opens the Responses API over a
+  // WebSocket first (GET /v1/responses with Upgrade: websocket). headroom strips the hop-by-hop
+  // Upgrade/Connection headers and forwards a plain GET /v1/responses upstream with the user's
+  // key, relays whatever comes back (here the fake's 200), and Codex retries the handshake five
+  // times (about 6 s) before falling back to HTTP. The upgrade should be proxied as a WebSocket,
+  // or refused locally at once, never forwarded as a GET. Passes while it is forwarded.
+  test.failing("the WebSocket handshake is not forwarded upstream as a plain GET", () => {
+    // Precondition: the test above passed. Returning early makes this .failing test fail loudly.
+    if (!roundTripOk) return;
+    expect(upstream.requests.filter((r) => r.method === "GET")).toEqual([]);
+  });
+});

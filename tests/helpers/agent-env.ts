@@ -1,0 +1,309 @@
+/**
+ * Sandboxes for the real agent CLIs (Claude Code, Codex) in the client compatibility suite: a
+ * temporary home, working directory and headroom workspace per run, environments that send every
+ * model request to the local proxy and switch telemetry, updates and error reporting off, and an
+ * egress trap: HTTP(S)_PROXY points at a local listener that refuses and records every request a
+ * client tries to send anywhere else, so a test can assert that nothing tried to leave 127.0.0.1.
+ */
+
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RecordedRequest } from "./fake-upstream.ts";
+
+const ROOT = join(import.meta.dir, "..", "..");
+export const CLAUDE = join(ROOT, "node_modules", ".bin", "claude");
+export const CODEX = join(ROOT, "node_modules", ".bin", "codex");
+
+/** Every marker headroom leaves where it elided something, with the hash that retrieves it. */
+export const MARKER = /headroom_retrieve hash=([0-9a-f]{24})/;
+
+/** One agent run's private directories. */
+export interface Sandbox {
+  root: string;
+  /** HOME for the agent. */
+  home: string;
+  /** The agent's working directory (where its shell commands run). */
+  work: string;
+  /** headroom's workspace (HEADROOM_WORKSPACE_DIR) for the proxy serving this sandbox. */
+  workspace: string;
+}
+
+export function makeSandbox(prefix: string): Sandbox {
+  const root = mkdtempSync(join(tmpdir(), `headroom-${prefix}-`));
+  const sandbox = {
+    root,
+    home: join(root, "home"),
+    work: join(root, "work"),
+    workspace: join(root, "headroom"),
+  };
+  mkdirSync(sandbox.home);
+  mkdirSync(sandbox.work);
+  return sandbox;
+}
+
+/**
+ * The environment of `headroom proxy` for these suites: both providers at the fake upstream, its
+ * own workspace, and a compression budget generous enough that a slow or loaded machine (or one
+ * running the suite under strace) never skips compression for lack of time: these tests are
+ * about the clients, the budget has its own tests.
+ */
+export function proxyEnv(upstreamUrl: string, workspace: string): Record<string, string> {
+  return {
+    ANTHROPIC_TARGET_API_URL: upstreamUrl,
+    OPENAI_TARGET_API_URL: upstreamUrl,
+    HEADROOM_WORKSPACE_DIR: workspace,
+    HEADROOM_COMPRESSION_BUDGET_MS: "30000",
+  };
+}
+
+/** A local HTTP proxy that refuses everything and remembers what was asked of it. */
+export interface EgressTrap {
+  url: string;
+  /** The request line of every attempt, e.g. "CONNECT statsig.anthropic.com:443 HTTP/1.1". */
+  attempts: string[];
+  stop(): void;
+}
+
+export async function startEgressTrap(): Promise<EgressTrap> {
+  const attempts: string[] = [];
+  const server: Server = createServer((socket) => {
+    let head = "";
+    socket.on("data", (chunk) => {
+      if (head.includes("\n")) return;
+      head += chunk.toString("latin1");
+      const newline = head.indexOf("\n");
+      if (newline < 0) return;
+      attempts.push(head.slice(0, newline).trim());
+      socket.end("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    });
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, attempts, stop: () => server.close() };
+}
+
+/** Proxy variables that send any non-loopback HTTP(S) traffic into the trap. */
+function trapEnv(trap: EgressTrap): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"]) {
+    env[name] = trap.url;
+    env[name.toLowerCase()] = trap.url;
+  }
+  env.NO_PROXY = "127.0.0.1,localhost";
+  env.no_proxy = env.NO_PROXY;
+  return env;
+}
+
+function baseEnv(sandbox: Sandbox, trap: EgressTrap): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: sandbox.home,
+    USER: process.env.USER ?? "headroom-test",
+    SHELL: "/bin/bash",
+    TERM: "dumb",
+    NO_COLOR: "1",
+    LANG: "C.UTF-8",
+    TMPDIR: tmpdir(),
+    ...trapEnv(trap),
+  };
+}
+
+/**
+ * Claude Code pointed at the proxy with an API key (so no login), its config in the sandbox, and
+ * every kind of non-essential traffic off: telemetry, error reporting, auto-update, feature flags,
+ * surveys, marketplace auto-install.
+ */
+export function claudeEnv(
+  sandbox: Sandbox,
+  proxyUrl: string,
+  trap: EgressTrap,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...baseEnv(sandbox, trap),
+    CLAUDE_CONFIG_DIR: join(sandbox.home, ".claude"),
+    ANTHROPIC_BASE_URL: proxyUrl,
+    ANTHROPIC_API_KEY: "sk-ant-headroom-test",
+    DISABLE_TELEMETRY: "1",
+    DISABLE_ERROR_REPORTING: "1",
+    DISABLE_AUTOUPDATER: "1",
+    DISABLE_UPDATES: "1",
+    DISABLE_GROWTHBOOK: "1",
+    DISABLE_INSTALLATION_CHECKS: "1",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    CLAUDE_CODE_DISABLE_FEEDBACK_SURVEY: "1",
+    CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL: "1",
+    CLAUDE_CODE_DISABLE_TERMINAL_TITLE: "1",
+    ...extra,
+  };
+}
+
+/** The environment variable that carries the API key of the custom Codex provider below. */
+export const CODEX_KEY_ENV = "HEADROOM_TEST_OPENAI_KEY";
+export const CODEX_KEY = "sk-headroom-test-codex";
+
+/**
+ * How Codex reaches the proxy: "custom" is a `headroom` model provider speaking the Responses API
+ * over plain HTTP (`supports_websockets = false`), its key from {@link CODEX_KEY_ENV}; "builtin"
+ * is Codex's own OpenAI provider with `openai_base_url` pointing at the proxy (the only way to
+ * move it since Codex dropped OPENAI_BASE_URL), its key from CODEX_API_KEY. The built-in provider
+ * tries the Responses WebSocket transport first.
+ */
+export type CodexProvider = "custom" | "builtin";
+
+/**
+ * Writes a config.toml into a fresh CODEX_HOME for `provider` (see {@link CodexProvider}), with
+ * no retries (a failure must show, not be retried away), no analytics, no update check, and the
+ * features that reach out to GitHub and chatgpt.com at start (plugins, remote plugins, apps) off.
+ * The sandbox mode is full access because the fake model only ever asks for `cat` of a file in
+ * the working directory, and bubblewrap is not available on every machine the suite runs on.
+ */
+export function writeCodexConfig(
+  sandbox: Sandbox,
+  proxyUrl: string,
+  model: string,
+  provider: CodexProvider = "custom",
+): string {
+  const codexHome = join(sandbox.home, ".codex");
+  mkdirSync(codexHome, { recursive: true });
+  const top = `model = "${model}"
+approval_policy = "never"
+sandbox_mode = "danger-full-access"
+check_for_update_on_startup = false
+`;
+  const routing =
+    provider === "builtin"
+      ? `openai_base_url = "${proxyUrl}/v1"
+`
+      : `model_provider = "headroom"
+`;
+  const tables = `
+[analytics]
+enabled = false
+
+[features]
+plugins = false
+remote_plugin = false
+apps = false
+`;
+  const custom = `
+[model_providers.headroom]
+name = "headroom"
+base_url = "${proxyUrl}/v1"
+env_key = "${CODEX_KEY_ENV}"
+wire_api = "responses"
+supports_websockets = false
+request_max_retries = 0
+stream_max_retries = 0
+`;
+  writeFileSync(
+    join(codexHome, "config.toml"),
+    top + routing + tables + (provider === "custom" ? custom : ""),
+  );
+  return codexHome;
+}
+
+export function codexEnv(
+  sandbox: Sandbox,
+  codexHome: string,
+  trap: EgressTrap,
+  provider: CodexProvider = "custom",
+): Record<string, string> {
+  return {
+    ...baseEnv(sandbox, trap),
+    CODEX_HOME: codexHome,
+    ...(provider === "custom" ? { [CODEX_KEY_ENV]: CODEX_KEY } : { CODEX_API_KEY: CODEX_KEY }),
+  };
+}
+
+/** What an agent process printed. */
+export interface AgentRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs an agent CLI to completion. It runs in its own process group, killed as a whole after
+ * `timeoutMs` (generous by default): `node_modules/.bin/codex` is a Node wrapper around a native
+ * binary, which would otherwise survive the wrapper and keep the output pipes open.
+ */
+export async function runAgent(
+  command: string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): Promise<AgentRun> {
+  const proc = Bun.spawn(command, {
+    cwd: options.cwd,
+    env: options.env,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    detached: true,
+  });
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-proc.pid, "SIGKILL");
+    } catch {
+      proc.kill("SIGKILL");
+    }
+  }, options.timeoutMs ?? 90_000);
+  try {
+    const [stdout, stderr] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+    ]);
+    return { code: await proc.exited, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A request body as text. */
+export function bodyText(request: RecordedRequest): string {
+  return new TextDecoder().decode(request.body);
+}
+
+/** A JSON response as a provider sends it. */
+export function jsonResponse(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+}
+
+/** The line the fake model looks for in a compressed log, and the answer it then gives. */
+export const FAILED_LINE =
+  "2026-11-26T08:04:47.118Z ERROR worker-3 batch 287 failed: connection reset by peer (db-primary:5432)";
+
+/**
+ * A realistic service log of 330 lines (about 25 KB: Claude Code spills outputs over 30,000
+ * characters to a file and sends only a preview): routine INFO and DEBUG lines, a few slow-batch
+ * WARN lines and one ERROR with a stack trace.
+ */
+export function workerLog(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 330; i++) {
+    const ts = `2026-11-26T08:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}.${String((i * 37) % 1000).padStart(3, "0")}Z`;
+    if (i === 287) {
+      lines.push(FAILED_LINE);
+      lines.push(
+        "    at PgConnection.query (/srv/worker/node_modules/pg/lib/connection.js:412:17)",
+      );
+      lines.push("    at BatchRunner.flush (/srv/worker/src/batch-runner.ts:88:11)");
+      continue;
+    }
+    if (i % 97 === 13) {
+      lines.push(`${ts} WARN worker-${i % 4} batch ${i} slow: ${(i * 53) % 900}ms > 500ms budget`);
+      continue;
+    }
+    const level = i % 5 === 0 ? "DEBUG" : "INFO";
+    lines.push(
+      `${ts} ${level} worker-${i % 4} processed batch ${i} (${(i * 17) % 250} rows) in ${(i * 37) % 200}ms`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
