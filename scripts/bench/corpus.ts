@@ -40,7 +40,7 @@ function has(program: string): boolean {
 }
 
 /** A seeded PRNG, so generated samples are the same on every run. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state + 0x6d2b79f5) | 0;

@@ -52,9 +52,25 @@ export async function waitReady(url: string, timeoutMs = 10_000): Promise<void> 
   }
 }
 
+/** How {@link startHeadroom} runs the proxy. */
+export interface HeadroomOptions {
+  /** `--stateless` (memory stores; the default here). Pass `--workspace-dir` in the arguments otherwise. */
+  readonly stateless?: boolean;
+  /** The environment (default: this process's). */
+  readonly env?: Record<string, string | undefined>;
+  /** Where the proxy's log lines go (default: read and discarded). */
+  readonly logFile?: string;
+  /** The executable to run (default: dist/headroom when built, else the sources). */
+  readonly binary?: string;
+}
+
 /** Runs `headroom proxy` (the compiled binary when built, else from source) in front of `upstream`. */
-export async function startHeadroom(upstream: string, extraArgs: string[] = []): Promise<Served> {
-  const binary = join(root, "dist", "headroom");
+export async function startHeadroom(
+  upstream: string,
+  extraArgs: string[] = [],
+  options: HeadroomOptions = {},
+): Promise<Served> {
+  const binary = options.binary ?? join(root, "dist", "headroom");
   const command = existsSync(binary)
     ? [binary]
     : [process.execPath, join(root, "src", "cli", "main.ts")];
@@ -65,17 +81,26 @@ export async function startHeadroom(upstream: string, extraArgs: string[] = []):
       "proxy",
       "--port",
       String(port),
-      "--stateless",
+      ...(options.stateless === false ? [] : ["--stateless"]),
       "--anthropic-api-url",
       upstream,
       "--openai-api-url",
       upstream,
       ...extraArgs,
     ],
-    { stdout: "ignore", stderr: "pipe", env: { ...process.env } },
+    {
+      stdout: "ignore",
+      stderr: options.logFile ? Bun.file(options.logFile) : "pipe",
+      env: { ...(options.env ?? process.env) },
+    },
   );
-  // Drain the per-request log lines so the proxy never blocks on a full pipe.
-  void new Response(proc.stderr as ReadableStream<Uint8Array>).arrayBuffer();
+  if (!options.logFile) {
+    // Drain the per-request log lines so the proxy never blocks on a full pipe, keeping none.
+    const reader = (proc.stderr as ReadableStream<Uint8Array>).getReader();
+    void (async () => {
+      while (!(await reader.read()).done);
+    })();
+  }
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/readyz`);
   return { url, proc };

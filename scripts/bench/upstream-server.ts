@@ -1,7 +1,8 @@
 /**
  * A minimal fake provider for benchmarks, run as its own process so it does not share an event
  * loop with the client or the proxy: POST /v1/messages answers a small JSON message, or with
- * `"stream": true` a 200-event Anthropic stream. Prints its URL on stdout.
+ * `"stream": true` a 200-event Anthropic stream; GET /__stats says how many requests it answered
+ * (to check that a gateway under test really forwarded them). Prints its URL on stdout.
  */
 
 const message = JSON.stringify({
@@ -41,11 +42,17 @@ function streamEvents(count: number): string[] {
 const encoder = new TextEncoder();
 const events = streamEvents(200).map((event) => encoder.encode(event));
 
+let answered = 0;
+
 const server = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
   idleTimeout: 0,
   async fetch(request) {
+    if (request.method === "GET" && new URL(request.url).pathname === "/__stats") {
+      return Response.json({ requests: answered });
+    }
+    answered++;
     const body = await request.text();
     if (!body.includes('"stream":true')) {
       return new Response(message, { headers: { "content-type": "application/json" } });
