@@ -1,7 +1,7 @@
 /**
  * Decides what to compress in one request (invariants 2, 3, 5, 6, 7): only tool outputs; never
- * protected ones (cache_control, small errors, headroom's own retrieve results, text already
- * carrying a marker); a tool output seen before is replayed exactly as decided then; a new one is
+ * protected ones (small errors, headroom's own retrieve results, text already carrying a
+ * marker); a tool output seen before is replayed exactly as decided then; a new one is
  * compressed only when it belongs to the newest turn, saves enough estimated tokens, and the
  * per-request time budget is not spent. Pure apart from the decision store it is given.
  * @module
@@ -72,6 +72,10 @@ export interface RequestCompression {
   readonly elapsedMs: number;
   readonly budgetExceeded: boolean;
 }
+
+// Characters one millisecond of budget admits: the slowest compressors run at about 20 MB/s,
+// so an output may take up to twice the budget left before it is ruled out.
+const CHARS_PER_BUDGET_MS = 40_000;
 
 // Below this size no decision is ever recorded or looked up: nothing so small is compressed.
 const FLOOR_CHARS = 256;
@@ -146,7 +150,10 @@ export function compressRequest(
       keep(key, "error_output", true);
       continue;
     }
-    if (now() - started >= settings.budgetMs) {
+    // Compression cannot be interrupted, so the budget is spent up front: an output too large
+    // to finish in what is left (at the slowest compressors' speed) is not started.
+    const remainingMs = settings.budgetMs - (now() - started);
+    if (remainingMs <= 0 || slot.text.length > remainingMs * CHARS_PER_BUDGET_MS) {
       budgetExceeded = true;
       keep(key, "over_budget", true);
       continue;
@@ -157,12 +164,9 @@ export function compressRequest(
       lossy: settings.lossy,
       hash: () => hash,
     });
-    if (now() - started > settings.budgetMs) {
-      // Finished past the budget: the original goes, and stays, for a stable history.
-      budgetExceeded = true;
-      keep(key, "over_budget", true);
-      continue;
-    }
+    // Finished late (a cold start, a busy machine): the time is spent either way, so the
+    // result is used; the outputs after it wait for a later request's budget.
+    if (now() - started > settings.budgetMs) budgetExceeded = true;
     if (!result) {
       keep(key, "no_gain", true);
       continue;

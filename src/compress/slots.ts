@@ -13,7 +13,7 @@ import type { JsonPath } from "../core/json-edit.ts";
 export type GenerationApi = "messages" | "chat" | "responses";
 
 /** Why a slot must be left exactly as it is. */
-export type Protection = "cache_control" | "error" | "retrieve_result" | "marker";
+export type Protection = "error" | "retrieve_result" | "marker";
 
 /** One tool output in a request. */
 export interface Slot {
@@ -48,12 +48,7 @@ export const RETRIEVE_TOOL_NAME = "headroom_retrieve";
 // A marker already in the text means it was compressed before: never compress it twice.
 const MARKER = /hash=[0-9a-f]{24}/;
 
-function protectionOf(
-  text: string,
-  toolName: string | undefined,
-  cacheControl: boolean,
-): Protection | undefined {
-  if (cacheControl) return "cache_control";
+function protectionOf(text: string, toolName: string | undefined): Protection | undefined {
   if (toolName === RETRIEVE_TOOL_NAME) return "retrieve_result";
   if (MARKER.test(text)) return "marker";
   return undefined;
@@ -65,7 +60,6 @@ function pushText(
   text: unknown,
   toolName: string | undefined,
   live: boolean,
-  cacheControl: boolean,
   isError: boolean,
 ): void {
   if (typeof text !== "string") return;
@@ -74,7 +68,7 @@ function pushText(
     text,
     toolName,
     live,
-    protection: protectionOf(text, toolName, cacheControl),
+    protection: protectionOf(text, toolName),
     isError,
   });
 }
@@ -104,7 +98,11 @@ function messagesSlots(body: Json): Slot[] {
       const toolName = typeof b.tool_use_id === "string" ? names.get(b.tool_use_id) : undefined;
       const live = i > lastAssistant;
       const isError = b.is_error === true;
-      const blockCached = b.cache_control !== undefined;
+      // A cache_control breakpoint on a tool output does not protect it. In the newest turn it
+      // marks where this request's cache write ends, so nothing is cached there yet: compressed
+      // now and replayed byte for byte later, the cached prefix stays identical (Claude Code
+      // puts its breakpoint on the newest tool_result every turn). In history only a remembered
+      // decision is ever replayed, which is what the provider cached.
       if (typeof b.content === "string") {
         pushText(
           slots,
@@ -112,7 +110,6 @@ function messagesSlots(body: Json): Slot[] {
           b.content,
           toolName,
           live,
-          blockCached,
           isError,
         );
         return;
@@ -120,14 +117,12 @@ function messagesSlots(body: Json): Slot[] {
       arr(b.content).forEach((part, k) => {
         const p = obj(part);
         if (p?.type !== "text") return;
-        const cached = blockCached || p.cache_control !== undefined;
         pushText(
           slots,
           ["messages", i, "content", j, "content", k, "text"],
           p.text,
           toolName,
           live,
-          cached,
           isError,
         );
       });
@@ -158,21 +153,13 @@ function chatSlots(body: Json): Slot[] {
     const toolName = typeof m.tool_call_id === "string" ? names.get(m.tool_call_id) : undefined;
     const live = i > lastAssistant;
     if (typeof m.content === "string") {
-      pushText(slots, ["messages", i, "content"], m.content, toolName, live, false, false);
+      pushText(slots, ["messages", i, "content"], m.content, toolName, live, false);
       return;
     }
     arr(m.content).forEach((part, k) => {
       const p = obj(part);
       if (p?.type === "text")
-        pushText(
-          slots,
-          ["messages", i, "content", k, "text"],
-          p.text,
-          toolName,
-          live,
-          false,
-          false,
-        );
+        pushText(slots, ["messages", i, "content", k, "text"], p.text, toolName, live, false);
     });
   });
   return slots;
@@ -211,13 +198,13 @@ function responsesSlots(body: Json): Slot[] {
     const toolName = typeof it.call_id === "string" ? names.get(it.call_id) : undefined;
     const live = i > lastModel;
     if (typeof it.output === "string") {
-      pushText(slots, ["input", i, "output"], it.output, toolName, live, false, false);
+      pushText(slots, ["input", i, "output"], it.output, toolName, live, false);
       return;
     }
     arr(it.output).forEach((part, k) => {
       const p = obj(part);
       if (p?.type === "input_text" || p?.type === "output_text" || p?.type === "text") {
-        pushText(slots, ["input", i, "output", k, "text"], p.text, toolName, live, false, false);
+        pushText(slots, ["input", i, "output", k, "text"], p.text, toolName, live, false);
       }
     });
   });

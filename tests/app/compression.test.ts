@@ -186,7 +186,7 @@ describe("compression on the data plane", () => {
     expect(off.bodies[0]).toBe(JSON.stringify(claudeTurn1));
   });
 
-  test("protected outputs stay verbatim: cache_control, small errors and headroom's own retrieve results", async () => {
+  test("protected outputs stay verbatim: small errors and headroom's own retrieve results", async () => {
     const app = recordingApp();
     const body = {
       model: "claude-sonnet-4-5",
@@ -195,7 +195,6 @@ describe("compression on the data plane", () => {
         {
           role: "assistant",
           content: [
-            { type: "tool_use", id: "a", name: "Bash", input: {} },
             { type: "tool_use", id: "b", name: "Bash", input: {} },
             {
               type: "tool_use",
@@ -208,12 +207,6 @@ describe("compression on the data plane", () => {
         {
           role: "user",
           content: [
-            {
-              type: "tool_result",
-              tool_use_id: "a",
-              content: usersJson,
-              cache_control: { type: "ephemeral" },
-            },
             { type: "tool_result", tool_use_id: "b", content: ordersJson, is_error: true },
             { type: "tool_result", tool_use_id: "c", content: usersJson },
           ],
@@ -222,6 +215,48 @@ describe("compression on the data plane", () => {
     };
     await app.request("/v1/messages", post(body));
     expect(app.bodies[0]).toBe(JSON.stringify(body));
+  });
+
+  test("Claude Code's cache_control breakpoint on the newest tool_result: compressed once, replayed byte for byte wherever the breakpoint moves", async () => {
+    const app = recordingApp();
+    const breakpoint = { cache_control: { type: "ephemeral" } };
+    const result = (id: string, content: string, marked: boolean) => ({
+      type: "tool_result",
+      tool_use_id: id,
+      content,
+      ...(marked ? breakpoint : {}),
+    });
+    const call = (id: string) => ({
+      role: "assistant",
+      content: [{ type: "tool_use", id, name: "Bash", input: { command: "curl" } }],
+    });
+    const turn = (marks: boolean[]) => ({
+      model: "claude-sonnet-4-5",
+      max_tokens: 1024,
+      messages: [
+        { role: "user", content: "Which users are disabled?" },
+        call("toolu_1"),
+        { role: "user", content: [result("toolu_1", usersJson, marks[0]!)] },
+        ...(marks.length > 1
+          ? [call("toolu_2"), { role: "user", content: [result("toolu_2", ordersJson, marks[1]!)] }]
+          : []),
+      ],
+    });
+    await app.request("/v1/messages", post(turn([true])));
+    const first = JSON.parse(app.bodies[0]!).messages[2].content[0];
+    expect(first.content).toContain("headroom_retrieve hash=");
+    expect(first.cache_control).toEqual({ type: "ephemeral" });
+    // Next turn: the breakpoint moves to the new result (as Claude Code does), or stays on both.
+    await app.request("/v1/messages", post(turn([false, true])));
+    await app.request("/v1/messages", post(turn([true, true])));
+    for (const body of app.bodies.slice(1)) {
+      const messages = JSON.parse(body).messages;
+      expect(messages[2].content[0].content).toBe(first.content);
+      expect(messages[4].content[0].content).not.toBe(ordersJson);
+    }
+    // What the provider cached on turn one is the prefix of turn two.
+    const prefixEnd = app.bodies[0]!.indexOf(',"cache_control"');
+    expect(app.bodies[1]!.slice(0, prefixEnd)).toBe(app.bodies[0]!.slice(0, prefixEnd));
   });
 
   test("chat tool messages and Responses function_call_output items are compressed too", async () => {

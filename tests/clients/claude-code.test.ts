@@ -7,7 +7,7 @@
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type AgentRun,
@@ -24,7 +24,7 @@ import {
   startEgressTrap,
   workerLog,
 } from "../helpers/agent-env.ts";
-import { type RunningBinary, startBinary } from "../helpers/binary.ts";
+import { BINARY, type RunningBinary, startBinary } from "../helpers/binary.ts";
 import { FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
 import { anthropicMessage, anthropicStream, type Reply } from "../helpers/wire.ts";
@@ -170,8 +170,7 @@ function expectCompletedRoundTrip(scenario: Scenario): void {
 describe("Claude Code through headroom", () => {
   let scenario: Scenario;
   beforeAll(async () => {
-    // Prompt caching off: Claude Code then sends no cache_control breakpoint on the newest
-    // tool_result, which headroom leaves alone (see the next describe).
+    // Prompt caching off: Claude Code then sends no cache_control breakpoint at all.
     scenario = await runClaude("nocache", { DISABLE_PROMPT_CACHING: "1" });
   }, 120_000);
   afterAll(() => scenario?.proxy.stop());
@@ -232,20 +231,74 @@ describe("Claude Code through headroom, with its default prompt caching", () => 
     roundTripOk = true;
   });
 
-  // KNOWN INCOMPATIBILITY (reported): Claude Code puts its rolling `cache_control` breakpoint on
-  // the last block of the newest message, which in an agent loop is the tool_result just
-  // produced. headroom protects every block carrying cache_control (src/compress/slots.ts,
-  // protectionOf), so with Claude Code's default settings no tool output is ever compressed:
-  // the newest one is protected, and by the next turn it is history that headroom never
-  // compresses on first sight. The breakpoint marks where the cache is *written* this turn, so
-  // that content is not cached yet; compressing it once and replaying it byte-identically keeps
-  // the cache intact. `test.failing` passes while the bug is present: when it is fixed, this
-  // test will report as failed and must become a plain `test`.
-  test.failing("the newest tool_result is compressed despite its cache_control breakpoint", () => {
-    // Precondition: the test above passed. Returning early makes this .failing test fail loudly.
-    if (!roundTripOk) return;
+  // Claude Code puts its rolling cache_control breakpoint on the newest block, which in an agent
+  // loop is the tool_result just produced. The breakpoint marks where this turn's cache write
+  // ends, so nothing is cached there yet: headroom compresses it, keeps the breakpoint, and
+  // replays the same bytes on later turns.
+  test("the newest tool_result is compressed despite its cache_control breakpoint", () => {
+    expect(roundTripOk).toBe(true);
     const sent = resultText(toolResult(scenario.turns[1]!));
     expect(sent).toMatch(MARKER);
     expect(sent.length).toBeLessThan(LOG.length / 4);
+  });
+});
+
+describe("Claude Code launched by headroom wrap", () => {
+  let run: AgentRun;
+  let port: number;
+  let pid: number | undefined;
+  let workspace: string;
+  beforeAll(async () => {
+    upstream.reset();
+    fakeClaudeModel();
+    const sandbox = makeSandbox("claude-wrap");
+    workspace = sandbox.workspace;
+    writeFileSync(join(sandbox.work, "worker.log"), LOG);
+    const free = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+    port = free.port!;
+    free.stop(true);
+    // What a user has: their key and Claude Code's settings, no base URL; wrap provides it.
+    const { ANTHROPIC_BASE_URL: _, ...env } = claudeEnv(sandbox, "unused", trap);
+    run = await runAgent(
+      [BINARY, "wrap", "--port", String(port), "claude", "--", "-p", PROMPT].concat([
+        "--allowedTools",
+        "Bash",
+        "--output-format",
+        "json",
+      ]),
+      {
+        cwd: sandbox.work,
+        env: {
+          ...env,
+          ...proxyEnv(upstream.url, sandbox.workspace),
+          PATH: `${join(CLAUDE, "..")}:${env.PATH}`,
+        },
+      },
+    );
+    pid = (await json(fetch(`http://127.0.0.1:${port}/health`))).pid;
+  }, 120_000);
+  afterAll(() => {
+    if (pid) process.kill(pid, "SIGTERM");
+  });
+
+  test("wrap starts the proxy, Claude Code completes through it, and wrap exits with its code", async () => {
+    if (run.code !== 0) throw new Error(`wrap exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      type: "result",
+      is_error: false,
+      result: FOUND,
+    });
+    expect(run.stderr).toContain(`started headroom in the background on http://127.0.0.1:${port}`);
+    expect(existsSync(join(workspace, "logs", "proxy.log"))).toBe(true);
+    expect(trap.attempts).toEqual([]);
+    const [, second] = agentTurns() as [RecordedRequest, RecordedRequest];
+    expect(resultText(toolResult(second))).toMatch(MARKER);
+    // Every request carried the project label wrap put in ANTHROPIC_CUSTOM_HEADERS.
+    for (const request of upstream.requests.filter((r) => r.path === "/v1/messages")) {
+      expect(request.headers.get("x-headroom-project")).toBeNull(); // stripped before upstream
+    }
+    const stats = await json(fetch(`http://127.0.0.1:${port}/stats`));
+    expect(Object.keys(stats.savings.per_project)).toEqual(["work"]);
+    expect(stats.requests.by_stack).toEqual({ wrap_claude: stats.requests.total });
   });
 });

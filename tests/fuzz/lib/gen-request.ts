@@ -219,8 +219,11 @@ function responses(rng: Rng): Record<string, unknown> {
 /** Converts a plain value to the writer's tree, sometimes with a duplicate (shadowed) key. */
 function toJson(value: Plain, rng: Rng): Json {
   if (value === null || typeof value === "boolean" || typeof value === "string") return value;
-  if (typeof value === "number")
-    return new RawNumber(rng.chance(0.1) && Number.isInteger(value) ? `${value}.0` : String(value));
+  if (typeof value === "number") {
+    // Another writer's lexeme for the same number ("1024.0"); never on exponent forms.
+    const plain = String(value);
+    return new RawNumber(rng.chance(0.1) && /^-?\d+$/.test(plain) ? `${plain}.0` : plain);
+  }
   if (Array.isArray(value)) return value.map((v) => toJson(v, rng));
   const entries: [string, Json][] = Object.entries(value as object).map(([k, v]) => [
     k,

@@ -2,7 +2,8 @@
  * Fuzz targets for the request side: body parsing, JSON splicing, slot finding and the whole
  * compression router. The router must never throw, must decide the same way every time, must
  * replay its decisions byte for byte, and must change nothing but live, unprotected tool outputs
- * (system, tools, user and assistant text, thinking, images and cache_control blocks stay put).
+ * (system, tools, user and assistant text, thinking and images stay put; a tool output that
+ * carries cache_control is not protected).
  * @module
  */
 
@@ -17,7 +18,7 @@ import type { Decision, DecisionStore } from "../../../src/compress/decisions.ts
 import { findSlots, type GenerationApi } from "../../../src/compress/slots.ts";
 import { swallowed } from "../../../src/compress/swallowed.ts";
 import { countWithEncoding, isEncodingLoaded } from "../../../src/compress/tokens.ts";
-import { BodyProblem, parseJsonObject } from "../../../src/core/body.ts";
+import { BodyProblem, decodeBody, parseJsonObject } from "../../../src/core/body.ts";
 import {
   addMember,
   appendItemsAt,
@@ -89,6 +90,35 @@ function referenceBody(bytes: Uint8Array): unknown {
   }
 }
 
+/**
+ * decodeBody with a stand-in decoder that, depending on the bytes, decodes (identity), fails
+ * as corrupt, or fails as too large: every content-coding list gives bytes or a 400/413.
+ */
+function checkDecode(bytes: Uint8Array): void {
+  const encodings = [
+    "",
+    "gzip",
+    "GZIP, br",
+    " identity ",
+    "br,,zstd",
+    "x-unknown",
+    "deflate, identity",
+  ];
+  const decoder = (input: Uint8Array, coding: string, max: number): Uint8Array => {
+    if (input.length > max) throw new Error("output would exceed maxBytes");
+    if (input[0] === 0xff) throw new Error(`corrupt ${coding} stream`);
+    if (input[0] === 0xfe) throw "a thrown string";
+    return input;
+  };
+  for (const encoding of encodings) {
+    const limit = bytes.length > 4 ? bytes.length - 1 : 1024;
+    const out = decodeBody({ raw: bytes, encoding: encoding.trim().toLowerCase() }, decoder, limit);
+    if (out instanceof BodyProblem) {
+      if (out.status !== 400 && out.status !== 413) fail("decode-status", String(out.status));
+    } else if (!(out instanceof Uint8Array)) fail("decode-result", typeof out);
+  }
+}
+
 export const bodyTarget: Target<{ bytes: string }> = {
   name: "body",
   generate(rng) {
@@ -100,6 +130,7 @@ export const bodyTarget: Target<{ bytes: string }> = {
   },
   check({ bytes: b64 }) {
     const bytes = fromBase64(b64);
+    checkDecode(bytes);
     const got = parseJsonObject(bytes);
     const want = referenceBody(bytes);
     if (got instanceof BodyProblem) {
@@ -277,10 +308,15 @@ const obj = (v: unknown): Obj | undefined =>
   v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : undefined;
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
+const isNamed = (id: unknown, name: unknown) => typeof id === "string" && typeof name === "string";
+
 interface Allowed {
   /** Paths of tool-output strings that may change; value: is it in the newest turn. */
   live: Map<string, boolean>;
-  /** Paths that are tool outputs but protected (cache_control), or results of headroom_retrieve. */
+  /**
+   * Paths of headroom_retrieve results. (A cache_control breakpoint does not protect a tool
+   * output: in the newest turn it is not cached yet; in history only replays happen.)
+   */
   protectedPaths: Set<string>;
 }
 
@@ -299,16 +335,18 @@ function toolOutputPaths(api: GenerationApi, body: Obj): Allowed {
     const messages = arr(body.messages);
     const lastAssistant = messages.findLastIndex((m) => obj(m)?.role === "assistant");
     const names = new Map<unknown, unknown>();
+    // Calls are named by assistant turns only (as the API defines them), with string ids.
     for (const m of messages)
-      for (const b of arr(obj(m)?.content))
-        if (obj(b)?.type === "tool_use") names.set(obj(b)!.id, obj(b)!.name);
+      if (obj(m)?.role === "assistant")
+        for (const b of arr(obj(m)?.content))
+          if (obj(b)?.type === "tool_use" && isNamed(obj(b)!.id, obj(b)!.name))
+            names.set(obj(b)!.id, obj(b)!.name);
     messages.forEach((m, i) => {
       if (obj(m)?.role !== "user") return;
       arr(obj(m)!.content).forEach((b, j) => {
         const block = obj(b);
         if (block?.type !== "tool_result") return;
-        const prot =
-          block.cache_control !== undefined || names.get(block.tool_use_id) === "headroom_retrieve";
+        const prot = names.get(block.tool_use_id) === "headroom_retrieve";
         if (typeof block.content === "string")
           add(["messages", i, "content", j, "content"], block.content, i > lastAssistant, prot);
         else
@@ -318,7 +356,7 @@ function toolOutputPaths(api: GenerationApi, body: Obj): Allowed {
                 ["messages", i, "content", j, "content", k, "text"],
                 obj(p)!.text,
                 i > lastAssistant,
-                prot || obj(p)!.cache_control !== undefined,
+                prot,
               );
           });
       });
@@ -328,7 +366,10 @@ function toolOutputPaths(api: GenerationApi, body: Obj): Allowed {
     const lastAssistant = messages.findLastIndex((m) => obj(m)?.role === "assistant");
     const names = new Map<unknown, unknown>();
     for (const m of messages)
-      for (const c of arr(obj(m)?.tool_calls)) names.set(obj(c)?.id, obj(obj(c)?.function)?.name);
+      if (obj(m)?.role === "assistant")
+        for (const c of arr(obj(m)?.tool_calls))
+          if (isNamed(obj(c)?.id, obj(obj(c)?.function)?.name))
+            names.set(obj(c)!.id, obj(obj(c)!.function)!.name);
     messages.forEach((m, i) => {
       const message = obj(m);
       if (message?.role !== "tool") return;
@@ -355,7 +396,10 @@ function toolOutputPaths(api: GenerationApi, body: Obj): Allowed {
     );
     const names = new Map<unknown, unknown>();
     for (const it of items)
-      if (obj(it)?.type === "function_call" || obj(it)?.type === "custom_tool_call")
+      if (
+        (obj(it)?.type === "function_call" || obj(it)?.type === "custom_tool_call") &&
+        isNamed(obj(it)!.call_id, obj(it)!.name)
+      )
         names.set(obj(it)!.call_id, obj(it)!.name);
     items.forEach((it, i) => {
       const item = obj(it);
