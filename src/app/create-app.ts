@@ -21,6 +21,7 @@ import { exchangeRecorder } from "./record-exchange.ts";
 import { retrieveRoutes } from "./retrieve-routes.ts";
 import { statsRoutes } from "./stats-routes.ts";
 import { guardStores, type StoreGuards, storeErrorCounts, storeReports } from "./store-guards.ts";
+import { unsupportedRoutes } from "./unsupported-routes.ts";
 import { UpstreamHealth } from "./upstream-health.ts";
 
 /** The app and the state the runtime entry may want to observe. */
@@ -88,6 +89,7 @@ export function createApp(given: AppDeps): HeadroomApp {
   );
   app.route("/", adminRoutes(deps));
   if (deps.dashboardHtml !== undefined) app.route("/", dashboardRoute(deps.dashboardHtml));
+  app.route("/", unsupportedRoutes());
   app.route("/", proxyRoutes(deps, upstreamHealth));
   app.notFound(() => notFoundResponse());
   app.onError((error, c) => {

@@ -121,11 +121,29 @@ export function retrieveRoutes(deps: AppDeps): Hono<HeadroomEnv> {
       hit_rate: lookups === 0 ? 0 : Math.round((stats.hits / lookups) * 10_000) / 10_000,
       evictions: stats.evictions,
       expired: stats.expired,
+      // The original Headroom's nested shape, which its SDKs read (getCCRStats()). The cap is in
+      // bytes, not entries, and token totals are not kept, so those are left out.
+      store: {
+        entries: stats.entries,
+        entry_count: stats.entries,
+        bytes_used: stats.bytes,
+        max_bytes: stats.maxBytes,
+        default_ttl_seconds: stats.ttlSeconds,
+        retrievals: stats.hits,
+        total_retrievals: stats.hits,
+        backend: {
+          backend_type: stats.backend,
+          entry_count: stats.entries,
+          bytes_used: stats.bytes,
+        },
+      },
       recent_retrievals: stats.recentRetrievals.map((event) => ({
         hash: event.hash,
         found: event.found,
         tool_name: event.toolName ?? null,
         at: event.at,
+        query: null,
+        retrieval_type: "full",
       })),
     });
   });

@@ -19,7 +19,8 @@ const KNOWN: ReadonlyArray<[RegExp, string]> = [
   [/^anthropic-python|^Anthropic\/Python/i, "anthropic-sdk-python"],
   [/^OpenAI\/JS/i, "openai-sdk-js"],
   [/^OpenAI\/Python/i, "openai-sdk-python"],
-  [/^ai-sdk|vercel/i, "vercel-ai-sdk"],
+  // AI SDK 7: "ai/7.x ai-sdk-provider-utils/..." (generateText) or "ai-sdk-openai/..." (streams).
+  [/^ai\/\d|^ai-sdk|vercel/i, "vercel-ai-sdk"],
   [/^curl\//i, "curl"],
 ];
 

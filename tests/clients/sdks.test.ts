@@ -244,14 +244,11 @@ describe("Vercel AI SDK through headroom", () => {
     expect(stats.tokens.saved).toBeGreaterThan(MODELS.length * 2 * 3_000);
   });
 
-  // KNOWN INCOMPATIBILITY (reported): AI SDK 7 sends "ai/7.0.173 ai-sdk-provider-utils/5.0.81
-  // bun/1.4.4" as the user agent of generateText calls (streamText calls say "ai-sdk-openai/..."
-  // or "ai-sdk-anthropic/..."); src/stats/agent.ts only recognises /^ai-sdk|vercel/, so half of
-  // these requests are attributed to "unknown". Passes while the gap exists.
-  test.failing("/stats attributes every AI SDK request to vercel-ai-sdk", async () => {
+  // AI SDK 7 sends "ai/7.x ai-sdk-provider-utils/5.x bun/1.x" on generateText calls and
+  // "ai-sdk-openai/..." or "ai-sdk-anthropic/..." on streamText calls.
+  test("/stats attributes every AI SDK request to vercel-ai-sdk", async () => {
     const stats = await json(fetch(`${proxy.url}/stats`));
-    // Precondition: the AI SDK tests above ran. Returning early makes this .failing test fail.
-    if (stats.requests.total !== MODELS.length * 2 * 2) return;
+    expect(stats.requests.total).toBe(MODELS.length * 2 * 2);
     expect(stats.requests.by_agent["vercel-ai-sdk"]).toBe(stats.requests.total);
   });
 });
@@ -469,24 +466,24 @@ describe("headroom-ai (the original Headroom's TypeScript SDK) against headroom"
     expect((missing as HeadroomCompressError).statusCode).toBe(404);
   });
 
-  // KNOWN INCOMPATIBILITY (reported): HeadroomClient.getCCRStats() is typed as
-  // {store: {entries, maxEntries, originalTokensCached, compressedTokensCached, retrievals},
-  // recentRetrievals}; headroom's /v1/retrieve/stats is flat (entries, bytes, hits, ...), so
-  // `stats.store.entries` throws in SDK users' code. Passes while the mismatch exists.
-  test.failing("HeadroomClient.getCCRStats() has the store section the SDK declares", async () => {
+  test("HeadroomClient.getCCRStats() has the store section the SDK declares", async () => {
     const ccr: Json = await client().getCCRStats();
-    expect(ccr.store.entries).toBeGreaterThanOrEqual(0);
+    expect(ccr.store.entries).toBe(ccr.entries);
+    expect(ccr.store.retrievals).toBe(ccr.hits);
   });
 
-  // KNOWN INCOMPATIBILITY (reported): the SDK's telemetry / feedback / toin helpers call
-  // GET /v1/telemetry, /v1/feedback/{tool}, /v1/toin/stats ... on the proxy. headroom has no such
-  // routes and, by its rule for unknown /v1/ paths, forwards them to the provider with the
-  // caller's credentials (the SDK's Authorization: Bearer HEADROOM_API_KEY). They should be
-  // answered (or refused) locally. Passes while they are forwarded.
-  test.failing("the SDK's telemetry calls are answered locally, never forwarded upstream", async () => {
+  // The SDK's telemetry / feedback / toin helpers call endpoints headroom does not have; they
+  // are answered locally, never forwarded to the provider with the SDK's key.
+  test("the SDK's telemetry calls are answered locally, never forwarded upstream", async () => {
     const headroom = new HeadroomClient({ baseUrl: proxy.url, apiKey: "hr-local-key" });
-    await headroom.telemetry.getStats().catch(() => undefined);
-    await headroom.toin.getStats().catch(() => undefined);
-    expect(upstream.requests.map((r) => r.path)).toEqual([]);
+    const before = upstream.requests.length;
+    for (const call of [() => headroom.telemetry.getStats(), () => headroom.toin.getStats()]) {
+      const error: Json = await call().catch((e: unknown) => e);
+      expect(error.statusCode).toBe(404);
+    }
+    const res = await fetch(`${proxy.url}/v1/feedback/Bash`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as Json).error.message).toContain("keeps no telemetry");
+    expect(upstream.requests.length).toBe(before);
   });
 });
