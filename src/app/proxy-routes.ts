@@ -336,6 +336,14 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     exchange.provider = provider;
     const limited = rateLimited(c, exchange, provider);
     if (limited) return limited;
+    if (c.req.header("upgrade")?.toLowerCase() === "websocket") {
+      // headroom relays HTTP only. Forwarded without its Upgrade header, the handshake would
+      // reach the provider as a plain GET with the caller's key; refused here, the client
+      // (Codex tries WebSockets first) falls back to HTTP streaming. Not a model request: it
+      // stays out of the ledger.
+      exchange.outcome = "local";
+      return errorResponse(provider, 426, "headroom does not relay WebSockets; use HTTP streaming");
+    }
     let body: Uint8Array | undefined;
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
       const read = await readClientBody(c, exchange, provider);

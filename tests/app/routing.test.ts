@@ -96,6 +96,23 @@ describe("routing", () => {
     expect(calls).toHaveLength(0);
   });
 
+  test("a WebSocket upgrade is refused locally (426, the provider's shape), never forwarded as a plain GET", async () => {
+    const { calls, fetch } = recordingFetch();
+    const app = buildApp({ fetch, env: bases });
+    const res = await app.request("/v1/responses", {
+      headers: {
+        authorization: "Bearer sk-ws",
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+      },
+    });
+    expect(res.status).toBe(426);
+    expect((await json(res)).error.message).toContain("does not relay WebSockets");
+    expect(calls).toHaveLength(0);
+  });
+
   test("x-headroom-base-url overrides the upstream per request and is not forwarded", async () => {
     const { calls, fetch } = recordingFetch();
     const app = buildApp({ fetch, env: bases });

@@ -213,22 +213,17 @@ describe("Codex through headroom (its built-in OpenAI provider, openai_base_url)
   afterAll(() => scenario?.proxy.stop());
 
   let roundTripOk = false;
-  test("the round trip completes, compressed, after Codex falls back from WebSockets to HTTP", async () => {
+  test("the round trip completes, compressed, over HTTP once headroom refuses the WebSocket upgrade", async () => {
     expectCompletedRoundTrip(scenario);
     await expectCompressedOutput(scenario);
-    expect(scenario.run.stderr).toContain("Falling back from WebSockets to HTTPS transport");
     roundTripOk = true;
   });
 
-  // KNOWN INCOMPATIBILITY (reported): Codex's built-in provider opens the Responses API over a
-  // WebSocket first (GET /v1/responses with Upgrade: websocket). headroom strips the hop-by-hop
-  // Upgrade/Connection headers and forwards a plain GET /v1/responses upstream with the user's
-  // key, relays whatever comes back (here the fake's 200), and Codex retries the handshake five
-  // times (about 6 s) before falling back to HTTP. The upgrade should be proxied as a WebSocket,
-  // or refused locally at once, never forwarded as a GET. Passes while it is forwarded.
-  test.failing("the WebSocket handshake is not forwarded upstream as a plain GET", () => {
-    // Precondition: the test above passed. Returning early makes this .failing test fail loudly.
-    if (!roundTripOk) return;
+  // Codex's built-in provider opens the Responses API over a WebSocket first (GET /v1/responses
+  // with Upgrade: websocket). headroom refuses the upgrade itself, never forwarding it upstream
+  // as a plain GET with the user's key, and Codex falls back to HTTP streaming.
+  test("the WebSocket handshake is not forwarded upstream as a plain GET", () => {
+    expect(roundTripOk).toBe(true);
     expect(upstream.requests.filter((r) => r.method === "GET")).toEqual([]);
   });
 });
