@@ -16,13 +16,20 @@ export { type EncodingName, encodingForModel, tokenizerForModel } from "./tokens
 
 type CountFn = (text: string, options: { disallowedSpecial: Set<string> }) => number;
 
+/** An encoding's counter, its merge cache, and how much was counted since that was emptied. */
+interface Counter {
+  readonly count: CountFn;
+  readonly clearCache: () => void;
+  since: number;
+}
+
 /*
  * Special-token strings such as "<|endoftext|>" that appear inside tool output are counted as
  * ordinary text (what the provider does with user content); gpt-tokenizer's default would throw.
  */
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
-const counters = new Map<EncodingName, CountFn>();
+const counters = new Map<EncodingName, Counter>();
 const loading = new Map<EncodingName, Promise<void>>();
 const caches = new Map<EncodingName, TokenCountCache>();
 
@@ -32,8 +39,8 @@ export function loadEncoding(name: EncodingName): Promise<void> {
   let pending = loading.get(name);
   if (pending === undefined) {
     pending = importCounter(name).then(
-      (count) => {
-        counters.set(name, count);
+      (counter) => {
+        counters.set(name, counter);
         loading.delete(name);
       },
       (error: unknown) => {
@@ -71,14 +78,19 @@ export function countTokens(text: string, model: string): number {
 /** Counts the tokens of `text` under one encoding, exactly, through the cache. */
 export function countWithEncoding(text: string, encoding: EncodingName): number {
   if (text.length === 0) return 0;
-  const count = counters.get(encoding);
-  if (count === undefined) {
+  const counter = counters.get(encoding);
+  if (counter === undefined) {
     throw new Error(`token encoding ${encoding} is not loaded; await loadEncoding() first`);
   }
   const cache = cacheFor(encoding);
   const cached = cache.get(text);
   if (cached !== undefined) return cached;
-  const counted = countInPieces(text, count);
+  if (counter.since + text.length > CLEAR_MERGE_CACHE_CHARS) {
+    counter.clearCache();
+    counter.since = 0;
+  }
+  counter.since += text.length;
+  const counted = countInPieces(text, counter.count);
   cache.set(text, counted);
   return counted;
 }
@@ -165,26 +177,26 @@ function cacheFor(encoding: EncodingName): TokenCountCache {
 }
 
 /*
- * gpt-tokenizer's merge cache (100,000 pre-tokens, oldest evicted first) turns slow under Bun
- * once it is full: evicting through `keys().next()` walks the deleted entries the map keeps, so
- * after a few MB of varied tool output counting ran 5 to 15 times slower (measured, 2 MB of logs
- * with unique ids: 0.7 s fresh, up to 9 s later; 0.6 s steady without the cache). Short
- * pre-tokens are cheap to merge again, and whole texts are cached by TokenCountCache.
+ * gpt-tokenizer keeps a merge cache of up to 100,000 pre-tokens and, once full, evicts the
+ * oldest through `keys().next()`, which under Bun walks every deleted entry the map still holds:
+ * after a few MB of varied tool output, counting ran 5 to 15 times slower (measured, 2 MB of logs
+ * with unique ids: 0.7 s fresh, up to 9 s later). The cache itself pays (measured against none:
+ * 2x on recorded tool outputs, 1.2-2.7x on JSON, 37x on long runs cut into equal pieces), so it
+ * is emptied before it can fill: after this many counted characters (a pre-token is at least
+ * one character, and single ASCII characters are never cached).
  */
-const MERGE_CACHE_SIZE = 0;
+const CLEAR_MERGE_CACHE_CHARS = 90_000;
 
 /** The dynamic imports use literal specifiers so bundlers (bun build --compile) include them. */
-async function importCounter(name: EncodingName): Promise<CountFn> {
+async function importCounter(name: EncodingName): Promise<Counter> {
   switch (name) {
     case "o200k_base": {
       const module = await import("gpt-tokenizer/encoding/o200k_base");
-      module.setMergeCacheSize(MERGE_CACHE_SIZE);
-      return module.countTokens;
+      return { count: module.countTokens, clearCache: module.clearMergeCache, since: 0 };
     }
     case "cl100k_base": {
       const module = await import("gpt-tokenizer/encoding/cl100k_base");
-      module.setMergeCacheSize(MERGE_CACHE_SIZE);
-      return module.countTokens;
+      return { count: module.countTokens, clearCache: module.clearMergeCache, since: 0 };
     }
   }
 }
