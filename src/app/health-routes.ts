@@ -1,7 +1,7 @@
 /**
  * The probes: /livez (the process answers), /readyz (ready to serve; 503 while starting and once
- * shutdown begins) and /health (status, version, uptime and upstream health; "degraded" while a
- * store fails; a loopback caller also gets each store's health, the effective configuration and
+ * shutdown begins) and /health (status, version, uptime and upstream health; `degraded` names any
+ * failing store; a loopback caller also gets each store's health, the effective configuration and
  * the pid, which `headroom wrap` uses to decide whether to reuse this proxy).
  * @module
  */
@@ -11,7 +11,7 @@ import type { ProxyConfig } from "../core/config.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { isLocalRequest } from "./local-only.ts";
-import { anyStoreDegraded, type StoreGuards, storeReports } from "./store-guards.ts";
+import { degradedStores, type StoreGuards, storeReports } from "./store-guards.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
 
 /** The effective configuration as /health shows it to loopback callers (never the token). */
@@ -65,8 +65,10 @@ export function healthRoutes(
   app.get("/health", (c) => {
     const healthy = upstreams.healthy();
     // A failing store degrades headroom (no new lossy compression, rows held in memory) but
-    // every request is still served: 200, and the loopback caller sees which store and why.
-    const status = !healthy ? "unhealthy" : anyStoreDegraded(stores) ? "degraded" : "healthy";
+    // every request is still served: the status stays "healthy" (the pinned contract has two
+    // values), `degraded` names the failing stores, and a loopback caller sees why.
+    const status = healthy ? "healthy" : "unhealthy";
+    const degraded = degradedStores(stores);
     const local = isLocalRequest(c.req.raw, c.env?.remoteAddress);
     const states = upstreams.snapshot();
     const upstreamReport = Object.fromEntries(
@@ -86,6 +88,7 @@ export function healthRoutes(
         version: deps.version,
         uptime_seconds: uptime(),
         upstreams: upstreamReport,
+        ...(degraded.length > 0 ? { degraded } : {}),
         ...(local
           ? {
               stores: storeReports(stores),

@@ -45,12 +45,10 @@ export function storeReports(guards: StoreGuards): Record<keyof StoreGuards, Sto
   };
 }
 
-/** True while any store is failing. */
-export function anyStoreDegraded(guards: StoreGuards): boolean {
-  return (
-    guards.originals.status.degraded ||
-    guards.decisions.status.degraded ||
-    guards.ledger.status.degraded
+/** The stores failing now, by name. */
+export function degradedStores(guards: StoreGuards): string[] {
+  return (["originals", "decisions", "ledger"] as const).filter(
+    (name) => guards[name].status.degraded,
   );
 }
 
