@@ -1,16 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { scanJson } from "../../src/compress/detect-json.ts";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../helpers/random.ts";
 
 /** Scans the whole text (what detect.ts does for inputs under the scan limit). */
 function scanAll(text: string) {

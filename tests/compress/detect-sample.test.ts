@@ -6,20 +6,9 @@ import {
   TAIL_CHARS,
   TAIL_LINES,
 } from "../../src/compress/detect-sample.ts";
+import { mulberry32 } from "../helpers/random.ts";
 
 const numbered = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}`).join("\n");
-
-/** mulberry32: a tiny seeded PRNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("sampleLines", () => {
   test("a short text is read whole, with no tail", () => {

@@ -4,6 +4,7 @@ import { detectContent } from "../../src/compress/detect.ts";
 import { originalHash } from "../../src/compress/marker.ts";
 import type { ContentKind } from "../../src/compress/types.ts";
 import { parityCases } from "../helpers/parity.ts";
+import { mulberry32 } from "../helpers/random.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Parity with the original's regex detector (tests/fixtures/headroom-parity/content_detector).
@@ -796,17 +797,6 @@ describe("detectContent: routing keeps the critical facts", () => {
 
 // ---------------------------------------------------------------------------------------------
 // Properties over random and mutated inputs.
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KINDS = new Set<ContentKind>([
   "json",

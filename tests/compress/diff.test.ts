@@ -4,6 +4,7 @@ import { compressDiff } from "../../src/compress/diff.ts";
 import { originalHash } from "../../src/compress/marker.ts";
 import { contextFor } from "../helpers/compress-context.ts";
 import { parityCases } from "../helpers/parity.ts";
+import { mulberry32 } from "../helpers/random.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic, realistic diff inputs: source files with edits, rendered as `git diff` would
@@ -172,18 +173,6 @@ function applyPatch(old: readonly string[], patchLines: readonly string[]): stri
   }
   while (pos < old.length) out.push(old[pos++]!);
   return out;
-}
-
-/** mulberry32: a tiny seeded PRNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const RELAY_OLD = tsModule("relay", 240);

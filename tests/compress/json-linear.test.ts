@@ -8,17 +8,7 @@ import { OPAQUE_MIN_LENGTH } from "../../src/compress/json/opaque-string.ts";
 import { itemScores, relevanceScores } from "../../src/compress/json/relevance.ts";
 import { workMeter } from "../../src/compress/json/work-meter.ts";
 import { contextFor } from "../helpers/compress-context.ts";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../helpers/random.ts";
 
 /** Steps the compressor takes on `text` (see work-meter.ts). */
 function steps(text: string, lossy: boolean, query: string): number {

@@ -5,17 +5,7 @@ import { expandJson } from "../../src/compress/json/json-expand.ts";
 import { readJson } from "../../src/compress/json/json-reader.ts";
 import { writeJson } from "../../src/compress/json/json-writer.ts";
 import { contextFor } from "../helpers/compress-context.ts";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../helpers/random.ts";
 
 const WORDS = (
   "cache proxy request timeout retry upstream header token stream parser config build test release docs " +

@@ -5,18 +5,7 @@ import { parseListing } from "../../src/compress/listing-parse.ts";
 import { rankQueryMatches } from "../../src/compress/listing-query.ts";
 import { originalHash } from "../../src/compress/marker.ts";
 import { contextFor } from "../helpers/compress-context.ts";
-
-/** mulberry32: a tiny seeded PRNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../helpers/random.ts";
 
 interface Node {
   name: string;

@@ -2,6 +2,7 @@
 // each must keep and may drop. Exported for the other log tests; the checks below make sure the
 // samples themselves stay realistic (sizes, shapes).
 import { describe, expect, test } from "bun:test";
+import { mulberry32 } from "../helpers/random.ts";
 
 /** One realistic log and what its lossy rewrite must keep and may drop. */
 export interface LogSample {
@@ -35,18 +36,6 @@ export function expandRepeats(text: string): string[] {
     out.push(line);
   }
   return out;
-}
-
-/** Deterministic PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CRATES = [

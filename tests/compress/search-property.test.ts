@@ -4,7 +4,7 @@ import { markerHashes, originalHash } from "../../src/compress/marker.ts";
 import { compressSearch } from "../../src/compress/search.ts";
 import { parseSearchOutput } from "../../src/compress/search-parse.ts";
 import { contextFor } from "../helpers/compress-context.ts";
-import { mulberry32 } from "./log-samples.test.ts";
+import { mulberry32 } from "../helpers/random.ts";
 import { expandGroups, SEARCH_SAMPLES } from "./search-samples.test.ts";
 
 const PATHS = [

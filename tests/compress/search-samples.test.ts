@@ -1,7 +1,7 @@
 // Realistic grep / ripgrep outputs, generated deterministically, and what a lossy rewrite of each
 // must keep. Exported for the other search tests.
 import { describe, expect, test } from "bun:test";
-import { mulberry32 } from "./log-samples.test.ts";
+import { mulberry32 } from "../helpers/random.ts";
 
 /**
  * Rebuilds the `path:line:text` lines a grouped rewrite stands for (blank lines dropped): a line

@@ -3,18 +3,7 @@ import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { originalHash } from "../../src/compress/marker.ts";
 import { compressTable, parseTable } from "../../src/compress/table.ts";
 import { contextFor } from "../helpers/compress-context.ts";
-
-/** mulberry32: a tiny seeded PRNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../helpers/random.ts";
 
 const COMMANDS = [
   "/sbin/init splash",
