@@ -57,7 +57,10 @@ describe("output shaping", () => {
     await app.request("/v1/messages", post(turn1));
     await app.request("/v1/messages", post(turn2));
     const [first, second] = app.bodies as { system: unknown[]; messages: unknown }[];
-    expect(first!.system).toEqual([...turn1.system, { type: "text", text: TERSE_INSTRUCTIONS[2]! }]);
+    expect(first!.system).toEqual([
+      ...turn1.system,
+      { type: "text", text: TERSE_INSTRUCTIONS[2]! },
+    ]);
     expect(second!.system).toEqual(first!.system);
     expect(first!.messages).toEqual(turn1.messages);
     expect(second!.messages).toEqual(turn2.messages);
