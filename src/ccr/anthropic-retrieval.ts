@@ -13,7 +13,7 @@ import { type Usage, usageFromBody } from "../core/usage.ts";
 import type { RetrieveAnswer, RetrieveCall } from "./retrieval-result.ts";
 import {
   addUsage,
-  type HiddenCalls,
+  hideRetrieveCalls,
   type RoundEnd,
   type StreamInterceptor,
   sseText,
@@ -77,24 +77,10 @@ export function anthropicContinuation(
 }
 
 /** Removes the retrieve calls from a reply's content, reporting what was hidden and where. */
-export function hideAnthropicCalls(content: readonly unknown[]): {
-  visible: unknown[];
-  hidden: HiddenCalls | undefined;
-} {
-  const visible: unknown[] = [];
-  const calls: { position: number; json: string }[] = [];
-  const ids: string[] = [];
-  let anchor: string | undefined;
-  content.forEach((block, position) => {
-    if (isRetrieveUse(block)) {
-      calls.push({ position, json: JSON.stringify(block) });
-      ids.push(String(block.id));
-      return;
-    }
-    if (anchor === undefined && isToolUse(block)) anchor = String((block as Json).id);
-    visible.push(block);
-  });
-  return { visible, hidden: calls.length && anchor ? { anchor, calls, ids } : undefined };
+export function hideAnthropicCalls(content: readonly unknown[]) {
+  return hideRetrieveCalls(content, isRetrieveUse, isToolUse, (block) =>
+    String((block as Json).id),
+  );
 }
 
 /** The usage of a complete reply in Anthropic's field names, from headroom's totals. */

@@ -13,7 +13,7 @@ import { type Usage, usageFromBody } from "../core/usage.ts";
 import type { RetrieveAnswer, RetrieveCall } from "./retrieval-result.ts";
 import {
   addUsage,
-  type HiddenCalls,
+  hideRetrieveCalls,
   type RoundEnd,
   type StreamInterceptor,
   sseText,
@@ -79,23 +79,13 @@ export function chatContinuation(
 }
 
 /** Removes retrieve calls from a reply's tool_calls, reporting what was hidden and where. */
-export function hideChatCalls(toolCalls: readonly unknown[]): {
-  visible: unknown[];
-  hidden: HiddenCalls | undefined;
-} {
-  const visible: unknown[] = [];
-  const calls: { position: number; json: string }[] = [];
-  const ids: string[] = [];
-  toolCalls.forEach((call, position) => {
-    if (isRetrieveCall(call)) {
-      calls.push({ position, json: JSON.stringify(call) });
-      ids.push(String((call as Json).id));
-    } else {
-      visible.push(call);
-    }
-  });
-  const anchor = visible.length ? String((visible[0] as Json).id) : undefined;
-  return { visible, hidden: calls.length && anchor ? { anchor, calls, ids } : undefined };
+export function hideChatCalls(toolCalls: readonly unknown[]) {
+  return hideRetrieveCalls(
+    toolCalls,
+    isRetrieveCall,
+    () => true,
+    (call) => String((call as Json).id),
+  );
 }
 
 /** The usage object of a chat reply in OpenAI's field names, from headroom's totals. */

@@ -14,7 +14,7 @@ import { type Usage, usageFromBody } from "../core/usage.ts";
 import type { RetrieveAnswer, RetrieveCall } from "./retrieval-result.ts";
 import {
   addUsage,
-  type HiddenCalls,
+  hideRetrieveCalls,
   type RoundEnd,
   type StreamInterceptor,
   sseText,
@@ -114,24 +114,10 @@ export function responsesContinuation(
 }
 
 /** Removes retrieve calls from output items, reporting what was hidden and where. */
-export function hideResponsesCalls(output: readonly unknown[]): {
-  visible: unknown[];
-  hidden: HiddenCalls | undefined;
-} {
-  const visible: unknown[] = [];
-  const calls: { position: number; json: string }[] = [];
-  const ids: string[] = [];
-  let anchor: string | undefined;
-  output.forEach((item, position) => {
-    if (isRetrieveItem(item)) {
-      calls.push({ position, json: JSON.stringify(item) });
-      ids.push(String((item as Json).call_id));
-      return;
-    }
-    if (anchor === undefined && isToolCallItem(item)) anchor = String((item as Json).call_id);
-    visible.push(item);
-  });
-  return { visible, hidden: calls.length && anchor ? { anchor, calls, ids } : undefined };
+export function hideResponsesCalls(output: readonly unknown[]) {
+  return hideRetrieveCalls(output, isRetrieveItem, isToolCallItem, (item) =>
+    String((item as Json).call_id),
+  );
 }
 
 /** The usage object of a response in the Responses API's field names, from headroom's totals. */

@@ -19,6 +19,32 @@ export interface HiddenCalls {
   readonly ids: readonly string[];
 }
 
+/**
+ * Splits a reply's calls into what the client sees and the retrieve calls to hide; the anchor is
+ * the first of the client's own calls. Nothing is hidden when the reply has no client call.
+ */
+export function hideRetrieveCalls(
+  items: readonly unknown[],
+  isRetrieve: (item: unknown) => boolean,
+  isClientCall: (item: unknown) => boolean,
+  idOf: (item: unknown) => string,
+): { visible: unknown[]; hidden: HiddenCalls | undefined } {
+  const visible: unknown[] = [];
+  const calls: { position: number; json: string }[] = [];
+  const ids: string[] = [];
+  let anchor: string | undefined;
+  items.forEach((item, position) => {
+    if (isRetrieve(item)) {
+      calls.push({ position, json: JSON.stringify(item) });
+      ids.push(idOf(item));
+      return;
+    }
+    if (anchor === undefined && isClientCall(item)) anchor = idOf(item);
+    visible.push(item);
+  });
+  return { visible, hidden: calls.length && anchor ? { anchor, calls, ids } : undefined };
+}
+
 /** How an interceptor's round ended. */
 export type RoundEnd =
   /** The reply is complete: send `tail` and close the stream. */
