@@ -15,6 +15,7 @@ import {
   type Span,
   type Splice,
 } from "../core/json-edit.ts";
+import { arr, type Json, obj } from "../core/json-value.ts";
 import type { HiddenCalls } from "./retrieval-round.ts";
 
 /** A remembered hidden call set with its answers. */
@@ -45,18 +46,6 @@ export class HiddenCallStore {
   get size(): number {
     return this.#records.size;
   }
-}
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value)
-    ? (value as Json)
-    : undefined;
-}
-
-function arr(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
 }
 
 /** The splice that inserts `items` before element `index` of the array at `path`. */

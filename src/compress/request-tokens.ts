@@ -6,6 +6,7 @@
  * @module
  */
 
+import { type Json, obj } from "../core/json-value.ts";
 import type { SlotEdit } from "./compress-request.ts";
 import type { GenerationApi } from "./slots.ts";
 import { countTokens } from "./tokens.ts";
@@ -14,14 +15,6 @@ import { countTokens } from "./tokens.ts";
 const PER_MESSAGE = 4;
 // Images are billed by size, not by their base64 text; a fixed figure keeps the total sane.
 const PER_IMAGE = 1600;
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value)
-    ? (value as Json)
-    : undefined;
-}
 
 /** Adds up the tokens of one content value: a string, or a list of typed parts. */
 function contentTokens(content: unknown, model: string): number {

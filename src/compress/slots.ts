@@ -8,6 +8,7 @@
  */
 
 import type { JsonPath } from "../core/json-edit.ts";
+import { arr, type Json, obj } from "../core/json-value.ts";
 
 /** The generation APIs whose bodies headroom reads. */
 export type GenerationApi = "messages" | "chat" | "responses";
@@ -28,18 +29,6 @@ export interface Slot {
   readonly protection: Protection | undefined;
   /** The provider flagged the call as failed (Anthropic `is_error`). */
   readonly isError: boolean;
-}
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value)
-    ? (value as Json)
-    : undefined;
-}
-
-function arr(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
 }
 
 /** The name of headroom's own retrieval tool: its results are never compressed again. */

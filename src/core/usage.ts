@@ -6,6 +6,7 @@
  */
 
 import type { Api } from "./api.ts";
+import { type Json, obj } from "./json-value.ts";
 import type { SseEvent } from "./sse.ts";
 
 /** Upstream-reported token counts of one exchange; a field is absent when never reported. */
@@ -16,16 +17,8 @@ export interface Usage {
   cacheWriteTokens?: number;
 }
 
-type Json = Record<string, unknown>;
-
 function num(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value)
-    ? (value as Json)
-    : undefined;
 }
 
 /** Merges an Anthropic `usage` object (body, message_start or message_delta) into `into`. */

@@ -28,6 +28,7 @@ import {
   pathKey,
   type Splice,
 } from "../core/json-edit.ts";
+import { arr, type Json, obj } from "../core/json-value.ts";
 
 /** The shaping settings. */
 export interface ShapingSettings {
@@ -52,18 +53,6 @@ export const TERSE_INSTRUCTIONS: Readonly<Record<number, string>> = {
 };
 
 const EFFORT_ORDER = ["minimal", "low", "medium", "high"];
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown): Json | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value)
-    ? (value as Json)
-    : undefined;
-}
-
-function arr(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
 
 /** A stable number in [0, 1) for a conversation, from its identity hash. */
 export function conversationFraction(identityHash: string): number {
