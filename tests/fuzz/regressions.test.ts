@@ -1,6 +1,7 @@
 // Fixed reproducers of what the fuzzer found (scripts/fuzz.ts), each minimized, so the bugs stay
 // fixed whatever seeds the fuzz suite runs.
 import { describe, expect, test } from "bun:test";
+import { extractHtml } from "../../src/compress/html-extract.ts";
 import { compressListing } from "../../src/compress/listing.ts";
 import { formatMarker } from "../../src/compress/marker.ts";
 import { swallowed } from "../../src/compress/swallowed.ts";
@@ -95,6 +96,22 @@ describe("fuzz regressions: compressors", () => {
     expect(out?.strategy).toBe("listing:tree-collapse");
     expect(out!.text.length).toBeLessThan(text.length);
   });
+});
+
+describe("fuzz regressions: HTML", () => {
+  // Before: trimming the <pre> text with /^\s*\n|\s+$/g was quadratic in a whitespace run
+  // (5 s for 70,000 tabs, about 40 s for these 200,000); now it takes milliseconds.
+  test(
+    "a <pre> holding a long run of whitespace is extracted in linear time, same text as before",
+    () => {
+      const run = "\t".repeat(200_000);
+      const html = `<html><body><main><p>${"intro words ".repeat(30)}</p><pre><code>\n\n  const a = 1;${run}x\n\t</code></pre></main></body></html>`;
+      expect(extractHtml(html, { mainContent: true }).body).toContain(
+        `\`\`\`\n  const a = 1;${run}x\n\`\`\``,
+      );
+    },
+    { timeout: 5_000 },
+  );
 });
 
 describe("fuzz regressions: token counting", () => {
