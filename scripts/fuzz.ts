@@ -15,6 +15,7 @@ import { type Failure, minimize, probe, runSeed, type Target } from "../tests/fu
 import { Rng } from "../tests/fuzz/lib/rng.ts";
 import { ALL_TARGETS } from "../tests/fuzz/lib/targets.ts";
 import { textStats } from "../tests/fuzz/lib/targets-compress.ts";
+import { requestStats } from "../tests/fuzz/lib/targets-request.ts";
 
 const { values } = parseArgs({
   options: {
@@ -59,6 +60,8 @@ const baseSeed =
   values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
 const totalMs = Number(values.minutes) * 60_000;
 const slowMs = Number(values["slow-ms"]);
+const SLOW_FLOOR_MS = 300;
+const SLOW_MS_PER_MB = 5_000;
 const sliceMs = 2_000;
 console.log(`fuzzing ${targets.length} targets for ${values.minutes} min from seed ${baseSeed}`);
 
@@ -136,11 +139,14 @@ while (performance.now() - started < totalMs) {
       if (failure) {
         state.failures++;
         record(state, failure, "failure");
-      } else if (elapsed > slowMs) {
-        state.slow++;
-        // Slow here may be slow only after what ran before (state in a dependency): the
-        // reproducer records the time, and --replay shows whether it is slow on its own.
+      } else if (elapsed > SLOW_FLOOR_MS) {
+        // Slow: past the absolute limit, or slower than 0.2 MB/s of input (a quadratic on a
+        // 50 KB input shows here long before it reaches seconds). Slow here may be slow only
+        // after what ran before (state in a dependency): --replay shows it on its own.
         const input = state.target.generate(new Rng(seed));
+        const megabytes = JSON.stringify(input).length / 1e6;
+        if (elapsed < slowMs && elapsed < megabytes * SLOW_MS_PER_MB) continue;
+        state.slow++;
         record(
           state,
           {
@@ -180,5 +186,8 @@ if (textStats.moreTokens > 0) {
     `${JSON.stringify(textStats.worst, null, 1)}\n`,
   );
 }
+console.log(
+  `router edits: ${requestStats.edits}; with no real saving under permissive thresholds (min saved < 20 tokens or ratio < 0.1): ${requestStats.noRealSaving}`,
+);
 console.log(`distinct findings: ${seen.size}${seen.size ? ` (see ${OUT_DIR})` : ""}`);
 process.exit(seen.size > 0 ? 1 : 0);

@@ -281,6 +281,9 @@ export const jsonEditTarget: Target<{ text: string; seed: number }> = {
 
 // ------------------------------------------------------------------------------ the router
 
+/** Counters the long-running fuzzer prints. */
+export const requestStats = { edits: 0, noRealSaving: 0 };
+
 class MapStore implements DecisionStore {
   readonly map = new Map<string, Decision>();
   get(key: string) {
@@ -511,6 +514,7 @@ export const requestTarget: Target<RequestInput> = {
       fail("request-mutated-body", "compressRequest changed the parsed body");
 
     for (const edit of plan.edits) {
+      requestStats.edits++;
       const key = pathKey(edit.slot.path);
       if (!allowed.live.has(key)) fail("edit-outside-tool-output", key);
       if (!input.allLive && !allowed.live.get(key)) fail("edit-in-history", key);
@@ -526,8 +530,13 @@ export const requestTarget: Target<RequestInput> = {
       if (isEncodingLoaded("o200k_base")) {
         const before = countWithEncoding(edit.slot.text, "o200k_base");
         const after = countWithEncoding(edit.text, "o200k_base");
-        if (after >= before)
+        // The router gates on estimates (exact counts stay off the request path), so a real
+        // saving is only promised when the thresholds exceed the estimate's error; below that
+        // (a user's "save at least 1 token") a saving of zero is counted, not failed.
+        const strict = input.settings.minSavedTokens >= 20 && input.settings.minSavingsRatio >= 0.1;
+        if (after >= before && strict)
           fail("edit-costs-tokens", `${edit.strategy}: ${before} -> ${after} o200k tokens`);
+        if (after >= before) requestStats.noRealSaving++;
       }
     }
 
