@@ -15,12 +15,13 @@
  * Everything the proxy keeps in memory is bounded (token-count LRU of 4,096 texts, gpt-tokenizer's
  * 100,000-piece merge cache, hidden retrieve calls, response/rate-limit state) and fills within
  * the first minutes at this rate; originals, decisions and the ledger live in SQLite. So past
- * the first window RSS should only move with the GC's sawtooth, about ±8 MB here. The run fails
- * (exit 1) when the growth exceeds 24 MB (three times that noise; at this rate about 60,000
- * requests per half hour, i.e. a leak of ~0.4 KB per request), when the slope exceeds 48 MB/h
- * over at least 10 minutes of samples (a leak that would double an idle-plus-tokenizer proxy in
- * two hours), or when more than 0.1% of requests fail unexpectedly. Results go to stdout and to
- * dist/soak.json.
+ * the first window RSS should only move with the GC: single samples swing by ±40 MB, but the
+ * 5-minute averages of a 30-minute run (107,000 requests) stayed within 240-245 MB. The run fails
+ * (exit 1) when the growth exceeds 24 MB (about ten times that spread; at ~60 requests/s, a leak
+ * of ~0.2 KB per request over half an hour), when the slope exceeds 48 MB/h over at least 10
+ * minutes of samples (a leak that would double an idle-plus-tokenizer proxy in two hours), or
+ * when more than 0.1% of requests fail unexpectedly; the memory checks apply to runs of 10
+ * minutes or more. Results go to stdout and dist/soak.json.
  */
 
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -311,7 +312,8 @@ try {
       anon: round(rss.anon, 1),
     });
   };
-  sample();
+  // Before any traffic: not a sample, so the first window is all under load.
+  const before = treeRss(pid);
   const sampler = setInterval(sample, sampleMs);
   const total = () => [...counts.values()].reduce((sum, c) => sum + c.ok + c.unexpected, 0);
   const reporter = setInterval(() => {
@@ -357,8 +359,9 @@ try {
     {
       check: "RSS growth, last window avg - first window avg (MB)",
       measured: round(growth, 1),
-      limit: `<= ${maxGrowth}`,
-      pass: growth <= maxGrowth,
+      // A shorter run compares parts of the warm-up (the heap is still finding its size).
+      limit: elapsed >= 600 ? `<= ${maxGrowth}` : "report (needs 10 min)",
+      pass: elapsed < 600 || growth <= maxGrowth,
     },
     {
       check: `RSS slope after the first window (MB/h, over ${round(steadySpan / 60, 1)} min)`,
@@ -393,7 +396,7 @@ try {
     `\nRSS after 30 s without traffic: ${round(quiet.total, 1)} (anon ${round(quiet.anon, 1)})`,
   );
   console.log(
-    `RSS start ${samples[0]!.rss}, end ${samples.at(-1)!.rss}, min ${Math.min(...samples.map((s) => s.rss))}, max ${Math.max(...samples.map((s) => s.rss))}; first ${round(window / 60, 1)} min avg ${round(avg(firstWindow), 1)}, last ${round(window / 60, 1)} min avg ${round(avg(lastWindow), 1)}`,
+    `RSS before traffic ${round(before.total, 1)}, first sample ${samples[0]!.rss}, end ${samples.at(-1)!.rss}, min ${Math.min(...samples.map((s) => s.rss))}, max ${Math.max(...samples.map((s) => s.rss))}; first ${round(window / 60, 1)} min avg ${round(avg(firstWindow), 1)}, last ${round(window / 60, 1)} min avg ${round(avg(lastWindow), 1)}`,
   );
   printTable(
     ["check", "measured", "limit", "verdict"],
@@ -410,6 +413,7 @@ try {
     provider: providerStats,
     proxy_stats_requests: (proxyStats as { requests?: unknown }).requests ?? null,
     rss_mb: {
+      before_traffic: round(before.total, 1),
       start: samples[0]!.rss,
       end: samples.at(-1)!.rss,
       min: Math.min(...samples.map((s) => s.rss)),
