@@ -11,22 +11,37 @@
  *   proxy never counts a token until it compresses something, and they load faster as JSON.
  */
 
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 
 const RANK_TABLE = /gpt-tokenizer[\\/]esm[\\/]bpeRanks[\\/][a-z0-9_]+\.js$/;
+const RANKS_DIR = join(import.meta.dir, "..", "node_modules", "gpt-tokenizer", "esm", "bpeRanks");
+// The encodings src/compress/tokens.ts imports.
+const TABLES = ["o200k_base", "cl100k_base"];
 
-/** Replaces each rank-table module by a JSON file embedded in the executable, parsed on import. */
-function rankTablesAsData(): Bun.BunPlugin {
-  const dir = mkdtempSync(join(tmpdir(), "headroom-rank-tables-"));
+/**
+ * Writes the rank tables as JSON into `dir` before the build starts. Not while it runs: Bun's
+ * resolver caches directory listings, so a file written during the build could fail to resolve
+ * (a flaky "Could not resolve .../cl100k_base.json").
+ */
+async function writeRankTables(dir: string): Promise<void> {
+  for (const table of TABLES) {
+    const ranks: unknown = (await import(join(RANKS_DIR, `${table}.js`))).default;
+    await Bun.write(join(dir, `${table}.json`), JSON.stringify(ranks));
+  }
+}
+
+/** Replaces each rank-table module by its JSON file in `dir`, embedded and parsed on import. */
+function rankTablesAsData(dir: string): Bun.BunPlugin {
   return {
     name: "headroom-rank-tables-as-data",
     setup(build) {
-      build.onLoad({ filter: RANK_TABLE }, async (args) => {
-        const ranks: unknown = (await import(args.path)).default;
+      build.onLoad({ filter: RANK_TABLE }, (args) => {
         const file = join(dir, `${basename(args.path, ".js")}.json`);
-        await Bun.write(file, JSON.stringify(ranks));
+        if (!existsSync(file)) {
+          throw new Error(`${args.path}: not converted; add it to TABLES in scripts/compile.ts`);
+        }
         return {
           loader: "js",
           contents: [
@@ -45,21 +60,28 @@ export async function compileHeadroom(
   outfile: string,
   target?: Bun.Build.CompileTarget,
 ): Promise<void> {
-  const result = await Bun.build({
-    entrypoints: ["./src/cli/main.ts"],
-    minify: true,
-    sourcemap: "none",
-    bytecode: true,
-    plugins: [rankTablesAsData()],
-    compile: {
-      outfile,
-      autoloadDotenv: false,
-      autoloadBunfig: false,
-      autoloadTsconfig: false,
-      autoloadPackageJson: false,
-      ...(target ? { target } : {}),
-    },
-  });
+  const tables = mkdtempSync(join(tmpdir(), "headroom-rank-tables-"));
+  let result: Bun.BuildOutput;
+  try {
+    await writeRankTables(tables);
+    result = await Bun.build({
+      entrypoints: ["./src/cli/main.ts"],
+      minify: true,
+      sourcemap: "none",
+      bytecode: true,
+      plugins: [rankTablesAsData(tables)],
+      compile: {
+        outfile,
+        autoloadDotenv: false,
+        autoloadBunfig: false,
+        autoloadTsconfig: false,
+        autoloadPackageJson: false,
+        ...(target ? { target } : {}),
+      },
+    });
+  } finally {
+    rmSync(tables, { recursive: true, force: true });
+  }
   if (!result.success) {
     for (const log of result.logs) console.error(log);
     throw new Error(`Cannot compile headroom for ${target ?? "this machine"}`);
