@@ -29,6 +29,9 @@ export interface Stores {
 const PURGE_EVERY_MS = 60_000;
 // Held decisions and ledger rows are written as soon as the store takes them, traffic or not.
 const FLUSH_EVERY_MS = 5_000;
+// Ledger rows are written in one transaction per this interval rather than one per request
+// (a crash loses at most this much of the ledger, never a response).
+const LEDGER_WRITE_BEHIND_MS = 50;
 // bun:sqlite waits for another process's lock on the event loop: keep that wait short (the CLI
 // writes one row at a time); a longer lock is a failure episode the guards handle.
 const BUSY_TIMEOUT_MS = 250;
@@ -53,6 +56,9 @@ export function openStores(config: ProxyConfig, log: Logger): Stores {
           maxRows: config.ledgerMaxRows,
         })
       : new MemoryLedgerStore(),
+    undefined,
+    undefined,
+    db ? LEDGER_WRITE_BEHIND_MS : 0,
   );
   for (const guard of [decisions, originals, ledger]) guard.status.logTo(log);
   // The guards absorb failures and announce each episode once: no warning per purge here.

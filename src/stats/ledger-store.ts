@@ -39,6 +39,8 @@ export interface LedgerStore {
   readonly backend: "sqlite" | "memory";
   /** Stores a row (and updates the lifetime totals and roll-ups); returns its id. */
   insert(row: LedgerRow): number;
+  /** Stores rows in order, in one transaction where the store has them; returns the last id. */
+  insertAll?(rows: readonly LedgerRow[]): number;
   /** The lifetime totals per slice, never reset. */
   lifetime(): Aggregate;
   /** Rows with an id above `afterId` (oldest first), optionally one layer only, at most `limit`. */

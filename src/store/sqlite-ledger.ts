@@ -241,33 +241,43 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   insert(row: LedgerRow): number {
+    return this.insertAll([row]);
+  }
+
+  insertAll(rows: readonly LedgerRow[]): number {
     let id = 0;
+    // One transaction for the batch: a commit costs far more than the statements in it.
+    this.db.transaction(() => {
+      for (const row of rows) id = this.#write(row);
+    })();
+    return id;
+  }
+
+  #write(row: LedgerRow): number {
     const counters = rowCounters(row);
     const point = rowPoint(row);
-    this.db.transaction(() => {
-      id = (this.#insertRow.get(...toDb(row)) as { id: number }).id;
-      for (const [dim, rawName] of rowSlices(row)) {
-        const names = this.#known(dim);
-        const name = names.has(rawName) || names.size < MAX_SLICE_NAMES ? rawName : "other";
-        names.add(name);
-        this.#upsertTotals.run(dim, name, ...COUNTER_FIELDS.map((field) => counters[field]));
-      }
-      const model = row.layer === "cli" ? "(cli)" : (row.model ?? "unknown");
-      this.#upsertHourly.run(
-        point.bucket,
-        model,
-        point.requests,
-        point.tokensBefore,
-        point.tokensSaved,
-        point.cliTokensSaved,
-        point.inputTokens,
-        point.outputTokens,
-        point.cacheReadTokens,
-        point.cacheWriteTokens,
-        point.costUsd,
-        point.savedUsd,
-      );
-    })();
+    const id = (this.#insertRow.get(...toDb(row)) as { id: number }).id;
+    for (const [dim, rawName] of rowSlices(row)) {
+      const names = this.#known(dim);
+      const name = names.has(rawName) || names.size < MAX_SLICE_NAMES ? rawName : "other";
+      names.add(name);
+      this.#upsertTotals.run(dim, name, ...COUNTER_FIELDS.map((field) => counters[field]));
+    }
+    const model = row.layer === "cli" ? "(cli)" : (row.model ?? "unknown");
+    this.#upsertHourly.run(
+      point.bucket,
+      model,
+      point.requests,
+      point.tokensBefore,
+      point.tokensSaved,
+      point.cliTokensSaved,
+      point.inputTokens,
+      point.outputTokens,
+      point.cacheReadTokens,
+      point.cacheWriteTokens,
+      point.costUsd,
+      point.savedUsd,
+    );
     return id;
   }
 
