@@ -49,8 +49,13 @@ const REDACTIONS: ReadonlyArray<[RegExp, string]> = [
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'\\]+@/gi, "$1[redacted]@"],
 ];
 
+// Every pattern above needs one of these in its match: one cheap test spares the usual field
+// (a method, a path, a model name) the six replacements. Keep it in step with REDACTIONS.
+const MIGHT_HOLD_SECRET = /sk-|aiza|bearer|key|token|secret|password|auth|sig|@/i;
+
 /** `text` with everything shaped like a credential replaced by "[redacted]". */
 export function redactSecrets(text: string): string {
+  if (!MIGHT_HOLD_SECRET.test(text)) return text;
   let out = text;
   for (const [pattern, replacement] of REDACTIONS) out = out.replace(pattern, replacement);
   return out;

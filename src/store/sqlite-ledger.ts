@@ -12,11 +12,13 @@ import {
   type Counters,
   emptyCounters,
   MAX_SLICE_NAMES,
+  mergeCounters,
   rowCounters,
   rowSlices,
 } from "../stats/aggregate.ts";
 import type { LedgerRow } from "../stats/ledger-row.ts";
 import {
+  addPoints,
   type Granularity,
   type LedgerStore,
   rebucket,
@@ -246,38 +248,50 @@ export class SqliteLedgerStore implements LedgerStore {
 
   insertAll(rows: readonly LedgerRow[]): number {
     let id = 0;
-    // One transaction for the batch: a commit costs far more than the statements in it.
+    // One transaction for the batch, and one upsert per distinct total and hour rather than per
+    // row: a batch's rows mostly share their provider, model, agent and hour.
+    const totals = new Map<string, { dim: string; name: string; counters: Counters }>();
+    const hours = new Map<string, { bucket: number; model: string; point: SeriesPoint }>();
     this.db.transaction(() => {
-      for (const row of rows) id = this.#write(row);
+      for (const row of rows) {
+        id = (this.#insertRow.get(...toDb(row)) as { id: number }).id;
+        const counters = rowCounters(row);
+        for (const [dim, rawName] of rowSlices(row)) {
+          const names = this.#known(dim);
+          const name = names.has(rawName) || names.size < MAX_SLICE_NAMES ? rawName : "other";
+          names.add(name);
+          const key = `${dim}\u0000${name}`;
+          const total = totals.get(key);
+          if (total) mergeCounters(total.counters, counters);
+          else totals.set(key, { dim, name, counters: { ...counters } });
+        }
+        const point = rowPoint(row);
+        const model = row.layer === "cli" ? "(cli)" : (row.model ?? "unknown");
+        const key = `${point.bucket}\u0000${model}`;
+        const hour = hours.get(key);
+        if (hour) hour.point = addPoints(hour.point, point, point.bucket);
+        else hours.set(key, { bucket: point.bucket, model, point });
+      }
+      for (const { dim, name, counters } of totals.values()) {
+        this.#upsertTotals.run(dim, name, ...COUNTER_FIELDS.map((field) => counters[field]));
+      }
+      for (const { bucket, model, point } of hours.values()) {
+        this.#upsertHourly.run(
+          bucket,
+          model,
+          point.requests,
+          point.tokensBefore,
+          point.tokensSaved,
+          point.cliTokensSaved,
+          point.inputTokens,
+          point.outputTokens,
+          point.cacheReadTokens,
+          point.cacheWriteTokens,
+          point.costUsd,
+          point.savedUsd,
+        );
+      }
     })();
-    return id;
-  }
-
-  #write(row: LedgerRow): number {
-    const counters = rowCounters(row);
-    const point = rowPoint(row);
-    const id = (this.#insertRow.get(...toDb(row)) as { id: number }).id;
-    for (const [dim, rawName] of rowSlices(row)) {
-      const names = this.#known(dim);
-      const name = names.has(rawName) || names.size < MAX_SLICE_NAMES ? rawName : "other";
-      names.add(name);
-      this.#upsertTotals.run(dim, name, ...COUNTER_FIELDS.map((field) => counters[field]));
-    }
-    const model = row.layer === "cli" ? "(cli)" : (row.model ?? "unknown");
-    this.#upsertHourly.run(
-      point.bucket,
-      model,
-      point.requests,
-      point.tokensBefore,
-      point.tokensSaved,
-      point.cliTokensSaved,
-      point.inputTokens,
-      point.outputTokens,
-      point.cacheReadTokens,
-      point.cacheWriteTokens,
-      point.costUsd,
-      point.savedUsd,
-    );
     return id;
   }
 

@@ -7,6 +7,7 @@ import { expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { LedgerRow } from "../../src/stats/ledger-row.ts";
 import { StatsService } from "../../src/stats/stats-service.ts";
 import { GuardedLedgerStore } from "../../src/store/guarded-ledger.ts";
 import { openWorkspaceDatabase } from "../../src/store/sqlite-db.ts";
@@ -70,4 +71,54 @@ test("with a short interval the rows are written on their own, without a read", 
   ).text();
   await waitFor(() => ledger.held === 0 && app.exchanges.length === 1);
   expect((db.query("SELECT count(*) AS n FROM ledger").get() as { n: number }).n).toBe(1);
+});
+
+test("a batch writes the same totals and hourly series as its rows one by one", () => {
+  const HOUR = 3_600_000;
+  const rows: LedgerRow[] = Array.from({ length: 40 }, (_, i) => ({
+    ts: 1_764_000_000_000 + (i % 3) * HOUR + i * 1000,
+    layer: i % 10 === 9 ? "cli" : "proxy",
+    provider: i % 2 ? "openai" : "anthropic",
+    model: ["gpt-4o", "claude-sonnet-4-5", "claude-opus-4-5"][i % 3]!,
+    api: i % 2 ? "chat" : "messages",
+    agent: i % 4 ? "claude-code" : "codex",
+    userAgent: null,
+    project: `p${i % 5}`,
+    stack: null,
+    tokensBefore: 1000 + i,
+    tokensAfter: 400 + i,
+    tokensSaved: 600,
+    compressibleTokens: 800,
+    inputTokens: 400 + i,
+    outputTokens: 50 + i,
+    cacheReadTokens: i * 3,
+    cacheWriteTokens: i % 7,
+    usageEstimated: i % 6 === 0,
+    overheadMs: i / 10,
+    ttfbMs: 200 + i,
+    durationMs: 900 + i,
+    transforms: i % 2 ? "json:rows" : "log:select",
+    status: i % 11 ? 200 : 500,
+    outcome: i % 11 ? "ok" : "upstream_error",
+    streamed: i % 3 === 0,
+    aborted: false,
+    cached: false,
+    retrievals: i % 8 === 0 ? 1 : 0,
+    shaping: "",
+    costUsd: 0.001 * i,
+    savedUsd: 0.0005 * i,
+  }));
+  const open = () =>
+    new SqliteLedgerStore(
+      openWorkspaceDatabase(mkdtempSync(join(tmpdir(), "headroom-ledger-batch-"))),
+    );
+  const single = open();
+  for (const row of rows) single.insert(row);
+  const batched = open();
+  expect(batched.insertAll(rows)).toBe(rows.length);
+  expect(batched.lifetime()).toEqual(single.lifetime());
+  for (const granularity of ["hourly", "daily"] as const) {
+    expect(batched.series(granularity)).toEqual(single.series(granularity));
+  }
+  expect(batched.newest(50)).toEqual(single.newest(50));
 });
