@@ -11,14 +11,7 @@ import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
 import { serveApp, waitFor } from "../helpers/proxy.ts";
 import { rawUpstream } from "../helpers/raw-upstream.ts";
-import {
-  anthropicMessage,
-  anthropicStream,
-  chatCompletion,
-  chatStream,
-  responsesBody,
-  responsesStream,
-} from "../helpers/wire.ts";
+import { GENERATION_APIS } from "../helpers/wire.ts";
 
 const upstream = new FakeUpstream();
 const proxy = serveApp({ upstream: upstream.url, env: { HEADROOM_REQUEST_TIMEOUT: "0.4" } });
@@ -33,37 +26,8 @@ beforeEach(() => {
 
 // A marker in the user's text: headroom offers headroom_retrieve and reads the answer itself.
 const MARKER = "[headroom: 40 rows; headroom_retrieve hash=0123456789abcdef01234567]";
-const TEXT = { kind: "text", text: "abcdefghijklmnopqrstuvwxyz" } as const;
 
-const APIS = [
-  {
-    path: "/v1/messages",
-    provider: "anthropic",
-    body: (marker: boolean) => ({
-      model: "m",
-      messages: [{ role: "user", content: marker ? MARKER : "hi" }],
-    }),
-    events: anthropicStream(TEXT, "m"),
-    whole: anthropicMessage(TEXT, "m"),
-  },
-  {
-    path: "/v1/chat/completions",
-    provider: "openai",
-    body: (marker: boolean) => ({
-      model: "m",
-      messages: [{ role: "user", content: marker ? MARKER : "hi" }],
-    }),
-    events: chatStream(TEXT, "m"),
-    whole: chatCompletion(TEXT, "m"),
-  },
-  {
-    path: "/v1/responses",
-    provider: "openai",
-    body: (marker: boolean) => ({ model: "m", input: marker ? MARKER : "hi" }),
-    events: responsesStream(TEXT, "m"),
-    whole: responsesBody(TEXT, "m"),
-  },
-] as const;
+const APIS = GENERATION_APIS;
 
 const PATHS = [
   { name: "plain relay", marker: false },
@@ -76,7 +40,7 @@ function send(api: Api, marker: boolean, stream: boolean, headers: Record<string
   return fetch(`${proxy.url}${api.path}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify({ ...api.body(marker), stream }),
+    body: JSON.stringify({ ...api.body(marker ? MARKER : "hi"), stream }),
   });
 }
 

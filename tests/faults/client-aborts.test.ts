@@ -9,14 +9,7 @@ import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
 import { serveApp, waitFor } from "../helpers/proxy.ts";
-import {
-  anthropicMessage,
-  anthropicStream,
-  chatCompletion,
-  chatStream,
-  responsesBody,
-  responsesStream,
-} from "../helpers/wire.ts";
+import { anthropicMessage, anthropicStream, GENERATION_APIS } from "../helpers/wire.ts";
 
 const upstream = new FakeUpstream();
 const proxy = serveApp({ upstream: upstream.url });
@@ -30,27 +23,7 @@ beforeEach(() => {
 });
 
 const MARKER = "[headroom: 40 rows; headroom_retrieve hash=0123456789abcdef01234567]";
-const TEXT = { kind: "text", text: "abcdefghijklmnopqrstuvwxyz" } as const;
-const APIS = [
-  {
-    path: "/v1/messages",
-    body: (text: string) => ({ model: "m", messages: [{ role: "user", content: text }] }),
-    events: anthropicStream(TEXT, "m"),
-    whole: anthropicMessage(TEXT, "m"),
-  },
-  {
-    path: "/v1/chat/completions",
-    body: (text: string) => ({ model: "m", messages: [{ role: "user", content: text }] }),
-    events: chatStream(TEXT, "m"),
-    whole: chatCompletion(TEXT, "m"),
-  },
-  {
-    path: "/v1/responses",
-    body: (text: string) => ({ model: "m", input: text }),
-    events: responsesStream(TEXT, "m"),
-    whole: responsesBody(TEXT, "m"),
-  },
-] as const;
+const APIS = GENERATION_APIS;
 
 async function abortedInStats(): Promise<number> {
   const stats = await json(fetch(`${proxy.url}/stats`));

@@ -425,3 +425,33 @@ export function responsesStream(reply: Reply, model: string, usage = DEFAULT_USA
   );
   return events;
 }
+
+const SHORT_TEXT = { kind: "text", text: "abcdefghijklmnopqrstuvwxyz" } as const;
+
+/**
+ * The three generation APIs with a minimal request asking `text` (model "m") and a short text
+ * answer in each wire format, streamed and whole: for tests that run one scenario on every API.
+ */
+export const GENERATION_APIS = [
+  {
+    path: "/v1/messages",
+    provider: "anthropic",
+    body: (text: string) => ({ model: "m", messages: [{ role: "user", content: text }] }),
+    events: anthropicStream(SHORT_TEXT, "m"),
+    whole: anthropicMessage(SHORT_TEXT, "m"),
+  },
+  {
+    path: "/v1/chat/completions",
+    provider: "openai",
+    body: (text: string) => ({ model: "m", messages: [{ role: "user", content: text }] }),
+    events: chatStream(SHORT_TEXT, "m"),
+    whole: chatCompletion(SHORT_TEXT, "m"),
+  },
+  {
+    path: "/v1/responses",
+    provider: "openai",
+    body: (text: string) => ({ model: "m", input: text }),
+    events: responsesStream(SHORT_TEXT, "m"),
+    whole: responsesBody(SHORT_TEXT, "m"),
+  },
+] as const;
