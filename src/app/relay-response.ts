@@ -59,15 +59,21 @@ export async function relayResponse(
   const settledOutcome = status < 400 ? "ok" : "upstream_error";
   const first = upstream.body
     ? await awaitFirstChunk(upstream.body, deps.config.upstreamTimeoutMs)
-    : { ok: true as const, body: null };
-  if (!first.ok) return failedBeforeAnyByte(exchange, first);
-  if (!first.body) {
+    : undefined;
+  if (first && !first.ok) return failedBeforeAnyByte(exchange, first);
+  if (!first?.chunk) {
     exchange.outcome = settledOutcome;
     return new Response(null, { status, statusText: upstream.statusText, headers });
   }
   if (isSse) headers.set("x-accel-buffering", "no");
   exchange.pending = true;
-  const body = relayBody(first.body, {
+  // Bun's fetch decodes a compressed body, so a content-length is only the body's when the
+  // upstream sent it unencoded.
+  const length = upstream.headers.has("content-encoding")
+    ? undefined
+    : Number(upstream.headers.get("content-length") ?? Number.NaN);
+  const body = relayBody(first.chunk, first.reader, {
+    ...(length !== undefined ? { length } : {}),
     ...(isSse && generation ? { sseApi: api } : {}),
     idleTimeoutMs: deps.config.upstreamTimeoutMs,
     collectLimit: !isSse && generation && status < 400 ? USAGE_BODY_LIMIT : 0,

@@ -7,9 +7,19 @@
  * @module
  */
 
-/** The body with its first chunk read (null when it was empty), or why no byte came. */
+/** What the relay needs of an upstream body's reader. */
+export interface BodyReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/** The body's first chunk (null when the body was empty) and the reader for the rest, or why no byte came. */
 export type FirstChunk =
-  | { readonly ok: true; readonly body: ReadableStream<Uint8Array> | null }
+  | {
+      readonly ok: true;
+      readonly chunk: Uint8Array | null;
+      readonly reader: BodyReader;
+    }
   | {
       readonly ok: false;
       readonly reason: "timeout" | "aborted" | "failed";
@@ -49,24 +59,5 @@ export async function awaitFirstChunk(
   } finally {
     clearTimeout(timer);
   }
-  if (first.done) return { ok: true, body: null };
-  let pending: Uint8Array | undefined = first.value;
-  return {
-    ok: true,
-    body: new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        if (pending) {
-          controller.enqueue(pending);
-          pending = undefined;
-          return;
-        }
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    }),
-  };
+  return { ok: true, chunk: first.done ? null : first.value, reader };
 }

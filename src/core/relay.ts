@@ -8,6 +8,7 @@
 
 import type { Api } from "./api.ts";
 import { midStreamError } from "./errors.ts";
+import type { BodyReader } from "./first-chunk.ts";
 import { type SseEvent, SseParser } from "./sse.ts";
 
 /** How a relayed body ended. */
@@ -51,12 +52,18 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-/** Wraps `body` into the stream handed to the client. */
+/**
+ * Hands the upstream's body to the client: `first` (its first chunk, already read) and then
+ * whatever `reader` yields. A body whose announced length (`length`) arrived whole in the first
+ * chunk, and that is not SSE, is handed over as bytes: Bun sends those natively, far cheaper
+ * than a stream pulled through JavaScript, and its accounting runs once the reader confirms the
+ * end.
+ */
 export function relayBody(
-  body: ReadableStream<Uint8Array>,
-  options: RelayOptions,
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
+  first: Uint8Array,
+  reader: BodyReader,
+  options: RelayOptions & { readonly length?: number },
+): ReadableStream<Uint8Array> | Uint8Array {
   const parser = options.sseApi ? new SseParser() : undefined;
   const collectLimit = options.collectLimit ?? 0;
   let collected: Uint8Array[] | undefined = collectLimit > 0 ? [] : undefined;
@@ -116,9 +123,40 @@ export function relayBody(
     settle(end, message);
   }
 
+  /** Counts, times, collects and parses one chunk on its way to the client. */
+  function tap(chunk: Uint8Array): Uint8Array {
+    lastActivity = performance.now();
+    if (bytes === 0) options.onFirstByte?.();
+    bytes += chunk.length;
+    if (collected) {
+      if (bytes <= collectLimit) collected.push(chunk);
+      else collected = undefined;
+    }
+    if (parser) {
+      try {
+        parser.push(chunk, onEvent);
+      } catch {
+        // The parser only observes; relaying goes on regardless.
+      }
+    }
+    return chunk;
+  }
+
+  if (!parser && options.length === first.length) {
+    tap(first);
+    // Reading on releases the upstream connection; anything but a clean end is not the
+    // client's concern any more: it has every byte the length announced.
+    reader.read().then(
+      () => settle("complete"),
+      () => settle("complete"),
+    );
+    return first;
+  }
+
   return new ReadableStream<Uint8Array>({
-    start() {
+    start(controller) {
       if (options.idleTimeoutMs > 0) timer = setTimeout(watch, options.idleTimeoutMs);
+      controller.enqueue(tap(first));
     },
     async pull(controller) {
       let result: Awaited<ReturnType<typeof reader.read>>;
@@ -137,28 +175,13 @@ export function relayBody(
         fail(controller, "timeout", "The upstream sent nothing for too long");
         return;
       }
-      if (result.done) {
+      if (result.done || !result.value) {
         parser?.end(onEvent);
         controller.close();
         settle("complete");
         return;
       }
-      const chunk = result.value;
-      lastActivity = performance.now();
-      if (bytes === 0) options.onFirstByte?.();
-      bytes += chunk.length;
-      if (collected) {
-        if (bytes <= collectLimit) collected.push(chunk);
-        else collected = undefined;
-      }
-      if (parser) {
-        try {
-          parser.push(chunk, onEvent);
-        } catch {
-          // The parser only observes; relaying goes on regardless.
-        }
-      }
-      controller.enqueue(chunk);
+      controller.enqueue(tap(result.value));
     },
     cancel(reason) {
       reader.cancel(reason).catch(() => {});

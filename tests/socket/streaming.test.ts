@@ -176,6 +176,46 @@ describe("streaming relay", () => {
     expect(proxy.exchanges[0]!.usage).toEqual({ inputTokens: 5, outputTokens: 2 });
   });
 
+  test("a JSON answer that arrived whole goes to the client with its length, and is recorded with its usage and size", async () => {
+    const answer = JSON.stringify({ id: "msg_1", usage: { input_tokens: 7, output_tokens: 3 } });
+    upstream.once(() => Response.json(JSON.parse(answer)));
+    const res = await post("/v1/messages", { model: "m" });
+    expect(res.headers.get("content-length")).toBe(String(answer.length));
+    expect(await res.text()).toBe(answer);
+    await waitFor(() => proxy.exchanges.length === 1);
+    const exchange = proxy.exchanges[0]!;
+    expect(exchange.outcome).toBe("ok");
+    expect(exchange.bytesOut).toBe(answer.length);
+    expect(exchange.usage).toEqual({ inputTokens: 7, outputTokens: 3 });
+  });
+
+  test("a JSON answer that arrives in pieces is relayed whole, and its usage read from all of them", async () => {
+    const answer = JSON.stringify({
+      id: "msg_2",
+      content: [{ type: "text", text: "x".repeat(3000) }],
+      usage: { input_tokens: 9, output_tokens: 4 },
+    });
+    const cut = [answer.slice(0, 1000), answer.slice(1000, 2000), answer.slice(2000)];
+    upstream.once(() => {
+      let i = 0;
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            await Bun.sleep(5);
+            if (i < cut.length) controller.enqueue(new TextEncoder().encode(cut[i++]!));
+            else controller.close();
+          },
+        }),
+        { headers: { "content-type": "application/json" } },
+      );
+    });
+    const res = await post("/v1/messages", { model: "m" });
+    expect(await res.text()).toBe(answer);
+    await waitFor(() => proxy.exchanges.length === 1);
+    expect(proxy.exchanges[0]!.bytesOut).toBe(answer.length);
+    expect(proxy.exchanges[0]!.usage).toEqual({ inputTokens: 9, outputTokens: 4 });
+  });
+
   test("an upstream error reaches the client with its own status and body, streaming or not", async () => {
     const body = '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}';
     for (const stream of [false, true]) {
