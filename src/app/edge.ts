@@ -119,7 +119,9 @@ export function edge(deps: AppDeps): MiddlewareHandler<HeadroomEnv> {
     }
 
     await next();
-    c.res = withSecurityHeaders(c.res, loopbackOrigin);
+    // Hono's res setter rebuilds the response and copies its headers: only assign a new one.
+    const secured = withSecurityHeaders(c.res, loopbackOrigin);
+    if (secured !== c.res) c.res = secured;
     if (exchange.status === 0) exchange.status = c.res.status;
     if (!exchange.pending) finishExchange(deps, exchange);
   };

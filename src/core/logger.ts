@@ -61,11 +61,17 @@ export function redactSecrets(text: string): string {
   return out;
 }
 
-function redactFields(fields: LogFields | undefined): LogFields | undefined {
-  if (!fields) return fields;
-  const out: LogFields = {};
-  for (const [name, value] of Object.entries(fields))
-    out[name] = typeof value === "string" ? redactSecrets(value) : value;
+/** `fields` with every string scrubbed; the same object when nothing needed it. */
+function redactFields(fields: LogFields): LogFields {
+  let out = fields;
+  for (const name in fields) {
+    const value = fields[name];
+    if (typeof value !== "string") continue;
+    const clean = redactSecrets(value);
+    if (clean === value) continue;
+    if (out === fields) out = { ...fields };
+    out[name] = clean;
+  }
   return out;
 }
 
@@ -73,14 +79,10 @@ function redactFields(fields: LogFields | undefined): LogFields | undefined {
 export function createLogger(level: () => LogLevel, write: (line: string) => void): Logger {
   function emit(at: LogLevel, msg: string, fields?: LogFields): void {
     if (RANK[at] < RANK[level()]) return;
-    write(
-      JSON.stringify({
-        ts: new Date().toISOString(),
-        level: at,
-        msg: redactSecrets(msg),
-        ...redactFields(fields),
-      }),
-    );
+    // Written as text around one stringify of the fields: no merged copy per line.
+    const head = `{"ts":"${new Date().toISOString()}","level":"${at}","msg":${JSON.stringify(redactSecrets(msg))}`;
+    const rest = fields ? JSON.stringify(redactFields(fields)) : "{}";
+    write(rest === "{}" ? `${head}}` : `${head},${rest.slice(1)}`);
   }
   return {
     debug: (msg, fields) => emit("debug", msg, fields),

@@ -51,23 +51,31 @@ export const COUNTER_FIELDS = [
 /** One set of counters. */
 export type Counters = Record<(typeof COUNTER_FIELDS)[number], number>;
 
+// Merging runs several times per request, over 35 fields. Written out field by field (generated
+// once from the list) it is an order of magnitude faster than a loop over the names in Bun.
+const zeroCounters = new Function(
+  `return { ${COUNTER_FIELDS.map((field) => `${field}: 0`).join(", ")} };`,
+) as () => Counters;
+const addSummed = new Function(
+  "into",
+  "from",
+  COUNTER_FIELDS.filter((field) => field !== "first_ts" && field !== "last_ts")
+    .map((field) => `into.${field} += from.${field};`)
+    .join("\n"),
+) as (into: Counters, from: Counters) => void;
+
 /** Counters at zero. */
 export function emptyCounters(): Counters {
-  const counters = {} as Counters;
-  for (const field of COUNTER_FIELDS) counters[field] = 0;
-  return counters;
+  return zeroCounters();
 }
-
-// The fields that add up (all but the two timestamps), listed once: merging runs per request.
-const SUMMED_FIELDS = COUNTER_FIELDS.filter((field) => field !== "first_ts" && field !== "last_ts");
 
 /** Adds `from` into `into`, field by field (first_ts and last_ts take the extremes). */
 export function mergeCounters(into: Counters, from: Counters): void {
-  for (const field of SUMMED_FIELDS) into[field] += from[field];
+  addSummed(into, from);
   if (from.first_ts && (!into.first_ts || from.first_ts < into.first_ts)) {
     into.first_ts = from.first_ts;
   }
-  into.last_ts = Math.max(into.last_ts, from.last_ts);
+  if (from.last_ts > into.last_ts) into.last_ts = from.last_ts;
 }
 
 /** The counters one row contributes. */

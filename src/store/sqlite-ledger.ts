@@ -208,7 +208,7 @@ export class SqliteLedgerStore implements LedgerStore {
         db.run(`ALTER TABLE ledger_totals ADD COLUMN ${field} REAL NOT NULL DEFAULT 0`);
     }
     this.#insertRow = db.query(
-      `INSERT INTO ledger (${ROW_COLUMNS.join(", ")}) VALUES (${ROW_COLUMNS.map(() => "?").join(", ")}) RETURNING id`,
+      `INSERT INTO ledger (${ROW_COLUMNS.join(", ")}) VALUES (${ROW_COLUMNS.map(() => "?").join(", ")})`,
     );
     const totalsUpdate = COUNTER_FIELDS.map((field) =>
       field === "first_ts"
@@ -254,7 +254,7 @@ export class SqliteLedgerStore implements LedgerStore {
     const hours = new Map<string, { bucket: number; model: string; point: SeriesPoint }>();
     this.db.transaction(() => {
       for (const row of rows) {
-        id = (this.#insertRow.get(...toDb(row)) as { id: number }).id;
+        id = Number(this.#insertRow.run(...toDb(row)).lastInsertRowid);
         const counters = rowCounters(row);
         for (const [dim, rawName] of rowSlices(row)) {
           const names = this.#known(dim);
