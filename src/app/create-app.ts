@@ -85,7 +85,12 @@ export function createApp(given: AppDeps): HeadroomApp {
   app.route("/", retrieveRoutes(deps));
   app.route(
     "/",
-    statsRoutes(deps, deps.stats, () => statsExtras(deps, stores)),
+    statsRoutes(
+      deps,
+      deps.stats,
+      () => statsExtras(deps, stores),
+      () => ({ stores: storeReports(stores), ccr: deps.originals.stats() }),
+    ),
   );
   app.route("/", adminRoutes(deps));
   if (deps.dashboardHtml !== undefined) app.route("/", dashboardRoute(deps.dashboardHtml));

@@ -6,7 +6,7 @@
 
 import { Hono } from "hono";
 import { historyCsv, historyJson, parseHistoryQuery } from "../stats/history.ts";
-import { prometheusText } from "../stats/prometheus.ts";
+import { type MetricsExtras, prometheusText } from "../stats/prometheus.ts";
 import { recentRequests, statsJson } from "../stats/stats-json.ts";
 import type { StatsService } from "../stats/stats-service.ts";
 import type { AppDeps } from "./deps.ts";
@@ -19,11 +19,15 @@ const SNAPSHOT_MS = 2000;
 /** Extra /stats sections other parts of the proxy contribute (the CCR store, the response cache). */
 export type StatsExtras = () => Record<string, unknown>;
 
+/** What /metrics shows about the stores, read at each scrape. */
+export type StoreMetrics = () => Pick<MetricsExtras, "stores" | "ccr">;
+
 /** Creates the observability routes. */
 export function statsRoutes(
   deps: AppDeps,
   stats: StatsService,
   extras: StatsExtras,
+  storeMetrics: StoreMetrics,
 ): Hono<HeadroomEnv> {
   const app = new Hono<HeadroomEnv>();
   const startedAt = performance.now();
@@ -73,6 +77,7 @@ export function statsRoutes(
     const text = prometheusText(stats.session, stats.lifetime(), {
       uptimeSeconds: Math.round(performance.now() - startedAt) / 1000,
       version: deps.version,
+      ...storeMetrics(),
     });
     return new Response(text, {
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },

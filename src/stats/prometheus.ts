@@ -8,6 +8,31 @@
 
 import type { Aggregate, Histogram } from "./aggregate.ts";
 
+/** A store's health as /metrics exports it (the store guards' reports, reduced). */
+export interface StoreHealth {
+  readonly status: "ok" | "degraded";
+  readonly errors: number;
+  readonly episodes: number;
+}
+
+/** The retrieval store's figures /metrics exports. */
+export interface CcrFigures {
+  readonly entries: number;
+  readonly bytes: number;
+  readonly maxBytes: number;
+  readonly hits: number;
+  readonly misses: number;
+  readonly evictions: number;
+}
+
+/** What /metrics shows beside the two aggregates. */
+export interface MetricsExtras {
+  readonly uptimeSeconds: number;
+  readonly version: string;
+  readonly stores: Readonly<Record<string, StoreHealth>>;
+  readonly ccr: CcrFigures;
+}
+
 type Labels = Record<string, string>;
 
 function escapeLabel(value: string): string {
@@ -67,7 +92,7 @@ function byName(
 export function prometheusText(
   session: Aggregate,
   lifetime: Aggregate,
-  extra: { uptimeSeconds: number; version: string },
+  extra: MetricsExtras,
 ): string {
   const out = new Exposition();
   const s = session.all;
@@ -190,5 +215,44 @@ export function prometheusText(
     "Estimated input cost avoided since the ledger began (list prices)",
     [[{}, l.saved_usd + l.cli_saved_usd]],
   );
+  storeFamilies(out, extra);
   return `${out.lines.join("\n")}\n`;
+}
+
+/** The stores' health and the retrieval store's size: what an alert on a degraded proxy needs. */
+function storeFamilies(out: Exposition, extra: MetricsExtras): void {
+  const stores = Object.entries(extra.stores);
+  out.family(
+    "headroom_store_up",
+    "gauge",
+    "1 while the store takes reads and writes, 0 while it is failing (headroom keeps serving)",
+    stores.map(([store, health]) => [{ store }, health.status === "ok" ? 1 : 0]),
+  );
+  out.family(
+    "headroom_store_errors",
+    "counter",
+    "Store operations that failed",
+    stores.map(([store, health]) => [{ store }, health.errors]),
+  );
+  out.family(
+    "headroom_store_failure_episodes",
+    "counter",
+    "Times a store started failing",
+    stores.map(([store, health]) => [{ store }, health.episodes]),
+  );
+  const ccr = extra.ccr;
+  out.family("headroom_ccr_entries", "gauge", "Originals kept for retrieval", [[{}, ccr.entries]]);
+  out.family("headroom_ccr_bytes", "gauge", "Bytes of originals kept for retrieval", [
+    [{}, ccr.bytes],
+  ]);
+  out.family("headroom_ccr_max_bytes", "gauge", "The retrieval store's size bound in bytes", [
+    [{}, ccr.maxBytes],
+  ]);
+  out.family("headroom_ccr_lookups", "counter", "Retrievals of originals, by result", [
+    [{ result: "hit" }, ccr.hits],
+    [{ result: "miss" }, ccr.misses],
+  ]);
+  out.family("headroom_ccr_evictions", "counter", "Originals evicted to stay within the bound", [
+    [{}, ccr.evictions],
+  ]);
 }

@@ -439,6 +439,12 @@ describe("ledger", () => {
       });
       expect((await app.json("/health")).degraded).toEqual(["ledger"]);
       expect(warningsAbout(app.logs, "ledger")).toHaveLength(1);
+      // An alert can fire on /metrics alone.
+      const metrics = await (await app.request("/metrics")).text();
+      expect(metrics).toContain('headroom_store_up{store="ledger"} 0');
+      expect(metrics).toContain('headroom_store_up{store="originals"} 1');
+      expect(metrics).toContain('headroom_store_errors_total{store="ledger"} 1');
+      expect(metrics).toContain('headroom_store_failure_episodes_total{store="ledger"} 1');
     });
   }
 

@@ -146,6 +146,14 @@ describe("one ledger behind /stats, /metrics and /stats-history", () => {
       stats.persistent_savings.lifetime.requests,
     );
     expect(history.lifetime.requests).toBe(stats.persistent_savings.lifetime.requests);
+    // Store health and the retrieval store's size, as /stats reports them.
+    for (const store of ["originals", "decisions", "ledger"]) {
+      expect(metrics.get(`headroom_store_up{store="${store}"}`)).toBe(1);
+      expect(metrics.get(`headroom_store_errors_total{store="${store}"}`)).toBe(0);
+    }
+    expect(metrics.get("headroom_ccr_entries")).toBe(stats.compression.ccr_entries);
+    expect(metrics.get("headroom_ccr_entries")).toBeGreaterThan(0);
+    expect(metrics.get("headroom_ccr_bytes")).toBe(stats.compression.ccr_bytes);
     expect(history.lifetime.tokens_saved).toBe(stats.persistent_savings.lifetime.tokens_saved);
     // The roll-ups and the per-request history add up to the same totals.
     const hourly = history.series.hourly as { requests: number; tokens_saved: number }[];
