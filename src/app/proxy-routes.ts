@@ -25,6 +25,7 @@ import { responseCacheKey } from "../core/cache-key.ts";
 import { errorResponse } from "../core/errors.ts";
 import { type Exchange, elapsedMs } from "../core/exchange.ts";
 import { upstreamRequestHeaders } from "../core/headers.ts";
+import { isLoopbackAddress } from "../core/loopback.ts";
 import { joinUpstreamUrl, normalizeBaseUrl } from "../core/upstream-url.ts";
 import { agentOf, cleanLabel } from "../stats/agent.ts";
 import type { AppDeps } from "./deps.ts";
@@ -86,6 +87,14 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     const override = c.req.header("x-headroom-base-url");
     if (override === undefined)
       return { url: deps.config.upstreams[provider].url, configured: true };
+    // Any URL, with the caller's key: from another machine that is a way into this one's
+    // network, so it takes the operator's consent.
+    if (!deps.config.remoteBaseUrl && !isLoopbackAddress(c.env?.remoteAddress)) {
+      return new BodyProblem(
+        403,
+        "x-headroom-base-url is only honoured from this machine; set HEADROOM_REMOTE_BASE_URL=1 to allow it from other callers",
+      );
+    }
     try {
       return { url: normalizeBaseUrl(override), configured: false };
     } catch (error) {

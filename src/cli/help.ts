@@ -42,6 +42,7 @@ Options:
 
 Other environment variables:
   HEADROOM_PROXY_TOKEN          token non-loopback callers must send in x-headroom-proxy-token
+  HEADROOM_REMOTE_BASE_URL      1 lets non-loopback callers redirect requests with x-headroom-base-url
   HEADROOM_MAX_BODY_BYTES       largest request body accepted (default 104857600)
   HEADROOM_SHUTDOWN_TIMEOUT_SECONDS  how long in-flight requests may finish on SIGINT/SIGTERM (default 30)
 `;

@@ -11,10 +11,10 @@
  */
 export type BodyDecoder = (bytes: Uint8Array, encoding: string, maxBytes: number) => Uint8Array;
 
-/** Why a body could not be used; `status` is 400 or 413. */
+/** Why a request could not be used as sent; `status` is 400, 403 or 413. */
 export class BodyProblem {
   constructor(
-    readonly status: 400 | 413,
+    readonly status: 400 | 403 | 413,
     readonly message: string,
   ) {}
 }

@@ -38,6 +38,8 @@ export interface ProxyConfig {
   readonly retryMaxDelayMs: number;
   /** Required from non-loopback callers when set. */
   readonly proxyToken: string | undefined;
+  /** Whether callers on other machines may redirect a request with x-headroom-base-url. */
+  readonly remoteBaseUrl: boolean;
   readonly logLevel: LogLevel;
   /** How long in-flight requests may run after SIGINT/SIGTERM before the process exits. */
   readonly shutdownGraceMs: number;
@@ -249,6 +251,9 @@ export function resolveConfig(flags: ProxyFlags, env: Env, homeDir: string): Pro
     retryBaseDelayMs: numberSetting(undefined, env, "HEADROOM_RETRY_BASE_DELAY_MS", 500, 0, 60000),
     retryMaxDelayMs: numberSetting(undefined, env, "HEADROOM_RETRY_MAX_DELAY_MS", 30000, 0, 600000),
     proxyToken: env.HEADROOM_PROXY_TOKEN || undefined,
+    remoteBaseUrl: env.HEADROOM_REMOTE_BASE_URL
+      ? parseBool("HEADROOM_REMOTE_BASE_URL", env.HEADROOM_REMOTE_BASE_URL)
+      : false,
     logLevel: logLevel as LogLevel,
     shutdownGraceMs:
       numberSetting(undefined, env, "HEADROOM_SHUTDOWN_TIMEOUT_SECONDS", 30, 0, 3600) * 1000,

@@ -419,6 +419,57 @@ describe("the proxy token", () => {
   });
 });
 
+describe("x-headroom-base-url from another machine", () => {
+  const INTERNAL = "http://10.0.0.5:9200";
+  const recording = (env: Record<string, string> = {}) => {
+    const urls: string[] = [];
+    const app = buildApp({
+      env: { HEADROOM_PROXY_TOKEN: "tok-1", ...env },
+      fetch: async (input) => {
+        urls.push(String(input instanceof Request ? input.url : input));
+        return Response.json({ id: "x", type: "message", content: [] });
+      },
+    });
+    return { app, urls };
+  };
+  const send = (app: ReturnType<typeof recording>["app"], path: string, peer: ConnEnv) =>
+    app.request(
+      path,
+      init(
+        "POST",
+        { model: "m", max_tokens: 5, messages: [{ role: "user", content: "hi" }] },
+        { "x-headroom-proxy-token": "tok-1", "x-headroom-base-url": INTERNAL },
+      ),
+      peer,
+    );
+
+  test("is refused in the provider's shape, even with the proxy token, and nothing is sent anywhere", async () => {
+    const { app, urls } = recording();
+    const anthropic = await send(app, "/v1/messages", REMOTE);
+    expect(anthropic.status).toBe(403);
+    expect(await json(anthropic)).toEqual({
+      type: "error",
+      error: {
+        type: "permission_error",
+        message: expect.stringContaining("HEADROOM_REMOTE_BASE_URL"),
+      },
+    });
+    const openai = await send(app, "/v1/models", REMOTE);
+    expect(openai.status).toBe(403);
+    expect(urls).toEqual([]);
+    expect(app.exchanges.every((e) => e.outcome === "rejected")).toBe(true);
+  });
+
+  test("is honoured from this machine, and from others once the operator allows it", async () => {
+    const local = recording();
+    expect((await send(local.app, "/v1/messages", LOCAL)).status).toBe(200);
+    expect(local.urls).toEqual([`${INTERNAL}/v1/messages`]);
+    const allowed = recording({ HEADROOM_REMOTE_BASE_URL: "1" });
+    expect((await send(allowed.app, "/v1/messages", REMOTE)).status).toBe(200);
+    expect(allowed.urls).toEqual([`${INTERNAL}/v1/messages`]);
+  });
+});
+
 describe("security response headers", () => {
   test("every control-plane and observability answer carries nosniff, no framing, no referrer", async () => {
     const { app } = appWithOriginal();
