@@ -13,7 +13,7 @@ import { startExchange } from "../core/exchange.ts";
 import {
   hasForeignOrigin,
   isCrossSiteWithoutOrigin,
-  isLoopbackAddress,
+  isLoopbackCaller,
   isLoopbackOrigin,
 } from "../core/loopback.ts";
 import type { AppDeps } from "./deps.ts";
@@ -79,7 +79,11 @@ export function edge(deps: AppDeps): MiddlewareHandler<HeadroomEnv> {
     };
 
     const token = deps.config.proxyToken;
-    if (token && !TOKEN_EXEMPT.has(c.req.path) && !isLoopbackAddress(c.env?.remoteAddress)) {
+    if (
+      token &&
+      !TOKEN_EXEMPT.has(c.req.path) &&
+      !isLoopbackCaller(c.env?.remoteAddress, c.req.raw.headers)
+    ) {
       const given = c.req.header("x-headroom-proxy-token");
       if (given === undefined || !sameSecret(given, token)) {
         return refuse(401, "This proxy requires its token in the x-headroom-proxy-token header");

@@ -1,6 +1,6 @@
 /**
  * The control-plane guard (invariant 8): a route behind it answers only when the peer address
- * AND the Host header are loopback, no foreign Origin is present (nor a cross-site browser fetch
+ * AND the Host header are loopback, no forwarding header says a reverse proxy relayed it, no foreign Origin is present (nor a cross-site browser fetch
  * without one), and a POST says it carries JSON. Anything else gets the same 404 as a route that does not exist, so the control plane
  * cannot be discovered, reached remotely, rebound through DNS, or driven by a web page.
  * @module
@@ -10,7 +10,7 @@ import type { MiddlewareHandler } from "hono";
 import {
   hasForeignOrigin,
   isCrossSiteWithoutOrigin,
-  isLoopbackAddress,
+  isLoopbackCaller,
   isLoopbackHost,
 } from "../core/loopback.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
@@ -25,7 +25,7 @@ export function notFoundResponse(): Response {
 
 /** True when the request comes from this machine by every measure the guard applies. */
 export function isLocalRequest(request: Request, remoteAddress: string | undefined): boolean {
-  if (!isLoopbackAddress(remoteAddress)) return false;
+  if (!isLoopbackCaller(remoteAddress, request.headers)) return false;
   if (!isLoopbackHost(request.headers.get("host") ?? new URL(request.url).host)) return false;
   // Not even a link from another site: a GET here may still say more than a page should learn.
   return !hasForeignOrigin(request.headers) && !isCrossSiteWithoutOrigin(request.headers);

@@ -25,7 +25,7 @@ import { responseCacheKey } from "../core/cache-key.ts";
 import { errorResponse } from "../core/errors.ts";
 import { type Exchange, elapsedMs } from "../core/exchange.ts";
 import { upstreamRequestHeaders } from "../core/headers.ts";
-import { isLoopbackAddress } from "../core/loopback.ts";
+import { isLoopbackCaller } from "../core/loopback.ts";
 import { joinUpstreamUrl, normalizeBaseUrl } from "../core/upstream-url.ts";
 import { agentOf, cleanLabel } from "../stats/agent.ts";
 import type { AppDeps } from "./deps.ts";
@@ -89,7 +89,7 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
       return { url: deps.config.upstreams[provider].url, configured: true };
     // Any URL, with the caller's key: from another machine that is a way into this one's
     // network, so it takes the operator's consent.
-    if (!deps.config.remoteBaseUrl && !isLoopbackAddress(c.env?.remoteAddress)) {
+    if (!deps.config.remoteBaseUrl && !isLoopbackCaller(c.env?.remoteAddress, c.req.raw.headers)) {
       return new BodyProblem(
         403,
         "x-headroom-base-url is only honoured from this machine; set HEADROOM_REMOTE_BASE_URL=1 to allow it from other callers",

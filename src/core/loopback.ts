@@ -16,6 +16,20 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255);
 }
 
+// Headers a reverse proxy adds. Behind one on this machine every caller's socket is loopback;
+// these say the caller is really somewhere else. A client on this machine never sends them.
+const FORWARDING_HEADERS = ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip"];
+
+/**
+ * True when the caller is on this machine: the peer address is loopback and no forwarding
+ * header says the request came through a proxy from elsewhere.
+ */
+export function isLoopbackCaller(address: string | undefined, headers: Headers): boolean {
+  if (!isLoopbackAddress(address)) return false;
+  for (const name of FORWARDING_HEADERS) if (headers.has(name)) return false;
+  return true;
+}
+
 /** True when a Host header (name or address, optional port) names this machine's loopback. */
 export function isLoopbackHost(host: string | undefined | null): boolean {
   if (!host) return false;

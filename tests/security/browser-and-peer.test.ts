@@ -124,6 +124,45 @@ describe("the control plane and the peer address", () => {
     expect(forwarded()).toBe(0);
   });
 
+  test("behind a reverse proxy on this machine, a relayed caller is treated as remote", async () => {
+    // nginx's default proxy_pass sends Host as the upstream's own address: only its forwarding
+    // headers tell the caller is elsewhere.
+    const relayed: Record<string, string>[] = [
+      { "x-forwarded-for": "198.51.100.4" },
+      { "x-real-ip": "198.51.100.4" },
+      { forwarded: "for=198.51.100.4" },
+      { "x-forwarded-host": "headroom.example.com" },
+    ];
+    const { app, forwarded } = appWithOriginal();
+    for (const headers of relayed) {
+      for (const [method, path, body] of CONTROL_PLANE) {
+        const res = await app.request(
+          `${BASE}${path}`,
+          init(method, body, { host: "127.0.0.1:8787", ...headers }),
+          LOCAL,
+        );
+        await expectPlain404(res, `${JSON.stringify(headers)} ${method} ${path}`);
+      }
+    }
+    expect(forwarded()).toBe(0);
+    // With a proxy token, a relayed data-plane call must present it.
+    const guarded = buildApp({
+      env: { HEADROOM_PROXY_TOKEN: "tok-2" },
+      fetch: async () => Response.json({ id: "x", type: "message", content: [] }),
+    });
+    const message = init("POST", { model: "m", max_tokens: 5, messages: [] }, relayed[0]);
+    expect((await guarded.request("/v1/messages", message, LOCAL)).status).toBe(401);
+    const withToken = init(
+      "POST",
+      { model: "m", max_tokens: 5, messages: [] },
+      {
+        ...relayed[0],
+        "x-headroom-proxy-token": "tok-2",
+      },
+    );
+    expect((await guarded.request("/v1/messages", withToken, LOCAL)).status).toBe(200);
+  });
+
   test("a loopback peer naming a foreign Host (DNS rebinding) gets the plain 404", async () => {
     const { app, forwarded } = appWithOriginal();
     const rebound = [
@@ -426,7 +465,7 @@ describe("x-headroom-base-url from another machine", () => {
     const app = buildApp({
       env: { HEADROOM_PROXY_TOKEN: "tok-1", ...env },
       fetch: async (input) => {
-        urls.push(String(input instanceof Request ? input.url : input));
+        urls.push(String(input));
         return Response.json({ id: "x", type: "message", content: [] });
       },
     });
