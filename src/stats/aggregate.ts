@@ -206,11 +206,12 @@ export class Aggregate {
     return this.slices.get(dimension) ?? new Map();
   }
 
-  /** Adds one row to every slice it belongs to and to the histograms. */
-  add(row: LedgerRow): void {
-    const counters = rowCounters(row);
-    for (const [dimension, name] of rowSlices(row))
-      mergeCounters(this.slice(dimension, name), counters);
+  /**
+   * Adds one row to every slice it belongs to and to the histograms. A caller adding the same row
+   * to several aggregates passes its counters and slices, computed once.
+   */
+  add(row: LedgerRow, counters = rowCounters(row), slices = rowSlices(row)): void {
+    for (const [dimension, name] of slices) mergeCounters(this.slice(dimension, name), counters);
     if (row.layer !== "proxy" || row.outcome === "rejected") return;
     this.latency.observe(row.durationMs / 1000);
     if (row.overheadMs !== null) this.overhead.observe(row.overheadMs / 1000);

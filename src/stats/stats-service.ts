@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Aggregate } from "./aggregate.ts";
+import { Aggregate, rowCounters, rowSlices } from "./aggregate.ts";
 import type { LedgerRow } from "./ledger-row.ts";
 import type { LedgerStore, StoredRow } from "./ledger-store.ts";
 
@@ -90,8 +90,10 @@ export class StatsService {
       this.#failed(error);
     }
     this.#ownId = id || this.#ownId + 1;
-    this.session.add(row);
-    this.#addDisplay(row);
+    const counters = rowCounters(row);
+    const slices = rowSlices(row);
+    this.session.add(row, counters, slices);
+    this.#addDisplay(row, counters, slices);
     this.recent.push({ id: this.#ownId, row });
     if (this.recent.length > RECENT) this.recent.shift();
   }
@@ -144,12 +146,12 @@ export class StatsService {
     this.lastStoreError = (error as Error)?.message ?? String(error);
   }
 
-  #addDisplay(row: LedgerRow): void {
+  #addDisplay(row: LedgerRow, counters = rowCounters(row), slices = rowSlices(row)): void {
     const last = this.display.all.last_ts;
     if (last === 0 || row.ts - last > DISPLAY_GAP_MS) {
       this.display = new Aggregate();
       this.displayStartedAt = row.ts;
     }
-    this.display.add(row);
+    this.display.add(row, counters, slices);
   }
 }
