@@ -81,7 +81,7 @@ export function tallyLines(sample: Sample): LineTally {
     if ((log > 0 || build) && grep !== "diagnostic") t.logLines++;
     if (log > 1) t.strongLog++;
     if (LS_LONG.test(line) || /^total \d+$/.test(line)) t.lsLong++;
-    if (DIR_HEADER.test(line)) t.dirHeaders++;
+    if (line.endsWith(":") && DIR_HEADER.test(line)) t.dirHeaders++;
     if (TREE.test(line) || TREE_SUMMARY.test(line)) t.treeLines++;
     if (DU.test(line)) t.duLines++;
     if (isPathLine(line)) t.pathLines++;
@@ -132,7 +132,10 @@ function isGrepContext(line: string): boolean {
  * commas make it a delimited record ("2026-10-01,SKU-100,72,900.00"), not a path.
  */
 function isPathLine(line: string): boolean {
-  if (line.length > 300 || !PATH.test(line)) return false;
+  // A colon or a space rules PATH out at once; the regex would backtrack through the line first.
+  if (line.length > 300 || line.includes(":") || line.includes(" ") || !PATH.test(line)) {
+    return false;
+  }
   const comma = line.indexOf(",");
   if (comma >= 0 && line.indexOf(",", comma + 1) >= 0) return false;
   return line.includes("/") || line.includes("\\") || FILE_NAME.test(line);

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { PairKeys, PrefixKeys } from "./listing-keys.ts";
 import type { ListingEntry } from "./listing-parse.ts";
 import { rankQueryMatches } from "./listing-query.ts";
 
@@ -199,13 +200,14 @@ export function collapseListing(
   // 1. Contents of dependency, VCS and build folders.
   const heavyGroups = new Map<string, number[]>();
   const heavySegments = new Map<string, number>();
+  const heavyKeys = new PrefixKeys();
   for (let i = 0; i < n; i++) {
     const segments = entries[i]!.segments;
     for (let j = base; j < segments.length - 1; j++) {
       if (!HEAVY_DIRS.has(segments[j]!)) continue;
       let length = j;
       for (let d = 0; d <= j; d++) length += segments[d]!.length;
-      const key = entries[i]!.key.slice(0, length);
+      const key = heavyKeys.prefix(0, entries[i]!.key, length);
       const group = heavyGroups.get(key) ?? [];
       group.push(i);
       heavyGroups.set(key, group);
@@ -231,11 +233,12 @@ export function collapseListing(
 
   // 2. Long runs of same-type files in one folder.
   const typeGroups = new Map<string, number[]>();
+  const typeKeys = new PairKeys();
   for (let i = 0; i < n; i++) {
     if (hidden[i] || isDir(i)) continue;
     const entry = entries[i]!;
     const name = entry.segments[entry.segments.length - 1]!;
-    const key = `${entry.parent}\u0000${extensionOf(name)}`;
+    const key = typeKeys.join(entry.parent, extensionOf(name));
     const group = typeGroups.get(key) ?? [];
     group.push(i);
     typeGroups.set(key, group);
@@ -286,6 +289,7 @@ export function collapseListing(
   if (visible > MAX_VISIBLE) {
     const byFolder = new Map<string, number[]>();
     const folderSegments = new Map<string, number>();
+    const folderKeys = new PrefixKeys();
     for (let i = 0; i < n; i++) {
       if (hidden[i]) continue;
       const { segments, key: full } = entries[i]!;
@@ -294,7 +298,7 @@ export function collapseListing(
       for (let d = 0; d < segments.length - 1; d++) {
         length += segments[d]!.length + 1;
         if (d < base) continue;
-        const key = full.slice(0, length);
+        const key = folderKeys.prefix(d, full, length);
         const group = byFolder.get(key) ?? [];
         group.push(i);
         byFolder.set(key, group);

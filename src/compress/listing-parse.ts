@@ -23,14 +23,14 @@ export interface ListingEntry {
   readonly parent: string;
 }
 
-/** Builds an entry, computing its path keys once. */
+/** Builds an entry, computing its path keys once (`key` when the caller knows the joined path). */
 function makeEntry(
   line: number,
   segments: string[],
   depth: number,
   fields: string[],
+  key = segments.join("/"),
 ): ListingEntry {
-  const key = segments.join("/");
   const last = segments[segments.length - 1] ?? "";
   const parent = segments.length > 1 ? key.slice(0, key.length - last.length - 1) : "";
   return { line, segments, depth, fields, key, parent };
@@ -46,6 +46,12 @@ export interface Listing {
 const TREE_UNITS = ["│   ", "├── ", "└── ", "|   ", "|-- ", "`-- ", "    "];
 const TREE_CONNECTORS = ["├── ", "└── ", "|-- ", "`-- "];
 
+/** Whether a line holds a tree connector (each ends with "── " or "-- ": checked first, cheaply). */
+function hasTreeConnector(line: string): boolean {
+  if (!line.includes("── ") && !line.includes("-- ")) return false;
+  return TREE_CONNECTORS.some((c) => line.includes(c));
+}
+
 /**
  * `ls -l` line: mode, links, owner, group, size (or `major, minor`), date (`Jan  1 12:00`,
  * `Jan  1  2023`, `1 Jan 12:00`, or ISO), then the name. Each field is a run of non-spaces, so
@@ -58,8 +64,21 @@ const DU_LINE = /^(\d+(?:[.,]\d+)?[KMGTPE]?)\t(.+)$/;
 
 const SECTION_HEADER = /^\S.*:$/;
 
+/** SECTION_HEADER.test, after the cheap check of its last character (most lines fail it). */
+function isSectionHeader(line: string): boolean {
+  return line.endsWith(":") && SECTION_HEADER.test(line);
+}
+
+/** No leading, trailing or doubled slash: splitting at "/" leaves no empty segment to drop. */
+function hasPlainSlashes(path: string): boolean {
+  const last = path.length - 1;
+  return path.charCodeAt(0) !== 47 && path.charCodeAt(last) !== 47 && !path.includes("//");
+}
+
 /** Splits a path into segments (a leading "/" stays on the first one). */
 function splitPath(path: string): string[] {
+  // The usual case, and the only one that needs no cleaning up.
+  if (hasPlainSlashes(path)) return path.split("/");
   // `src/` (a folder marked by ls -p, fd) keeps its slash on its last segment.
   if (path.length > 1 && path.endsWith("/")) {
     const parts = splitPath(path.slice(0, -1));
@@ -72,6 +91,12 @@ function splitPath(path: string): string[] {
     parts[0] = `/${parts[0]}`;
   }
   return parts.filter((part, i) => part !== "" || i === parts.length - 1);
+}
+
+/** An entry for a listed path; a path with plain slashes is its own key (no join). */
+function pathEntry(line: number, path: string, fields: string[]): ListingEntry {
+  if (hasPlainSlashes(path)) return makeEntry(line, path.split("/"), 0, fields, path);
+  return makeEntry(line, splitPath(path), 0, fields);
 }
 
 /** Reads a `tree` line's prefix: its depth and where the name starts; undefined if none. */
@@ -123,7 +148,7 @@ function parseLsLong(lines: string[]): Listing {
       const arrow = fields[0]!.startsWith("l") ? fields[6]!.indexOf(" -> ") : -1;
       const name = arrow > 0 ? fields[6]!.slice(0, arrow) : fields[6]!;
       entries.push(makeEntry(i, [...section, name], 0, fields));
-    } else if (SECTION_HEADER.test(line) && !line.startsWith("total ")) {
+    } else if (isSectionHeader(line) && !line.startsWith("total ")) {
       section = splitPath(line.slice(0, -1));
     }
   }
@@ -139,7 +164,7 @@ function parseLsRecursive(lines: string[]): Listing {
       section = undefined;
       continue;
     }
-    if (section === undefined && SECTION_HEADER.test(line)) {
+    if (section === undefined && isSectionHeader(line)) {
       section = splitPath(line.slice(0, -1));
       continue;
     }
@@ -165,10 +190,10 @@ export function parseListing(lines: string[]): Listing | undefined {
   let headers = 0;
   let pathLike = 0;
   for (const line of nonEmpty) {
-    if (TREE_CONNECTORS.some((c) => line.includes(c))) tree++;
+    if (hasTreeConnector(line)) tree++;
     else if (LS_LONG.test(line)) long++;
     else if (DU_LINE.test(line)) du++;
-    if (SECTION_HEADER.test(line)) headers++;
+    if (isSectionHeader(line)) headers++;
     if (!/^\s/.test(line) && line.length <= 4096 && !/\s{2,}|\t/.test(line)) pathLike++;
   }
   const n = nonEmpty.length;
@@ -177,7 +202,7 @@ export function parseListing(lines: string[]): Listing | undefined {
   if (du >= n * 0.9) {
     const entries = lines.flatMap((line, i) => {
       const match = DU_LINE.exec(line);
-      return match ? [makeEntry(i, splitPath(match[2]!), 0, [match[1]!, match[2]!])] : [];
+      return match ? [pathEntry(i, match[2]!, [match[1]!, match[2]!])] : [];
     });
     return { format: "du", lines, entries };
   }
@@ -186,7 +211,7 @@ export function parseListing(lines: string[]): Listing | undefined {
   // "2026-10-01,SKU-100,store-0,72,900.00" has no spaces either, but it is a record, not a path.
   const records = nonEmpty.filter(isDelimitedRecord).length;
   if (pathLike === n && !lines.includes("") && spaced <= n * 0.1 && records <= n * 0.5) {
-    const entries = lines.map((line, i) => makeEntry(i, splitPath(line), 0, [line]));
+    const entries = lines.map((line, i) => pathEntry(i, line, [line]));
     return { format: "paths", lines, entries };
   }
   return undefined;

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { countDistinctItems, wordPairCurve } from "./adaptive-k-measures.ts";
+
 /** Items beyond this are not examined: the curve's shape is settled well before. */
 const MAX_EXAMINED = 4000;
 /** Characters of each item that are examined. */
@@ -15,19 +17,11 @@ export function adaptiveK(items: readonly string[], minK: number, maxK: number):
   const n = Math.min(items.length, MAX_EXAMINED);
   const cap = Math.min(maxK, items.length);
   if (items.length <= 8) return cap;
-  const distinct = new Set<string>();
-  const pairs = new Set<string>();
-  const curve: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const text = items[i]!.slice(0, ITEM_CHARS).toLowerCase();
-    distinct.add(text.replace(/\d+/g, "0").replace(/\s+/g, " ").trim());
-    const words = text.split(/\s+/).filter((w) => w !== "");
-    if (words.length === 1) pairs.add(`${words[0]}\u0000`);
-    for (let w = 0; w + 1 < words.length; w++) pairs.add(`${words[w]}\u0000${words[w + 1]}`);
-    curve.push(pairs.size);
-  }
-  const unique = distinct.size;
+  const texts: string[] = [];
+  for (let i = 0; i < n; i++) texts.push(items[i]!.slice(0, ITEM_CHARS).toLowerCase());
+  const unique = countDistinctItems(texts);
   if (unique <= 3) return clamp(Math.max(minK, unique), 0, cap);
+  const curve = wordPairCurve(texts);
   const diversity = unique / n;
   const spread = Math.max(minK, Math.floor(items.length * (0.3 + 0.7 * diversity)));
   const knee = findKnee(curve);

@@ -70,9 +70,9 @@ export function looksLikePath(path: string): boolean {
 
 function parseMatchLine(line: string): SearchLine | undefined {
   const start = /^[A-Za-z]:[\\/]/.test(line) ? 2 : 0;
-  const limit = Math.min(line.length, HEAD_CHARS);
-  for (let i = start; i < limit; i++) {
-    if (line.charCodeAt(i) !== 58) continue;
+  const head = line.length > HEAD_CHARS ? line.slice(0, HEAD_CHARS) : line;
+  // Each colon of the head, found natively rather than by a loop over every character.
+  for (let i = head.indexOf(":", start); i >= 0; i = head.indexOf(":", i + 1)) {
     const end = digitsEnd(line, i + 1);
     if (end === i + 1 || line.charCodeAt(end) !== 58) continue;
     const path = line.slice(0, i);

@@ -17,6 +17,8 @@ export interface Grid {
   readonly align: string[];
   /** Each row's original line, when rows are single lines (for searching them as text). */
   readonly texts?: string[];
+  /** csv/tsv: no field needs quoting, so rows are written without checking every field. */
+  readonly plain?: boolean;
 }
 
 /** Columns with the same value in every row (named, uniquely, and never all of them). */
@@ -68,8 +70,10 @@ export function renderGrid(
   switch (grid.format) {
     case "csv":
     case "tsv":
-      for (const cells of all)
-        out.push(cells.map((v) => writeField(v, grid.delimiter)).join(grid.delimiter));
+      for (const cells of all) {
+        const fields = grid.plain ? cells : cells.map((v) => writeField(v, grid.delimiter));
+        out.push(fields.join(grid.delimiter));
+      }
       break;
     case "markdown": {
       const [head, ...body] = all;

@@ -46,6 +46,7 @@ export function parseTable(input: string): Grid | undefined {
         header: delimited.header,
         rows: delimited.rows,
         align: [],
+        plain: delimited.plain,
       };
     }
   }
