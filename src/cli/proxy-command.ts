@@ -22,6 +22,7 @@ import { loadPrices } from "../runtime/load-prices.ts";
 import { nativeSha256 } from "../runtime/native-sha256.ts";
 import { zlibDecoder } from "../runtime/zlib-decoder.ts";
 import { StatsService } from "../stats/stats-service.ts";
+import { installCrashReporting } from "./crash-reporting.ts";
 import { PROXY_HELP } from "./help.ts";
 import { needsMaxRequestsRerun, rerunWithMaxRequests } from "./max-http-requests.ts";
 import { openStores } from "./open-stores.ts";
@@ -93,6 +94,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
     () => settings.current.logLevel,
     (line) => logLines.write(line),
   );
+  installCrashReporting(log);
   // Everything headroom writes is for its owner's eyes only.
   process.umask(0o077);
   ensureWorkspace(config);

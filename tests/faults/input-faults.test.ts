@@ -132,7 +132,7 @@ describe("nesting", () => {
   });
 
   test("deep nesting inside a tool call and its output is forwarded too", async () => {
-    const deepObject = '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+    const deepObject = `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
     const body = JSON.stringify({
       model: "m",
       messages: [

@@ -17,6 +17,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AppDeps } from "../../src/app/deps.ts";
+import { crashReporters } from "../../src/cli/crash-reporting.ts";
+import { createLogger } from "../../src/core/logger.ts";
 import { StatsService } from "../../src/stats/stats-service.ts";
 import { openWorkspaceDatabase } from "../../src/store/sqlite-db.ts";
 import { SqliteDecisionStore } from "../../src/store/sqlite-decision-store.ts";
@@ -354,5 +356,38 @@ describe("credential headers are never logged or persisted", () => {
     expect(feed).not.toContain("handled job");
     expectNoHeaderSecret("feed", feed);
     expectNoHeaderSecret("logs", JSON.stringify(app.logs));
+  });
+});
+
+describe("an error nothing caught", () => {
+  const crashLog = () => {
+    const lines: string[] = [];
+    const log = createLogger(
+      () => "info",
+      (line) => lines.push(line),
+    );
+    const exits: number[] = [];
+    return { lines, exits, reporters: crashReporters(log, (code) => exits.push(code)) };
+  };
+
+  test("is reported scrubbed instead of by the runtime, and the proxy exits", () => {
+    const { lines, exits, reporters } = crashLog();
+    reporters.uncaughtException(
+      new Error(`upstream said: invalid x-api-key: ${HEADER_SECRETS.anthropic}`),
+    );
+    expect(exits).toEqual([1]);
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!);
+    expect(line).toMatchObject({ level: "error", error: expect.stringContaining("[redacted]") });
+    expect(line.stack).toContain("secrets.test.ts");
+    expectNoHeaderSecret("crash report", lines[0]!);
+  });
+
+  test("a rejection nothing awaited is reported scrubbed, and serving goes on", () => {
+    const { lines, exits, reporters } = crashLog();
+    reporters.unhandledRejection(`Bearer ${HEADER_SECRETS.openai}`);
+    expect(exits).toEqual([]);
+    expect(JSON.parse(lines[0]!).error).toContain("[redacted]");
+    expectNoHeaderSecret("rejection report", lines[0]!);
   });
 });
