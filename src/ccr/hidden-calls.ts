@@ -25,8 +25,16 @@ export interface HiddenRecord extends HiddenCalls {
   readonly answers: readonly string[];
 }
 
-/** Remembered records, by anchor (memory, bounded; losing one only costs a cache miss). */
-export class HiddenCallStore {
+/** Where hidden call sets are remembered, by anchor. */
+export interface HiddenCallStore {
+  put(record: HiddenRecord): void;
+  get(anchor: string): HiddenRecord | undefined;
+  /** How many are remembered (0 lets a request skip looking). */
+  readonly size: number;
+}
+
+/** Remembered records in memory (bounded, oldest out first). */
+export class MemoryHiddenCallStore implements HiddenCallStore {
   readonly #records = new Map<string, HiddenRecord>();
   constructor(readonly maxRecords = 10_000) {}
 

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { type HiddenCallStore, MemoryHiddenCallStore } from "../ccr/hidden-calls.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import { GuardedDecisionStore } from "../store/guarded-decision-store.ts";
@@ -14,6 +15,7 @@ import { MemoryLedgerStore } from "../store/memory-ledger.ts";
 import { MemoryOriginalStore } from "../store/memory-original-store.ts";
 import { openWorkspaceDatabase } from "../store/sqlite-db.ts";
 import { SqliteDecisionStore } from "../store/sqlite-decision-store.ts";
+import { SqliteHiddenCallStore } from "../store/sqlite-hidden-call-store.ts";
 import { SqliteLedgerStore } from "../store/sqlite-ledger.ts";
 import { SqliteOriginalStore } from "../store/sqlite-original-store.ts";
 
@@ -22,6 +24,7 @@ export interface Stores {
   readonly decisions: GuardedDecisionStore;
   readonly originals: GuardedOriginalStore;
   readonly ledger: GuardedLedgerStore;
+  readonly hiddenCalls: HiddenCallStore;
   close(): void;
 }
 
@@ -60,7 +63,9 @@ export function openStores(config: ProxyConfig, log: Logger): Stores {
     undefined,
     db ? LEDGER_WRITE_BEHIND_MS : 0,
   );
-  for (const guard of [decisions, originals, ledger]) guard.status.logTo(log);
+  const durableHidden = db ? new SqliteHiddenCallStore(db) : undefined;
+  const hiddenCalls = durableHidden ?? new MemoryHiddenCallStore();
+  for (const guard of [decisions, originals, ledger, durableHidden]) guard?.status.logTo(log);
   // The guards absorb failures and announce each episode once: no warning per purge here.
   const purge = () => {
     const removed = originals.purgeExpired() + decisions.purge() + ledger.purge();
@@ -77,6 +82,7 @@ export function openStores(config: ProxyConfig, log: Logger): Stores {
     decisions,
     originals,
     ledger,
+    hiddenCalls,
     close() {
       for (const timer of timers) clearInterval(timer);
       flush();

@@ -10,7 +10,6 @@ import { createApp } from "../app/create-app.ts";
 import type { Lifecycle } from "../app/deps.ts";
 import { ResponseCache } from "../app/response-cache.ts";
 import { dashboardHtml } from "../assets.ts";
-import { HiddenCallStore } from "../ccr/hidden-calls.ts";
 import { ConfigError, type ProxyConfig, type ProxyFlags } from "../core/config.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { exposureWarning } from "../core/loopback.ts";
@@ -113,7 +112,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
     pid: process.pid,
     decisions: stores.decisions,
     originals: stores.originals,
-    hiddenCalls: new HiddenCallStore(),
+    hiddenCalls: stores.hiddenCalls,
     stats: new StatsService(stores.ledger),
     prices: loadPrices(config.workspaceDir, log),
     sha256: nativeSha256,

@@ -10,7 +10,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { createApp } from "../app/create-app.ts";
 import type { Lifecycle } from "../app/deps.ts";
 import { ResponseCache } from "../app/response-cache.ts";
-import { HiddenCallStore } from "../ccr/hidden-calls.ts";
+import { MemoryHiddenCallStore } from "../ccr/hidden-calls.ts";
 import { createLogger } from "../core/logger.ts";
 import { exposureWarning } from "../core/loopback.ts";
 import { RateLimiter } from "../core/rate-limiter.ts";
@@ -78,7 +78,7 @@ const { app } = createApp({
   // bun:sqlite is Bun's: under Deno decisions live in memory for the process's lifetime.
   decisions: new MemoryDecisionStore(),
   originals: new MemoryOriginalStore(config.ccrTtlSeconds, config.ccrMaxBytes),
-  hiddenCalls: new HiddenCallStore(),
+  hiddenCalls: new MemoryHiddenCallStore(),
   stats: new StatsService(new MemoryLedgerStore()),
   prices: new PriceTable(),
   sha256: nativeSha256,

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { createApp } from "../../src/app/create-app.ts";
 import type { AppDeps, ConnEnv, Lifecycle } from "../../src/app/deps.ts";
 import { ResponseCache } from "../../src/app/response-cache.ts";
-import { HiddenCallStore } from "../../src/ccr/hidden-calls.ts";
+import { type HiddenCallStore, MemoryHiddenCallStore } from "../../src/ccr/hidden-calls.ts";
 import type { OriginalStore } from "../../src/ccr/original-store.ts";
 import type { DecisionStore } from "../../src/compress/decisions.ts";
 import { type ProxyConfig, type ProxyFlags, resolveConfig } from "../../src/core/config.ts";
@@ -47,6 +47,7 @@ export interface BuildOptions {
   decisions?: DecisionStore;
   originals?: OriginalStore;
   stats?: StatsService;
+  hiddenCalls?: HiddenCallStore;
   dashboardHtml?: string;
 }
 
@@ -93,7 +94,7 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     pid: 4242,
     decisions: options.decisions ?? new MemoryDecisionStore(),
     originals: options.originals ?? new MemoryOriginalStore(),
-    hiddenCalls: new HiddenCallStore(),
+    hiddenCalls: options.hiddenCalls ?? new MemoryHiddenCallStore(),
     stats: options.stats ?? new StatsService(new MemoryLedgerStore()),
     prices: new PriceTable(),
     sha256: (text) => createHash("sha256").update(text).digest("hex"),

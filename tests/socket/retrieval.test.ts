@@ -1,6 +1,13 @@
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
+import { openWorkspaceDatabase } from "../../src/store/sqlite-db.ts";
+import { SqliteDecisionStore } from "../../src/store/sqlite-decision-store.ts";
+import { SqliteHiddenCallStore } from "../../src/store/sqlite-hidden-call-store.ts";
+import { SqliteOriginalStore } from "../../src/store/sqlite-original-store.ts";
 import { FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
 import { serveApp, waitFor } from "../helpers/proxy.ts";
 import {
@@ -435,5 +442,60 @@ describe("a reply mixing headroom_retrieve with the client's own tool call", () 
       "function_call_output",
     ]);
     expect(JSON.stringify(input[4])).toContain(NEEDLE);
+  });
+});
+
+describe("a hidden retrieve pair across a restart", () => {
+  test("a proxy started again on the same workspace puts the pair back with the same bytes", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), "headroom-hidden-"));
+    /** A proxy on the workspace's SQLite stores, as `headroom proxy` opens them. */
+    const start = () => {
+      const db = openWorkspaceDatabase(workspace);
+      const served = serveApp({
+        upstream: upstream.url,
+        decisions: new SqliteDecisionStore(db),
+        originals: new SqliteOriginalStore(db),
+        hiddenCalls: new SqliteHiddenCallStore(db),
+      });
+      const client = new Anthropic({ apiKey: "sk-ant-test", baseURL: served.url, maxRetries: 0 });
+      return { db, served, client };
+    };
+    const weather = {
+      kind: "tool" as const,
+      name: "get_weather",
+      input: { city: "Oslo" },
+      id: "toolu_w2",
+    };
+    try {
+      const first = start();
+      modelThatRetrieves("messages", weather);
+      const reply = await first.client.messages.create({
+        model: "m",
+        max_tokens: 100,
+        messages: anthropicHistory,
+      });
+      const nextTurn = [
+        ...anthropicHistory,
+        { role: "assistant" as const, content: reply.content },
+        {
+          role: "user" as const,
+          content: [{ type: "tool_result" as const, tool_use_id: "toolu_w2", content: "4°C" }],
+        },
+      ];
+      upstream.always(() => new Response(anthropicMessage({ kind: "text", text: "4°C." }, "m")));
+      await first.client.messages.create({ model: "m", max_tokens: 100, messages: nextTurn });
+      const before = text(upstream.requests.at(-1)!);
+      expect(before).toContain("headroom_retrieve");
+      await first.served.stop();
+      first.db.close();
+
+      const second = start();
+      await second.client.messages.create({ model: "m", max_tokens: 100, messages: nextTurn });
+      expect(text(upstream.requests.at(-1)!)).toBe(before);
+      await second.served.stop();
+      second.db.close();
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 });
