@@ -59,7 +59,10 @@ export class SqliteHiddenCallStore implements HiddenCallStore {
 
   put(record: HiddenRecord): void {
     this.#memory.put(record);
-    if (!this.status.allows("write")) return this.status.skip("write");
+    if (!this.status.allows("write")) {
+      this.status.skip("write");
+      return;
+    }
     try {
       this.#upsert.run(record.anchor, JSON.stringify(record), this.now());
       this.#anchors.add(record.anchor);
