@@ -14,7 +14,7 @@ import {
   type HiddenRecord,
   MemoryHiddenCallStore,
 } from "../ccr/hidden-calls.ts";
-import { StoreStatus } from "./store-status.ts";
+import { type StoreReport, StoreStatus } from "./store-status.ts";
 
 // Records carry the retrieved originals: keep the table to a bounded number of them.
 const DEFAULT_MAX_ROWS = 2_000;
@@ -51,6 +51,11 @@ export class SqliteHiddenCallStore implements HiddenCallStore {
       this.#anchors.add(anchor);
     }
     this.#memory = new MemoryHiddenCallStore(maxRows);
+  }
+
+  /** What /health and /stats show about this store. */
+  report(): StoreReport & { remembered: number } {
+    return { ...this.status.report(), remembered: this.size };
   }
 
   get size(): number {

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import type { HiddenRecord } from "../../src/ccr/hidden-calls.ts";
 import { openWorkspaceDatabase } from "../../src/store/sqlite-db.ts";
 import { SqliteHiddenCallStore } from "../../src/store/sqlite-hidden-call-store.ts";
+import { json } from "../helpers/http.ts";
+import { buildApp } from "../helpers/proxy.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -54,5 +56,40 @@ describe("hidden retrieve pairs in SQLite", () => {
     expect(store.get("toolu_b")).toEqual(record("toolu_b"));
     expect(store.get("toolu_a")).toEqual(record("toolu_a"));
     store.db.close();
+  });
+});
+
+describe("its health beside the other stores'", () => {
+  test("/health, /stats and /metrics say when it fails; the proxy keeps serving", async () => {
+    const hiddenCalls = new SqliteHiddenCallStore(openWorkspaceDatabase(workspace()));
+    const app = buildApp({
+      hiddenCalls,
+      fetch: async () => Response.json({ id: "x", type: "message", content: [] }),
+    });
+    expect((await json(await app.request("/health"))).stores.hidden_calls).toMatchObject({
+      status: "ok",
+      remembered: 0,
+    });
+    hiddenCalls.db.run("DROP TABLE hidden_calls");
+    hiddenCalls.put(record("toolu_x"));
+    const health = await json(await app.request("/health"));
+    expect(health.status).toBe("healthy");
+    expect(health.degraded).toEqual(["hidden_calls"]);
+    expect(health.stores.hidden_calls).toMatchObject({ status: "degraded", remembered: 1 });
+    expect((await json(await app.request("/stats"))).store_errors.hidden_calls).toBe(1);
+    const metrics = await (await app.request("/metrics")).text();
+    expect(metrics).toContain('headroom_store_up{store="hidden_calls"} 0');
+    const res = await app.request("/v1/messages", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "k" },
+      body: JSON.stringify({
+        model: "m",
+        max_tokens: 5,
+        messages: [{ role: "user", content: "hi" }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(app.logs.filter((line) => String(line.msg).includes("hidden calls"))).toHaveLength(1);
+    hiddenCalls.db.close();
   });
 });
