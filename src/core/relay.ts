@@ -145,9 +145,13 @@ export function relayBody(
   if (!parser && options.length === first.length) {
     tap(first);
     // Reading on releases the upstream connection; anything but a clean end is not the
-    // client's concern any more: it has every byte the length announced.
+    // client's concern any more: it has every byte the length announced (bytes past it, from
+    // an upstream that miscounted, are dropped with the connection).
     reader.read().then(
-      () => settle("complete"),
+      (next) => {
+        if (!next.done) reader.cancel().catch(() => {});
+        settle("complete");
+      },
       () => settle("complete"),
     );
     return first;
