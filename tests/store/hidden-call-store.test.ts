@@ -7,6 +7,7 @@ import { openWorkspaceDatabase } from "../../src/store/sqlite-db.ts";
 import { SqliteHiddenCallStore } from "../../src/store/sqlite-hidden-call-store.ts";
 import { json } from "../helpers/http.ts";
 import { buildApp } from "../helpers/proxy.ts";
+import { GENERATION_APIS } from "../helpers/wire.ts";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -79,14 +80,11 @@ describe("its health beside the other stores'", () => {
     expect((await json(await app.request("/stats"))).store_errors.hidden_calls).toBe(1);
     const metrics = await (await app.request("/metrics")).text();
     expect(metrics).toContain('headroom_store_up{store="hidden_calls"} 0');
-    const res = await app.request("/v1/messages", {
+    const messages = GENERATION_APIS[0];
+    const res = await app.request(messages.path, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-api-key": "k" },
-      body: JSON.stringify({
-        model: "m",
-        max_tokens: 5,
-        messages: [{ role: "user", content: "hi" }],
-      }),
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(messages.body("hi")),
     });
     expect(res.status).toBe(200);
     expect(app.logs.filter((line) => String(line.msg).includes("hidden calls"))).toHaveLength(1);
