@@ -5,24 +5,15 @@
  * itself to handle headroom_retrieve calls).
  */
 
-import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { brotliCompressSync, gzipSync, zstdCompressSync } from "node:zlib";
-import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
-import { serveApp, waitFor } from "../helpers/proxy.ts";
+import { proxiedUpstream } from "../helpers/proxied-upstream.ts";
+import { waitFor } from "../helpers/proxy.ts";
 import { rawUpstream } from "../helpers/raw-upstream.ts";
 import { GENERATION_APIS } from "../helpers/wire.ts";
 
-const upstream = new FakeUpstream();
-const proxy = serveApp({ upstream: upstream.url, env: { HEADROOM_REQUEST_TIMEOUT: "0.4" } });
-afterAll(async () => {
-  await proxy.stop();
-  upstream.stop();
-});
-beforeEach(() => {
-  upstream.reset();
-  proxy.exchanges.length = 0;
-});
+const { upstream, proxy } = proxiedUpstream({ env: { HEADROOM_REQUEST_TIMEOUT: "0.4" } });
 
 // A marker in the user's text: headroom offers headroom_retrieve and reads the answer itself.
 const MARKER = "[headroom: 40 rows; headroom_retrieve hash=0123456789abcdef01234567]";

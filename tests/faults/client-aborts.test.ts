@@ -5,22 +5,13 @@
  * records every such exchange as aborted (/stats requests.aborted).
  */
 
-import { afterAll, beforeEach, describe, expect, test } from "bun:test";
-import { FakeUpstream } from "../helpers/fake-upstream.ts";
+import { describe, expect, test } from "bun:test";
 import { json } from "../helpers/http.ts";
-import { serveApp, waitFor } from "../helpers/proxy.ts";
+import { proxiedUpstream } from "../helpers/proxied-upstream.ts";
+import { waitFor } from "../helpers/proxy.ts";
 import { anthropicMessage, anthropicStream, GENERATION_APIS } from "../helpers/wire.ts";
 
-const upstream = new FakeUpstream();
-const proxy = serveApp({ upstream: upstream.url });
-afterAll(async () => {
-  await proxy.stop();
-  upstream.stop();
-});
-beforeEach(() => {
-  upstream.reset();
-  proxy.exchanges.length = 0;
-});
+const { upstream, proxy } = proxiedUpstream();
 
 const MARKER = "[headroom: 40 rows; headroom_retrieve hash=0123456789abcdef01234567]";
 const APIS = GENERATION_APIS;

@@ -5,30 +5,23 @@
  * shape, or the upstream's own answer, and the ledger says what happened.
  */
 
-import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { beforeEach, describe, expect, test } from "bun:test";
 import { dnsFailure } from "../helpers/dns-failure.ts";
-import { closedPort, FakeUpstream } from "../helpers/fake-upstream.ts";
+import { closedPort } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
+import { proxiedUpstream } from "../helpers/proxied-upstream.ts";
 import { serveApp, waitFor } from "../helpers/proxy.ts";
 import { anthropicStream, chatStream } from "../helpers/wire.ts";
 
-const upstream = new FakeUpstream();
 // Every retry wait is recorded instead of slept, so the policy is visible and the suite fast.
 const waits: number[] = [];
-const proxy = serveApp({
-  upstream: upstream.url,
+const { upstream, proxy } = proxiedUpstream({
   env: { HEADROOM_RETRY_BASE_DELAY_MS: "400", HEADROOM_RETRY_MAX_DELAY_MS: "5000" },
   sleep: async (ms) => {
     waits.push(ms);
   },
 });
-afterAll(async () => {
-  await proxy.stop();
-  upstream.stop();
-});
 beforeEach(() => {
-  upstream.reset();
-  proxy.exchanges.length = 0;
   waits.length = 0;
 });
 

@@ -1,19 +1,10 @@
-import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { FakeUpstream } from "../helpers/fake-upstream.ts";
-import { serveApp, waitFor } from "../helpers/proxy.ts";
+import { proxiedUpstream } from "../helpers/proxied-upstream.ts";
+import { waitFor } from "../helpers/proxy.ts";
 
-const upstream = new FakeUpstream();
-const proxy = serveApp({ upstream: upstream.url });
-afterAll(async () => {
-  await proxy.stop();
-  upstream.stop();
-});
-beforeEach(() => {
-  upstream.reset();
-  proxy.exchanges.length = 0;
-});
+const { upstream, proxy } = proxiedUpstream();
 
 const anthropic = new Anthropic({ apiKey: "sk-ant-test", baseURL: proxy.url, maxRetries: 0 });
 const openai = new OpenAI({ apiKey: "sk-test", baseURL: `${proxy.url}/v1`, maxRetries: 0 });

@@ -1,22 +1,13 @@
-import { afterAll, beforeEach, describe, expect, test } from "bun:test";
-import { closedPort, FakeUpstream } from "../helpers/fake-upstream.ts";
+import { describe, expect, test } from "bun:test";
+import { closedPort } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
+import { proxiedUpstream } from "../helpers/proxied-upstream.ts";
 import { serveApp, waitFor } from "../helpers/proxy.ts";
 
-const upstream = new FakeUpstream();
-const proxy = serveApp({
-  upstream: upstream.url,
+const { upstream, proxy } = proxiedUpstream({
   env: { HEADROOM_REQUEST_TIMEOUT: "0.5", HEADROOM_RETRY_MAX_DELAY_MS: "2000" },
 });
 const deadPort = closedPort();
-afterAll(async () => {
-  await proxy.stop();
-  upstream.stop();
-});
-beforeEach(() => {
-  upstream.reset();
-  proxy.exchanges.length = 0;
-});
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${proxy.url}${path}`, {

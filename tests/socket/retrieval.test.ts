@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +8,8 @@ import { openWorkspaceDatabase } from "../../src/store/sqlite-db.ts";
 import { SqliteDecisionStore } from "../../src/store/sqlite-decision-store.ts";
 import { SqliteHiddenCallStore } from "../../src/store/sqlite-hidden-call-store.ts";
 import { SqliteOriginalStore } from "../../src/store/sqlite-original-store.ts";
-import { FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
+import type { RecordedRequest } from "../helpers/fake-upstream.ts";
+import { proxiedUpstream } from "../helpers/proxied-upstream.ts";
 import { serveApp, waitFor } from "../helpers/proxy.ts";
 import {
   anthropicMessage,
@@ -20,16 +21,7 @@ import {
   responsesStream,
 } from "../helpers/wire.ts";
 
-const upstream = new FakeUpstream();
-const proxy = serveApp({ upstream: upstream.url });
-afterAll(async () => {
-  await proxy.stop();
-  upstream.stop();
-});
-beforeEach(() => {
-  upstream.reset();
-  proxy.exchanges.length = 0;
-});
+const { upstream, proxy } = proxiedUpstream();
 
 // A tool output whose lossy compression drops row 57, where the needle is.
 const NEEDLE = "needle-7f3a-the-answer";

@@ -1,18 +1,10 @@
-import { afterAll, beforeEach, describe, expect, test } from "bun:test";
-import { FakeUpstream, gzipResponse } from "../helpers/fake-upstream.ts";
-import { serveApp, waitFor } from "../helpers/proxy.ts";
+import { describe, expect, test } from "bun:test";
+import { gzipResponse } from "../helpers/fake-upstream.ts";
+import { proxiedUpstream } from "../helpers/proxied-upstream.ts";
+import { waitFor } from "../helpers/proxy.ts";
 import { anthropicStream, chatStream, responsesStream } from "../helpers/wire.ts";
 
-const upstream = new FakeUpstream();
-const proxy = serveApp({ upstream: upstream.url, env: { HEADROOM_REQUEST_TIMEOUT: "0.4" } });
-afterAll(async () => {
-  await proxy.stop();
-  upstream.stop();
-});
-beforeEach(() => {
-  upstream.reset();
-  proxy.exchanges.length = 0;
-});
+const { upstream, proxy } = proxiedUpstream({ env: { HEADROOM_REQUEST_TIMEOUT: "0.4" } });
 
 const decoder = new TextDecoder();
 const post = (path: string, body: unknown, init: RequestInit = {}) =>
