@@ -381,8 +381,8 @@ describe("the proxy token", () => {
     body,
     headers: { "content-type": "application/json", ...headers },
   });
-
-  test("a remote caller without it gets 401 in its provider's shape, whatever it claims", async () => {
+  /** An app that wants the token, counting what it forwards. */
+  const tokenApp = () => {
     let forwarded = 0;
     const app = buildApp({
       env: { HEADROOM_PROXY_TOKEN: TOKEN },
@@ -391,6 +391,11 @@ describe("the proxy token", () => {
         return Response.json({});
       },
     });
+    return { app, forwarded: () => forwarded };
+  };
+
+  test("a remote caller without it gets 401 in its provider's shape, whatever it claims", async () => {
+    const { app, forwarded } = tokenApp();
     for (const spoof of [{}, ...SPOOFS, { host: "localhost:8787" }]) {
       const anthropic = await app.request("/v1/messages", post(spoof), REMOTE);
       expect(anthropic.status).toBe(401);
@@ -419,20 +424,13 @@ describe("the proxy token", () => {
       );
       expect([wrong, res.status]).toEqual([wrong, 401]);
     }
-    expect(forwarded).toBe(0);
+    expect(forwarded()).toBe(0);
     // Refused data-plane calls are counted as rejected, never as forwarded requests.
     expect(app.exchanges.every((e) => e.outcome === "rejected" && e.status === 401)).toBe(true);
   });
 
   test("with it a remote caller passes; loopback callers and the probes never need it", async () => {
-    let forwarded = 0;
-    const app = buildApp({
-      env: { HEADROOM_PROXY_TOKEN: TOKEN },
-      fetch: async () => {
-        forwarded++;
-        return Response.json({});
-      },
-    });
+    const { app, forwarded } = tokenApp();
     const res = await app.request(
       "/v1/messages",
       post({ "x-headroom-proxy-token": TOKEN }),
@@ -443,7 +441,7 @@ describe("the proxy token", () => {
       const local = await app.request("/v1/messages", post(), { remoteAddress: address });
       expect([address, local.status]).toEqual([address, 200]);
     }
-    expect(forwarded).toBe(5);
+    expect(forwarded()).toBe(5);
     for (const path of ["/livez", "/readyz", "/health"])
       expect([path, (await app.request(path, {}, REMOTE)).status]).toEqual([path, 200]);
     // The token is for the data plane: it never opens the control plane to a remote peer.
