@@ -16,9 +16,11 @@ import {
   claudeEnv,
   type EgressTrap,
   FAILED_LINE,
+  FOUND,
   jsonResponse,
   MARKER,
   makeSandbox,
+  NOT_FOUND,
   proxyEnv,
   runAgent,
   startEgressTrap,
@@ -30,8 +32,6 @@ import { json } from "../helpers/http.ts";
 import { anthropicMessage, anthropicStream, type Reply } from "../helpers/wire.ts";
 
 const TOOL_ID = "toolu_01HeadroomCatWorkerLog";
-const FOUND = "Batch 287 failed: connection reset by peer (db-primary:5432).";
-const NOT_FOUND = "I could not find a failed batch in the log.";
 const PROMPT = "Which batch failed in worker.log? Read the file with Bash.";
 const LOG = workerLog();
 

@@ -19,9 +19,11 @@ import {
   codexEnv,
   type EgressTrap,
   FAILED_LINE,
+  FOUND,
   jsonResponse,
   MARKER,
   makeSandbox,
+  NOT_FOUND,
   proxyEnv,
   runAgent,
   startEgressTrap,
@@ -36,8 +38,6 @@ import { type Reply, responsesBody, responsesStream } from "../helpers/wire.ts";
 const MODEL = "gpt-5.5";
 const CALL_ID = "call_01HeadroomCatWorkerLog";
 const SHELL_TOOL = "exec_command";
-const FOUND = "Batch 287 failed: connection reset by peer (db-primary:5432).";
-const NOT_FOUND = "I could not find a failed batch in the log.";
 const PROMPT = "Which batch failed in worker.log? Read the file.";
 const LOG = workerLog();
 

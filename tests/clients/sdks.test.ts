@@ -18,8 +18,10 @@ import { withHeadroom } from "headroom-ai/vercel-ai";
 import {
   bodyText,
   FAILED_LINE,
+  FOUND,
   MARKER,
   makeSandbox,
+  NOT_FOUND,
   proxyEnv,
   workerLog,
 } from "../helpers/agent-env.ts";
@@ -41,8 +43,6 @@ type Json = any;
 type Api = "messages" | "chat" | "responses";
 
 const LOG = workerLog();
-const FOUND = "Batch 287 failed: connection reset by peer (db-primary:5432).";
-const NOT_FOUND = "I could not find a failed batch in the log.";
 const PROMPT = "Which batch failed in worker.log?";
 const PATHS: Record<Api, string> = {
   messages: "/v1/messages",

@@ -278,6 +278,9 @@ export function jsonResponse(body: unknown, status = 200): Response {
 /** The line the fake model looks for in a compressed log, and the answer it then gives. */
 export const FAILED_LINE =
   "2026-11-26T08:04:47.118Z ERROR worker-3 batch 287 failed: connection reset by peer (db-primary:5432)";
+export const FOUND = "Batch 287 failed: connection reset by peer (db-primary:5432).";
+/** The fake model's answer when the line did not reach it. */
+export const NOT_FOUND = "I could not find a failed batch in the log.";
 
 /**
  * A realistic service log of 330 lines (about 25 KB: Claude Code spills outputs over 30,000
