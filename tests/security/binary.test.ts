@@ -22,6 +22,7 @@ import { join } from "node:path";
 import { BINARY, type RunningBinary, startBinary, startServerProcess } from "../helpers/binary.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
+import { askAboutLog, buildLogWithKey } from "../helpers/key-in-output.ts";
 import { waitFor } from "../helpers/proxy.ts";
 
 const tag = crypto.randomUUID().slice(0, 8);
@@ -116,32 +117,8 @@ function grepWorkspace(when: string): string {
   return all;
 }
 
-const buildLog = Array.from({ length: 400 }, (_, i) =>
-  i === 137
-    ? `INFO loaded environment ANTHROPIC_API_KEY=${CONTENT_SECRET}`
-    : i === 321
-      ? "ERROR disk /dev/sda1 is full"
-      : `INFO worker ${i % 5} handled job ${i} in ${i % 17}ms`,
-).join("\n");
-
-function messagesBody(stream: boolean): string {
-  return JSON.stringify({
-    model: "claude-sonnet-4-5",
-    max_tokens: 64,
-    stream,
-    messages: [
-      { role: "user", content: "why did the build fail?" },
-      {
-        role: "assistant",
-        content: [{ type: "tool_use", id: "toolu_b1", name: "Bash", input: { command: "make" } }],
-      },
-      {
-        role: "user",
-        content: [{ type: "tool_result", tool_use_id: "toolu_b1", content: buildLog }],
-      },
-    ],
-  });
-}
+const buildLog = buildLogWithKey(CONTENT_SECRET);
+const messagesBody = (stream: boolean) => askAboutLog(buildLog, "toolu_b1", stream);
 
 describe("the compiled proxy in its default workspace", () => {
   let proxy: RunningBinary | undefined;

@@ -24,6 +24,7 @@ import { openWorkspaceDatabase } from "../../src/store/sqlite-db.ts";
 import { SqliteDecisionStore } from "../../src/store/sqlite-decision-store.ts";
 import { SqliteLedgerStore } from "../../src/store/sqlite-ledger.ts";
 import { SqliteOriginalStore } from "../../src/store/sqlite-original-store.ts";
+import { askAboutLog, buildLogWithKey } from "../helpers/key-in-output.ts";
 import { buildApp, waitFor } from "../helpers/proxy.ts";
 import { anthropicMessage, anthropicStream, chatCompletion } from "../helpers/wire.ts";
 
@@ -63,30 +64,8 @@ function workspaceApp(fetch: AppDeps["fetch"]) {
   return { ...built, dir, db };
 }
 
-/** A build log of the kind agents read: long, repetitive, with the key printed once. */
-const toolOutput = Array.from({ length: 400 }, (_, i) =>
-  i === 137
-    ? `INFO loaded environment ANTHROPIC_API_KEY=${CONTENT_SECRET}`
-    : i === 321
-      ? "ERROR disk /dev/sda1 is full"
-      : `INFO worker ${i % 5} handled job ${i} in ${i % 17}ms`,
-).join("\n");
-
-function anthropicBody(id: string, stream = false): string {
-  return JSON.stringify({
-    model: "claude-sonnet-4-5",
-    max_tokens: 64,
-    stream,
-    messages: [
-      { role: "user", content: "why did the build fail?" },
-      {
-        role: "assistant",
-        content: [{ type: "tool_use", id, name: "Bash", input: { command: "cat build.log" } }],
-      },
-      { role: "user", content: [{ type: "tool_result", tool_use_id: id, content: toolOutput }] },
-    ],
-  });
-}
+const toolOutput = buildLogWithKey(CONTENT_SECRET);
+const anthropicBody = (id: string, stream = false) => askAboutLog(toolOutput, id, stream);
 
 function chatBody(): string {
   return JSON.stringify({
