@@ -17,8 +17,8 @@ import { noteSwallowed } from "./swallowed.ts";
 import { compressTable } from "./table.ts";
 import type { Compressor, ContentKind } from "./types.ts";
 
-// Source code and prose are left intact: the model usually needs them as they are.
-const COMPRESSORS: Partial<Record<ContentKind, Compressor>> = {
+/** The compressor of each kind. Source code and prose have none: the model needs them as they are. */
+export const COMPRESSORS: Partial<Record<ContentKind, Compressor>> = {
   json: compressJson,
   log: compressLog,
   search: compressSearch,

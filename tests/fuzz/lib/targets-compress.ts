@@ -6,7 +6,7 @@
  * @module
  */
 
-import { compressText } from "../../../src/compress/compress-text.ts";
+import { COMPRESSORS, compressText } from "../../../src/compress/compress-text.ts";
 import { detectContent } from "../../../src/compress/detect.ts";
 import { compressDiff } from "../../../src/compress/diff.ts";
 import { compressHtml } from "../../../src/compress/html.ts";
@@ -189,16 +189,6 @@ function compressorTarget(name: string, compressor: Compressor, kind: TextKind):
   };
 }
 
-const BY_KIND: Partial<Record<string, Compressor>> = {
-  json: compressJson,
-  log: compressLog,
-  search: compressSearch,
-  diff: compressDiff,
-  listing: compressListing,
-  table: compressTable,
-  html: compressHtml,
-};
-
 /** The router: what it keeps is what the detected kind's compressor gave, under its rules. */
 export const routerTarget: Target<TextInput> = {
   name: "compress-text",
@@ -215,7 +205,7 @@ export const routerTarget: Target<TextInput> = {
       if (first.kind !== kind) fail("router-kind", `${first.kind} vs detected ${kind}`);
       if (first.text.length >= text.length) fail("not-shorter", first.strategy);
       checkMarkers(text, first, lossy);
-      const direct = BY_KIND[kind]?.(text, {
+      const direct = COMPRESSORS[kind]?.(text, {
         query,
         lossy,
         marker: (s) => formatMarker(s, originalHash(text)),
