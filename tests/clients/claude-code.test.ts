@@ -29,7 +29,12 @@ import {
 import { BINARY, type RunningBinary, startBinary } from "../helpers/binary.ts";
 import { FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
-import { anthropicMessage, anthropicStream, type Reply } from "../helpers/wire.ts";
+import {
+  ANTHROPIC_MODELS,
+  anthropicMessage,
+  anthropicStream,
+  type Reply,
+} from "../helpers/wire.ts";
 
 const TOOL_ID = "toolu_01HeadroomCatWorkerLog";
 const PROMPT = "Which batch failed in worker.log? Read the file with Bash.";
@@ -84,19 +89,7 @@ function fakeClaudeModel(): void {
     if (request.method === "POST" && request.path === "/v1/messages/count_tokens")
       return jsonResponse({ input_tokens: 2048 });
     if (request.method === "GET" && request.path.startsWith("/v1/models"))
-      return jsonResponse({
-        data: [
-          {
-            type: "model",
-            id: "claude-sonnet-4-5",
-            display_name: "Claude Sonnet 4.5",
-            created_at: "2025-09-29T00:00:00Z",
-          },
-        ],
-        has_more: false,
-        first_id: "claude-sonnet-4-5",
-        last_id: "claude-sonnet-4-5",
-      });
+      return jsonResponse(ANTHROPIC_MODELS);
     if (request.method !== "POST" || request.path !== "/v1/messages")
       return jsonResponse(
         { type: "error", error: { type: "not_found_error", message: "not found" } },

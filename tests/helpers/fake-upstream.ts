@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import {
+  ANTHROPIC_MODELS,
   anthropicMessage,
   anthropicStream,
   chatCompletion,
@@ -197,21 +198,7 @@ export class FakeUpstream {
     }
     if (request.method === "GET" && request.path === "/v1/models") {
       return request.headers.has("x-api-key")
-        ? json(
-            JSON.stringify({
-              data: [
-                {
-                  type: "model",
-                  id: "claude-sonnet-4-5",
-                  display_name: "Claude Sonnet 4.5",
-                  created_at: "2025-09-29T00:00:00Z",
-                },
-              ],
-              has_more: false,
-              first_id: "claude-sonnet-4-5",
-              last_id: "claude-sonnet-4-5",
-            }),
-          )
+        ? json(JSON.stringify(ANTHROPIC_MODELS))
         : json(
             JSON.stringify({
               object: "list",

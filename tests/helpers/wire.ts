@@ -455,3 +455,18 @@ export const GENERATION_APIS = [
     whole: responsesBody(SHORT_TEXT, "m"),
   },
 ] as const;
+
+/** GET /v1/models as Anthropic answers it, with one model. */
+export const ANTHROPIC_MODELS = {
+  data: [
+    {
+      type: "model",
+      id: "claude-sonnet-4-5",
+      display_name: "Claude Sonnet 4.5",
+      created_at: "2025-09-29T00:00:00Z",
+    },
+  ],
+  has_more: false,
+  first_id: "claude-sonnet-4-5",
+  last_id: "claude-sonnet-4-5",
+};
