@@ -88,6 +88,7 @@ function cliRow(model: string, before: number, after: number, prices: PriceTable
     cached: false,
     retrievals: 0,
     shaping: "",
+    cacheRewrite: "",
     costUsd: null,
     savedUsd: savedCost(prices, model, saved),
   };
