@@ -30,7 +30,8 @@ export PATH="$ROOT/node_modules/.bin:$PATH" NO_UPDATE_NOTIFIER=1 npm_config_fund
 split_of() { if (( 10#$1 % 2 )); then echo tune; else echo report; fi; }
 
 # cap NNN SLUG KIND DIR COMMAND NOTE FACT...: runs COMMAND with bash in DIR, stdout and stderr
-# into one file as a terminal shows them, then writes the metadata and checks the facts.
+# into one file as a terminal shows them, then writes the metadata (with the exit code) and
+# checks the facts.
 cap() {
   local id=$1 slug=$2 kind=$3 dir=$4 command=$5 note=$6
   shift 6
@@ -39,6 +40,7 @@ cap() {
   rm -f "$OUT/$id"-*.txt "$OUT/$id"-*.json
   echo "capturing $id-$slug" >&2
   (cd "$dir" && bash -c "$command") >"$txt" 2>&1
+  local code=$?
   local fact
   for fact in "$@"; do
     if ! grep -qF -- "$fact" "$txt"; then
@@ -47,9 +49,10 @@ cap() {
     fi
   done
   # Facts go in one newline-separated argument: jq would read a fact starting with "-" as an option.
-  jq -n --arg command "$command" --arg kind "$kind" --arg split "$(split_of "$id")" \
-    --arg note "$note" --arg facts "$(printf '%s\n' "$@")" \
-    '{command: $command, kind: $kind, split: $split, facts: ($facts | split("\n") | map(select(. != ""))), note: $note}' \
+  # The exit code lets the agent shapes say what Claude Code and Codex add for a failing command.
+  jq -n --arg command "$command" --argjson exit "$code" --arg kind "$kind" \
+    --arg split "$(split_of "$id")" --arg note "$note" --arg facts "$(printf '%s\n' "$@")" \
+    '{command: $command, exit: $exit, kind: $kind, split: $split, facts: ($facts | split("\n") | map(select(. != ""))), note: $note}' \
     >"$OUT/$id-$slug.json"
 }
 

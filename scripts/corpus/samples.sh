@@ -22,7 +22,7 @@ cap 043 npm-install-eslint install "$WORK/lint-js" \
 
 # ---------------------------------------------------------------- test runs
 cap 001 bun-test-compress-pass test "$ROOT" \
-  "$BUN test tests/compress" \
+  "$BUN test --timeout 30000 tests/compress" \
   "headroom's own unit tests, all pass" \
   "560 pass" " 0 fail" "Ran 560 tests across 25 files."
 cap 002 bun-test-one-fail test "$JSS" \
