@@ -478,7 +478,25 @@ clean:
 MK
 }
 
+setup_postgres() {
+  local dir=$WORK/pg
+  [[ -f $dir/PG_VERSION ]] && return
+  mkdir -p "$dir" && chown postgres:postgres "$dir"
+  su postgres -c "/usr/lib/postgresql/15/bin/initdb -D $dir" >/dev/null
+  cat >"$WORK/pg-workload.sql" <<'SQL'
+CREATE TABLE IF NOT EXISTS orders (id int PRIMARY KEY, customer text NOT NULL, total numeric);
+TRUNCATE orders;
+INSERT INTO orders SELECT g, 'customer-' || (g % 37), g * 1.5 FROM generate_series(1, 500) g;
+SELECT customer, count(*), sum(total) FROM orders GROUP BY customer ORDER BY 3 DESC LIMIT 5;
+INSERT INTO orders VALUES (42, 'dup', 1);
+SELECT total / 0 FROM orders WHERE id = 7;
+SELECT * FROM invoices;
+UPDATE orders SET total = total * 1.1 WHERE id % 10 = 0;
+SQL
+}
+
 setup_express
+setup_postgres
 setup_js_suite
 setup_py_suite
 setup_ts_errors

@@ -165,3 +165,12 @@ cap 067 prose-express-history prose "$EX" "head -c 60000 History.md" "a changelo
 cap 068 prose-headroom-readme prose "$ROOT" "cat README.md" "headroom's README" "## Retrieval (CCR)"
 cap 069 config-yaml config "$EX" "cat .github/workflows/ci.yml" "a CI workflow (YAML)" "runs-on:"
 cap 070 config-xml config "$WORK" "cat /etc/maven/settings.xml" "maven settings.xml" "<settings"
+# ---------------------------------------------------------------- added after the first capture
+cap 071 postgres-server-log log "$WORK" \
+  "rm -f $WORK/pg/server.log; su postgres -c \"/usr/lib/postgresql/15/bin/pg_ctl -D $WORK/pg -w -l $WORK/pg/server.log -o '-p 55432 -k /tmp -c listen_addresses= -c log_statement=all -c log_connections=on -c log_disconnections=on' start\" >/dev/null && for i in \$(seq 1 40); do su postgres -c 'psql -q -p 55432 -h /tmp -f $WORK/pg-workload.sql' >/dev/null 2>&1; done; su postgres -c '/usr/lib/postgresql/15/bin/pg_ctl -D $WORK/pg -w stop' >/dev/null; cat $WORK/pg/server.log" \
+  "a PostgreSQL server log (statements, connections, errors) from 40 runs of a small workload" \
+  "ERROR:  division by zero" "ERROR:  relation \"invoices\" does not exist" "duplicate key value violates unique constraint \"orders_pkey\""
+cap 072 mocha-express-one-fail test "$EX" \
+  "sed -i \"s/}).join(', '));/}).join(','));/\" lib/response.js; node_modules/.bin/mocha --require test/support/env --reporter spec --check-leaks test/ test/acceptance/; code=\$?; git checkout -q -- lib/response.js; exit \$code" \
+  "express 4.x's mocha suite with one planted bug in res.links" \
+  "2 failing" "should set Link header field:" "(test/res.links.js:21:8)"
