@@ -354,6 +354,22 @@ JS
   (cd "$dir" && npm install --no-audit --no-fund eslint@9 @eslint/js@9 >/dev/null 2>&1)
 }
 
+setup_lint_node() {
+  local config=$WORK/lint-js/eslint.node.config.js
+  [[ -f $config ]] && return
+  cat >"$config" <<'JS'
+import js from "@eslint/js";
+const names = ["require", "module", "exports", "process", "__dirname", "__filename", "Buffer",
+  "setImmediate", "console", "describe", "it", "before", "after", "beforeEach", "afterEach"];
+const node = Object.fromEntries(names.map((g) => [g, "readonly"]));
+export default [
+  js.configs.recommended,
+  { languageOptions: { sourceType: "commonjs", globals: node },
+    rules: { eqeqeq: "error", "prefer-const": "warn", "no-var": "warn" } },
+];
+JS
+}
+
 setup_cargo() {
   local dir=$WORK/rust-warn
   [[ -f $dir/Cargo.toml ]] && return
@@ -501,11 +517,13 @@ setup_js_suite
 setup_py_suite
 setup_ts_errors
 setup_lint
+setup_lint_node
 setup_cargo
 setup_make_c
 EX=$WORK/express
 JSS=$WORK/js-suite
 PYS=$WORK/py-suite
+PYLIB=$(python3 -c 'import os, test; print(os.path.dirname(os.path.dirname(test.__file__)))')
 
 . "$ROOT/scripts/corpus/samples.sh"
 
