@@ -169,7 +169,19 @@ const lost = rows.flatMap((r) =>
     .filter((f) => f.fate === "lost")
     .map((f) => ({ sample: r.sample, delivery: r.delivery, fact: f.fact })),
 );
-const report = { split: values.split, kind: values.kind ?? null, byDelivery, lost, samples: rows };
+/** Kinds an agent edits or quotes as they are: any change to them is a regression. */
+const NEGATIVE_KINDS = new Set(["code", "prose", "config"]);
+const negativesTouched = rows
+  .filter((r) => NEGATIVE_KINDS.has(r.kind) && r.after !== r.before)
+  .map((r) => ({ sample: r.sample, delivery: r.delivery, strategies: r.strategies }));
+const report = {
+  split: values.split,
+  kind: values.kind ?? null,
+  byDelivery,
+  lost,
+  negativesTouched,
+  samples: rows,
+};
 
 mkdirSync("dist", { recursive: true });
 writeFileSync("dist/corpus.json", `${JSON.stringify(report, null, 2)}\n`);
@@ -255,6 +267,12 @@ for (const delivery of DELIVERIES) {
 if (lost.length > 0) {
   console.log("\nLOST facts:");
   for (const l of lost) console.log(`  ${l.sample} (${l.delivery}): ${JSON.stringify(l.fact)}`);
+}
+if (negativesTouched.length > 0) {
+  console.log("\nNEGATIVES TOUCHED (code, prose and configs should pass untouched):");
+  for (const n of negativesTouched) {
+    console.log(`  ${n.sample} (${n.delivery}): ${n.strategies.join(", ")}`);
+  }
 }
 
 if (values.samples) {

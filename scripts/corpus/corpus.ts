@@ -73,7 +73,7 @@ export function compress(text: string): { text: string; strategy: string } {
   const result = compressText(text, { query: "", lossy: true, hash: () => hash });
   return result === undefined
     ? { text, strategy: "-" }
-    : { text: result.text, strategy: `${result.kind}:${result.strategy}` };
+    : { text: result.text, strategy: result.strategy };
 }
 
 /**
