@@ -42,7 +42,7 @@ export interface ShapeCall {
   input: Record<string, unknown>;
 }
 
-/** Claude Code's calls: (a)–(h) of the capture. */
+/** Claude Code's calls: Reads of code, a long log, a long line, config and saved outputs; Bash; Grep. */
 export const CLAUDE_CALLS: ShapeCall[] = [
   { name: "claude-read-small", tool: "Read", input: { file_path: "$WORK/keyword.py" } },
   { name: "claude-read-3000-lines", tool: "Read", input: { file_path: "$WORK/dpkg.log" } },
@@ -51,6 +51,9 @@ export const CLAUDE_CALLS: ShapeCall[] = [
     tool: "Read",
     input: { file_path: "$WORK/long-line.txt", offset: 3, limit: 4 },
   },
+  { name: "claude-read-yaml", tool: "Read", input: { file_path: "$WORK/ci.yml" } },
+  { name: "claude-read-test-log", tool: "Read", input: { file_path: "$WORK/test-run.log" } },
+  { name: "claude-read-git-log", tool: "Read", input: { file_path: "$WORK/git-log.txt" } },
   {
     name: "claude-bash-short",
     tool: "Bash",
@@ -98,8 +101,10 @@ export interface CapturedShape {
   sent: Json;
 }
 
-const CLAUDE_ID = (i: number) => `toolu_01HeadroomShape${String(i).padStart(2, "0")}`;
-const CODEX_ID = (i: number) => `call_01HeadroomShape${String(i).padStart(2, "0")}`;
+/** Call ids named after the fixture, so adding a call changes no other fixture. */
+const callId = (prefix: string, call: ShapeCall) => `${prefix}${call.name.replaceAll("-", "_")}`;
+const CLAUDE_ID = (i: number) => callId("toolu_", CLAUDE_CALLS[i]!);
+const CODEX_ID = (i: number) => callId("call_", CODEX_CALLS[i]!);
 
 function withWork(input: Record<string, unknown>, work: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
