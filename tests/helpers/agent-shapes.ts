@@ -70,6 +70,11 @@ export const CLAUDE_CALLS: ShapeCall[] = [
     input: { command: "ls missing-dir", description: "List a missing directory" },
   },
   {
+    name: "claude-bash-failed-long",
+    tool: "Bash",
+    input: { command: "head -400 dpkg.log; exit 1", description: "Show the log, then fail" },
+  },
+  {
     name: "claude-bash-ansi",
     tool: "Bash",
     input: {
@@ -89,6 +94,11 @@ export const CODEX_CALLS: ShapeCall[] = [
   { name: "codex-exec-short", tool: "exec_command", input: { cmd: "head -5 dpkg.log" } },
   { name: "codex-exec-truncated", tool: "exec_command", input: { cmd: "cat term.log" } },
   { name: "codex-exec-failed", tool: "exec_command", input: { cmd: "ls missing-dir" } },
+  {
+    name: "codex-exec-failed-long",
+    tool: "exec_command",
+    input: { cmd: "head -400 dpkg.log; exit 1" },
+  },
 ];
 
 /** One captured shape: what the client sent back for one call, as the upstream received it. */

@@ -6,7 +6,11 @@
  * @module
  */
 
-import { COMPRESSORS, compressText } from "../../../src/compress/compress-text.ts";
+import {
+  COMPRESSORS,
+  compressBareText,
+  compressText,
+} from "../../../src/compress/compress-text.ts";
 import { detectContent } from "../../../src/compress/detect.ts";
 import { compressDiff } from "../../../src/compress/diff.ts";
 import { compressHtml } from "../../../src/compress/html.ts";
@@ -198,8 +202,17 @@ export const routerTarget: Target<TextInput> = {
     if (call("detect", () => detectContent(text)) !== kind) fail("nondeterministic", "detect");
     for (const lossy of [false, true]) {
       const options = { query, lossy, hash: () => originalHash(text) };
-      const first = call("router", () => compressText(text, options));
-      const second = call("router", () => compressText(text, options));
+      // Through the agents' framings: deterministic, shorter, marked exactly when lossy.
+      const framed = call("router", () => compressText(text, options));
+      const again = call("router", () => compressText(text, options));
+      if (!sameOutput(framed, again)) fail("nondeterministic", `framed router lossy=${lossy}`);
+      if (framed) {
+        if (framed.text.length >= text.length) fail("not-shorter", framed.strategy);
+        checkMarkers(text, framed, lossy);
+      }
+      // With no framing: exactly what the detected kind's compressor gave.
+      const first = call("router", () => compressBareText(text, options));
+      const second = call("router", () => compressBareText(text, options));
       if (!sameOutput(first, second)) fail("nondeterministic", `router lossy=${lossy}`);
       if (!first) continue;
       if (first.kind !== kind) fail("router-kind", `${first.kind} vs detected ${kind}`);

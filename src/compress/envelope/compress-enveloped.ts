@@ -1,0 +1,111 @@
+/**
+ * Sees through the framing agents put around a tool's output (docs/agent-shapes.md) before the
+ * output's kind is detected: Claude Code's numbered Read lines, Codex's exec header, Claude
+ * Code's `Exit code N` line, a client's cut in the middle of a long output, and terminal noise.
+ * The framing is put back around the compressed body byte for byte; Claude Code's
+ * `<persisted-output>` previews are left alone. The body itself goes through the usual
+ * detection and per-kind compressors (`bare`), so this layer never decides how a kind compresses.
+ * @module
+ */
+
+import type { TextCompression, TextCompressionOptions } from "../compress-text.ts";
+import { detectContent } from "../detect.ts";
+import { splitCut } from "./cut.ts";
+import { isPersistedOutput, splitExecHeader, splitExitCode } from "./exec-header.ts";
+import { parseNumberedRead, renumber } from "./read-numbered.ts";
+import { mayCompressRead } from "./read-policy.ts";
+import { cleanTerminal, hasTerminalNoise } from "./terminal.ts";
+
+/** Detection and the per-kind compressors, on a text with no framing. */
+export type BareCompress = (
+  text: string,
+  options: TextCompressionOptions,
+) => TextCompression | undefined;
+
+/** Compresses `text` inside its framing; undefined when nothing shorter came out. */
+export function compressEnveloped(
+  text: string,
+  options: TextCompressionOptions,
+  bare: BareCompress,
+): TextCompression | undefined {
+  if (isPersistedOutput(text)) return undefined;
+  const result = compressFramed(text, options, bare);
+  return result && result.text.length < text.length ? result : undefined;
+}
+
+function compressFramed(
+  text: string,
+  options: TextCompressionOptions,
+  bare: BareCompress,
+): TextCompression | undefined {
+  const read = parseNumberedRead(text);
+  if (read) {
+    const body = read.lines.join("\n");
+    if (!mayCompressRead(read.lines, detectContent(body))) return undefined;
+    const inner = bare(body, options);
+    if (!inner) return undefined;
+    return { ...inner, text: renumber(read, inner.text), strategy: `read+${inner.strategy}` };
+  }
+  const headed = splitExecHeader(text) ?? splitExitCode(text);
+  if (headed) {
+    const inner = compressBody(headed.body, options, bare);
+    return (
+      inner && {
+        ...inner,
+        text: headed.header + inner.text,
+        strategy: `${headed.name}+${inner.strategy}`,
+      }
+    );
+  }
+  return compressBody(text, options, bare);
+}
+
+/** A command's output: cut in the middle or whole. */
+function compressBody(
+  body: string,
+  options: TextCompressionOptions,
+  bare: BareCompress,
+): TextCompression | undefined {
+  const cut = splitCut(body);
+  if (!cut) return compressClean(body, options, bare);
+  const head = compressLines(cut.head, options, bare);
+  const tail = compressLines(cut.tail, options, bare);
+  const done = head ?? tail;
+  if (!done) return undefined;
+  const text = cut.preamble + (head?.text ?? cut.head) + cut.cut + (tail?.text ?? cut.tail);
+  return {
+    text,
+    kind: done.kind,
+    strategy: `cut+${done.strategy}`,
+    lossy: Boolean(head?.lossy || tail?.lossy),
+  };
+}
+
+/** Whole lines (ending with a newline, or empty): compressed without that final newline. */
+function compressLines(
+  lines: string,
+  options: TextCompressionOptions,
+  bare: BareCompress,
+): TextCompression | undefined {
+  const newline = lines.endsWith("\n") ? "\n" : "";
+  const inner = compressClean(lines.slice(0, lines.length - newline.length), options, bare);
+  return inner && { ...inner, text: inner.text + newline };
+}
+
+/**
+ * Terminal noise is cleaned before detection; the cleaned text is what goes out, compressed
+ * further when its kind compresses, or on its own as a lossless rewrite (whether that saves
+ * enough is the router's call).
+ */
+function compressClean(
+  body: string,
+  options: TextCompressionOptions,
+  bare: BareCompress,
+): TextCompression | undefined {
+  if (!hasTerminalNoise(body)) return bare(body, options);
+  const cleaned = cleanTerminal(body);
+  const inner = bare(cleaned, options);
+  if (inner) return { ...inner, strategy: `terminal+${inner.strategy}` };
+  if (cleaned.length >= body.length) return undefined;
+  return { text: cleaned, kind: detectContent(cleaned), strategy: "terminal:clean", lossy: false };
+}
