@@ -54,6 +54,7 @@ export const CLAUDE_CALLS: ShapeCall[] = [
   { name: "claude-read-yaml", tool: "Read", input: { file_path: "$WORK/ci.yml" } },
   { name: "claude-read-test-log", tool: "Read", input: { file_path: "$WORK/test-run.log" } },
   { name: "claude-read-git-log", tool: "Read", input: { file_path: "$WORK/git-log.txt" } },
+  { name: "claude-read-progress-log", tool: "Read", input: { file_path: "$WORK/term.log" } },
   {
     name: "claude-bash-short",
     tool: "Bash",

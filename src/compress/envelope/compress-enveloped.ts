@@ -10,10 +10,10 @@
 
 import type { TextCompression, TextCompressionOptions } from "../compress-text.ts";
 import { detectContent } from "../detect.ts";
+import { compressRead } from "./compress-read.ts";
 import { splitCut } from "./cut.ts";
 import { isPersistedOutput, splitExecHeader, splitExitCode } from "./exec-header.ts";
-import { parseNumberedRead, renumber } from "./read-numbered.ts";
-import { mayCompressRead } from "./read-policy.ts";
+import { parseNumberedRead } from "./read-numbered.ts";
 import { cleanTerminal, hasTerminalNoise } from "./terminal.ts";
 
 /** Detection and the per-kind compressors, on a text with no framing. */
@@ -39,13 +39,7 @@ function compressFramed(
   bare: BareCompress,
 ): TextCompression | undefined {
   const read = parseNumberedRead(text);
-  if (read) {
-    const body = read.lines.join("\n");
-    if (!mayCompressRead(read.lines, detectContent(body))) return undefined;
-    const inner = bare(body, options);
-    if (!inner) return undefined;
-    return { ...inner, text: renumber(read, inner.text), strategy: `read+${inner.strategy}` };
-  }
+  if (read) return compressRead(read, options, bare);
   const headed = splitExecHeader(text) ?? splitExitCode(text);
   if (headed) {
     const inner = compressBody(headed.body, options, bare);
@@ -68,6 +62,11 @@ function compressBody(
 ): TextCompression | undefined {
   const cut = splitCut(body);
   if (!cut) return compressClean(body, options, bare);
+  // Head and tail are usually one kind of output, best compressed together; that is kept when
+  // the cut survives it as written, else each side is compressed on its own.
+  const whole = compressClean(body.slice(cut.preamble.length), options, bare);
+  if (whole?.text.includes(cut.cut.replace(/\r?\n$/, "")))
+    return { ...whole, text: cut.preamble + whole.text, strategy: `cut+${whole.strategy}` };
   const head = compressLines(cut.head, options, bare);
   const tail = compressLines(cut.tail, options, bare);
   const done = head ?? tail;
