@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { compressText, type TextCompression } from "../../src/compress/compress-text.ts";
 import { detectContent } from "../../src/compress/detect.ts";
 import { splitCut } from "../../src/compress/envelope/cut.ts";
+import { closeJsonPrefix } from "../../src/compress/envelope/json-prefix.ts";
 import { parseNumberedRead } from "../../src/compress/envelope/read-numbered.ts";
 import { mayCompressRead } from "../../src/compress/envelope/read-policy.ts";
 import { originalHash } from "../../src/compress/marker.ts";
@@ -196,5 +197,50 @@ describe("Claude Code Bash", () => {
     const text = shape("claude-bash-persisted");
     expect(detectContent(text)).not.toBe("code");
     expect(compress(text)).toBeUndefined();
+  });
+});
+
+describe("JSON cut off by a client or a command", () => {
+  const NOTE = /\n\[the JSON was cut off here[^\n]*\]$/;
+
+  test("every prefix of a real JSON document closes into valid JSON that starts with it", () => {
+    const json = file("iso_3166-1.json");
+    expect(closeJsonPrefix(json)).toBeUndefined();
+    for (let cut = 1; cut < json.length - 10; cut += 997) {
+      const text = json.slice(0, cut);
+      const prefix = closeJsonPrefix(text)!;
+      expect(prefix).toBeDefined();
+      expect(() => JSON.parse(prefix.closed)).not.toThrow();
+      // The closed text is the complete part as written plus closing brackets only.
+      const complete = text.slice(0, text.length - prefix.rest.length);
+      expect(prefix.closed.startsWith(complete)).toBe(true);
+      expect(prefix.closed.slice(complete.length)).toMatch(/^[\]}]+$/);
+      expect(prefix.rest.trim().length).toBeLessThan(120);
+    }
+  });
+
+  test("head -c of a JSON file is compressed as JSON, with the cut shown after it", () => {
+    const text = shape("claude-bash-json-cut");
+    const result = compress(text)!;
+    expect(result.kind).toBe("json");
+    expect(result.strategy).toStartWith("json-cut+json");
+    expect(result.text).toMatch(NOTE);
+    expect(result.text).toContain(marker(text));
+    const json = JSON.parse(result.text.replace(NOTE, ""));
+    expect(JSON.stringify(json)).toContain('"Kenya"');
+    expect(result.text.length).toBeLessThan(text.length / 5);
+  });
+
+  test("Codex's head of a cut JSON output is compressed; its cut and tail stay as sent", () => {
+    const text = shape("codex-exec-json-truncated");
+    const body = text.slice(text.indexOf("Output:\n") + 8);
+    const cut = splitCut(body)!;
+    // Head, cut and tail together do not parse as one prefix: only the head is closed.
+    expect(closeJsonPrefix(body.slice(cut.preamble.length))).toBeUndefined();
+    const result = compress(text)!;
+    expect(result.strategy).toStartWith("exec+cut+json-cut+json");
+    expect(result.text).toStartWith(text.slice(0, text.indexOf("Output:\n") + 8) + cut.preamble);
+    expect(result.text).toEndWith(cut.cut + cut.tail);
+    expect(result.text.length).toBeLessThan(text.length * 0.6);
   });
 });

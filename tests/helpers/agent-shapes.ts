@@ -84,6 +84,11 @@ export const CLAUDE_CALLS: ShapeCall[] = [
     },
   },
   {
+    name: "claude-bash-json-cut",
+    tool: "Bash",
+    input: { command: "head -c 20000 iso_3166-1.json", description: "Show the start of the JSON" },
+  },
+  {
     name: "claude-grep-content",
     tool: "Grep",
     input: { pattern: "configure lib", output_mode: "content", "-n": true },
@@ -95,6 +100,11 @@ export const CODEX_CALLS: ShapeCall[] = [
   { name: "codex-exec-short", tool: "exec_command", input: { cmd: "head -5 dpkg.log" } },
   { name: "codex-exec-truncated", tool: "exec_command", input: { cmd: "cat term.log" } },
   { name: "codex-exec-failed", tool: "exec_command", input: { cmd: "ls missing-dir" } },
+  {
+    name: "codex-exec-json-truncated",
+    tool: "exec_command",
+    input: { cmd: "cat iso_3166-1.json" },
+  },
   {
     name: "codex-exec-failed-long",
     tool: "exec_command",

@@ -13,6 +13,7 @@ import { detectContent } from "../detect.ts";
 import { compressRead } from "./compress-read.ts";
 import { splitCut } from "./cut.ts";
 import { isPersistedOutput, splitExecHeader, splitExitCode } from "./exec-header.ts";
+import { closeJsonPrefix } from "./json-prefix.ts";
 import { parseNumberedRead } from "./read-numbered.ts";
 import { cleanTerminal, hasTerminalNoise } from "./terminal.ts";
 
@@ -101,10 +102,29 @@ function compressClean(
   options: TextCompressionOptions,
   bare: BareCompress,
 ): TextCompression | undefined {
-  if (!hasTerminalNoise(body)) return bare(body, options);
+  if (!hasTerminalNoise(body)) return bare(body, options) ?? compressCutJson(body, options, bare);
   const cleaned = cleanTerminal(body);
   const inner = bare(cleaned, options);
   if (inner) return { ...inner, strategy: `terminal+${inner.strategy}` };
   if (cleaned.length >= body.length) return undefined;
   return { text: cleaned, kind: detectContent(cleaned), strategy: "terminal:clean", lossy: false };
+}
+
+/**
+ * JSON the client cut off: the complete part is closed and compressed as JSON, and a note after
+ * it keeps the cut visible, with the partial value that followed.
+ */
+function compressCutJson(
+  body: string,
+  options: TextCompressionOptions,
+  bare: BareCompress,
+): TextCompression | undefined {
+  const prefix = closeJsonPrefix(body);
+  if (!prefix) return undefined;
+  const inner = bare(prefix.closed, options);
+  if (inner?.kind !== "json") return undefined;
+  const rest = prefix.rest.trim();
+  const after = rest ? `, in the middle of: ${rest}` : "";
+  const note = `[the JSON was cut off here${after}; the brackets that close it above were added]`;
+  return { ...inner, text: `${inner.text}\n${note}`, strategy: `json-cut+${inner.strategy}` };
 }

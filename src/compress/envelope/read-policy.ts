@@ -12,6 +12,9 @@ import type { ContentKind } from "../types.ts";
 /** Kinds a file is written in by hand; everything else detected is some program's output. */
 const EDITED_KINDS: ReadonlySet<ContentKind> = new Set(["code", "text", "html", "diff"]);
 
+/** JSON files at least this long are data (package.json and tsconfig.json are far smaller). */
+const JSON_DATA_CHARS = 30_000;
+
 /** Lines sampled from the start of the file, and the characters of each line looked at. */
 const SAMPLE_LINES = 200;
 const LINE_CAP = 200;
@@ -20,6 +23,9 @@ const LINE_CAP = 200;
 export function mayCompressRead(lines: readonly string[], kind: ContentKind): boolean {
   if (EDITED_KINDS.has(kind)) return false;
   if (saysGenerated(lines)) return true;
+  // Pretty JSON reads as YAML keys line by line: it is data when it is bigger than any
+  // hand-kept config (and bigger than Claude Code sends from Bash, so a saved output it Reads).
+  if (kind === "json") return lengthOver(lines, JSON_DATA_CHARS);
   return !looksLikeConfig(lines);
 }
 
@@ -34,6 +40,15 @@ const DOCKER =
   /^(?:FROM|RUN|COPY|ADD|ENV|ARG|WORKDIR|EXPOSE|CMD|ENTRYPOINT|USER|LABEL|VOLUME|HEALTHCHECK|SHELL)\s/;
 const MAKE_TARGET = /^[\w.\-/$()%]+(?: [\w.\-/$()%]+)*\s*::?(?:\s|$)/;
 const COMMENT = /^\s*(?:#|;|\/\/|<!--)/;
+
+function lengthOver(lines: readonly string[], limit: number): boolean {
+  let total = 0;
+  for (const line of lines) {
+    total += line.length + 1;
+    if (total > limit) return true;
+  }
+  return false;
+}
 
 function saysGenerated(lines: readonly string[]): boolean {
   return lines.slice(0, 5).some((line) => GENERATED.test(line.slice(0, LINE_CAP)));
