@@ -10,6 +10,7 @@
 
 import type { TextCompression, TextCompressionOptions } from "../compress-text.ts";
 import { detectContent } from "../detect.ts";
+import { noteSwallowed } from "../swallowed.ts";
 import { compressRead } from "./compress-read.ts";
 import { splitCut } from "./cut.ts";
 import { isPersistedOutput, splitExecHeader, splitExitCode } from "./exec-header.ts";
@@ -30,7 +31,14 @@ export function compressEnveloped(
   bare: BareCompress,
 ): TextCompression | undefined {
   if (isPersistedOutput(text)) return undefined;
-  const result = compressFramed(text, options, bare);
+  let result: TextCompression | undefined;
+  try {
+    result = compressFramed(text, options, bare);
+  } catch (error) {
+    // Fail open: a bug in this layer must not cost the output its ordinary compression.
+    noteSwallowed("envelope", error);
+    return bare(text, options);
+  }
   return result && result.text.length < text.length ? result : undefined;
 }
 

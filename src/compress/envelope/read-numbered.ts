@@ -54,8 +54,8 @@ function numberEnd(text: string, pos: number): number {
  * Numbers a compressed body again: a line that is one of the file's lines (found in order) gets
  * its own number; the first line the compressor wrote (an elision note, a marker, a changed line)
  * where file lines went missing gets their range, `from-to\t`, so the model can Read them with
- * offset and limit; other written lines stay unnumbered. Linear: each file line's text maps to
- * its positions, and a cursor per text only moves forward.
+ * offset and limit; other written lines get an empty number column (`\t…`). Linear: each file
+ * line's text maps to its positions, and a cursor per text only moves forward.
  */
 export function renumber(read: NumberedRead, compressed: string): string {
   const lines = compressed.split("\n");
@@ -87,7 +87,8 @@ export function renumber(read: NumberedRead, compressed: string): string {
         continue;
       }
     }
-    out.push(lines[i]!);
+    // An empty number column: a written line never passes for a file line (a TSV row of numbers would).
+    out.push(`\t${lines[i]}`);
   }
   return out.join("\n");
 }
