@@ -13,6 +13,7 @@ import { detectContent } from "../detect.ts";
 import { noteSwallowed } from "../swallowed.ts";
 import { compressRead } from "./compress-read.ts";
 import { splitCut } from "./cut.ts";
+import { keepCutLine } from "./cut-keep.ts";
 import { isPersistedOutput, splitExecHeader, splitExitCode } from "./exec-header.ts";
 import { closeJsonPrefix } from "./json-prefix.ts";
 import { parseNumberedRead } from "./read-numbered.ts";
@@ -71,11 +72,16 @@ function compressBody(
 ): TextCompression | undefined {
   const cut = splitCut(body);
   if (!cut) return compressClean(body, options, bare);
-  // Head and tail are usually one kind of output, best compressed together; that is kept when
-  // the cut survives it as written, else each side is compressed on its own.
-  const whole = compressClean(body.slice(cut.preamble.length), options, bare);
-  if (whole?.text.includes(cut.cut.replace(/\r?\n$/, "")))
-    return { ...whole, text: cut.preamble + whole.text, strategy: `cut+${whole.strategy}` };
+  // Head and tail are usually one kind of output, best compressed together, with the cut line
+  // put back if the compressor dropped it; each side is compressed alone only when that fails.
+  const rest = body.slice(cut.preamble.length);
+  const whole = compressClean(rest, options, bare);
+  const lines = (hasTerminalNoise(rest) ? cleanTerminal(rest) : rest).split("\n");
+  const cutIndex = cut.head.split("\n").length - 1;
+  const cutLine = cut.cut.endsWith("\n") ? cut.cut.slice(0, -1) : cut.cut;
+  const kept = whole && keepCutLine(lines, cutIndex, cutLine, whole.text);
+  if (whole && kept !== undefined)
+    return { ...whole, text: cut.preamble + kept, strategy: `cut+${whole.strategy}` };
   const head = compressLines(cut.head, options, bare);
   const tail = compressLines(cut.tail, options, bare);
   const done = head ?? tail;

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { locateLines } from "./locate-lines.ts";
+
 /** A numbered Read split into the number of its first line and the file's lines. */
 export interface NumberedRead {
   readonly first: number;
@@ -59,7 +61,7 @@ function numberEnd(text: string, pos: number): number {
  */
 export function renumber(read: NumberedRead, compressed: string): string {
   const lines = compressed.split("\n");
-  const found = locate(read.lines, lines);
+  const found = locateLines(read.lines, lines);
   // The file position of the next kept line after each compressed line.
   const following: number[] = new Array(lines.length);
   let after = read.lines.length;
@@ -91,32 +93,6 @@ export function renumber(read: NumberedRead, compressed: string): string {
     out.push(`\t${lines[i]}`);
   }
   return out.join("\n");
-}
-
-/** For each compressed line, the position of the file line it is (in order), or -1. */
-function locate(fileLines: string[], compressed: string[]): number[] {
-  const positions = new Map<string, number[]>();
-  fileLines.forEach((line, i) => {
-    const list = positions.get(line);
-    if (list) list.push(i);
-    else positions.set(line, [i]);
-  });
-  const cursors = new Map<string, number>();
-  const found: number[] = [];
-  let next = 0;
-  for (const line of compressed) {
-    const list = positions.get(line);
-    let k = list ? (cursors.get(line) ?? 0) : 0;
-    while (list && k < list.length && list[k]! < next) k++;
-    if (!list || k >= list.length) {
-      found.push(-1);
-      continue;
-    }
-    cursors.set(line, k + 1);
-    found.push(list[k]!);
-    next = list[k]! + 1;
-  }
-  return found;
 }
 
 /** Whether lines [from, to) are all blank: dropped blank lines need no range. */

@@ -156,6 +156,13 @@ function checkReadNumbers(input: string, out: CompressOutput): void {
   }
 }
 
+/** A compressed cut output still shows the client's cut note. */
+function checkCutKept(input: string, out: CompressOutput): void {
+  if (!out.strategy.includes("cut+") || out.strategy.includes("json-cut+")) return;
+  const note = /…\d+ tokens truncated…|\.\.\. \[\d+ characters truncated\] \.\.\./.exec(input);
+  if (note && !out.text.includes(note[0])) fail("cut-dropped", out.strategy);
+}
+
 function checkJson(input: string, out: CompressOutput): void {
   const document = readJson(input);
   const inputTree = document ? document.value : readJsonLineValues(input)?.value;
@@ -237,6 +244,7 @@ export const routerTarget: Target<TextInput> = {
         if (framed.text.length >= text.length) fail("not-shorter", framed.strategy);
         checkMarkers(text, framed, lossy);
         checkReadNumbers(text, framed);
+        checkCutKept(text, framed);
       }
       // With no framing: exactly what the detected kind's compressor gave.
       const first = call("router", () => compressBareText(text, options));
