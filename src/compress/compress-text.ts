@@ -35,6 +35,8 @@ export interface TextCompressionOptions {
   readonly lossy: boolean;
   /** The store key of `text` (the marker hash): 24 hex digits of its SHA-256. */
   readonly hash: () => string;
+  /** `text` is a Read of a saved command output (see Slot.savedOutput), never an edited file. */
+  readonly savedOutput?: boolean;
 }
 
 /** A kept compression of one tool output. */

@@ -14,6 +14,7 @@ import { closeJsonPrefix } from "../../src/compress/envelope/json-prefix.ts";
 import { parseNumberedRead } from "../../src/compress/envelope/read-numbered.ts";
 import { mayCompressRead } from "../../src/compress/envelope/read-policy.ts";
 import { originalHash } from "../../src/compress/marker.ts";
+import { findSlots } from "../../src/compress/slots.ts";
 import { SHAPE_FILES_DIR, SHAPES_DIR, sentText } from "../helpers/agent-shapes.ts";
 
 /** The text a client sent for one captured call. */
@@ -242,5 +243,49 @@ describe("JSON cut off by a client or a command", () => {
     expect(result.text).toStartWith(text.slice(0, text.indexOf("Output:\n") + 8) + cut.preamble);
     expect(result.text).toEndWith(cut.cut + cut.tail);
     expect(result.text.length).toBeLessThan(text.length * 0.6);
+  });
+});
+
+describe("A Read of the file Claude Code saved a long output to", () => {
+  // Claude Code said where it saved `cat python-policy.html`; the model then Read that file.
+  const note = shape("claude-bash-persisted-html");
+  const savedFile = /Full output saved to: (\S+)/.exec(note)![1]!;
+  const read = shape("claude-read-saved-html");
+
+  /** The request of that turn: the model's Read call of `file`, and Claude Code's result. */
+  function request(file: string) {
+    return {
+      messages: [
+        { role: "user", content: "Summarise the policy page." },
+        {
+          role: "assistant",
+          content: [
+            { type: "tool_use", id: "toolu_saved", name: "Read", input: { file_path: file } },
+          ],
+        },
+        {
+          role: "user",
+          content: [{ type: "tool_result", tool_use_id: "toolu_saved", content: read }],
+        },
+      ],
+    };
+  }
+
+  test("is told apart from a Read of a file in the project by its path", () => {
+    expect(savedFile).toContain("/tool-results/");
+    expect(findSlots("messages", request(savedFile))[0]!.savedOutput).toBe(true);
+    const projectFile = join(savedFile, "..", "..", "..", "..", "python-policy.html");
+    expect(findSlots("messages", request(projectFile))[0]!.savedOutput).toBe(false);
+  });
+
+  test("is compressed as the page it is; the same text as a project file is left alone", () => {
+    const hash = originalHash(read);
+    const options = { query: "", lossy: true, hash: () => hash };
+    expect(compressText(read, options)).toBeUndefined();
+    const result = compressText(read, { ...options, savedOutput: true })!;
+    expect(result.kind).toBe("html");
+    expect(result.strategy).toStartWith("read+html");
+    expect(result.text).toContain(`hash=${hash}`);
+    expect(result.text.length).toBeLessThan(read.length / 2);
   });
 });

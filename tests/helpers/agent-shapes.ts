@@ -38,7 +38,10 @@ export const CODEX_VERSION = "0.169.0";
 export interface ShapeCall {
   name: string;
   tool: string;
-  /** The tool's input; "$WORK" in a string stands for the agent's working directory. */
+  /**
+   * The tool's input; "$WORK" in a string stands for the agent's working directory, "$SAVED" for
+   * the file Claude Code saved the previous call's long output to.
+   */
   input: Record<string, unknown>;
 }
 
@@ -65,6 +68,13 @@ export const CLAUDE_CALLS: ShapeCall[] = [
     tool: "Bash",
     input: { command: "cat term.log", description: "Show the apt terminal log" },
   },
+  {
+    name: "claude-bash-persisted-html",
+    tool: "Bash",
+    input: { command: "cat python-policy.html", description: "Show the HTML page" },
+  },
+  // The Read the model makes next: the file Claude Code saved the HTML to ($SAVED).
+  { name: "claude-read-saved-html", tool: "Read", input: { file_path: "$SAVED" } },
   {
     name: "claude-bash-failed",
     tool: "Bash",
@@ -127,11 +137,23 @@ const callId = (prefix: string, call: ShapeCall) => `${prefix}${call.name.replac
 const CLAUDE_ID = (i: number) => callId("toolu_", CLAUDE_CALLS[i]!);
 const CODEX_ID = (i: number) => callId("call_", CODEX_CALLS[i]!);
 
-function withWork(input: Record<string, unknown>, work: string): Record<string, unknown> {
+function withWork(
+  input: Record<string, unknown>,
+  work: string,
+  saved = "",
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input))
-    out[key] = typeof value === "string" ? value.replaceAll("$WORK", work) : value;
+    out[key] =
+      typeof value === "string"
+        ? value.replaceAll("$WORK", work).replaceAll("$SAVED", saved)
+        : value;
   return out;
+}
+
+/** Where Claude Code saved an output too long to send (named in its <persisted-output> note). */
+function savedPath(result: Json): string {
+  return /Full output saved to: (\S+)/.exec(sentText(result))?.[1] ?? "";
 }
 
 function copyFiles(work: string): void {
@@ -178,14 +200,16 @@ export async function captureClaude(trap: EgressTrap): Promise<CaptureRun> {
       return jsonResponse({ type: "error", error: { type: "not_found_error" } }, 404);
     let reply: Reply = { kind: "text", text: "Shapes captured." };
     if (isAgentTurn(request)) {
-      const done = claudeResults(request).size;
+      const results = claudeResults(request);
+      const done = results.size;
       const call = CLAUDE_CALLS[done];
+      const previous = done > 0 ? results.get(CLAUDE_ID(done - 1)) : undefined;
       if (call)
         reply = {
           kind: "tool",
           name: call.tool,
           id: CLAUDE_ID(done),
-          input: withWork(call.input, sandbox.work),
+          input: withWork(call.input, sandbox.work, previous ? savedPath(previous) : ""),
         };
     }
     return upstream.stream(anthropicStream(reply, request.json.model));

@@ -1,8 +1,9 @@
 /**
  * Compression of a Claude Code Read (see read-numbered.ts for the numbering and read-policy.ts for
- * which files may be compressed). A file with terminal escapes or `\r` redraws in it is a saved
- * command output, never a file someone edits, so it is cleaned line by line (the numbering stays
- * aligned) and compressed whatever its kind, or at least sent cleaned.
+ * which files may be compressed). A saved command output is never a file someone edits, so it is
+ * compressed whatever its kind: a Read of the file Claude Code saved a long output to (the
+ * caller says so), or a file with terminal escapes or `\r` redraws in it, which is also cleaned
+ * line by line (the numbering stays aligned), or at least sent cleaned.
  * @module
  */
 
@@ -24,7 +25,8 @@ export function compressRead(
   const lines = noisy ? terminalLines(raw) : read.lines;
   const body = noisy ? lines.join("\n") : raw;
   const kind = detectContent(body);
-  if (!noisy && !mayCompressRead(read.lines, kind)) return undefined;
+  const saved = noisy || options.savedOutput === true;
+  if (!saved && !mayCompressRead(read.lines, kind)) return undefined;
   const clean: NumberedRead = { first: read.first, lines };
   const prefix = noisy ? "read+terminal" : "read";
   const inner = bare(body, options);

@@ -19,6 +19,14 @@ export function locateLines(fileLines: readonly string[], compressed: readonly s
   const found: number[] = [];
   let next = 0;
   for (const line of compressed) {
+    // A blank line is only the very next line: blank lines are everywhere, and a compressor
+    // writes its own between the sections it keeps.
+    if (line.trim() === "") {
+      const same = fileLines[next] === line;
+      found.push(same ? next : -1);
+      if (same) next++;
+      continue;
+    }
     const list = positions.get(line);
     let k = list ? (cursors.get(line) ?? 0) : 0;
     while (list && k < list.length && list[k]! < next) k++;

@@ -56,12 +56,14 @@ function numberEnd(text: string, pos: number): number {
  * Numbers a compressed body again: a line that is one of the file's lines (found in order) gets
  * its own number; the first line the compressor wrote (an elision note, a marker, a changed line)
  * where file lines went missing gets their range, `from-to\t`, so the model can Read them with
- * offset and limit; other written lines get an empty number column (`\t…`). Linear: each file
- * line's text maps to its positions, and a cursor per text only moves forward.
+ * offset and limit; other written lines get an empty number column (`\t…`). When the compressor
+ * rewrote the text rather than picking lines (HTML made text, JSON made a table), the whole range
+ * goes on the first line instead. Linear: see locateLines.
  */
 export function renumber(read: NumberedRead, compressed: string): string {
   const lines = compressed.split("\n");
   const found = locateLines(read.lines, lines);
+  if (rewritten(lines, found)) return wholeRange(read, lines);
   // The file position of the next kept line after each compressed line.
   const following: number[] = new Array(lines.length);
   let after = read.lines.length;
@@ -93,6 +95,26 @@ export function renumber(read: NumberedRead, compressed: string): string {
     out.push(`\t${lines[i]}`);
   }
   return out.join("\n");
+}
+
+/** Fewer than half the written non-blank lines are file lines: the compressor rewrote the text. */
+function rewritten(lines: readonly string[], found: readonly number[]): boolean {
+  let text = 0;
+  let kept = 0;
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    text++;
+    if (found[i]! >= 0) kept++;
+  });
+  return kept * 2 < text;
+}
+
+/** A rewritten file (HTML made text, JSON made a table): its whole range on the first line. */
+function wholeRange(read: NumberedRead, lines: readonly string[]): string {
+  const last = read.first + read.lines.length - 1;
+  return lines
+    .map((line, i) => (i === 0 ? `${read.first}-${last}\t${line}` : `\t${line}`))
+    .join("\n");
 }
 
 /** Whether lines [from, to) are all blank: dropped blank lines need no range. */
