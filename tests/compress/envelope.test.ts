@@ -11,6 +11,7 @@ import { compressText, type TextCompression } from "../../src/compress/compress-
 import { detectContent } from "../../src/compress/detect.ts";
 import { splitCut } from "../../src/compress/envelope/cut.ts";
 import { closeJsonPrefix } from "../../src/compress/envelope/json-prefix.ts";
+import { findSuffixElements } from "../../src/compress/envelope/json-suffix.ts";
 import { parseNumberedRead } from "../../src/compress/envelope/read-numbered.ts";
 import { mayCompressRead } from "../../src/compress/envelope/read-policy.ts";
 import { originalHash } from "../../src/compress/marker.ts";
@@ -232,17 +233,44 @@ describe("JSON cut off by a client or a command", () => {
     expect(result.text.length).toBeLessThan(text.length / 5);
   });
 
-  test("Codex's head of a cut JSON output is compressed; its cut and tail stay as sent", () => {
+  test("every tail of a real JSON document gives the complete elements of the array it ends in", () => {
+    const json = file("iso_3166-1.json");
+    let found = 0;
+    for (
+      let start = json.indexOf("\n", 1000) + 1;
+      start > 0;
+      start = json.indexOf("\n", start + 1500) + 1
+    ) {
+      const tail = json.slice(start);
+      const suffix = findSuffixElements(tail);
+      if (!suffix) continue;
+      found++;
+      expect(suffix.before + suffix.elements + suffix.after).toBe(tail);
+      expect(suffix.after).toMatch(/^\]\s*\}\s*$/);
+      expect(() => JSON.parse(`[${suffix.elements}]`)).not.toThrow();
+    }
+    expect(found).toBeGreaterThan(20);
+  });
+
+  test("Codex's cut JSON output: the head is closed and compressed, the tail's elements too, the cut stays", () => {
     const text = shape("codex-exec-json-truncated");
     const body = text.slice(text.indexOf("Output:\n") + 8);
     const cut = splitCut(body)!;
+    const NOTE = /\n\[the JSON was cut off here[^\n]*\]\n$/;
     // Head, cut and tail together do not parse as one prefix: only the head is closed.
     expect(closeJsonPrefix(body.slice(cut.preamble.length))).toBeUndefined();
     const result = compress(text)!;
     expect(result.strategy).toStartWith("exec+cut+json-cut+json");
     expect(result.text).toStartWith(text.slice(0, text.indexOf("Output:\n") + 8) + cut.preamble);
-    expect(result.text).toEndWith(cut.cut + cut.tail);
-    expect(result.text.length).toBeLessThan(text.length * 0.6);
+    const [head, tail] = result.text.split(cut.cut) as [string, string];
+    expect(head).toMatch(NOTE);
+    expect(tail).toContain(
+      "\n[the complete elements that follow, compressed together as one array:]\n",
+    );
+    expect(tail).toContain('"Zimbabwe"');
+    expect(tail).toEndWith("\n]\n}\n");
+    expect(result.text).toContain(marker(text));
+    expect(result.text.length).toBeLessThan(text.length / 5);
   });
 });
 

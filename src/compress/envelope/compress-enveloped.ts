@@ -16,6 +16,7 @@ import { splitCut } from "./cut.ts";
 import { keepCutLine } from "./cut-keep.ts";
 import { isPersistedOutput, splitExecHeader, splitExitCode } from "./exec-header.ts";
 import { closeJsonPrefix } from "./json-prefix.ts";
+import { findSuffixElements } from "./json-suffix.ts";
 import { parseNumberedRead } from "./read-numbered.ts";
 import { cleanTerminal, hasTerminalNoise } from "./terminal.ts";
 
@@ -83,7 +84,7 @@ function compressBody(
   if (whole && kept !== undefined)
     return { ...whole, text: cut.preamble + kept, strategy: `cut+${whole.strategy}` };
   const head = compressLines(cut.head, options, bare);
-  const tail = compressLines(cut.tail, options, bare);
+  const tail = compressLines(cut.tail, options, bare) ?? compressJsonTail(cut.tail, options, bare);
   const done = head ?? tail;
   if (!done) return undefined;
   const text = cut.preamble + (head?.text ?? cut.head) + cut.cut + (tail?.text ?? cut.tail);
@@ -141,4 +142,22 @@ function compressCutJson(
   const after = rest ? `, in the middle of: ${rest}` : "";
   const note = `[the JSON was cut off here${after}; the brackets that close it above were added]`;
   return { ...inner, text: `${inner.text}\n${note}`, strategy: `json-cut+${inner.strategy}` };
+}
+
+/**
+ * The tail of cut JSON: the complete elements of the array it ends in are compressed as one
+ * array, between the partial element before them and the closing brackets after them.
+ */
+function compressJsonTail(
+  tail: string,
+  options: TextCompressionOptions,
+  bare: BareCompress,
+): TextCompression | undefined {
+  const found = findSuffixElements(tail);
+  if (!found) return undefined;
+  const inner = bare(`[${found.elements}]`, options);
+  if (inner?.kind !== "json") return undefined;
+  const note = "[the complete elements that follow, compressed together as one array:]";
+  const text = `${found.before}\n${note}\n${inner.text}\n${found.after}`;
+  return { ...inner, text, strategy: `json-tail+${inner.strategy}` };
 }

@@ -13,7 +13,7 @@ export interface ClosedPrefix {
   readonly rest: string;
 }
 
-/** Deeper documents are left alone: each complete value copies the stack of open brackets. */
+/** Deeper documents are left alone: a safe point after a bracket copies the stack of open ones. */
 const MAX_DEPTH = 64;
 
 enum Expect {
@@ -35,9 +35,13 @@ export function closeJsonPrefix(text: string): ClosedPrefix | undefined {
   let expect = Expect.Value;
   let safeAt = -1;
   let safeStack: number[] = [];
+  // The stack is copied at a safe point only when it changed since the last copy: a long flat
+  // array costs one copy, not one per element.
+  let changed = true;
   const markSafe = (at: number) => {
     safeAt = at;
-    safeStack = stack.slice();
+    if (changed) safeStack = stack.slice();
+    changed = false;
   };
   while (i < text.length) {
     const c = text.charCodeAt(i);
@@ -59,6 +63,7 @@ export function closeJsonPrefix(text: string): ClosedPrefix | undefined {
       } else if (c === 123 || c === 91) {
         if (stack.length >= MAX_DEPTH) return undefined;
         stack.push(c === 123 ? 125 : 93);
+        changed = true;
         expect = c === 123 ? Expect.Key : Expect.Value;
         markSafe(++i);
         continue;
@@ -81,6 +86,7 @@ export function closeJsonPrefix(text: string): ClosedPrefix | undefined {
     // A closer (also right after an opener) or a comma.
     if (c === 125 || c === 93) {
       if (stack.pop() !== c) return undefined;
+      changed = true;
       i++;
       if (stack.length === 0) return undefined; // complete: not a cut document
       expect = Expect.AfterValue;
