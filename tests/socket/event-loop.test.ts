@@ -1,0 +1,114 @@
+/**
+ * Compression off the event loop: while a 1 MB JSON tool output compresses, another stream
+ * through the proxy keeps flowing. Everything here (fake upstream, proxy, client) shares one
+ * event loop, so any stall on it shows up as a gap between the stream's chunks at the client.
+ */
+
+import { afterAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { CompressPool } from "../../src/runtime/compress-pool.ts";
+import { proxiedUpstream } from "../helpers/proxied-upstream.ts";
+import { waitFor } from "../helpers/proxy.ts";
+import { chatStream } from "../helpers/wire.ts";
+
+// `jq '{version, zones: .zones[0:117]}'` over Debian's moment-timezone data: 996,594 characters.
+const fixtures = join(import.meta.dir, "..", "fixtures", "pool");
+const timezones = gunzipSync(readFileSync(join(fixtures, "jq-timezones.json.gz"))).toString("utf8");
+// `npm query '*'` in this repository: 171,784 characters.
+const packages = readFileSync(join(fixtures, "npm-query.json"), "utf8");
+
+const pool = new CompressPool({ size: 2 });
+afterAll(() => pool.close());
+const { upstream, proxy } = proxiedUpstream({
+  compress: pool.run,
+  countTokens: pool.countTokens,
+  // Long enough for a cold worker on a busy machine: this test is about the stream, not the budget.
+  env: { HEADROOM_COMPRESSION_BUDGET_MS: "30000" },
+});
+
+const encoder = new TextEncoder();
+const TICK_MS = 3;
+const TICKS = 600;
+
+/** A chat completion stream of TICKS content events, one every TICK_MS. */
+function tickingStream(): Response {
+  const [first, delta, ...last] = chatStream({ kind: "text", text: "tick" }, "gpt-4o");
+  const events = [first!, ...Array.from({ length: TICKS }, () => delta!), ...last];
+  let index = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (index > 0) await Bun.sleep(TICK_MS);
+      if (index < events.length) controller.enqueue(encoder.encode(events[index++]!));
+      else controller.close();
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream" } });
+}
+
+const post = (body: unknown) =>
+  fetch(`${proxy.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+/** A chat request whose newest turn is one tool output. */
+const withToolOutput = (question: string, output: string) => ({
+  model: "gpt-4o",
+  messages: [
+    { role: "user", content: question },
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [{ id: "call_1", type: "function", function: { name: "sh", arguments: "{}" } }],
+    },
+    { role: "tool", tool_call_id: "call_1", content: output },
+  ],
+});
+
+describe("compression off the event loop", () => {
+  test("a stream keeps flowing (no gap over 20 ms) while a 1 MB JSON output compresses", async () => {
+    // A proxy that has been running: its code paths compiled, its workers and tokenizer loaded.
+    await (await post(withToolOutput("Which packages are dev dependencies?", packages))).text();
+    await waitFor(() => proxy.exchanges.length === 1);
+    proxy.exchanges.length = 0;
+
+    // The stream gets the ticking answer; the large request the fake upstream's usual one.
+    upstream.once(() => tickingStream());
+    const stream = await post({
+      model: "gpt-4o",
+      stream: true,
+      messages: [{ role: "user", content: "count" }],
+    });
+    const reader = stream.body!.getReader();
+    await reader.read();
+
+    let compressedAt = 0;
+    const large = post(withToolOutput("Which zones observe daylight saving time?", timezones)).then(
+      async (res) => {
+        await res.text();
+        compressedAt = performance.now();
+      },
+    );
+
+    const arrivals: number[] = [];
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+      arrivals.push(performance.now());
+    }
+    await large;
+    let gap = 0;
+    for (let i = 1; i < arrivals.length; i++) gap = Math.max(gap, arrivals[i]! - arrivals[i - 1]!);
+
+    // The large request was compressed, and finished while the stream was still flowing.
+    await waitFor(() => proxy.exchanges.length === 2);
+    const compressed = proxy.exchanges.find((exchange) => !exchange.stream)!;
+    expect(compressed.transforms.length).toBeGreaterThan(0);
+    expect(compressedAt).toBeLessThan(arrivals.at(-1)!);
+    console.log(`largest gap between stream chunks: ${gap.toFixed(1)} ms`);
+    expect(gap).toBeLessThan(20);
+  });
+});
