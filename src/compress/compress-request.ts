@@ -42,7 +42,7 @@ export interface CompressionSettings {
 /** Defaults: conservative enough that a rewrite always pays for its cache cost. */
 export const DEFAULT_COMPRESSION_SETTINGS: CompressionSettings = {
   lossy: false,
-  budgetMs: 50,
+  budgetMs: 1000,
   minTokens: 200,
   minSavedTokens: 50,
   minSavingsRatio: 0.1,
