@@ -14,7 +14,9 @@ import {
   type CompressionSettings,
   compressRequest,
   DEFAULT_COMPRESSION_SETTINGS,
+  decisionKeys,
 } from "../../src/compress/compress-request.ts";
+import { findSlots } from "../../src/compress/slots.ts";
 import { runTokenJob } from "../../src/compress/token-job.ts";
 import { CompressPool, poolSize } from "../../src/runtime/compress-pool.ts";
 import { MemoryDecisionStore } from "../../src/store/memory-decision-store.ts";
@@ -66,6 +68,10 @@ const chatWith = (...outputs: string[]) => ({
     ...outputs.map((content, i) => ({ role: "tool", tool_call_id: `call_${i}`, content })),
   ],
 });
+
+/** The decision store key of the tool output `text` in `body` (the first slot carrying it). */
+const keyOf = (body: Record<string, unknown>, text: string) =>
+  decisionKeys(findSlots("chat", body).find((slot) => slot.text === text)!, sha256).key;
 
 describe("the compression pool", () => {
   test("sizes itself to the cores: at least one worker, at most four", () => {
@@ -159,40 +165,45 @@ describe("compressRequest on the pool", () => {
     );
     expect(b.kept).toEqual(a.kept);
     expect(b.edits.length).toBe(2);
-    for (const text of [read("npm-query.json"), read("dpkg-l.txt")])
-      expect(onPool.get(sha256(text))).toEqual(inThread.get(sha256(text)));
+    for (const slot of findSlots("chat", body)) {
+      const { key } = decisionKeys(slot, sha256);
+      expect(onPool.get(key)).toBeDefined();
+      expect(onPool.get(key)).toEqual(inThread.get(key));
+    }
   });
 
   test("the budget is a wall-clock wait: an output not compressed in time goes as sent, remembered as over budget", async () => {
     const decisions = new MemoryDecisionStore();
-    // 1 MB of JSON takes far longer than 5 ms; its size alone does not rule it out at 30 ms.
+    const body = chatWith(timezones, read("npm-query.json"));
+    // 1 MB of JSON takes far longer than 30 ms; its size alone does not rule it out at 30 ms.
     const plan = await compressRequest(
       "chat",
-      chatWith(timezones, read("npm-query.json")),
+      body,
       { ...settings, budgetMs: 30 },
       { decisions, sha256, compress: pool.run },
     );
     expect(plan.budgetExceeded).toBe(true);
     expect(plan.kept.over_budget).toBeGreaterThanOrEqual(1);
-    expect(decisions.get(sha256(timezones))).toEqual({ kind: "kept", reason: "over_budget" });
+    expect(decisions.get(keyOf(body, timezones))).toEqual({ kind: "kept", reason: "over_budget" });
     expect(plan.edits.every((edit) => edit.slot.text !== timezones)).toBe(true);
   });
 
   test("a client abort rejects the plan and remembers nothing", async () => {
     const decisions = new MemoryDecisionStore();
     const stop = new AbortController();
+    const body = chatWith(timezones);
     const planned = compressRequest(
       "chat",
-      chatWith(timezones),
+      body,
       { ...settings, budgetMs: 60_000 },
       { decisions, sha256, compress: pool.run, signal: stop.signal },
     );
     stop.abort(new Error("client went away"));
     await expect(planned).rejects.toThrow("client went away");
-    expect(decisions.get(sha256(timezones))).toBeUndefined();
+    expect(decisions.get(keyOf(body, timezones))).toBeUndefined();
   });
 
-  test("the same output twice in one request is compressed once and replayed for the second", async () => {
+  test("the same output answering two calls, compressed on two workers, gives the same bytes", async () => {
     const text = read("npm-query.json");
     const plan = await compressRequest(
       "chat",
@@ -200,7 +211,7 @@ describe("compressRequest on the pool", () => {
       { ...settings, budgetMs: 60_000 },
       { decisions: new MemoryDecisionStore(), sha256, compress: pool.run },
     );
-    expect(plan.edits.map((edit) => edit.replayed)).toEqual([false, true]);
+    expect(plan.edits.map((edit) => edit.replayed)).toEqual([false, false]);
     expect(plan.edits[0]!.text).toBe(plan.edits[1]!.text);
   });
 });

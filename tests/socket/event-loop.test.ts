@@ -107,6 +107,7 @@ describe("compression off the event loop", () => {
   test("a stream keeps flowing (no gap over 20 ms) while a 1 MB JSON output compresses", async () => {
     // A proxy that has been running: its code paths compiled, its workers and tokenizer loaded.
     await (await post(withToolOutput("Which packages are dev dependencies?", packages))).text();
+    await (await post(withToolOutput("Which zones are there?", `${timezones}\n\n\n\n`))).text();
 
     // A shared machine can deschedule this process for a while on its own: up to three tries,
     // each with a new output (one more trailing newline), and the best must hold. Compressing
