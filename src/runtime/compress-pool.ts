@@ -1,10 +1,11 @@
 /**
  * Worker threads that run compressText, and the exact token counting after it, off the event
- * loop, so one large tool output never stalls the streams the proxy relays meanwhile. One worker
- * per core, at most four; jobs wait in one queue. Token counting always goes to the first worker,
- * so the tokenizer's tables (tens of MB) are loaded once. A worker that fails is replaced a few
- * times; without one, jobs run in the calling thread, so nothing stops working because threads
- * did.
+ * loop, so one large tool output never stalls the streams the proxy relays meanwhile. Up to one
+ * worker per core, at most four, each started when a job first finds no idle worker (an idle
+ * proxy keeps its memory: every worker costs about 5 MB); jobs wait in one queue. Token counting
+ * always goes to the first worker, so the tokenizer's tables (tens of MB) are loaded once. A
+ * worker that fails is replaced a few times; a job no worker can take runs in the calling thread,
+ * so nothing stops working because threads did.
  * @module
  */
 
@@ -34,7 +35,8 @@ interface Queued {
 interface Thread {
   worker: Worker | undefined;
   running: Queued | undefined;
-  restarts: number;
+  /** Failed starts and deaths so far. */
+  failures: number;
 }
 
 /** How many workers suit this machine: one per core, at least one, at most four. */
@@ -44,7 +46,7 @@ export function poolSize(cores = globalThis.navigator?.hardwareConcurrency ?? 1)
 
 /** Options of {@link CompressPool}. */
 export interface PoolOptions {
-  /** How many workers (see {@link poolSize}). */
+  /** The most workers it starts (see {@link poolSize}). */
   readonly size?: number;
   /** Told when a worker cannot start or dies. */
   readonly onError?: (message: string) => void;
@@ -52,7 +54,7 @@ export interface PoolOptions {
   readonly workerUrl?: URL;
 }
 
-/** A fixed set of compression workers; see the module comment. */
+/** A bounded set of compression workers; see the module comment. */
 export class CompressPool {
   readonly #threads: Thread[];
   readonly #queue: Queued[] = [];
@@ -61,19 +63,17 @@ export class CompressPool {
   #nextId = 0;
   #closed = false;
 
-  /** Starts the workers now, so the first request does not wait for them to load. */
   constructor(options: PoolOptions = {}) {
     this.#onError = options.onError ?? (() => {});
     this.#workerUrl = options.workerUrl ?? WORKER_URL;
     this.#threads = Array.from({ length: options.size ?? poolSize() }, () => ({
       worker: undefined,
       running: undefined,
-      restarts: 0,
+      failures: 0,
     }));
-    for (const thread of this.#threads) this.#start(thread);
   }
 
-  /** How many workers are alive. */
+  /** How many workers are running now. */
   get alive(): number {
     return this.#threads.filter((thread) => thread.worker !== undefined).length;
   }
@@ -81,7 +81,6 @@ export class CompressPool {
   /** Compresses on the first free worker; a job still queued when `signal` aborts never starts. */
   readonly run: CompressRunner = (job, signal) => {
     if (signal?.aborted) return Promise.resolve(undefined);
-    if (this.#closed || this.alive === 0) return compressInThread(job, signal);
     return new Promise((resolve) => {
       const queued = this.#enqueue({ kind: "compress", job }, resolve as (r: unknown) => void);
       signal?.addEventListener("abort", () => this.#settle(queued, undefined), { once: true });
@@ -89,12 +88,10 @@ export class CompressPool {
   };
 
   /** Counts a request's exact tokens on the first worker (the one holding the tokenizer). */
-  readonly countTokens = (job: TokenJob): Promise<TokenAnswer> => {
-    if (this.#closed || !this.#threads[0]?.worker) return runTokenJob(job);
-    return new Promise((resolve) => {
+  readonly countTokens = (job: TokenJob): Promise<TokenAnswer> =>
+    new Promise((resolve) => {
       this.#enqueue({ kind: "tokens", job }, resolve as (r: unknown) => void);
     });
-  };
 
   /** Stops every worker; jobs still waiting run in the calling thread. */
   close(): void {
@@ -122,15 +119,21 @@ export class CompressPool {
     queued.resolve(result);
   }
 
+  /** Whether the slot may still run workers. */
+  #usable(thread: Thread): boolean {
+    return !this.#closed && thread.failures <= MAX_RESTARTS;
+  }
+
   #start(thread: Thread): void {
     let worker: Worker;
     try {
       worker = new Worker(this.#workerUrl.href, { type: "module" });
     } catch (error) {
-      this.#fail(thread, `cannot start a compression worker: ${(error as Error).message}`);
+      thread.failures++;
+      this.#onError(`cannot start a compression worker: ${(error as Error).message}`);
       return;
     }
-    // A pool of idle workers must not keep the process alive (Bun has unref; Deno does not).
+    // Idle workers must not keep the process alive (Bun has unref; Deno does not).
     (worker as Worker & { unref?: () => void }).unref?.();
     worker.addEventListener("message", (event: MessageEvent) => {
       const answer = event.data as { id: number; result?: unknown; error?: string };
@@ -147,23 +150,15 @@ export class CompressPool {
       if (thread.worker !== worker) return;
       worker.terminate();
       thread.worker = undefined;
-      const message = (event as ErrorEvent).message || "unknown error";
-      this.#fail(thread, `a compression worker failed: ${message}`);
+      thread.failures++;
+      this.#onError(`a compression worker failed: ${(event as ErrorEvent).message || "unknown"}`);
+      // Its job runs here; the slot starts a new worker when the next job needs one.
+      const running = thread.running;
+      thread.running = undefined;
+      if (running) this.#runHere(running);
+      this.#dispatch();
     });
     thread.worker = worker;
-  }
-
-  /** A worker is gone: its job runs here, and the slot restarts while it has restarts left. */
-  #fail(thread: Thread, message: string): void {
-    this.#onError(message);
-    const running = thread.running;
-    thread.running = undefined;
-    if (running) this.#runHere(running);
-    if (!this.#closed && thread.restarts < MAX_RESTARTS) {
-      thread.restarts++;
-      this.#start(thread);
-    }
-    this.#dispatch();
   }
 
   /** Runs a job in this thread: a pool without a worker that could take it still answers. */
@@ -186,25 +181,28 @@ export class CompressPool {
   }
 
   #dispatch(): void {
-    this.#queue.splice(0, this.#queue.length, ...this.#queue.filter((queued) => !queued.settled));
+    for (let at = this.#queue.length - 1; at >= 0; at--) {
+      if (this.#queue[at]!.settled) this.#queue.splice(at, 1);
+    }
     this.#threads.forEach((thread, index) => {
-      if (!thread.worker || thread.running) return;
+      if (thread.running) return;
       // Token jobs wait for the first worker; compression jobs take any.
       const at = this.#queue.findIndex((queued) => index === 0 || queued.work.kind === "compress");
       if (at < 0) return;
+      while (!thread.worker && this.#usable(thread)) this.#start(thread);
+      if (!thread.worker) return;
       const [next] = this.#queue.splice(at, 1);
       thread.running = next;
       thread.worker.postMessage({ id: next!.id, kind: next!.work.kind, job: next!.work.job });
     });
-    // Jobs no live worker can take (all gone, or only the token worker) run here.
-    const first = this.#threads[0]?.worker;
-    if (this.alive === 0 || !first) {
-      for (const queued of [...this.#queue]) {
-        if (this.alive === 0 || queued.work.kind === "tokens") {
-          this.#queue.splice(this.#queue.indexOf(queued), 1);
-          this.#runHere(queued);
-        }
-      }
+    // Jobs that no slot will ever take (every slot gave up; for tokens, the first) run here.
+    const first = this.#threads[0];
+    const anyUsable = this.#threads.some((thread) => this.#usable(thread));
+    for (const queued of [...this.#queue]) {
+      const takeable = queued.work.kind === "compress" ? anyUsable : first && this.#usable(first);
+      if (takeable) continue;
+      this.#queue.splice(this.#queue.indexOf(queued), 1);
+      this.#runHere(queued);
     }
   }
 }
