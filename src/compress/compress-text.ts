@@ -7,6 +7,7 @@
 
 import { detectContent } from "./detect.ts";
 import { compressDiff } from "./diff.ts";
+import { compressGit } from "./git.ts";
 import { compressHtml } from "./html.ts";
 import { compressJson } from "./json/compress-json.ts";
 import { compressListing } from "./listing.ts";
@@ -23,6 +24,7 @@ export const COMPRESSORS: Partial<Record<ContentKind, Compressor>> = {
   log: compressLog,
   search: compressSearch,
   diff: compressDiff,
+  git: compressGit,
   listing: compressListing,
   table: compressTable,
   html: compressHtml,

@@ -16,6 +16,7 @@
  */
 
 import { looksLikeDiff } from "./detect-diff.ts";
+import { detectGitForm } from "./detect-git.ts";
 import { looksLikeHtml } from "./detect-html.ts";
 import { scanJson } from "./detect-json.ts";
 import { type LineTally, tallyLines } from "./detect-lines.ts";
@@ -46,6 +47,7 @@ function detect(text: string): ContentKind {
   const lineStart = skipExecHeader(text, text.lastIndexOf("\n", start) + 1);
   const sample = sampleLines(text, lineStart);
   if (looksLikeDiff(sample)) return "diff";
+  if (detectGitForm(sample)) return "git";
   if (looksLikeHtml(text, start)) return "html";
   const tally = tallyLines(sample);
   if (tally.nonEmpty === 0) return "text";

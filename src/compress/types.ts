@@ -10,6 +10,7 @@ export type ContentKind =
   | "log"
   | "search"
   | "diff"
+  | "git"
   | "listing"
   | "table"
   | "html"

@@ -9,6 +9,7 @@
 import { COMPRESSORS, compressText } from "../../../src/compress/compress-text.ts";
 import { detectContent } from "../../../src/compress/detect.ts";
 import { compressDiff } from "../../../src/compress/diff.ts";
+import { compressGit } from "../../../src/compress/git.ts";
 import { compressHtml } from "../../../src/compress/html.ts";
 import { compressJson } from "../../../src/compress/json/compress-json.ts";
 import { expandJson } from "../../../src/compress/json/json-expand.ts";
@@ -222,6 +223,7 @@ export const compressorTargets: Target<TextInput>[] = [
   compressorTarget("log", compressLog, "log"),
   compressorTarget("search", compressSearch, "search"),
   compressorTarget("diff", compressDiff, "diff"),
+  compressorTarget("git", compressGit, "mixed"),
   compressorTarget("listing", compressListing, "listing"),
   compressorTarget("table", compressTable, "table"),
   compressorTarget("html", compressHtml, "html"),
