@@ -24,14 +24,25 @@ function run(text: string, lossy: boolean, query = "") {
   return compressText(text, { query, lossy, hash: () => hash });
 }
 
-/** Repeats the capture until it is about 1 MB, keeping whole lines (JSON stays one copy). */
-function megabyte(text: string): string {
+/** Lines before the rows of captures whose heading must appear once (tables). */
+const HEADING_LINES: Record<string, number> = {
+  "table/dpkg-l.txt": 5,
+  "table/apt-list-installed.txt": 1,
+  "table/ps-aux.txt": 1,
+  "table/ss-tanp.txt": 1,
+};
+
+/** Repeats the capture's rows until it is about 1 MB, heading once (JSON stays one copy). */
+function megabyte(path: string, text: string): string {
   if (text.trimStart().startsWith("{")) return text;
-  const parts: string[] = [];
+  const lines = text.replace(/\n$/, "").split("\n");
+  const heading = HEADING_LINES[path] ?? 0;
+  const body = `${lines.slice(heading).join("\n")}\n`;
+  const parts = lines.slice(0, heading).map((line) => `${line}\n`);
   let size = 0;
   while (size < 1024 * 1024) {
-    parts.push(text.endsWith("\n") ? text : `${text}\n`);
-    size += text.length + 1;
+    parts.push(body);
+    size += body.length;
   }
   return parts.join("");
 }
@@ -45,11 +56,15 @@ for (const dir of dirs) {
     const lossy = run(text, true);
     const lossless = run(text, false);
     const before = tokens(text);
-    const big = megabyte(text);
+    const big = megabyte(path, text);
     run(big, true);
-    const start = performance.now();
-    run(big, true);
-    const ms = performance.now() - start;
+    const times: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const start = performance.now();
+      run(big, true);
+      times.push(performance.now() - start);
+    }
+    const ms = times.sort((a, b) => a - b)[1]!;
     rows.push([
       path,
       before,

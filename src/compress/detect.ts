@@ -23,6 +23,7 @@ import { type LineTally, tallyLines } from "./detect-lines.ts";
 import { sampleLines } from "./detect-sample.ts";
 import { looksLikeHeadedTable, looksLikeTable } from "./detect-table.ts";
 import { noteSwallowed } from "./swallowed.ts";
+import { looksLikePackageList } from "./table-packages.ts";
 import type { ContentKind } from "./types.ts";
 
 /** JSON is validated up to this many characters; beyond it only the closing character is checked. */
@@ -48,6 +49,7 @@ function detect(text: string): ContentKind {
   const sample = sampleLines(text, lineStart);
   if (looksLikeDiff(sample)) return "diff";
   if (detectGitForm(sample)) return "git";
+  if (looksLikePackageList(sample)) return "table";
   if (looksLikeHtml(text, start)) return "html";
   const tally = tallyLines(sample);
   if (tally.nonEmpty === 0) return "text";

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { rankRowsByTerms } from "./query-rank.ts";
+
 /** How many rows a lossy listing keeps around its matches. */
 export interface RowBudget {
   readonly head: number;
@@ -13,10 +15,7 @@ export interface RowBudget {
   readonly matches: number;
 }
 
-/**
- * Which rows to keep: head, tail, and the rows that match the most query terms (ties go to the
- * earlier row, so a common word cannot crowd out a row that names the exact thing asked about).
- */
+/** Which rows to keep: head, tail, and the rows that best match the question. */
 export function keepRows(
   texts: readonly string[],
   terms: readonly string[],
@@ -26,24 +25,8 @@ export function keepRows(
   const keep = new Uint8Array(n);
   for (let i = 0; i < Math.min(budget.head, n); i++) keep[i] = 1;
   for (let i = Math.max(0, n - budget.tail); i < n; i++) keep[i] = 1;
-  if (terms.length === 0) return keep;
-  const scored: { index: number; score: number }[] = [];
-  for (let i = 0; i < n; i++) {
-    if (keep[i]) continue;
-    const score = termCount(texts[i]!, terms);
-    if (score > 0) scored.push({ index: i, score });
-  }
-  scored.sort((a, b) => b.score - a.score || a.index - b.index);
-  for (const { index } of scored.slice(0, budget.matches)) keep[index] = 1;
+  for (const index of rankRowsByTerms(texts, terms, budget.matches, keep)) keep[index] = 1;
   return keep;
-}
-
-/** How many distinct terms `text` holds, ignoring case (first 4 K characters only). */
-function termCount(text: string, terms: readonly string[]): number {
-  const lower = text.slice(0, 4096).toLowerCase();
-  let count = 0;
-  for (const term of terms) if (lower.includes(term)) count++;
-  return count;
 }
 
 /** The kept blocks in order, each gap replaced by `gapLine(count)`; returns lines. */

@@ -10,6 +10,7 @@ import { noteSwallowed } from "./swallowed.ts";
 import { parseAligned } from "./table-aligned.ts";
 import { parseDelimited } from "./table-csv.ts";
 import { parseMarkdownTable } from "./table-markdown.ts";
+import { parsePackageList } from "./table-packages.ts";
 import { queryTerms } from "./table-query.ts";
 import { constantColumns, type Grid, renderGrid } from "./table-render.ts";
 import { selectRows } from "./table-select.ts";
@@ -24,6 +25,8 @@ const LOSSY_GAIN = 0.85;
 export function parseTable(input: string): Grid | undefined {
   const text = trimTrailingNewlines(input);
   const lines = text.split(/\r?\n/);
+  const packages = parsePackageList(lines);
+  if (packages) return packages;
   const first = lines[0] ?? "";
   if (first.trimStart().startsWith("|")) {
     const md = parseMarkdownTable(lines);
