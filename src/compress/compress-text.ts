@@ -9,6 +9,7 @@ import { detectContent } from "./detect.ts";
 import { compressDiff } from "./diff.ts";
 import { compressGit } from "./git.ts";
 import { compressHtml } from "./html.ts";
+import { compressInstall } from "./install.ts";
 import { compressJson } from "./json/compress-json.ts";
 import { compressListing } from "./listing.ts";
 import { compressLog } from "./log.ts";
@@ -25,6 +26,7 @@ export const COMPRESSORS: Partial<Record<ContentKind, Compressor>> = {
   search: compressSearch,
   diff: compressDiff,
   git: compressGit,
+  install: compressInstall,
   listing: compressListing,
   table: compressTable,
   html: compressHtml,

@@ -22,6 +22,7 @@ import { scanJson } from "./detect-json.ts";
 import { type LineTally, tallyLines } from "./detect-lines.ts";
 import { sampleLines } from "./detect-sample.ts";
 import { looksLikeHeadedTable, looksLikeTable } from "./detect-table.ts";
+import { looksLikeInstallLog } from "./install.ts";
 import { noteSwallowed } from "./swallowed.ts";
 import { looksLikePackageList } from "./table-packages.ts";
 import type { ContentKind } from "./types.ts";
@@ -50,6 +51,7 @@ function detect(text: string): ContentKind {
   if (looksLikeDiff(sample)) return "diff";
   if (detectGitForm(sample)) return "git";
   if (looksLikePackageList(sample)) return "table";
+  if (looksLikeInstallLog(sample)) return "install";
   if (looksLikeHtml(text, start)) return "html";
   const tally = tallyLines(sample);
   if (tally.nonEmpty === 0) return "text";

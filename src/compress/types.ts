@@ -11,6 +11,7 @@ export type ContentKind =
   | "search"
   | "diff"
   | "git"
+  | "install"
   | "listing"
   | "table"
   | "html"

@@ -388,6 +388,9 @@ const SAMPLES: Record<ContentKind, Record<string, string>> = {
     "git status --short": outputFixture("git/status-short.txt"),
     "git branch -a": outputFixture("git/branch-all.txt"),
   },
+  install: {
+    "apt-get install through a terminal": outputFixture("aptlog/apt-get-install-pty.txt"),
+  },
   listing: {
     "ls -la": lines(
       "total 48",
@@ -800,6 +803,7 @@ const KINDS = new Set<ContentKind>([
   "search",
   "diff",
   "git",
+  "install",
   "listing",
   "table",
   "html",

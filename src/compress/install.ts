@@ -1,0 +1,134 @@
+/**
+ * apt-get/dpkg install logs, raw from a terminal or already cleaned. Lossless: what the terminal
+ * ends up showing (progress redraws settled, progress-only lines gone). Lossy: the per-package
+ * chatter collapses — download lines into a count, dpkg's select/prepare/unpack triplets away,
+ * `Setting up` lines into one list of package versions, long runs of update-alternatives into
+ * their first line — while summaries, warnings, errors and anything else stay as they are.
+ * @module
+ */
+
+import type { Sample } from "./detect-sample.ts";
+import { formatCount } from "./git-rows.ts";
+import { APT_LINE, isProgress, settledLine, settleLines } from "./install-lines.ts";
+import { noteSwallowed } from "./swallowed.ts";
+import { matchesTerms, queryTerms } from "./table-query.ts";
+import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
+
+/** Lossy output must be at most this fraction of the lossless one to be worth a marker. */
+const LOSSY_GAIN = 0.8;
+/** update-alternatives lines kept at the start of a run. */
+const ALTERNATIVES_KEPT = 2;
+
+/** Whether the sample is an apt/dpkg install (or update) log, raw or cleaned. */
+export function looksLikeInstallLog(sample: Sample): boolean {
+  let apt = 0;
+  let nonEmpty = 0;
+  for (const raw of sample.lines) {
+    const line = settledLine(raw);
+    if (line === "") continue;
+    nonEmpty++;
+    if (APT_LINE.test(line) || isProgress(line)) apt++;
+  }
+  return apt >= 3 && apt >= nonEmpty * 0.3;
+}
+
+const GET = /^(?:Get|Hit|Ign):\d+ /;
+const UNPACK_STEP = /^(?:Selecting previously unselected package |Preparing to unpack |Unpacking )/;
+const SETTING_UP = /^Setting up (\S+) \(([^)]*)\) \.\.\.$/;
+const ALTERNATIVES = /^update-alternatives: /;
+
+/** Writes a run of `Setting up` lines as one line (a single one stays as it was). */
+function setUpLine(run: readonly string[], lines: readonly string[]): string {
+  if (run.length === 1) return lines[0]!;
+  return `Setting up ${formatCount(run.length)} packages: ${run.join(", ")}`;
+}
+
+/** The lossy rendering and how much of each kind it folded. */
+function collapse(lines: readonly string[], terms: readonly string[]) {
+  const out: string[] = [];
+  let setUp: string[] = [];
+  let setUpLines: string[] = [];
+  let gets = 0;
+  let getsAt = -1;
+  let unpackSteps = 0;
+  let alternatives = 0;
+  let folded = 0;
+  let run = 0;
+  const flush = () => {
+    if (setUp.length === 0) return;
+    out.push(setUpLine(setUp, setUpLines));
+    folded += setUp.length - 1;
+    setUp = [];
+    setUpLines = [];
+  };
+  for (const line of lines) {
+    const keep = terms.length > 0 && matchesTerms(line, terms);
+    if (!ALTERNATIVES.test(line)) run = 0;
+    if (GET.test(line) && !keep) {
+      if (getsAt < 0) {
+        flush();
+        getsAt = out.length;
+        out.push("");
+      }
+      gets++;
+      continue;
+    }
+    if (UNPACK_STEP.test(line) && !keep) {
+      unpackSteps++;
+      continue;
+    }
+    const setting = SETTING_UP.exec(line);
+    if (setting) {
+      setUp.push(`${setting[1]} ${setting[2]}`);
+      setUpLines.push(line);
+      continue;
+    }
+    flush();
+    if (ALTERNATIVES.test(line) && !keep) {
+      run++;
+      if (run > ALTERNATIVES_KEPT) {
+        alternatives++;
+        continue;
+      }
+    }
+    out.push(line);
+  }
+  flush();
+  if (getsAt >= 0) out[getsAt] = `[${formatCount(gets)} Get/Hit lines folded]`;
+  return { out, gets, unpackSteps, alternatives, folded };
+}
+
+function compressInstallText(input: string, ctx: CompressContext): CompressOutput | undefined {
+  const settled = settleLines(input);
+  const tail = input.endsWith("\n") ? "\n" : "";
+  const losslessText = settled.join("\n") + tail;
+  let best: CompressOutput | undefined =
+    losslessText.length < input.length
+      ? { text: losslessText, strategy: "install:settled", lossy: false }
+      : undefined;
+  if (!ctx.lossy) return best;
+  const { out, gets, unpackSteps, alternatives, folded } = collapse(settled, queryTerms(ctx.query));
+  if (gets + unpackSteps + alternatives + folded === 0) return best;
+  const parts: string[] = [];
+  if (gets > 0) parts.push(`${formatCount(gets)} download lines`);
+  if (unpackSteps > 0) parts.push(`${formatCount(unpackSteps)} dpkg select/prepare/unpack lines`);
+  if (alternatives > 0) parts.push(`${formatCount(alternatives)} update-alternatives lines`);
+  if (folded > 0) parts.push(`${formatCount(folded)} "Setting up" lines joined into lists`);
+  const summary = `install log: ${parts.join(", ")} folded; each installed package's version is in a "Setting up" line`;
+  const lossyText = `${out.join("\n")}\n${ctx.marker(summary)}${tail}`;
+  const baseline = best ? best.text.length : input.length;
+  if (lossyText.length <= baseline * LOSSY_GAIN) {
+    best = { text: lossyText, strategy: "install:collapse", lossy: true };
+  }
+  return best;
+}
+
+/** Compresses apt-get/dpkg install output. */
+export const compressInstall: Compressor = (input, ctx) => {
+  try {
+    return compressInstallText(input, ctx);
+  } catch (error) {
+    noteSwallowed("install", error);
+    return undefined;
+  }
+};
