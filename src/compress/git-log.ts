@@ -1,8 +1,9 @@
 /**
  * `git log` in its default form (`commit`, `Author:`, `Date:`, indented message). Lossless: the
- * three header lines join into one and the blank separator lines go. Lossy: one line per commit
- * (abbreviated hash, day, author name, subject), message bodies only where they match the
- * question, and long histories keep their newest and oldest commits plus the matching ones.
+ * three header lines join into one and the blank separator lines go. Lossy: the newest commit
+ * whole, then one line per commit (abbreviated hash, day, author name, subject), message bodies
+ * only where they match the question, and long histories keep their newest and oldest commits
+ * plus the matching ones.
  * @module
  */
 
@@ -82,17 +83,13 @@ function trimmedMessage(commit: Commit): string[] {
   return commit.message.slice(0, end);
 }
 
-function renderLossless(log: ParsedLog): string {
-  const out = [...log.before];
-  for (const commit of log.commits) {
-    out.push(`commit ${commit.id} | ${commit.author} | ${commit.date}`);
-    for (const line of commit.header) out.push(line);
-    for (const line of trimmedMessage(commit)) out.push(line.trim() === "" ? "" : `    ${line}`);
-    const extra = [...commit.extra];
-    while (extra.length > 0 && extra[extra.length - 1]!.trim() === "") extra.pop();
-    for (const line of extra) out.push(line);
-  }
-  return out.join("\n");
+/** One commit with nothing left out: its three header lines joined, its message and extras. */
+function wholeBlock(commit: Commit): string {
+  const out = [`commit ${commit.id} | ${commit.author} | ${commit.date}`, ...commit.header];
+  for (const line of trimmedMessage(commit)) out.push(line.trim() === "" ? "" : `    ${line}`);
+  const extra = [...commit.extra];
+  while (extra.length > 0 && extra[extra.length - 1]!.trim() === "") extra.pop();
+  return [...out, ...extra].join("\n");
 }
 
 const MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -148,14 +145,20 @@ export function compressGitLog(
 ): CompressOutput | undefined {
   const log = parseLog(lines);
   if (!log) return undefined;
-  if (!ctx.lossy) return { text: renderLossless(log), strategy: "git:log-compact", lossy: false };
+  if (!ctx.lossy) {
+    const text = [...log.before, ...log.commits.map(wholeBlock)].join("\n");
+    return { text, strategy: "git:log-compact", lossy: false };
+  }
   const terms = queryTerms(ctx.query);
-  const blocks = log.commits.map((commit) => summaryBlock(commit, terms));
+  // The newest commit is the one most often asked about: it stays whole.
+  const blocks = log.commits.map((commit, i) =>
+    i === 0 ? wholeBlock(commit) : summaryBlock(commit, terms),
+  );
   const keep = keepRows(blocks, terms, BUDGET);
   const kept = renderKept(blocks, keep, (n) => `… ${formatCount(n)} commits omitted …`);
   const omitted = log.commits.length - keep.reduce((a, b) => a + b, 0);
   const dropped = omitted > 0 ? `, ${formatCount(omitted)} of them left out` : "";
-  const summary = `git log of ${formatCount(log.commits.length)} commits shown one line each (hash cut to ${SHORT_HASH} digits, day, author name, subject; message bodies, emails and times omitted${dropped})`;
+  const summary = `git log of ${formatCount(log.commits.length)} commits, the newest whole, the others one line each (hash cut to ${SHORT_HASH} digits, day, author name, subject; message bodies, emails and times omitted${dropped})`;
   const text = [...log.before, ...kept, ctx.marker(summary)].join("\n");
   return { text, strategy: "git:log-summary", lossy: true };
 }

@@ -1,35 +1,31 @@
 /**
- * `git status` (long and `--short`): consecutive entries with the same state in the same folder
- * are written once as `folder/{a,b,c}`, the shell's brace form, which loses nothing. Lossy mode
- * also cuts folders with many entries to a few names plus those that match the question.
+ * `git status` (long and `--short`): a run of entries in the same state is written as one state
+ * label followed by the paths, several to a line, instead of the label on every line. Paths stay
+ * whole, so each can be searched for and pasted back; nothing is lost. Lossy mode also cuts a long
+ * run to its first and last paths plus those matching the question.
  * @module
  */
 
 import { SHORT_STATUS, STATUS_ENTRY } from "./detect-git.ts";
-import { formatCount } from "./git-rows.ts";
-import { matchesTerms, queryTerms } from "./table-query.ts";
+import { formatCount, keepRows } from "./git-rows.ts";
+import { queryTerms } from "./table-query.ts";
 import type { CompressContext, CompressOutput } from "./types.ts";
 
-/** In lossy mode a folder group keeps this many names (plus matches) before it is cut. */
-const NAMES_PER_FOLDER = 10;
-/** Lossy mode groups entries by this many leading folders of their paths. */
-const LOSSY_DEPTH = 2;
+/** Paths written on one line of a run. */
+const PATHS_PER_LINE = 8;
+/** Paths a lossy run keeps: first, last, and matches in between. */
+const RUN_BUDGET = { head: 20, tail: 5, matches: 20 };
 /** A lossy result must be at most this fraction of the lossless one to be worth a marker. */
 const LOSSY_GAIN = 0.8;
 
 interface Entry {
   /** Everything before the path: `\tmodified:   ` or ` M `. */
   readonly state: string;
-  readonly folder: string;
-  readonly name: string;
+  readonly path: string;
 }
 
-/**
- * Splits an entry line; undefined when its path cannot go into a brace group safely. The folder
- * is the path's own folder, or with `depth` only its first `depth` segments (lossy mode groups
- * whole subtrees such as `src/adapter/`).
- */
-function parseEntry(line: string, short: boolean, depth = 0): Entry | undefined {
+/** Splits an entry line; undefined when its path holds a space, a quote or an arrow. */
+function parseEntry(line: string, short: boolean): Entry | undefined {
   let state: string;
   let path: string;
   if (short) {
@@ -39,24 +35,61 @@ function parseEntry(line: string, short: boolean, depth = 0): Entry | undefined 
   } else {
     if (!STATUS_ENTRY.test(line)) return undefined;
     const colon = line.indexOf(":   ");
-    const at = colon < 0 ? 1 : line.indexOf(" ", colon + 1) + 1;
-    let end = at;
+    let end = colon < 0 ? 1 : colon + 2;
     while (line[end] === " ") end++;
     state = line.slice(0, end);
     path = line.slice(end);
   }
-  if (/[{},"\s]/.test(path) || path.includes("->")) return undefined;
-  let slash = path.lastIndexOf("/", path.length - 2);
-  if (depth > 0) {
-    let cut = -1;
-    for (let k = 0; k < depth; k++) {
-      const next = path.indexOf("/", cut + 1);
-      if (next < 0 || next >= path.length - 1) break;
-      cut = next;
-    }
-    slash = cut;
+  if (/[\s"]/.test(path) || path.includes("->")) return undefined;
+  return { state, path };
+}
+
+/** Writes one run of paths under its state label. */
+function renderRun(state: string, paths: readonly string[], out: string[]): void {
+  for (let i = 0; i < paths.length; i += PATHS_PER_LINE) {
+    out.push(`${state}${paths.slice(i, i + PATHS_PER_LINE).join(" ")}`);
   }
-  return { state, folder: path.slice(0, slash + 1), name: path.slice(slash + 1) };
+}
+
+function renderStatus(
+  lines: readonly string[],
+  short: boolean,
+  ctx: CompressContext,
+): { text: string; joined: number; cut: number } {
+  const terms = ctx.lossy ? queryTerms(ctx.query) : [];
+  const out: string[] = [];
+  let joined = 0;
+  let cut = 0;
+  let i = 0;
+  while (i < lines.length) {
+    const entry = parseEntry(lines[i]!, short);
+    if (!entry) {
+      out.push(lines[i]!);
+      i++;
+      continue;
+    }
+    const paths = [entry.path];
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const next = parseEntry(lines[j]!, short);
+      if (!next || next.state !== entry.state) break;
+      paths.push(next.path);
+    }
+    i = j;
+    joined += paths.length - Math.ceil(paths.length / PATHS_PER_LINE);
+    if (!ctx.lossy) {
+      renderRun(entry.state, paths, out);
+      continue;
+    }
+    const keep = keepRows(paths, terms, RUN_BUDGET);
+    const kept = paths.filter((_, k) => keep[k]);
+    renderRun(entry.state, kept, out);
+    if (kept.length < paths.length) {
+      cut += paths.length - kept.length;
+      out.push(`${entry.state}… ${formatCount(paths.length - kept.length)} more`);
+    }
+  }
+  return { text: out.join("\n"), joined, cut };
 }
 
 /** Compresses `git status` output; `short` for `--short`/`--porcelain`. */
@@ -65,57 +98,17 @@ export function compressGitStatus(
   short: boolean,
   ctx: CompressContext,
 ): CompressOutput | undefined {
-  const lossless = renderStatus(lines, short, { ...ctx, lossy: false });
+  const whole = renderStatus(lines, short, { ...ctx, lossy: false });
+  const lossless: CompressOutput | undefined =
+    whole.joined > 0
+      ? { text: whole.text, strategy: "git:status-joined", lossy: false }
+      : undefined;
   if (!ctx.lossy) return lossless;
-  const lossy = renderStatus(lines, short, ctx);
-  if (!lossy?.lossy || !lossless) return lossless;
-  return lossy.text.length <= lossless.text.length * LOSSY_GAIN ? lossy : lossless;
-}
-
-function renderStatus(
-  lines: readonly string[],
-  short: boolean,
-  ctx: CompressContext,
-): CompressOutput | undefined {
-  const terms = ctx.lossy ? queryTerms(ctx.query) : [];
-  const depth = ctx.lossy ? LOSSY_DEPTH : 0;
-  const out: string[] = [];
-  let grouped = 0;
-  let cutNames = 0;
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i]!;
-    const entry = parseEntry(line, short, depth);
-    if (!entry) {
-      out.push(line);
-      i++;
-      continue;
-    }
-    const names = [entry.name];
-    let j = i + 1;
-    for (; j < lines.length; j++) {
-      const next = parseEntry(lines[j]!, short, depth);
-      if (!next || next.state !== entry.state || next.folder !== entry.folder) break;
-      names.push(next.name);
-    }
-    i = j;
-    if (names.length === 1) {
-      out.push(line);
-      continue;
-    }
-    grouped += names.length - 1;
-    let shown = names;
-    if (ctx.lossy && names.length > NAMES_PER_FOLDER + 2) {
-      shown = names.filter((name, k) => k < NAMES_PER_FOLDER || matchesTerms(name, terms));
-      cutNames += names.length - shown.length;
-      shown = [...shown, `…${formatCount(names.length - shown.length)} more`];
-    }
-    out.push(`${entry.state}${entry.folder}{${shown.join(",")}}`);
-  }
-  if (grouped === 0) return undefined;
-  if (cutNames === 0) {
-    return { text: out.join("\n"), strategy: "git:status-grouped", lossy: false };
-  }
-  const summary = `git status: ${formatCount(cutNames)} paths in large folders left out (names matching the question kept)`;
-  return { text: [...out, ctx.marker(summary)].join("\n"), strategy: "git:status", lossy: true };
+  const cut = renderStatus(lines, short, ctx);
+  if (cut.cut === 0) return lossless;
+  const summary = `git status: ${formatCount(cut.cut)} paths of long runs left out (the first, the last and those matching the question are shown)`;
+  const text = `${cut.text}\n${ctx.marker(summary)}`;
+  const baseline = lossless ? lossless.text.length : lines.join("\n").length;
+  if (text.length > baseline * LOSSY_GAIN) return lossless;
+  return { text, strategy: "git:status-cut", lossy: true };
 }
