@@ -24,7 +24,7 @@ import { sampleLines } from "./detect-sample.ts";
 import { looksLikeHeadedTable, looksLikeTable } from "./detect-table.ts";
 import { looksLikeInstallLog } from "./install.ts";
 import { noteSwallowed } from "./swallowed.ts";
-import { looksLikePackageList } from "./table-packages.ts";
+import { looksLikeSystemTable } from "./table-system.ts";
 import type { ContentKind } from "./types.ts";
 
 /** JSON is validated up to this many characters; beyond it only the closing character is checked. */
@@ -50,7 +50,7 @@ function detect(text: string): ContentKind {
   const sample = sampleLines(text, lineStart);
   if (looksLikeDiff(sample)) return "diff";
   if (detectGitForm(sample)) return "git";
-  if (looksLikePackageList(sample)) return "table";
+  if (looksLikeSystemTable(sample)) return "table";
   if (looksLikeInstallLog(sample)) return "install";
   if (looksLikeHtml(text, start)) return "html";
   const tally = tallyLines(sample);

@@ -87,3 +87,38 @@ describe("apt list --installed", () => {
     expect(out.text).toContain("\nlibcurl4/now 7.88.1-10+deb12u14 amd64");
   });
 });
+
+describe("ss socket tables", () => {
+  const TANP = outputFixture("table/ss-tanp.txt");
+  const ALL = outputFixture("table/ss-a.txt");
+
+  test("ss -tanp: two-word column names stay one column each, every row's addresses kept", () => {
+    expect(detectContent(TANP)).toBe("table");
+    const grid = parseTable(TANP)!;
+    expect(grid.header).toEqual([
+      "State",
+      "Recv-Q",
+      "Send-Q",
+      "Local Address:Port",
+      "Peer Address:Port",
+      "Process",
+    ]);
+    const out = route(TANP, false)!;
+    for (const fields of rowFields(TANP, 1)) {
+      expect(out.text).toContain(`${fields[3]} ${fields[4]}`);
+    }
+    expect(out.text).toContain('127.0.0.1:5432 0.0.0.0:* users:(("python3",pid=7699,fd=5))');
+  });
+
+  test("ss -a: the complaint before the header stays, unix addresses keep their inode", () => {
+    expect(detectContent(ALL)).toBe("table");
+    const grid = parseTable(ALL)!;
+    expect(grid.preamble).toEqual(["RTNETLINK answers: Invalid argument"]);
+    const unix = grid.rows.filter((row) => row[0]!.startsWith("u_"));
+    expect(unix.length).toBeGreaterThan(0);
+    for (const row of unix) expect(row[4]).toMatch(/^\S+ \d+$/);
+    const out = route(ALL, true, "is anything listening on 2024?")!;
+    expect(out.text).toContain("RTNETLINK answers: Invalid argument");
+    expect(out.text).toContain("tcp LISTEN 0 128 0.0.0.0:2024 0.0.0.0:*");
+  });
+});
