@@ -17,7 +17,7 @@ await loadEncoding("o200k_base");
 const tokens = (text: string) => countTokens(text, "gpt-4o");
 const root = join(import.meta.dir, "..", "tests", "fixtures", "outputs");
 const filter = process.argv[2] ?? "";
-const dirs = ["git", "table", "diff", "aptlog", "json"];
+const dirs = ["git", "tree", "table", "diff", "aptlog", "json"];
 
 function run(text: string, lossy: boolean, query = "") {
   const hash = nativeSha256(text).slice(0, 24);
