@@ -14,21 +14,28 @@ import type { CompressContext, CompressOutput } from "./types.ts";
 /** Lossy output must be at most this fraction of the lossless one to be worth a marker. */
 const LOSSY_GAIN = 0.85;
 
-interface TreeLine {
-  /** Nesting level (0 for the root's direct dependencies), or -1 for a line outside the tree. */
-  readonly depth: number;
-  readonly entry: string;
-}
+const BAR = 0x2502; // │
+const TEE = 0x251c; // ├
+const ELBOW = 0x2514; // └
+const DASH = 0x2500; // ─
+const FORK = 0x252c; // ┬
 
-/** Reads `│ │ ├── name@1.0.0`-style lines; undefined for a line that is not one. */
-function readTreeLine(line: string): TreeLine | undefined {
+/**
+ * Where the entry of a `│ │ ├── name@1.0.0`-style line starts (its nesting level is half of
+ * that minus two), or -1 for a line that is not one. Character codes only: this runs per line.
+ */
+function entryStart(line: string): number {
   let i = 0;
-  while (i + 1 < line.length && (line[i] === "│" || line[i] === " ") && line[i + 1] === " ") i += 2;
-  const branch = line[i];
-  if ((branch !== "├" && branch !== "└") || line[i + 1] !== "─") return undefined;
-  const kind = line[i + 2];
-  if ((kind !== "─" && kind !== "┬") || line[i + 3] !== " ") return undefined;
-  return { depth: i / 2, entry: line.slice(i + 4) };
+  while (i + 1 < line.length) {
+    const c = line.charCodeAt(i);
+    if ((c !== BAR && c !== 32) || line.charCodeAt(i + 1) !== 32) break;
+    i += 2;
+  }
+  const branch = line.charCodeAt(i);
+  if ((branch !== TEE && branch !== ELBOW) || line.charCodeAt(i + 1) !== DASH) return -1;
+  const kind = line.charCodeAt(i + 2);
+  if ((kind !== DASH && kind !== FORK) || line.charCodeAt(i + 3) !== 32) return -1;
+  return i + 4;
 }
 
 /** Whether `lines` look like `npm ls` output: a root line, then mostly npm's tree lines. */
@@ -36,13 +43,14 @@ export function looksLikeNpmTree(lines: readonly string[]): boolean {
   let tree = 0;
   let npmStyle = 0;
   let other = 0;
-  for (const line of lines.slice(1)) {
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
     if (line === "") continue;
-    const parsed = readTreeLine(line);
-    if (!parsed) other++;
+    const start = entryStart(line);
+    if (start < 0) other++;
     else {
       tree++;
-      if (line.includes("─┬ ") || /@\S/.test(parsed.entry)) npmStyle++;
+      if (line.charCodeAt(start - 2) === FORK || line.indexOf("@", start) >= 0) npmStyle++;
     }
   }
   return tree >= 3 && npmStyle >= tree * 0.8 && other <= tree * 0.05;
@@ -58,11 +66,20 @@ export function compressNpmTree(
   const whole: string[] = [];
   const cut: string[] = [];
   let deduped = 0;
+  const indents: string[] = [];
   for (const line of lines) {
-    const parsed = readTreeLine(line);
-    const out = parsed ? `${"  ".repeat(parsed.depth + 1)}${parsed.entry}` : line;
+    const start = entryStart(line);
+    if (start < 0) {
+      whole.push(line);
+      cut.push(line);
+      continue;
+    }
+    const level = (start - 4) / 2 + 1;
+    indents[level] ??= "  ".repeat(level);
+    const entry = line.slice(start);
+    const out = indents[level] + entry;
     whole.push(out);
-    if (parsed?.entry.endsWith(" deduped") && !matchesTerms(parsed.entry, terms)) deduped++;
+    if (entry.endsWith(" deduped") && !matchesTerms(entry, terms)) deduped++;
     else cut.push(out);
   }
   const losslessText = whole.join("\n");

@@ -112,6 +112,8 @@ function compressListingText(input: string, ctx: CompressContext): CompressOutpu
 
 /** `npm ls` trees have their own reader; the trailing line break is kept. */
 function compressNpmListing(input: string, ctx: CompressContext): CompressOutput | undefined {
+  // npm ls starts with the project (`name@version path`) and draws with box characters.
+  if (!input.slice(0, 2000).includes("─")) return undefined;
   const body = input.endsWith("\n") ? input.slice(0, -1) : input;
   const out = compressNpmTree(body.split("\n"), ctx);
   if (!out) return undefined;
