@@ -7,6 +7,7 @@ import { outputFixture } from "../helpers/output-fixture.ts";
 
 const RAW = outputFixture("aptlog/apt-get-install-imagemagick-pty.txt");
 const SMALL = outputFixture("aptlog/apt-get-install-pty.txt");
+const NPM = outputFixture("aptlog/npm-install-pty.txt");
 
 function route(text: string, lossy: boolean, query = "") {
   return compressText(text, { query, lossy, hash: () => originalHash(text) });
@@ -74,5 +75,15 @@ describe("apt-get install through a terminal", () => {
     expect(out.text).toContain(
       "update-alternatives: using /usr/bin/convert-im6.q16 to provide /usr/bin/convert (convert) in auto mode",
     );
+  });
+});
+
+describe("npm install through a terminal", () => {
+  test("the spinner (ESC[1G, ESC[0K) settles away and the summary stays, losslessly", () => {
+    expect(NPM).toContain("\x1b[1G\x1b[0K");
+    expect(detectContent(NPM)).toBe("install");
+    const out = route(NPM, true)!;
+    expect(out.lossy).toBe(false);
+    expect(out.text).toBe("added 71 packages in 2s");
   });
 });
