@@ -21,7 +21,7 @@ const TABLE_GAIN = 0.9;
 /** The table form of `object`, or undefined when it is not a map of like objects or not shorter. */
 export function tabulateMap(object: JsonObject): JsonObject | undefined {
   const n = object.keys.length;
-  if (n < MIN_ENTRIES) return undefined;
+  if (n < MIN_ENTRIES || !sharesOneShape(object.values)) return undefined;
   const rows: JsonObject[] = [];
   for (let i = 0; i < n; i++) {
     const value = object.values[i];
@@ -36,6 +36,22 @@ export function tabulateMap(object: JsonObject): JsonObject | undefined {
   const size = tableSize(plan, texts, all);
   if (size > TABLE_GAIN * writeJson(object).length) return undefined;
   return buildTable(plan, rows, all);
+}
+
+/**
+ * A cheap first test, before any row is built: every value is an object, and at least half of
+ * them have the same keys in the same order (as the table needs).
+ */
+function sharesOneShape(values: readonly JsonValue[]): boolean {
+  const counts = new Map<string, number>();
+  let best = 0;
+  for (const value of values) {
+    if (!(value instanceof JsonObject) || value.synthetic) return false;
+    const count = (counts.get(value.shape) ?? 0) + 1;
+    counts.set(value.shape, count);
+    if (count > best) best = count;
+  }
+  return best * 2 >= values.length;
 }
 
 /** Turns expanded rows of a `$key` table back into the object they came from. */
