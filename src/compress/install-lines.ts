@@ -6,9 +6,13 @@
  * @module
  */
 
-/** A line apt, dpkg or npm writes while it installs (its final, non-progress form). */
+/** npm's summary lines after an install. */
+export const NPM_LINE =
+  /^(?:(?:added|removed|changed) \d+ packages?|up to date|audited \d+ packages|\d+ packages? (?:are|is) looking for funding|found \d+ vulnerabilit)/;
+
+/** A line apt or dpkg writes while it installs (its final, non-progress form). */
 export const APT_LINE =
-  /^(?:(?:added|removed|changed) \d+ packages?|up to date|audited \d+ packages|\d+ packages? (?:are|is) looking for funding|found \d+ vulnerabilit|npm (?:warn|WARN) |Reading package lists\.\.\.|Building dependency tree|Reading state information|(?:Get|Hit|Ign|Err):\d+ |Selecting previously unselected package |Preparing to unpack |Unpacking |Setting up |Processing triggers for |The following (?:NEW |additional )?packages will be |\d+ upgraded, \d+ newly installed|Need to get |After this operation|Fetched |\(Reading database )/;
+  /^(?:Reading package lists\.\.\.|Building dependency tree|Reading state information|(?:Get|Hit|Ign|Err):\d+ |Selecting previously unselected package |Preparing to unpack |Unpacking |Setting up |Processing triggers for |The following (?:NEW |additional )?packages will be |\d+ upgraded, \d+ newly installed|Need to get |After this operation|Fetched |\(Reading database )/;
 
 /** Progress frames that carry nothing once the step is done. */
 const PROGRESS =

@@ -9,7 +9,7 @@
 
 import type { Sample } from "./detect-sample.ts";
 import { formatCount } from "./git-rows.ts";
-import { APT_LINE, isProgress, settledLine, settleLines } from "./install-lines.ts";
+import { APT_LINE, isProgress, NPM_LINE, settledLine, settleLines } from "./install-lines.ts";
 import { noteSwallowed } from "./swallowed.ts";
 import { matchesTerms, queryTerms } from "./table-query.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
@@ -19,17 +19,26 @@ const LOSSY_GAIN = 0.8;
 /** update-alternatives lines kept at the start of a run. */
 const ALTERNATIVES_KEPT = 2;
 
-/** Whether the sample is an apt/dpkg install (or update) log, raw or cleaned. */
+/**
+ * Whether the sample is an apt/dpkg install (or update) log, raw or cleaned, or npm's output as a
+ * terminal got it (spinner redraws around its summary). A clean npm log, warnings and all, is
+ * left to the log compressor, which folds repeated warnings.
+ */
 export function looksLikeInstallLog(sample: Sample): boolean {
   let apt = 0;
+  let npm = 0;
+  let redrawn = 0;
   let nonEmpty = 0;
   for (const raw of sample.lines) {
+    if (raw.includes("\x1b[1G")) redrawn++;
     const line = settledLine(raw);
     if (line === "") continue;
     nonEmpty++;
     if (APT_LINE.test(line) || isProgress(line)) apt++;
+    else if (NPM_LINE.test(line)) npm++;
   }
-  return apt >= 3 && apt >= nonEmpty * 0.3;
+  if (apt >= 3 && apt >= nonEmpty * 0.3) return true;
+  return redrawn > 0 && npm > 0 && apt + npm >= 3 && apt + npm >= nonEmpty * 0.3;
 }
 
 const GET = /^(?:Get|Hit|Ign):\d+ /;
