@@ -16,6 +16,8 @@ import type { CompressContext, CompressOutput } from "./types.ts";
 const SHORT_HASH = 10;
 /** Commits kept in lossy output: newest, oldest, and matches in between. */
 const BUDGET = { head: 120, tail: 20, matches: 50 };
+/** Lossy output must be at most this fraction of the lossless one to be worth a marker. */
+const LOSSY_GAIN = 0.8;
 /** Body lines kept per commit when they match the question. */
 const BODY_MATCHES = 6;
 
@@ -145,10 +147,13 @@ export function compressGitLog(
 ): CompressOutput | undefined {
   const log = parseLog(lines);
   if (!log) return undefined;
-  if (!ctx.lossy) {
-    const text = [...log.before, ...log.commits.map(wholeBlock)].join("\n");
-    return { text, strategy: "git:log-compact", lossy: false };
-  }
+  const losslessText = [...log.before, ...log.commits.map(wholeBlock)].join("\n");
+  const lossless: CompressOutput = {
+    text: losslessText,
+    strategy: "git:log-compact",
+    lossy: false,
+  };
+  if (!ctx.lossy) return lossless;
   const terms = queryTerms(ctx.query);
   // The newest commit is the one most often asked about: it stays whole.
   const blocks = log.commits.map((commit, i) =>
@@ -160,5 +165,7 @@ export function compressGitLog(
   const dropped = omitted > 0 ? `, ${formatCount(omitted)} of them left out` : "";
   const summary = `git log of ${formatCount(log.commits.length)} commits, the newest whole, the others one line each (hash cut to ${SHORT_HASH} digits, day, author name, subject; message bodies, emails and times omitted${dropped})`;
   const text = [...log.before, ...kept, ctx.marker(summary)].join("\n");
+  // A few short commits are not worth a marker.
+  if (text.length > losslessText.length * LOSSY_GAIN) return lossless;
   return { text, strategy: "git:log-summary", lossy: true };
 }

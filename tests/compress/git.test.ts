@@ -77,6 +77,16 @@ describe("git log (default form)", () => {
   });
 });
 
+describe("git log: a short history", () => {
+  test("is not worth a marker: lossy mode gives the lossless form", () => {
+    const threeCommits = LOG.slice(0, LOG.indexOf("commit ", LOG.indexOf("commit 2059584f")));
+    expect(commitHashes(threeCommits).length).toBe(3);
+    const out = route(threeCommits, true)!;
+    expect(out.lossy).toBe(false);
+    expect(out.strategy).toBe("git:log-compact");
+  });
+});
+
 describe("git log --oneline / --graph", () => {
   test("lossless leaves them alone; lossy keeps head, tail and matches", () => {
     expect(route(ONELINE, false)).toBeUndefined();
