@@ -2,8 +2,8 @@
  * apt-get/dpkg install logs, raw from a terminal or already cleaned. Lossless: what the terminal
  * ends up showing (progress redraws settled, progress-only lines gone). Lossy: the per-package
  * chatter collapses — download lines into a count, dpkg's select/prepare/unpack triplets away,
- * `Setting up` lines into one list of package versions, long runs of update-alternatives into
- * their first line — while summaries, warnings, errors and anything else stay as they are.
+ * long runs of update-alternatives into their first lines — while `Setting up` lines (each
+ * package's version, word for word), summaries, warnings, errors and anything else stay.
  * @module
  */
 
@@ -43,39 +43,21 @@ export function looksLikeInstallLog(sample: Sample): boolean {
 
 const GET = /^(?:Get|Hit|Ign):\d+ /;
 const UNPACK_STEP = /^(?:Selecting previously unselected package |Preparing to unpack |Unpacking )/;
-const SETTING_UP = /^Setting up (\S+) \(([^)]*)\) \.\.\.$/;
 const ALTERNATIVES = /^update-alternatives: /;
-
-/** Writes a run of `Setting up` lines as one line (a single one stays as it was). */
-function setUpLine(run: readonly string[], lines: readonly string[]): string {
-  if (run.length === 1) return lines[0]!;
-  return `Setting up ${formatCount(run.length)} packages: ${run.join(", ")}`;
-}
 
 /** The lossy rendering and how much of each kind it folded. */
 function collapse(lines: readonly string[], terms: readonly string[]) {
   const out: string[] = [];
-  let setUp: string[] = [];
-  let setUpLines: string[] = [];
   let gets = 0;
   let getsAt = -1;
   let unpackSteps = 0;
   let alternatives = 0;
-  let folded = 0;
   let run = 0;
-  const flush = () => {
-    if (setUp.length === 0) return;
-    out.push(setUpLine(setUp, setUpLines));
-    folded += setUp.length - 1;
-    setUp = [];
-    setUpLines = [];
-  };
   for (const line of lines) {
     const keep = terms.length > 0 && matchesTerms(line, terms);
     if (!ALTERNATIVES.test(line)) run = 0;
     if (GET.test(line) && !keep) {
       if (getsAt < 0) {
-        flush();
         getsAt = out.length;
         out.push("");
       }
@@ -86,13 +68,6 @@ function collapse(lines: readonly string[], terms: readonly string[]) {
       unpackSteps++;
       continue;
     }
-    const setting = SETTING_UP.exec(line);
-    if (setting) {
-      setUp.push(`${setting[1]} ${setting[2]}`);
-      setUpLines.push(line);
-      continue;
-    }
-    flush();
     if (ALTERNATIVES.test(line) && !keep) {
       run++;
       if (run > ALTERNATIVES_KEPT) {
@@ -102,9 +77,8 @@ function collapse(lines: readonly string[], terms: readonly string[]) {
     }
     out.push(line);
   }
-  flush();
   if (getsAt >= 0) out[getsAt] = `[${formatCount(gets)} Get/Hit lines folded]`;
-  return { out, gets, unpackSteps, alternatives, folded };
+  return { out, gets, unpackSteps, alternatives };
 }
 
 function compressInstallText(input: string, ctx: CompressContext): CompressOutput | undefined {
@@ -116,14 +90,13 @@ function compressInstallText(input: string, ctx: CompressContext): CompressOutpu
       ? { text: losslessText, strategy: "install:settled", lossy: false }
       : undefined;
   if (!ctx.lossy) return best;
-  const { out, gets, unpackSteps, alternatives, folded } = collapse(settled, queryTerms(ctx.query));
-  if (gets + unpackSteps + alternatives + folded === 0) return best;
+  const { out, gets, unpackSteps, alternatives } = collapse(settled, queryTerms(ctx.query));
+  if (gets + unpackSteps + alternatives === 0) return best;
   const parts: string[] = [];
   if (gets > 0) parts.push(`${formatCount(gets)} download lines`);
   if (unpackSteps > 0) parts.push(`${formatCount(unpackSteps)} dpkg select/prepare/unpack lines`);
   if (alternatives > 0) parts.push(`${formatCount(alternatives)} update-alternatives lines`);
-  if (folded > 0) parts.push(`${formatCount(folded)} "Setting up" lines joined into lists`);
-  const summary = `install log: ${parts.join(", ")} folded; each installed package's version is in a "Setting up" line`;
+  const summary = `install log: ${parts.join(", ")} folded; every "Setting up" line (package and version) kept`;
   const lossyText = `${out.join("\n")}\n${ctx.marker(summary)}${tail}`;
   const baseline = best ? best.text.length : input.length;
   if (lossyText.length <= baseline * LOSSY_GAIN) {
