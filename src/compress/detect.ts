@@ -21,6 +21,7 @@ import { scanJson } from "./detect-json.ts";
 import { type LineTally, tallyLines } from "./detect-lines.ts";
 import { sampleLines } from "./detect-sample.ts";
 import { looksLikeHeadedTable, looksLikeTable } from "./detect-table.ts";
+import { looksLikeTestsOrDiagnostics } from "./detect-tests.ts";
 import { noteSwallowed } from "./swallowed.ts";
 import type { ContentKind } from "./types.ts";
 
@@ -47,6 +48,8 @@ function detect(text: string): ContentKind {
   const sample = sampleLines(text, lineStart);
   if (looksLikeDiff(sample)) return "diff";
   if (looksLikeHtml(text, start)) return "html";
+  // Before the line tally: an all-pass test run reads like prose, eslint -f unix like grep hits.
+  if (looksLikeTestsOrDiagnostics(sample)) return "log";
   const tally = tallyLines(sample);
   if (tally.nonEmpty === 0) return "text";
   if (isSearch(tally)) return "search";

@@ -1,0 +1,178 @@
+/**
+ * The compiler and linter compressor (tsc, eslint, biome): diagnostics are regrouped by rule and
+ * message, each group written once with all its places listed per file, so 473 copies of one
+ * message become one line plus their locations. Messages that differ only in quoted names share a
+ * group whose places carry those names ("42:29 messages; 44:21 model"). Every place, code and
+ * quoted name stays; the first code frame of each group stays, later ones (and suggested fixes)
+ * go. Lines that are not diagnostics (summaries, other output) stay where they were.
+ * @module
+ */
+
+import { type Diagnostic, parseDiagnostics } from "./diagnostics-parse.ts";
+import { terminalLines } from "./log-clean.ts";
+import { noteSwallowed } from "./swallowed.ts";
+import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
+
+/** Fewer diagnostics than this are left to the log compressor. */
+const MIN_DIAGNOSTICS = 3;
+/** The lines diagnostics own must be at least this share of the non-blank lines. */
+const MIN_SHARE = 0.3;
+/** Lines of a group's example frame that are kept. */
+const FRAME_LINES = 12;
+
+/** Compresses compiler and linter diagnostics, or declines when the text is not mostly those. */
+export const compressDiagnostics: Compressor = (input, ctx) => {
+  try {
+    return compress(input, ctx);
+  } catch (error) {
+    noteSwallowed("diagnostics", error);
+    return undefined;
+  }
+};
+
+function compress(input: string, ctx: CompressContext): CompressOutput | undefined {
+  if (!ctx.lossy || input.length === 0) return undefined;
+  const lines = terminalLines(input);
+  const parsed = parseDiagnostics(lines);
+  if (parsed === undefined || parsed.diagnostics.length < MIN_DIAGNOSTICS) return undefined;
+  let owned = 0;
+  let nonBlank = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.trim() === "") continue;
+    nonBlank++;
+    if (parsed.owner[i]! !== -1) owned++;
+  }
+  if (owned < nonBlank * MIN_SHARE) return undefined;
+  const groups = groupDiagnostics(parsed.diagnostics);
+  const block = renderGroups(groups);
+  const out: string[] = [];
+  let placed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const owner = parsed.owner[i]!;
+    if (owner === -1) out.push(lines[i]!);
+    else if (owner >= 0 && !placed) {
+      out.push(...block.lines);
+      placed = true;
+    }
+  }
+  const n = parsed.diagnostics.length;
+  const dropped =
+    block.framesDropped > 0
+      ? `, ${block.framesDropped} repeated code frames and fixes dropped`
+      : "";
+  const summary = `${n} ${parsed.dialect} diagnostics regrouped into ${groups.length} by rule and message${dropped}`;
+  const text = `${trimBlankRuns(out).join("\n")}\n${ctx.marker(summary)}`;
+  if (text.length >= input.length) return undefined;
+  return { text, strategy: `diagnostics:${parsed.dialect}`, lossy: true };
+}
+
+interface Group {
+  readonly severity: string;
+  readonly code: string;
+  /** The message with quoted parts blanked, line by line. */
+  readonly template: readonly string[];
+  readonly members: Diagnostic[];
+  /** Whether every member printed the very same message. */
+  same: boolean;
+}
+
+// A quoted part: '...', "..." or `...`, within one line, without nesting.
+const QUOTED = /'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g;
+
+function blank(line: string): string {
+  return line.replace(QUOTED, (q) => `${q[0]}…${q[0]}`);
+}
+
+/** Groups by severity, code and message template, in order of first appearance. */
+function groupDiagnostics(diagnostics: readonly Diagnostic[]): Group[] {
+  const byKey = new Map<string, Group>();
+  for (const d of diagnostics) {
+    const template = d.message.map(blank);
+    const key = `${d.severity}\u0000${d.code}\u0000${template.join("\n")}`;
+    const group = byKey.get(key);
+    if (group === undefined) {
+      byKey.set(key, { severity: d.severity, code: d.code, template, members: [d], same: true });
+    } else {
+      if (group.same && !sameMessage(group.members[0]!, d)) group.same = false;
+      group.members.push(d);
+    }
+  }
+  return [...byKey.values()];
+}
+
+function sameMessage(a: Diagnostic, b: Diagnostic): boolean {
+  if (a.message.length !== b.message.length) return false;
+  for (let i = 0; i < a.message.length; i++) if (a.message[i] !== b.message[i]) return false;
+  return true;
+}
+
+interface Block {
+  readonly lines: string[];
+  readonly framesDropped: number;
+}
+
+/**
+ * Each group: "severity code ×n: message" (the template when messages differ), its elaboration
+ * lines, the first member's frame, then one line per file with the places (and quoted names).
+ */
+function renderGroups(groups: readonly Group[]): Block {
+  const lines: string[] = [];
+  let framesDropped = 0;
+  for (const g of groups) {
+    const first = g.members[0]!;
+    const message = g.same ? first.message : g.template;
+    const count = g.members.length > 1 ? ` ×${g.members.length}` : "";
+    const code = g.code === "" ? "" : ` ${g.code}`;
+    lines.push(`${g.severity}${code}${count}: ${message[0]}`);
+    for (let k = 1; k < message.length; k++) lines.push(`  ${message[k]!.trim()}`);
+    if (first.frame.length > 0) {
+      lines.push(`  at ${first.file}${first.place === "" ? "" : `:${first.place}`}:`);
+      for (const frame of first.frame.slice(0, FRAME_LINES)) lines.push(`  ${frame}`);
+    }
+    for (const member of g.members)
+      if (member !== first && member.frame.length > 0) framesDropped++;
+    if (first.frame.length > FRAME_LINES) framesDropped++;
+    lines.push(...placeLines(g));
+  }
+  return { lines, framesDropped };
+}
+
+/** "  file 12:5; 14:2" per file, places with their quoted names when messages differ. */
+function placeLines(g: Group): string[] {
+  const byFile = new Map<string, string[]>();
+  for (const d of g.members) {
+    const names = g.same ? "" : quotedNames(d.message);
+    const place = names === "" ? d.place : `${d.place} ${names}`.trim();
+    const list = byFile.get(d.file);
+    if (list === undefined) byFile.set(d.file, [place]);
+    else list.push(place);
+  }
+  const out: string[] = [];
+  for (const [file, places] of byFile) {
+    const shown = places.filter((p) => p !== "");
+    out.push(shown.length === 0 ? `  ${file}` : `  ${file} ${shown.join("; ")}`);
+  }
+  return out;
+}
+
+/** The distinct quoted parts of a message, unquoted, in order: "direct" for 'direct' … ['direct']. */
+function quotedNames(message: readonly string[]): string {
+  const seen: string[] = [];
+  for (const line of message) {
+    for (const match of line.matchAll(QUOTED)) {
+      const inner = match[0].slice(1, -1);
+      if (!seen.includes(inner)) seen.push(inner);
+    }
+  }
+  return seen.join(", ");
+}
+
+/** Two or more blank lines in a row become one (the dropped diagnostics left them behind). */
+function trimBlankRuns(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line.trim() === "" && out.length > 0 && out[out.length - 1]!.trim() === "") continue;
+    out.push(line);
+  }
+  return out;
+}

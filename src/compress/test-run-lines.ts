@@ -1,0 +1,230 @@
+/**
+ * Reads test runners' per-test lines: which lines report a passing test (and in which file, suite
+ * or class, and how long it took), which only open or close a suite, and which are header noise.
+ * Everything else (failures, skips, todos, output, summaries) is left for the caller to keep.
+ * One reader per runner dialect; each is a small state machine over already clean lines (no
+ * colour codes), using anchored regexes without nested quantifiers, so it stays linear.
+ * @module
+ */
+
+/** What one line of a test run is, as far as collapsing passes goes. */
+export const TestLine = {
+  /** Kept as it is. */
+  Keep: 0,
+  /** A passing test: counted under its group. */
+  Pass: 1,
+  /** Opens or closes a suite, or is a passing test's metadata: folded into a run of passes. */
+  Structure: 2,
+  /** Runner banner noise (platform, plugins, cache dir): dropped. */
+  Noise: 3,
+} as const;
+
+export type TestLine = (typeof TestLine)[keyof typeof TestLine];
+
+/** One line's reading. */
+export interface TestLineReading {
+  readonly kind: TestLine;
+  /** The file, suite or class a passing test belongs to ("" when it has none). */
+  readonly group?: string;
+  /** A passing test's name, for the slowest-tests note. */
+  readonly name?: string;
+  /** A passing test's duration in milliseconds, when the runner printed one. */
+  readonly ms?: number;
+  /** How many passing tests the line stands for (pytest's dot lines carry several). */
+  readonly count?: number;
+}
+
+/** A dialect's reader: fed every line in order, it keeps whatever state it needs. */
+export interface TestLineReader {
+  read(line: string): TestLineReading;
+}
+
+/** The runner dialects, each with a factory for a fresh reader. */
+export const TEST_DIALECTS: ReadonlyArray<{
+  readonly name: string;
+  /** What a pass's group is called in the marker's summary. */
+  readonly groupedBy: string;
+  readonly reader: () => TestLineReader;
+}> = [
+  { name: "bun", groupedBy: "describe block", reader: bunReader },
+  { name: "node-spec", groupedBy: "suite", reader: nodeSpecReader },
+  { name: "tap", groupedBy: "suite", reader: tapReader },
+  { name: "unittest", groupedBy: "class", reader: unittestReader },
+  { name: "pytest", groupedBy: "file", reader: pytestReader },
+];
+
+const KEEP: TestLineReading = { kind: TestLine.Keep };
+const STRUCTURE: TestLineReading = { kind: TestLine.Structure };
+const NOISE: TestLineReading = { kind: TestLine.Noise };
+
+/** "12.5ms", "1.2s" or "12.5" (milliseconds) to milliseconds. */
+function toMs(value: string, unit: string | undefined): number {
+  const n = Number(value);
+  return unit === "s" ? n * 1000 : n;
+}
+
+/** A test's name under its suite, as bun prints it: "suite > test". */
+function qualified(group: string, name: string): string {
+  return group === "" ? name : `${group} > ${name}`;
+}
+
+// bun test: "(pass) suite > test [0.12ms]"; with colour "✓ suite > test [0.12ms]".
+const BUN_PASS = /^(?:\(pass\)|✓) (.+?)(?: \[(\d+(?:\.\d+)?)(ms|s)\])?$/;
+
+/** bun test: passes are grouped by their outermost describe (the file header line stays). */
+function bunReader(): TestLineReader {
+  return {
+    read(line) {
+      const c = line.charCodeAt(0);
+      if (c !== 40 && c !== 0x2713) return KEEP; // "(" or "✓"
+      const m = BUN_PASS.exec(line);
+      if (!m) return KEEP;
+      const name = m[1]!;
+      const cut = name.indexOf(" > ");
+      const group = cut >= 0 ? name.slice(0, cut) : "";
+      return { kind: TestLine.Pass, group, name, ms: m[2] ? toMs(m[2], m[3]) : undefined };
+    },
+  };
+}
+
+// node --test, spec reporter: "▶ suite", "  ✔ test (0.12ms)", "✔ suite (4.9ms)".
+const SPEC_OPEN = /^( *)▶ (.+)$/;
+const SPEC_PASS = /^( *)✔ (.+?) \((\d+(?:\.\d+)?)(ms|s)\)$/;
+
+/** node --test's spec reporter; a suite's own closing line is structure, not a test. */
+function nodeSpecReader(): TestLineReader {
+  const open: Array<{ indent: number; name: string }> = [];
+  return {
+    read(line) {
+      const opened = SPEC_OPEN.exec(line);
+      if (opened) {
+        const indent = opened[1]!.length;
+        while (open.length > 0 && open[open.length - 1]!.indent >= indent) open.pop();
+        open.push({ indent, name: opened[2]! });
+        return STRUCTURE;
+      }
+      const m = SPEC_PASS.exec(line);
+      if (!m) return KEEP;
+      const indent = m[1]!.length;
+      const name = m[2]!;
+      const top = open[open.length - 1];
+      if (top && top.indent === indent && top.name === name) {
+        open.pop();
+        return STRUCTURE;
+      }
+      while (open.length > 0 && open[open.length - 1]!.indent >= indent) open.pop();
+      const group = open.length > 0 ? open[open.length - 1]!.name : "";
+      return { kind: TestLine.Pass, group, name: qualified(group, name), ms: toMs(m[3]!, m[4]) };
+    },
+  };
+}
+
+// TAP (node --test's default reporter off a terminal, tape, node-tap).
+const TAP_SUBTEST = /^( *)# Subtest: (.+)$/;
+const TAP_OK = /^( *)ok \d+(?: -)? ?(.*)$/;
+const TAP_PLAN = /^ *1\.\.\d+$/;
+const TAP_YAML_START = /^ *---$/;
+const TAP_YAML_END = /^ *\.\.\.$/;
+const TAP_DURATION = /^ *duration_ms: (\d+(?:\.\d+)?)$/;
+const TAP_DIRECTIVE = /# (?:SKIP|TODO)\b/i;
+
+/**
+ * TAP: "# Subtest:" lines and plans are structure; "ok" lines pass unless they carry a SKIP or
+ * TODO directive; the YAML block after a passing "ok" is folded too (its duration is kept for
+ * the slowest tests), the one after "not ok" stays whole.
+ */
+function tapReader(): TestLineReader {
+  const open: Array<{ indent: number; name: string; parent: boolean }> = [];
+  let inYaml: "fold" | "keep" | undefined;
+  let lastPass: { group: string; name: string } | undefined;
+  return {
+    read(line) {
+      if (inYaml !== undefined) {
+        const fold = inYaml === "fold";
+        if (TAP_YAML_END.test(line)) inYaml = undefined;
+        else if (fold && lastPass) {
+          const d = TAP_DURATION.exec(line);
+          if (d) return { kind: TestLine.Structure, ...lastPass, ms: Number(d[1]) };
+        }
+        return fold ? STRUCTURE : KEEP;
+      }
+      if (TAP_YAML_START.test(line)) {
+        inYaml = lastPass ? "fold" : "keep";
+        return lastPass ? STRUCTURE : KEEP;
+      }
+      lastPass = undefined;
+      const sub = TAP_SUBTEST.exec(line);
+      if (sub) {
+        const indent = sub[1]!.length;
+        while (open.length > 0 && open[open.length - 1]!.indent >= indent) open.pop();
+        if (open.length > 0) open[open.length - 1]!.parent = true;
+        open.push({ indent, name: sub[2]!, parent: false });
+        return STRUCTURE;
+      }
+      if (TAP_PLAN.test(line)) return STRUCTURE;
+      const ok = TAP_OK.exec(line);
+      if (!ok || TAP_DIRECTIVE.test(ok[2]!)) return KEEP;
+      const indent = ok[1]!.length;
+      while (open.length > 0 && open[open.length - 1]!.indent > indent) open.pop();
+      const top = open[open.length - 1];
+      const self = top && top.indent === indent ? open.pop() : undefined;
+      const name = ok[2]!;
+      const group = open.length > 0 ? open[open.length - 1]!.name : "";
+      if (self?.parent) {
+        lastPass = { group, name: "" };
+        return STRUCTURE;
+      }
+      lastPass = { group, name: qualified(group, name) };
+      return { kind: TestLine.Pass, group, name };
+    },
+  };
+}
+
+// unittest -v: "test_x (pkg.mod.Class.test_x) ... ok" (3.11+) or "test_x (pkg.mod.Class) ... ok".
+const UNITTEST_PASS = /^(\w+) \(([\w.]+)\)(?: \S.*?)? \.\.\. ok$/;
+
+/** python -m unittest -v: passes are grouped by their test class. */
+function unittestReader(): TestLineReader {
+  return {
+    read(line) {
+      if (!line.endsWith(" ... ok")) return KEEP;
+      const m = UNITTEST_PASS.exec(line);
+      if (!m) return KEEP;
+      const name = m[1]!;
+      const path = m[2]!;
+      const group = path.endsWith(`.${name}`) ? path.slice(0, -name.length - 1) : path;
+      return { kind: TestLine.Pass, group, name };
+    },
+  };
+}
+
+// pytest -v: "tests/test_x.py::Class::test_y PASSED   [ 12%]"; plain: "tests/test_x.py ....  [ 58%]".
+const PYTEST_VERBOSE_PASS = /^(\S+)::(\S+) PASSED(?: +\[ *\d+%\])?$/;
+const PYTEST_DOTS = /^(?:(\S+\.py) )?(\.+) *(?:\[ *\d+%\])?$/;
+const PYTEST_BANNER =
+  /^(?:platform \w+ -- Python|cachedir: |hypothesis profile |benchmark: |plugins: |Using --randomly-seed=|configfile: |testpaths: |django: |asyncio: |timeout: )/;
+
+/** pytest, verbose or not: passes are grouped by file (and class, when verbose). */
+function pytestReader(): TestLineReader {
+  let file = "";
+  return {
+    read(line) {
+      if (PYTEST_BANNER.test(line)) return NOISE;
+      const v = PYTEST_VERBOSE_PASS.exec(line);
+      if (v) {
+        const id = v[2]!;
+        const cut = id.lastIndexOf("::");
+        const group = cut >= 0 ? `${v[1]}::${id.slice(0, cut)}` : v[1]!;
+        return { kind: TestLine.Pass, group, name: `${v[1]}::${id}` };
+      }
+      const d = PYTEST_DOTS.exec(line);
+      if (!d) {
+        const space = line.indexOf(" ");
+        if (space > 0 && line.slice(0, space).endsWith(".py")) file = line.slice(0, space);
+        return KEEP;
+      }
+      if (d[1]) file = d[1];
+      return { kind: TestLine.Pass, group: file, count: d[2]!.length };
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * The test-run compressor (bun test, node --test in TAP or spec form, python -m unittest -v,
+ * pytest): every run of passing-test lines becomes one line with the count per file, suite or
+ * class ("14 passed (lossless JSON: 10, columns: 4)"); failures with their diffs and stacks,
+ * skips, todos, test output and summaries stay exactly as printed, and the slowest passing tests
+ * are named with their timings. Lossy (the passing tests' names go), so it runs only when the
+ * original can be retrieved; otherwise the log compressor's lossless pass takes over.
+ * @module
+ */
+
+import { terminalLines } from "./log-clean.ts";
+import { noteSwallowed } from "./swallowed.ts";
+import { TEST_DIALECTS, TestLine, type TestLineReading } from "./test-run-lines.ts";
+import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
+
+/** Lines longer than this are never test lines: they are kept unread (bounded regex work). */
+const MAX_TEST_LINE = 2000;
+/** Lines read to pick the dialect. */
+const DIALECT_SAMPLE_LINES = 400;
+/** Fewer passing tests than this are not worth a rewrite. */
+const MIN_PASSES = 5;
+/** How many of the slowest passing tests are named. */
+const SLOWEST_SHOWN = 3;
+
+/** Compresses a test runner's output, or declines when it is not one. */
+export const compressTestRun: Compressor = (input, ctx) => {
+  try {
+    return compress(input, ctx);
+  } catch (error) {
+    noteSwallowed("test-run", error);
+    return undefined;
+  }
+};
+
+function compress(input: string, ctx: CompressContext): CompressOutput | undefined {
+  if (!ctx.lossy || input.length === 0) return undefined;
+  const lines = terminalLines(input);
+  const dialect = pickDialect(lines);
+  if (dialect === undefined) return undefined;
+  const readings = readAll(lines, dialect);
+  const rendered = render(lines, readings);
+  if (rendered === undefined || rendered.passes < MIN_PASSES) return undefined;
+  const { name, groupedBy } = TEST_DIALECTS[dialect]!;
+  const summary = `${rendered.passes} passing tests shown as counts per ${groupedBy}${
+    rendered.noise > 0 ? `, ${rendered.noise} banner lines dropped` : ""
+  }`;
+  const text = `${rendered.body}\n${ctx.marker(summary)}`;
+  if (text.length >= input.length) return undefined;
+  return { text, strategy: `test-run:${name}`, lossy: true };
+}
+
+/** The dialect whose reader finds the most passing tests in the first lines, if any finds some. */
+function pickDialect(lines: readonly string[]): number | undefined {
+  const limit = Math.min(lines.length, DIALECT_SAMPLE_LINES);
+  let best: number | undefined;
+  let bestPasses = 0;
+  for (let d = 0; d < TEST_DIALECTS.length; d++) {
+    const reader = TEST_DIALECTS[d]!.reader();
+    let passes = 0;
+    for (let i = 0; i < limit; i++) {
+      const line = lines[i]!;
+      if (line.length > MAX_TEST_LINE) continue;
+      const reading = reader.read(line);
+      if (reading.kind === TestLine.Pass) passes += reading.count ?? 1;
+    }
+    if (passes > bestPasses) {
+      best = d;
+      bestPasses = passes;
+    }
+  }
+  return bestPasses >= Math.min(MIN_PASSES, 3) ? best : undefined;
+}
+
+const KEEP: TestLineReading = { kind: TestLine.Keep };
+
+function readAll(lines: readonly string[], dialect: number): TestLineReading[] {
+  const reader = TEST_DIALECTS[dialect]!.reader();
+  return lines.map((line) => (line.length <= MAX_TEST_LINE ? reader.read(line) : KEEP));
+}
+
+interface Rendered {
+  readonly body: string;
+  readonly passes: number;
+  readonly noise: number;
+}
+
+interface Timed {
+  readonly name: string;
+  readonly ms: number;
+}
+
+/**
+ * Keeps every Keep line, drops Noise, and writes each maximal run of Pass and Structure lines as
+ * one count line (a run with no pass in it, e.g. a lone suite header, stays as printed).
+ */
+function render(
+  lines: readonly string[],
+  readings: readonly TestLineReading[],
+): Rendered | undefined {
+  const out: string[] = [];
+  const timed: Timed[] = [];
+  let passes = 0;
+  let noise = 0;
+  let i = 0;
+  while (i < lines.length) {
+    const reading = readings[i]!;
+    if (reading.kind === TestLine.Noise) {
+      noise++;
+      i++;
+      continue;
+    }
+    if (reading.kind === TestLine.Keep) {
+      out.push(lines[i]!);
+      i++;
+      continue;
+    }
+    let end = i;
+    const groups = new Map<string, number>();
+    let runPasses = 0;
+    let indent = -1;
+    while (end < lines.length && isFoldable(readings[end]!)) {
+      const r = readings[end]!;
+      if (r.kind === TestLine.Pass) {
+        const n = r.count ?? 1;
+        runPasses += n;
+        groups.set(r.group ?? "", (groups.get(r.group ?? "") ?? 0) + n);
+        if (indent < 0) indent = leadingSpaces(lines[end]!);
+      }
+      if (r.ms !== undefined && r.name) timed.push({ name: r.name, ms: r.ms });
+      end++;
+    }
+    if (runPasses === 0) {
+      for (let k = i; k < end; k++) out.push(lines[k]!);
+    } else {
+      out.push(`${" ".repeat(indent)}${countLine(runPasses, groups)}`);
+      passes += runPasses;
+    }
+    i = end;
+  }
+  if (passes === 0) return undefined;
+  const slowest = slowestNote(timed);
+  if (slowest) out.push(slowest);
+  return { body: out.join("\n"), passes, noise };
+}
+
+function isFoldable(reading: TestLineReading): boolean {
+  return reading.kind === TestLine.Pass || reading.kind === TestLine.Structure;
+}
+
+/** "14 passed (lossless JSON: 10, columns: 4)", "10 passed (slugify)" or "3 passed". */
+function countLine(total: number, groups: ReadonlyMap<string, number>): string {
+  const named = [...groups].filter(([name]) => name !== "");
+  if (named.length === 0) return `${total} passed`;
+  if (named.length === 1 && groups.size === 1) return `${total} passed (${named[0]![0]})`;
+  const parts = [...groups].map(([name, n]) => `${name === "" ? "(top level)" : name}: ${n}`);
+  return `${total} passed (${parts.join(", ")})`;
+}
+
+/** Names the slowest passing tests, when more than a handful carried timings. */
+function slowestNote(timed: Timed[]): string | undefined {
+  if (timed.length <= SLOWEST_SHOWN) return undefined;
+  const top = [...timed].sort((a, b) => b.ms - a.ms).slice(0, SLOWEST_SHOWN);
+  return `slowest passing: ${top.map((t) => `${t.name} [${formatMs(t.ms)}]`).join("; ")}`;
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)}s` : `${Number(ms.toFixed(2))}ms`;
+}
+
+function leadingSpaces(line: string): number {
+  let n = 0;
+  while (n < line.length && line.charCodeAt(n) === 32) n++;
+  return n;
+}
