@@ -47,16 +47,24 @@ const BIOME_MESSAGE = /^ {2}([×!i]) (.+)$/;
 const BIOME_END =
   /^(?:Checked \d+ files?|Found \d+ (?:errors?|warnings?|infos?)|The number of diagnostics exceeds|Diagnostics not shown|Skipped \d+|(?:lint|check|format|ci) ━)/;
 
-/** Parses `lines` in the dialect that finds the most diagnostics, or returns undefined. */
+/** Lines read to pick the dialect before the whole text is parsed in it. */
+const DIALECT_SAMPLE_LINES = 400;
+
+/** Parses `lines` in the dialect that finds the most diagnostics in the first lines, if any. */
 export function parseDiagnostics(lines: readonly string[]): ParsedDiagnostics | undefined {
-  let best: ParsedDiagnostics | undefined;
-  for (const [dialect, parse] of PARSERS) {
-    const parsed = parse(lines);
-    if (parsed.length > (best?.diagnostics.length ?? 0)) {
-      best = { dialect, diagnostics: parsed.diagnostics, owner: parsed.owner };
+  const sample = lines.length > DIALECT_SAMPLE_LINES ? lines.slice(0, DIALECT_SAMPLE_LINES) : lines;
+  let best: [string, Parser] | undefined;
+  let bestCount = 0;
+  for (const entry of PARSERS) {
+    const count = entry[1](sample).length;
+    if (count > bestCount) {
+      best = entry;
+      bestCount = count;
     }
   }
-  return best;
+  if (best === undefined) return undefined;
+  const parsed = best[1](lines);
+  return { dialect: best[0], diagnostics: parsed.diagnostics, owner: parsed.owner };
 }
 
 interface Parsed {
