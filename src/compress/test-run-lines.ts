@@ -17,6 +17,11 @@ export const TestLine = {
   Structure: 2,
   /** Runner banner noise (platform, plugins, cache dir): dropped. */
   Noise: 3,
+  /**
+   * Opens a suite or a test (a describe name, "# Subtest:"): folded into a run of passes, but
+   * kept when it leads straight into a kept line, so a failure keeps its suite's name.
+   */
+  Open: 4,
 } as const;
 
 export type TestLine = (typeof TestLine)[keyof typeof TestLine];
@@ -51,10 +56,13 @@ export const TEST_DIALECTS: ReadonlyArray<{
   { name: "tap", groupedBy: "suite", reader: tapReader },
   { name: "unittest", groupedBy: "class", reader: unittestReader },
   { name: "pytest", groupedBy: "file", reader: pytestReader },
+  { name: "jest", groupedBy: "describe block", reader: jestReader },
+  { name: "vitest", groupedBy: "file and describe block", reader: vitestReader },
 ];
 
 const KEEP: TestLineReading = { kind: TestLine.Keep };
 const STRUCTURE: TestLineReading = { kind: TestLine.Structure };
+const OPEN: TestLineReading = { kind: TestLine.Open };
 const NOISE: TestLineReading = { kind: TestLine.Noise };
 
 /** "12.5ms", "1.2s" or "12.5" (milliseconds) to milliseconds. */
@@ -101,7 +109,7 @@ function nodeSpecReader(): TestLineReader {
         const indent = opened[1]!.length;
         while (open.length > 0 && open[open.length - 1]!.indent >= indent) open.pop();
         open.push({ indent, name: opened[2]! });
-        return STRUCTURE;
+        return OPEN;
       }
       const m = SPEC_PASS.exec(line);
       if (!m) return KEEP;
@@ -159,7 +167,7 @@ function tapReader(): TestLineReader {
         while (open.length > 0 && open[open.length - 1]!.indent >= indent) open.pop();
         if (open.length > 0) open[open.length - 1]!.parent = true;
         open.push({ indent, name: sub[2]!, parent: false });
-        return STRUCTURE;
+        return OPEN;
       }
       if (TAP_PLAN.test(line)) return STRUCTURE;
       const ok = TAP_OK.exec(line);
@@ -227,4 +235,69 @@ function pytestReader(): TestLineReader {
       return { kind: TestLine.Pass, group: file, count: d[2]!.length };
     },
   };
+}
+
+// jest --verbose: "PASS path", describe names indented, "    ✓ test (3 ms)"; failures' details
+// follow a file's tests, each opened by "  ● suite › test".
+const JEST_FILE = /^(?:PASS|FAIL) \S/;
+const JEST_PASS = /^( +)✓ (.+?)(?: \((\d+(?:\.\d+)?) ?(ms|s)\))?$/;
+const JEST_OTHER_TEST = /^ +(?:✕|○|✎) /;
+
+/** jest --verbose: passes are grouped by their innermost describe block. */
+function jestReader(): TestLineReader {
+  const open: Array<{ indent: number; name: string }> = [];
+  let inTests = false;
+  return {
+    read(line) {
+      if (JEST_FILE.test(line)) {
+        open.length = 0;
+        inTests = true;
+        return KEEP;
+      }
+      if (!inTests || line.trim() === "") return KEEP;
+      const indent = leadingSpaces(line);
+      if (line.startsWith("●", indent)) {
+        inTests = false; // the failures' details: kept as printed
+        return KEEP;
+      }
+      while (open.length > 0 && open[open.length - 1]!.indent >= indent) open.pop();
+      const m = JEST_PASS.exec(line);
+      const group = open.length > 0 ? open[open.length - 1]!.name : "";
+      if (m) {
+        const name = m[2]!;
+        const ms = m[3] ? toMs(m[3], m[4]) : undefined;
+        return { kind: TestLine.Pass, group, name: qualified(group, name), ms };
+      }
+      if (JEST_OTHER_TEST.test(line) || indent === 0) return KEEP;
+      open.push({ indent, name: line.trim() });
+      return OPEN;
+    },
+  };
+}
+
+// vitest --reporter=verbose: " ✓ path > suite > test 3ms" (the default reporter's per-file lines
+// are short already and stay).
+const VITEST_PASS = /^ ✓ (\S+) > (.+?)(?: (\d+)ms)?$/;
+
+/** vitest's verbose reporter: passes are grouped by file and outermost describe. */
+function vitestReader(): TestLineReader {
+  return {
+    read(line) {
+      if (!line.startsWith(" ✓ ")) return KEEP;
+      const m = VITEST_PASS.exec(line);
+      if (!m) return KEEP;
+      const rest = m[2]!;
+      const cut = rest.indexOf(" > ");
+      const group = cut >= 0 ? `${m[1]} > ${rest.slice(0, cut)}` : m[1]!;
+      const ms = m[3] ? Number(m[3]) : undefined;
+      return { kind: TestLine.Pass, group, name: `${m[1]} > ${rest}`, ms };
+    },
+  };
+}
+
+/** How many spaces a line starts with. */
+export function leadingSpaces(line: string): number {
+  let n = 0;
+  while (n < line.length && line.charCodeAt(n) === 32) n++;
+  return n;
 }

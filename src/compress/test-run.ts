@@ -1,6 +1,6 @@
 /**
  * The test-run compressor (bun test, node --test in TAP or spec form, python -m unittest -v,
- * pytest): every run of passing-test lines becomes one line with the count per file, suite or
+ * pytest, jest --verbose, vitest's verbose reporter): every run of passing-test lines becomes one line with the count per file, suite or
  * class ("14 passed (lossless JSON: 10, columns: 4)"); failures with their diffs and stacks,
  * skips, todos, test output and summaries stay exactly as printed, and the slowest passing tests
  * are named with their timings. Lossy (the passing tests' names go), so it runs only when the
@@ -10,7 +10,7 @@
 
 import { terminalLines } from "./log-clean.ts";
 import { noteSwallowed } from "./swallowed.ts";
-import { TEST_DIALECTS, TestLine, type TestLineReading } from "./test-run-lines.ts";
+import { leadingSpaces, TEST_DIALECTS, TestLine, type TestLineReading } from "./test-run-lines.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
 /** Lines longer than this are never test lines: they are kept unread (bounded regex work). */
@@ -129,10 +129,16 @@ function render(
       if (r.ms !== undefined && r.name) timed.push({ name: r.name, ms: r.ms });
       end++;
     }
+    // Openers right before a kept line introduce it (its suite's name): they stay.
+    let folded = end;
+    if (end < lines.length) {
+      while (folded > i && readings[folded - 1]!.kind === TestLine.Open) folded--;
+    }
     if (runPasses === 0) {
       for (let k = i; k < end; k++) out.push(lines[k]!);
     } else {
       out.push(`${" ".repeat(indent)}${countLine(runPasses, groups)}`);
+      for (let k = folded; k < end; k++) out.push(lines[k]!);
       passes += runPasses;
     }
     i = end;
@@ -144,16 +150,40 @@ function render(
 }
 
 function isFoldable(reading: TestLineReading): boolean {
-  return reading.kind === TestLine.Pass || reading.kind === TestLine.Structure;
+  return (
+    reading.kind === TestLine.Pass ||
+    reading.kind === TestLine.Structure ||
+    reading.kind === TestLine.Open
+  );
 }
 
-/** "14 passed (lossless JSON: 10, columns: 4)", "10 passed (slugify)" or "3 passed". */
+/**
+ * "14 passed (lossless JSON: 10, columns: 4)", "10 passed (slugify)", "3 passed", or with a file
+ * all groups share: "30 passed in test/a.spec.ts (slugify: 10, arithmetic: 20)".
+ */
 function countLine(total: number, groups: ReadonlyMap<string, number>): string {
-  const named = [...groups].filter(([name]) => name !== "");
-  if (named.length === 0) return `${total} passed`;
-  if (named.length === 1 && groups.size === 1) return `${total} passed (${named[0]![0]})`;
-  const parts = [...groups].map(([name, n]) => `${name === "" ? "(top level)" : name}: ${n}`);
-  return `${total} passed (${parts.join(", ")})`;
+  const names = [...groups.keys()];
+  if (names.length === 1)
+    return names[0] === "" ? `${total} passed` : `${total} passed (${names[0]})`;
+  const prefix = sharedPrefix(names);
+  const parts = [...groups].map(
+    ([name, n]) => `${name === "" ? "(top level)" : name.slice(prefix.length)}: ${n}`,
+  );
+  const where = prefix === "" ? "" : ` in ${prefix.slice(0, prefix.endsWith("::") ? -2 : -3)}`;
+  return `${total} passed${where} (${parts.join(", ")})`;
+}
+
+/** The longest "file > " or "file::" start every group name has, or "". */
+function sharedPrefix(names: readonly string[]): string {
+  const first = names[0]!;
+  for (const separator of [" > ", "::"]) {
+    const cut = first.indexOf(separator);
+    if (cut < 0) continue;
+    const prefix = first.slice(0, cut + separator.length);
+    if (names.every((name) => name.startsWith(prefix) && name.length > prefix.length))
+      return prefix;
+  }
+  return "";
 }
 
 /** Names the slowest passing tests, when more than a handful carried timings. */
@@ -165,10 +195,4 @@ function slowestNote(timed: Timed[]): string | undefined {
 
 function formatMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)}s` : `${Number(ms.toFixed(2))}ms`;
-}
-
-function leadingSpaces(line: string): number {
-  let n = 0;
-  while (n < line.length && line.charCodeAt(n) === 32) n++;
-  return n;
 }

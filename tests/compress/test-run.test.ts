@@ -29,7 +29,7 @@ function clean(text: string): string[] {
 
 /** Lines that name a failing or skipped test, or summarise the run, in each runner's words. */
 const MUST_KEEP =
-  /^(?:\(fail\)|✗ |\s*✖ |\s*﹣ |.* # (?:SKIP|TODO)$|\s*not ok \d+|FAIL: |ERROR: |.* \.\.\. (?:FAIL|ERROR|skipped)|\S+::\S+ (?:FAILED|SKIPPED|ERROR)|FAILED \S+::|=+ .*\b(?:passed|failed)\b.* =+$| \d+ (?:pass|fail)$|Ran \d+ tests?|ℹ (?:tests|pass|fail|skipped|todo) \d+|# (?:tests|pass|fail|skipped|todo) \d+|OK|FAILED \()/;
+  /^(?: +[✕○✎] | [×↓] |(?:PASS|FAIL) {1,2}\S|(?:Tests|Test Suites|Test Files):? |\(fail\)|✗ |\s*✖ |\s*﹣ |.* # (?:SKIP|TODO)$|\s*not ok \d+|FAIL: |ERROR: |.* \.\.\. (?:FAIL|ERROR|skipped)|\S+::\S+ (?:FAILED|SKIPPED|ERROR)|FAILED \S+::|=+ .*\b(?:passed|failed)\b.* =+$| \d+ (?:pass|fail)$|Ran \d+ tests?|ℹ (?:tests|pass|fail|skipped|todo) \d+|# (?:tests|pass|fail|skipped|todo) \d+|OK|FAILED \()/;
 
 /** How many tests passed, as the runner's own summary says. */
 function reportedPasses(lines: readonly string[]): number | undefined {
@@ -39,6 +39,8 @@ function reportedPasses(lines: readonly string[]): number | undefined {
     /^ℹ pass (\d+)$/m, // node spec
     /^# pass (\d+)$/m, // TAP
     /\b(\d+) passed\b.* in [\d.]+s/m, // pytest
+    /^Tests: .*\b(\d+) passed\b/m, // jest
+    /^ +Tests +.*\b(\d+) passed\b/m, // vitest
   ];
   for (const p of patterns) {
     const m = p.exec(text);
@@ -55,7 +57,8 @@ function reportedPasses(lines: readonly string[]): number | undefined {
 /** The sum of every "N passed" count line the rewrite wrote. */
 function countedPasses(output: string): number {
   let total = 0;
-  for (const m of output.matchAll(/^ *(\d+) passed(?: \(.*\))?$/gm)) total += Number(m[1]);
+  for (const m of output.matchAll(/^ *(\d+) passed(?: in \S+)?(?: \(.*\))?$/gm))
+    total += Number(m[1]);
   return total;
 }
 
