@@ -188,20 +188,31 @@ function tapReader(): TestLineReader {
   };
 }
 
-// unittest -v: "test_x (pkg.mod.Class.test_x) ... ok" (3.11+) or "test_x (pkg.mod.Class) ... ok".
+// unittest -v: "test_x (pkg.mod.Class.test_x) ... ok" (3.11+) or "test_x (pkg.mod.Class) ... ok";
+// a test with a docstring prints "test_x (pkg.mod.Class.test_x)" and then "Its first line ... ok".
 const UNITTEST_PASS = /^(\w+) \(([\w.]+)\)(?: \S.*?)? \.\.\. ok$/;
+const UNITTEST_HEAD = /^(\w+) \(([\w.]*)\)$/;
 
 /** python -m unittest -v: passes are grouped by their test class. */
 function unittestReader(): TestLineReader {
+  let head: { name: string; path: string } | undefined;
+  const classOf = (name: string, path: string) =>
+    path.endsWith(`.${name}`) ? path.slice(0, -name.length - 1) : path;
   return {
     read(line) {
-      if (!line.endsWith(" ... ok")) return KEEP;
+      const pending = head;
+      head = undefined;
+      if (!line.endsWith(" ... ok")) {
+        const h = UNITTEST_HEAD.exec(line);
+        if (!h) return KEEP;
+        head = { name: h[1]!, path: h[2]! };
+        return OPEN;
+      }
       const m = UNITTEST_PASS.exec(line);
-      if (!m) return KEEP;
-      const name = m[1]!;
-      const path = m[2]!;
-      const group = path.endsWith(`.${name}`) ? path.slice(0, -name.length - 1) : path;
-      return { kind: TestLine.Pass, group, name };
+      if (m) return { kind: TestLine.Pass, group: classOf(m[1]!, m[2]!), name: m[1]! };
+      if (!pending) return KEEP;
+      const group = classOf(pending.name, pending.path);
+      return { kind: TestLine.Pass, group, name: pending.name };
     },
   };
 }

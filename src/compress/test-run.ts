@@ -159,7 +159,7 @@ function isFoldable(reading: TestLineReading): boolean {
 
 /**
  * "14 passed (lossless JSON: 10, columns: 4)", "10 passed (slugify)", "3 passed", or with a file
- * all groups share: "30 passed in test/a.spec.ts (slugify: 10, arithmetic: 20)".
+ * or package all groups share: "30 passed in test/a.spec.ts (slugify: 10, arithmetic: 20)".
  */
 function countLine(total: number, groups: ReadonlyMap<string, number>): string {
   const names = [...groups.keys()];
@@ -169,21 +169,28 @@ function countLine(total: number, groups: ReadonlyMap<string, number>): string {
   const parts = [...groups].map(
     ([name, n]) => `${name === "" ? "(top level)" : name.slice(prefix.length)}: ${n}`,
   );
-  const where = prefix === "" ? "" : ` in ${prefix.slice(0, prefix.endsWith("::") ? -2 : -3)}`;
+  const where = prefix === "" ? "" : ` in ${prefix.replace(/(?: > |::|\.)$/, "")}`;
   return `${total} passed${where} (${parts.join(", ")})`;
 }
 
-/** The longest "file > " or "file::" start every group name has, or "". */
+/**
+ * The longest start every group name shares that ends at a separator (" > ", "::" or "."), so
+ * "pkg.a.TestX" and "pkg.b.TestY" share "pkg.", and every name keeps something after it.
+ */
 function sharedPrefix(names: readonly string[]): string {
-  const first = names[0]!;
-  for (const separator of [" > ", "::"]) {
-    const cut = first.indexOf(separator);
-    if (cut < 0) continue;
-    const prefix = first.slice(0, cut + separator.length);
-    if (names.every((name) => name.startsWith(prefix) && name.length > prefix.length))
-      return prefix;
+  let common = names[0]!;
+  for (const name of names) {
+    let k = 0;
+    while (k < common.length && k < name.length && common.charCodeAt(k) === name.charCodeAt(k)) k++;
+    common = common.slice(0, k);
   }
-  return "";
+  let best = 0;
+  for (const separator of [" > ", "::", "."]) {
+    const at = common.lastIndexOf(separator);
+    if (at > 0) best = Math.max(best, at + separator.length);
+  }
+  const prefix = common.slice(0, best);
+  return names.every((name) => name.length > prefix.length) ? prefix : "";
 }
 
 /** Names the slowest passing tests, when more than a handful carried timings. */
