@@ -56,7 +56,8 @@ export const TEST_DIALECTS: ReadonlyArray<{
   { name: "tap", groupedBy: "suite", reader: tapReader },
   { name: "unittest", groupedBy: "class", reader: unittestReader },
   { name: "pytest", groupedBy: "file", reader: pytestReader },
-  { name: "jest", groupedBy: "describe block", reader: jestReader },
+  { name: "jest", groupedBy: "describe block", reader: () => treeReader(JEST) },
+  { name: "mocha", groupedBy: "describe block", reader: () => treeReader(MOCHA) },
   { name: "vitest", groupedBy: "file and describe block", reader: vitestReader },
 ];
 
@@ -248,38 +249,65 @@ function pytestReader(): TestLineReader {
   };
 }
 
+/** Runners that print a tree: describe names indented, then their tests, one glyph each. */
+interface TreeDialect {
+  /** A file's header line ("PASS path"): starts a new tree. Without one, the tree starts at once. */
+  readonly fileHeader?: RegExp;
+  /** A passing test: indent, name, and optionally its duration and unit. */
+  readonly pass: RegExp;
+  /** A test line that did not pass (failed, skipped, todo): kept. */
+  readonly notPass: RegExp;
+  /** Where the failures' details begin: from there on every line is kept. */
+  readonly details: RegExp;
+  /** Lines that look like passes but belong to another runner: never read as passes. */
+  readonly foreign?: RegExp;
+}
+
 // jest --verbose: "PASS path", describe names indented, "    ✓ test (3 ms)"; failures' details
 // follow a file's tests, each opened by "  ● suite › test".
-const JEST_FILE = /^(?:PASS|FAIL) \S/;
-const JEST_PASS = /^( +)✓ (.+?)(?: \((\d+(?:\.\d+)?) ?(ms|s)\))?$/;
-const JEST_OTHER_TEST = /^ +(?:✕|○|✎) /;
+const JEST: TreeDialect = {
+  fileHeader: /^(?:PASS|FAIL) \S/,
+  pass: /^( +)✓ (.+?)(?: \((\d+(?:\.\d+)?) ?(ms|s)\))?$/,
+  notPass: /^ +(?:✕|○|✎) /,
+  details: /^ +● /,
+};
 
-/** jest --verbose: passes are grouped by their innermost describe block. */
-function jestReader(): TestLineReader {
+// mocha's spec reporter: describe names indented, "    ✔ test (45ms)", "    1) failing test",
+// "    - pending test"; the failures' details come after the "N passing" summary.
+const MOCHA: TreeDialect = {
+  pass: /^( +)✔ (.+?)(?: \((\d+)(ms)\))?$/,
+  notPass: /^ +(?:\d+\) |- )/,
+  details: /^ +\d+ passing\b/,
+  // node --test's spec reporter prints fractional timings and "# TODO" on its ✔ lines.
+  foreign: /\(\d+\.\d+ms\)(?: # \w+)?$/,
+};
+
+/** A tree reporter: passes are grouped by their innermost describe block. */
+function treeReader(dialect: TreeDialect): TestLineReader {
   const open: Array<{ indent: number; name: string }> = [];
-  let inTests = false;
+  let inTests = dialect.fileHeader === undefined;
   return {
     read(line) {
-      if (JEST_FILE.test(line)) {
+      if (dialect.fileHeader?.test(line)) {
         open.length = 0;
         inTests = true;
         return KEEP;
       }
       if (!inTests || line.trim() === "") return KEEP;
-      const indent = leadingSpaces(line);
-      if (line.startsWith("●", indent)) {
-        inTests = false; // the failures' details: kept as printed
+      if (dialect.details.test(line)) {
+        inTests = false;
         return KEEP;
       }
+      const indent = leadingSpaces(line);
       while (open.length > 0 && open[open.length - 1]!.indent >= indent) open.pop();
-      const m = JEST_PASS.exec(line);
+      const m = dialect.foreign?.test(line) ? null : dialect.pass.exec(line);
       const group = open.length > 0 ? open[open.length - 1]!.name : "";
       if (m) {
         const name = m[2]!;
         const ms = m[3] ? toMs(m[3], m[4]) : undefined;
         return { kind: TestLine.Pass, group, name: qualified(group, name), ms };
       }
-      if (JEST_OTHER_TEST.test(line) || indent === 0) return KEEP;
+      if (dialect.notPass.test(line) || indent === 0) return KEEP;
       open.push({ indent, name: line.trim() });
       return OPEN;
     },

@@ -1,6 +1,6 @@
 /**
  * The test-run compressor (bun test, node --test in TAP or spec form, python -m unittest -v,
- * pytest, jest --verbose, vitest's verbose reporter): every run of passing-test lines becomes one line with the count per file, suite or
+ * pytest, jest --verbose, vitest's verbose reporter, mocha's spec reporter): every run of passing-test lines becomes one line with the count per file, suite or
  * class ("14 passed (lossless JSON: 10, columns: 4)"); failures with their diffs and stacks,
  * skips, todos, test output and summaries stay exactly as printed, and the slowest passing tests
  * are named with their timings. Lossy (the passing tests' names go), so it runs only when the
@@ -118,7 +118,10 @@ function render(
     const groups = new Map<string, number>();
     let runPasses = 0;
     let indent = -1;
-    while (end < lines.length && isFoldable(readings[end]!)) {
+    while (
+      end < lines.length &&
+      (isFoldable(readings[end]!) || blankBetween(lines, readings, end))
+    ) {
       const r = readings[end]!;
       if (r.kind === TestLine.Pass) {
         const n = r.count ?? 1;
@@ -147,6 +150,18 @@ function render(
   const slowest = slowestNote(timed);
   if (slowest) out.push(slowest);
   return { body: out.join("\n"), passes, noise };
+}
+
+/** A blank line with more foldable lines right after it (mocha and jest space their suites). */
+function blankBetween(
+  lines: readonly string[],
+  readings: readonly TestLineReading[],
+  at: number,
+): boolean {
+  if (lines[at]!.trim() !== "") return false;
+  let next = at + 1;
+  while (next < lines.length && lines[next]!.trim() === "") next++;
+  return next < lines.length && isFoldable(readings[next]!);
 }
 
 function isFoldable(reading: TestLineReading): boolean {
