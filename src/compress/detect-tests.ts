@@ -1,9 +1,10 @@
 /**
- * Recognises test runs (bun, node --test, TAP, unittest, pytest, jest, vitest, mocha) and compiler or linter
- * diagnostics (tsc, eslint, biome) in the detection sample, so they reach the log compressors
- * even when they hold no error at all (an all-pass run reads like prose to the line tally) or
- * look like grep hits (eslint's unix format). Each pattern is anchored or bounded by a fixed
- * word; colour codes are removed first, since these tools colour their output on a terminal.
+ * Recognises test runs (bun, node --test, TAP, unittest, pytest, jest, vitest, mocha, cargo)
+ * and compiler or linter diagnostics (tsc, eslint, biome) in the detection sample, so they reach
+ * the log compressors even when they hold no error at all (an all-pass run reads like prose to
+ * the line tally) or look like grep hits (eslint's unix format). Each pattern is anchored or
+ * bounded by a fixed word; colour codes are removed first, since these tools colour their output
+ * on a terminal.
  * @module
  */
 
@@ -11,7 +12,7 @@ import type { Sample } from "./detect-sample.ts";
 
 /** Lines that only test runners print, passing or not. */
 const TEST_LINE =
-  /^(?:\((?:pass|fail|skip|todo)\) .|[✓✗] .+ \[\d+(?:\.\d+)?m?s\]$| *[✔✖﹣] .+ \(\d+(?:\.\d+)?m?s\)(?: # \w+)?$| *(?:not )?ok \d+ - | *# Subtest: |\w+ \([\w.]+\)(?: \S.*)? \.\.\. (?:ok|FAIL|ERROR|skipped\b|expected failure)|\S+::\S+ (?:PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b|\S+\.py [.FEsxX]{3,}|(?:FAILED|ERROR) \S+::\S|_{3,} \S+ _{3,}$| +[✓✕○✎✔] \S| [✓×↓] \S+ > )/;
+  /^(?:\((?:pass|fail|skip|todo)\) .|[✓✗] .+ \[\d+(?:\.\d+)?m?s\]$| *[✔✖﹣] .+ \(\d+(?:\.\d+)?m?s\)(?: # \w+)?$| *(?:not )?ok \d+ - | *# Subtest: |\w+ \([\w.]+\)(?: \S.*)? \.\.\. (?:ok|FAIL|ERROR|skipped\b|expected failure)|\S+::\S+ (?:PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b|\S+\.py [.FEsxX]{3,}|(?:FAILED|ERROR) \S+::\S|_{3,} \S+ _{3,}$| +[✓✕○✎✔] \S| [✓×↓] \S+ > |test \S.* \.\.\. (?:ok|FAILED|ignored)$)/;
 
 /** A runner's opening or closing line: with it, a failure-heavy run is still a test run. */
 const RUNNER_BANNER =

@@ -59,6 +59,7 @@ export const TEST_DIALECTS: ReadonlyArray<{
   { name: "jest", groupedBy: "describe block", reader: () => treeReader(JEST) },
   { name: "mocha", groupedBy: "describe block", reader: () => treeReader(MOCHA) },
   { name: "vitest", groupedBy: "file and describe block", reader: vitestReader },
+  { name: "cargo", groupedBy: "module", reader: cargoReader },
 ];
 
 const KEEP: TestLineReading = { kind: TestLine.Keep };
@@ -339,4 +340,23 @@ export function leadingSpaces(line: string): number {
   let n = 0;
   while (n < line.length && line.charCodeAt(n) === 32) n++;
   return n;
+}
+
+// cargo test (libtest): "test module::name ... ok"; doc tests: "test src/lib.rs - f (line 5) ... ok".
+const CARGO_PASS = /^test (\S.*) \.\.\. ok$/;
+
+/** cargo test: passes are grouped by their module path (doc tests by their file). */
+function cargoReader(): TestLineReader {
+  return {
+    read(line) {
+      if (!line.startsWith("test ") || !line.endsWith(" ... ok")) return KEEP;
+      const m = CARGO_PASS.exec(line);
+      if (!m) return KEEP;
+      const name = m[1]!;
+      const doc = name.indexOf(" - ");
+      const cut = name.lastIndexOf("::");
+      const group = doc >= 0 ? name.slice(0, doc) : cut >= 0 ? name.slice(0, cut) : "";
+      return { kind: TestLine.Pass, group, name };
+    },
+  };
 }

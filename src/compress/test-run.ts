@@ -1,6 +1,6 @@
 /**
  * The test-run compressor (bun test, node --test in TAP or spec form, python -m unittest -v,
- * pytest, jest --verbose, vitest's verbose reporter, mocha's spec reporter): every run of passing-test lines becomes one line with the count per file, suite or
+ * pytest, jest --verbose, vitest's verbose reporter, mocha's spec reporter, cargo test): every run of passing-test lines becomes one line with the count per file, suite or
  * class ("14 passed (lossless JSON: 10, columns: 4)"); failures with their diffs and stacks,
  * skips, todos, test output and summaries stay exactly as printed, and the slowest passing tests
  * are named with their timings. Lossy (the passing tests' names go), so it runs only when the

@@ -1,6 +1,7 @@
 // Test runs captured from the real runners on this machine (tests/fixtures/outputs/testrun): bun
 // test on this repository; node --test (TAP and spec), jest 29, vitest 3 and mocha 10 on one
-// scratch suite; python's unittest and pytest on a scratch package; some with failing tests. The rewrite must keep every failure, skip and summary, and
+// scratch suite; python's unittest and pytest on a scratch package; cargo test on a scratch
+// crate; some with failing tests. The rewrite must keep every failure, skip and summary, and
 // its pass counts must add up to what the runner reported.
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
@@ -29,7 +30,7 @@ function clean(text: string): string[] {
 
 /** Lines that name a failing or skipped test, or summarise the run, in each runner's words. */
 const MUST_KEEP =
-  /^(?: +[✕○✎] | [×↓] | {4,}(?:\d+\)|-) \S| {2}\d+ (?:passing|pending|failing)\b|(?:PASS|FAIL) {1,2}\S|(?:Tests|Test Suites|Test Files):? |\(fail\)|✗ |\s*✖ |\s*﹣ |.* # (?:SKIP|TODO)$|\s*not ok \d+|FAIL: |ERROR: |.* \.\.\. (?:FAIL|ERROR|skipped)|\S+::\S+ (?:FAILED|SKIPPED|ERROR)|FAILED \S+::|=+ .*\b(?:passed|failed)\b.* =+$| \d+ (?:pass|fail)$|Ran \d+ tests?|ℹ (?:tests|pass|fail|skipped|todo) \d+|# (?:tests|pass|fail|skipped|todo) \d+|OK|FAILED \()/;
+  /^(?:test .* \.\.\. (?:FAILED|ignored)$|test result: |---- \S+ stdout ----|thread '|\s+[✕○✎] | [×↓] | {4,}(?:\d+\)|-) \S| {2}\d+ (?:passing|pending|failing)\b|(?:PASS|FAIL) {1,2}\S|(?:Tests|Test Suites|Test Files):? |\(fail\)|✗ |\s*✖ |\s*﹣ |.* # (?:SKIP|TODO)$|\s*not ok \d+|FAIL: |ERROR: |.* \.\.\. (?:FAIL|ERROR|skipped)|\S+::\S+ (?:FAILED|SKIPPED|ERROR)|FAILED \S+::|=+ .*\b(?:passed|failed)\b.* =+$| \d+ (?:pass|fail)$|Ran \d+ tests?|ℹ (?:tests|pass|fail|skipped|todo) \d+|# (?:tests|pass|fail|skipped|todo) \d+|OK|FAILED \()/;
 
 /** How many tests passed, as the runner's own summary says. */
 function reportedPasses(lines: readonly string[]): number | undefined {
@@ -42,6 +43,7 @@ function reportedPasses(lines: readonly string[]): number | undefined {
     /^Tests: .*\b(\d+) passed\b/m, // jest
     /^ +Tests +.*\b(\d+) passed\b/m, // vitest
     /^ {2}(\d+) passing\b/m, // mocha
+    /^test result: \w+\. (\d+) passed;/m, // cargo
   ];
   for (const p of patterns) {
     const m = p.exec(text);
