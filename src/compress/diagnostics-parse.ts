@@ -1,7 +1,7 @@
 /**
  * Reads compiler and linter diagnostics into records: tsc (plain `file(l,c): error TSxxxx: msg`
- * and `--pretty` with code frames), eslint (stylish and unix formats) and biome (`lint`/`check`,
- * with code frames, hints and suggested fixes). Each record says which lines it spans, so the
+ * and `--pretty` with code frames), eslint (stylish and unix formats), biome (`lint`/`check`,
+ * with code frames, hints and suggested fixes), gcc/clang and rustc/cargo. Each record says which lines it spans, so the
  * caller can replace them and keep every other line (summaries, program output) as printed.
  * Lines must be free of colour codes; every regex is anchored and works on a capped line.
  * @module
@@ -44,6 +44,13 @@ const ESLINT_UNIX_TAIL = /^ \[(Error|Warning)\/([^\]\s]+)\]$/;
 const ESLINT_STYLISH = /^ +(\d+):(\d+) +(error|warning) +(.+)$/;
 const BIOME_HEADER = /^(\S+?)(?::(\d+):(\d+))? ([a-zA-Z][\w/-]*)(?: {2}FIXABLE)? {1,2}━{3,}$/;
 const BIOME_MESSAGE = /^ {2}([×!i]) (.+)$/;
+const GCC_HEADER =
+  /^(\S.*?):(\d+):(\d+): (warning|error|fatal error): (.*?)(?: \[(-W[^\]\s]*|-Werror[^\]\s]*)\])?$/;
+const GCC_NOTE = /^\S.*?:\d+:\d+: note: /;
+const GCC_CONTEXT =
+  /^(?:\S.*?: (?:In (?:function|member function|constructor|destructor|static function|lambda function|instantiation of) .*:|At (?:top level|global scope):)|In file included from \S.*[:,]|\s+from \S.*[:,])$/;
+const RUSTC_HEADER = /^(warning|error)(?:\[(E\d{4})\])?: (.+)$/;
+const RUSTC_LOCATION = /^ *--> (\S.*?):(\d+):(\d+)$/;
 const BIOME_END =
   /^(?:Checked \d+ files?|Found \d+ (?:errors?|warnings?|infos?)|The number of diagnostics exceeds|Diagnostics not shown|Skipped \d+|(?:lint|check|format|ci) ━)/;
 
@@ -81,6 +88,8 @@ const PARSERS: ReadonlyArray<[string, Parser]> = [
   ["eslint-unix", parseEslintUnix],
   ["eslint", parseEslintStylish],
   ["biome", parseBiome],
+  ["gcc", parseGcc],
+  ["rustc", parseRustc],
 ];
 
 function header(line: string, pattern: RegExp): RegExpExecArray | null {
@@ -279,6 +288,86 @@ function parseBiome(lines: readonly string[]): Parsed {
       severity,
       code: m[4]!,
       message: [message],
+      frame,
+    });
+  }
+  return { length: out.length, diagnostics: out, owner };
+}
+
+/**
+ * gcc and clang: "file:line:col: warning: message [-Wflag]", then the code frame (indented
+ * lines, "  12 |   code", "     |   ^~~") and any "note:" lines about it. The "In function 'f':"
+ * and "In file included from" lines before a diagnostic are its context and go with it.
+ */
+function parseGcc(lines: readonly string[]): Parsed {
+  const owner = new Int32Array(lines.length).fill(KEEP);
+  const out: Diagnostic[] = [];
+  let context: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.length <= MAX_HEADER && GCC_CONTEXT.test(line)) {
+      context.push(i);
+      continue;
+    }
+    const m = header(line, GCC_HEADER);
+    if (!m) {
+      context = [];
+      continue;
+    }
+    const index = out.length;
+    const frame: string[] = [];
+    for (const c of context) {
+      owner[c] = index;
+      frame.push(lines[c]!);
+    }
+    context = [];
+    owner[i] = index;
+    while (i + 1 < lines.length) {
+      const next = lines[i + 1]!;
+      const framed = next.startsWith(" ") && next.trim() !== "";
+      if (!framed && !(next.length <= MAX_HEADER && GCC_NOTE.test(next))) break;
+      i++;
+      owner[i] = index;
+      frame.push(next);
+    }
+    out.push({
+      file: m[1]!,
+      place: `${m[2]}:${m[3]}`,
+      severity: m[4]!,
+      code: m[6] ?? "",
+      message: [m[5]!],
+      frame,
+    });
+  }
+  return { length: out.length, diagnostics: out, owner };
+}
+
+/**
+ * rustc (and cargo): "warning: message" or "error[E0425]: message", then " --> file:line:col",
+ * then the code frame, help and notes up to the blank line that ends it.
+ */
+function parseRustc(lines: readonly string[]): Parsed {
+  const owner = new Int32Array(lines.length).fill(KEEP);
+  const out: Diagnostic[] = [];
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const m = header(lines[i]!, RUSTC_HEADER);
+    const at = m ? header(lines[i + 1]!, RUSTC_LOCATION) : null;
+    if (!m || !at) continue;
+    const index = out.length;
+    owner[i] = index;
+    owner[++i] = index;
+    const frame: string[] = [];
+    while (i + 1 < lines.length && lines[i + 1]!.trim() !== "") {
+      i++;
+      owner[i] = index;
+      frame.push(lines[i]!);
+    }
+    out.push({
+      file: at[1]!,
+      place: `${at[2]}:${at[3]}`,
+      severity: m[1]!,
+      code: m[2] ?? "",
+      message: [m[3]!],
       frame,
     });
   }

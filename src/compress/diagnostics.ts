@@ -1,10 +1,11 @@
 /**
- * The compiler and linter compressor (tsc, eslint, biome): diagnostics are regrouped by rule and
+ * The compiler and linter compressor (tsc, eslint, biome, gcc/clang, rustc/cargo): diagnostics are regrouped by rule and
  * message, each group written once with all its places listed per file, so 473 copies of one
  * message become one line plus their locations. Messages that differ only in quoted names share a
- * group whose places carry those names ("42:29 messages; 44:21 model"). Every place, code and
+ * group whose places carry those names ("42:29 messages; 44:21 model") when three or more do. Every place, code and
  * quoted name stays; the first code frame of each group stays, later ones (and suggested fixes)
- * go. Lines that are not diagnostics (summaries, other output) stay where they were.
+ * go, unless the diagnostics (or the errors among them) are few. Lines that are not diagnostics
+ * (summaries, other output) stay where they were.
  * @module
  */
 
@@ -19,6 +20,10 @@ const MIN_DIAGNOSTICS = 3;
 const MIN_SHARE = 0.3;
 /** Lines of a group's example frame that are kept. */
 const FRAME_LINES = 12;
+/** Up to this many diagnostics, every code frame stays (the first of each group otherwise). */
+const FEW_DIAGNOSTICS = 8;
+/** Distinct messages that must share a template before it replaces them. */
+const MIN_TEMPLATED = 3;
 
 /** Compresses compiler and linter diagnostics, or declines when the text is not mostly those. */
 export const compressDiagnostics: Compressor = (input, ctx) => {
@@ -44,7 +49,7 @@ function compress(input: string, ctx: CompressContext): CompressOutput | undefin
   }
   if (owned < nonBlank * MIN_SHARE) return undefined;
   const groups = groupDiagnostics(parsed.diagnostics);
-  const block = renderGroups(groups);
+  const block = renderGroups(groups, parsed.diagnostics.length);
   const out: string[] = [];
   let placed = false;
   for (let i = 0; i < lines.length; i++) {
@@ -76,14 +81,18 @@ interface Group {
   same: boolean;
 }
 
-// A quoted part: '...', "..." or `...`, within one line, without nesting.
-const QUOTED = /'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g;
+// A quoted part: '...', "...", `...` or gcc's ‘...’, within one line, without nesting.
+const QUOTED = /'[^'\n]*'|"[^"\n]*"|`[^`\n]*`|‘[^’\n]*’/g;
 
 function blank(line: string): string {
-  return line.replace(QUOTED, (q) => `${q[0]}…${q[0]}`);
+  return line.replace(QUOTED, (q) => `${q[0]}…${q[q.length - 1]}`);
 }
 
-/** Groups by severity, code and message template, in order of first appearance. */
+/**
+ * Groups by severity, code and message template, in order of first appearance. A template
+ * stands in for the messages only when at least MIN_TEMPLATED distinct ones share it: fewer
+ * are written out in full, one group each.
+ */
 function groupDiagnostics(diagnostics: readonly Diagnostic[]): Group[] {
   const byKey = new Map<string, Group>();
   for (const d of diagnostics) {
@@ -97,7 +106,23 @@ function groupDiagnostics(diagnostics: readonly Diagnostic[]): Group[] {
       group.members.push(d);
     }
   }
-  return [...byKey.values()];
+  const out: Group[] = [];
+  for (const group of byKey.values()) {
+    if (group.same) {
+      out.push(group);
+      continue;
+    }
+    const exact = new Map<string, Group>();
+    for (const d of group.members) {
+      const key = d.message.join("\n");
+      const sub = exact.get(key);
+      if (sub === undefined) exact.set(key, { ...group, members: [d], same: true });
+      else sub.members.push(d);
+    }
+    if (exact.size >= MIN_TEMPLATED) out.push(group);
+    else out.push(...exact.values());
+  }
+  return out;
 }
 
 function sameMessage(a: Diagnostic, b: Diagnostic): boolean {
@@ -113,31 +138,47 @@ interface Block {
 
 /**
  * Each group: "severity code ×n: message" (the template when messages differ), its elaboration
- * lines, the first member's frame, then one line per file with the places (and quoted names).
+ * lines, the first member's frame (every member's when there are few diagnostics, or few errors
+ * for an error's group, since each frame's own detail, like "expected `u32`, found `&str`", is
+ * then cheap to keep), then one line per file with the places (and quoted names).
  */
-function renderGroups(groups: readonly Group[]): Block {
+function renderGroups(groups: readonly Group[], total: number): Block {
   const lines: string[] = [];
   let framesDropped = 0;
+  let errors = 0;
+  for (const g of groups) if (isError(g.severity)) errors += g.members.length;
   for (const g of groups) {
+    const everyFrame =
+      total <= FEW_DIAGNOSTICS || (isError(g.severity) && errors <= FEW_DIAGNOSTICS);
     const first = g.members[0]!;
     const message = g.same ? first.message : g.template;
     const count = g.members.length > 1 ? ` ×${g.members.length}` : "";
     const code = g.code === "" ? "" : ` ${g.code}`;
     lines.push(`${g.severity}${code}${count}: ${message[0]}`);
     for (let k = 1; k < message.length; k++) lines.push(`  ${message[k]!.trim()}`);
-    if (first.frame.length > 0) {
-      lines.push(`  at ${first.file}${first.place === "" ? "" : `:${first.place}`}:`);
-      for (const frame of first.frame.slice(0, FRAME_LINES)) lines.push(`  ${frame}`);
+    for (const member of g.members) {
+      if (member.frame.length === 0) continue;
+      if (member !== first && !everyFrame) {
+        framesDropped++;
+        continue;
+      }
+      lines.push(`  at ${member.file}${member.place === "" ? "" : `:${member.place}`}:`);
+      for (const frame of member.frame.slice(0, FRAME_LINES)) lines.push(`  ${frame}`);
+      if (member.frame.length > FRAME_LINES) framesDropped++;
     }
-    for (const member of g.members)
-      if (member !== first && member.frame.length > 0) framesDropped++;
-    if (first.frame.length > FRAME_LINES) framesDropped++;
     lines.push(...placeLines(g));
   }
   return { lines, framesDropped };
 }
 
-/** "  file 12:5; 14:2" per file, places with their quoted names when messages differ. */
+function isError(severity: string): boolean {
+  return severity === "error" || severity === "fatal error";
+}
+
+/**
+ * One line per file: "  file:12:5; 14:2" (so the first place reads file:line:col), each place
+ * with its quoted names when the group's messages differ ("  file:42:29 messages; 44:21 model").
+ */
 function placeLines(g: Group): string[] {
   const byFile = new Map<string, string[]>();
   for (const d of g.members) {
@@ -150,7 +191,7 @@ function placeLines(g: Group): string[] {
   const out: string[] = [];
   for (const [file, places] of byFile) {
     const shown = places.filter((p) => p !== "");
-    out.push(shown.length === 0 ? `  ${file}` : `  ${file} ${shown.join("; ")}`);
+    out.push(shown.length === 0 ? `  ${file}` : `  ${file}:${shown.join("; ")}`);
   }
   return out;
 }
