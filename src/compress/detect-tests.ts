@@ -1,6 +1,6 @@
 /**
  * Recognises test runs (bun, node --test, TAP, unittest, pytest, jest, vitest, mocha, cargo)
- * and compiler or linter diagnostics (tsc, eslint, biome, gcc, rustc) in the detection sample, so they reach
+ * and compiler or linter diagnostics (tsc, eslint, biome, gcc, rustc, mypy, flake8) in the sample, so they reach
  * the log compressors even when they hold no error at all (an all-pass run reads like prose to
  * the line tally) or look like grep hits (eslint's unix format). Each pattern is anchored or
  * bounded by a fixed word; colour codes are removed first, since these tools colour their output
@@ -18,9 +18,9 @@ const TEST_LINE =
 const RUNNER_BANNER =
   /^(?:=+ test session starts =+$|bun test v\d|TAP version \d|Ran \d+ tests? in )/;
 
-/** Diagnostic lines of tsc (plain and --pretty), eslint (unix and stylish), biome, gcc, rustc. */
+/** Diagnostic lines of tsc (plain, --pretty), eslint (unix, stylish), biome, gcc, rustc, mypy, flake8. */
 const DIAGNOSTIC_LINE =
-  /^(?:\S+\(\d+,\d+\): (?:error|warning) TS\d+: |\S+:\d+:\d+ - (?:error|warning) TS\d+: |\S+:\d+:\d+: [^[]*\[(?:Error|Warning)\/[^\]\s]+\]$| +\d+:\d+ +(?:error|warning) {2}|\S+:\d+:\d+: (?:warning|error|fatal error): | *--> \S+:\d+:\d+$|\S+ [a-zA-Z][\w/-]*(?: {2}FIXABLE)? {1,2}━{3,})/;
+  /^(?:\S+\(\d+,\d+\): (?:error|warning) TS\d+: |\S+:\d+:\d+ - (?:error|warning) TS\d+: |\S+:\d+:\d+: [^[]*\[(?:Error|Warning)\/[^\]\s]+\]$| +\d+:\d+ +(?:error|warning) {2}|\S+:\d+(?::\d+)?: (?:warning|error|fatal error): |\S+:\d+:\d+: [A-Z]{1,3}\d{2,4} | *--> \S+:\d+:\d+$|\S+ [a-zA-Z][\w/-]*(?: {2}FIXABLE)? {1,2}━{3,})/;
 
 // Colour and cursor codes, and hyperlinks (biome links each rule name to its documentation).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: escape codes are what is removed

@@ -1,7 +1,8 @@
 /**
  * Reads compiler and linter diagnostics into records: tsc (plain `file(l,c): error TSxxxx: msg`
  * and `--pretty` with code frames), eslint (stylish and unix formats), biome (`lint`/`check`,
- * with code frames, hints and suggested fixes), gcc/clang and rustc/cargo. Each record says which lines it spans, so the
+ * with code frames, hints and suggested fixes), gcc/clang, rustc/cargo, mypy and flake8 (and the
+ * linters that print its "file:line:col: CODE message" form: pycodestyle, pyflakes, ruff). Each record says which lines it spans, so the
  * caller can replace them and keep every other line (summaries, program output) as printed.
  * Lines must be free of colour codes; every regex is anchored and works on a capped line.
  * @module
@@ -51,6 +52,10 @@ const GCC_CONTEXT =
   /^(?:\S.*?: (?:In (?:function|member function|constructor|destructor|static function|lambda function|instantiation of) .*:|At (?:top level|global scope):)|In file included from \S.*[:,]|\s+from \S.*[:,])$/;
 const RUSTC_HEADER = /^(warning|error)(?:\[(E\d{4})\])?: (.+)$/;
 const RUSTC_LOCATION = /^ *--> (\S.*?):(\d+):(\d+)$/;
+const MYPY_HEADER = /^(\S.*?):(\d+)(?::(\d+))?: (error|warning): (.*?)(?: {2}\[([\w-]+)\])?$/;
+const MYPY_CODE_SUFFIX = / {2}\[[\w-]+\]$/;
+const MYPY_NOTE = /^\S.*?:\d+(?::\d+)?: note: /;
+const FLAKE8 = /^(\S.*?):(\d+):(\d+): ([A-Z]{1,3}\d{2,4}) (.*)$/;
 const BIOME_END =
   /^(?:Checked \d+ files?|Found \d+ (?:errors?|warnings?|infos?)|The number of diagnostics exceeds|Diagnostics not shown|Skipped \d+|(?:lint|check|format|ci) ━)/;
 
@@ -90,6 +95,8 @@ const PARSERS: ReadonlyArray<[string, Parser]> = [
   ["biome", parseBiome],
   ["gcc", parseGcc],
   ["rustc", parseRustc],
+  ["mypy", parseMypy],
+  ["flake8", parseFlake8],
 ];
 
 function header(line: string, pattern: RegExp): RegExpExecArray | null {
@@ -310,7 +317,8 @@ function parseGcc(lines: readonly string[]): Parsed {
       continue;
     }
     const m = header(line, GCC_HEADER);
-    if (!m) {
+    // "message  [code]" is mypy's form (read by its own parser), never gcc's "[-Wflag]".
+    if (!m || MYPY_CODE_SUFFIX.test(m[5]!)) {
       context = [];
       continue;
     }
@@ -369,6 +377,58 @@ function parseRustc(lines: readonly string[]): Parsed {
       code: m[2] ?? "",
       message: [m[3]!],
       frame,
+    });
+  }
+  return { length: out.length, diagnostics: out, owner };
+}
+
+/** mypy: "file:line[:col]: error: message  [code]", and "note:" lines about it that follow. */
+function parseMypy(lines: readonly string[]): Parsed {
+  const owner = new Int32Array(lines.length).fill(KEEP);
+  const out: Diagnostic[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = header(lines[i]!, MYPY_HEADER);
+    if (!m) continue;
+    const index = out.length;
+    owner[i] = index;
+    const frame: string[] = [];
+    while (
+      i + 1 < lines.length &&
+      lines[i + 1]!.length <= MAX_HEADER &&
+      MYPY_NOTE.test(lines[i + 1]!)
+    ) {
+      owner[++i] = index;
+      frame.push(lines[i]!);
+    }
+    out.push({
+      file: m[1]!,
+      place: m[3] ? `${m[2]}:${m[3]}` : m[2]!,
+      severity: m[4]!,
+      code: m[6] ?? "",
+      message: [m[5]!],
+      frame,
+    });
+  }
+  return { length: out.length, diagnostics: out, owner };
+}
+
+/** flake8, pycodestyle, pyflakes, ruff's concise form: "file:line:col: E501 message". */
+function parseFlake8(lines: readonly string[]): Parsed {
+  const owner = new Int32Array(lines.length).fill(KEEP);
+  const out: Diagnostic[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = header(lines[i]!, FLAKE8);
+    if (!m) continue;
+    owner[i] = out.length;
+    const code = m[4]!;
+    const severity = code.startsWith("E") || code.startsWith("F") ? "error" : "warning";
+    out.push({
+      file: m[1]!,
+      place: `${m[2]}:${m[3]}`,
+      severity,
+      code,
+      message: [m[5]!],
+      frame: [],
     });
   }
   return { length: out.length, diagnostics: out, owner };

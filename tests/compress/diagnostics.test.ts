@@ -1,9 +1,9 @@
 // Compiler and linter output captured from the real tools on this machine
 // (tests/fixtures/outputs/diagnostics): tsc on a copy of this repository with stricter options
 // or a broken signature, plain and --pretty; eslint 9 (stylish and eslint-formatter-unix) and
-// biome 2 (lint, check, coloured) on copies of old-style JavaScript files; gcc 12 through make and
-// cargo 1.95 build (warnings, errors, coloured) on scratch projects. The rewrite must keep every
-// diagnostic's code or rule with its file, line and column.
+// biome 2 (lint, check, coloured) on copies of old-style JavaScript files; gcc 12 through make,
+// cargo 1.95 build (warnings, errors, coloured), mypy 1.0 and flake8 5 on scratch projects. The
+// rewrite must keep every diagnostic's code or rule with its file, line and column.
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -47,6 +47,13 @@ function facts(text: string): Fact[] {
     const gcc = /^(\S+):(\d+):(\d+): (?:warning|error): .*?(?:\[(-W\S+)\])?$/.exec(line);
     if (gcc) {
       out.push({ file: gcc[1]!, place: `${gcc[2]}:${gcc[3]}`, code: gcc[4] ?? "" });
+      continue;
+    }
+    const mypy = /^(\S+):(\d+(?::\d+)?): error: .* {2}\[([\w-]+)\]$/.exec(line);
+    const flake8 = /^(\S+):(\d+:\d+): ([A-Z]+\d+) /.exec(line);
+    const py = mypy ?? flake8;
+    if (py) {
+      out.push({ file: py[1]!, place: py[2]!, code: py[3]! });
       continue;
     }
     let m = /^(\S+)\((\d+),(\d+)\): error (TS\d+):/.exec(line);
