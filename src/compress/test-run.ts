@@ -10,7 +10,8 @@
 
 import { terminalLines } from "./log-clean.ts";
 import { noteSwallowed } from "./swallowed.ts";
-import { leadingSpaces, TEST_DIALECTS, TestLine, type TestLineReading } from "./test-run-lines.ts";
+import { TEST_DIALECTS } from "./test-run-lines.ts";
+import { leadingSpaces, TestLine, type TestLineReading } from "./test-run-reading.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
 /** Lines longer than this are never test lines: they are kept unread (bounded regex work). */
