@@ -79,14 +79,14 @@ export const JEST: TreeDialect = {
 // mocha's spec reporter: describe names indented, "    ✔ test (45ms)", "    1) failing test",
 // "    - pending test"; the failures' details come after the "N passing" summary.
 export const MOCHA: TreeDialect = {
-  pass: /^( +)✔ (.+?)(?: \((\d+)(ms)\))?$/,
+  pass: /^( +)[✓✔] (.+?)(?: \((\d+)(ms)\))?$/,
   notPass: /^ +(?:\d+\) |- )/,
   details: /^ +\d+ passing\b/,
   // node --test's spec reporter prints fractional timings and "# TODO" on its ✔ lines.
   foreign: /\(\d+\.\d+ms\)(?: # \w+)?$/,
 };
 
-/** A tree reporter: passes are grouped by their innermost describe block. */
+/** A tree reporter: passes are grouped by their outermost describe block. */
 export function treeReader(dialect: TreeDialect): TestLineReader {
   const open: Array<{ indent: number; name: string }> = [];
   let inTests = dialect.fileHeader === undefined;
@@ -105,7 +105,7 @@ export function treeReader(dialect: TreeDialect): TestLineReader {
       const indent = leadingSpaces(line);
       while (open.length > 0 && open[open.length - 1]!.indent >= indent) open.pop();
       const m = dialect.foreign?.test(line) ? null : dialect.pass.exec(line);
-      const group = open.length > 0 ? open[open.length - 1]!.name : "";
+      const group = open.length > 0 ? open[0]!.name : "";
       if (m) {
         const name = m[2]!;
         const ms = m[3] ? toMs(m[3], m[4]) : undefined;

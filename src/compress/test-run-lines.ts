@@ -13,7 +13,11 @@ import { nodeSpecReader, tapReader } from "./test-run-node.ts";
 import { cargoReader, pytestReader, unittestReader } from "./test-run-python.ts";
 import type { TestLineReader } from "./test-run-reading.ts";
 
-/** The runner dialects, each with a factory for a fresh reader. */
+/**
+ * The runner dialects, each with a factory for a fresh reader. The one that finds the most passes
+ * in the first lines reads the output; on a tie the earlier wins (vitest's " ✓ file > test" also
+ * reads as a mocha line).
+ */
 export const TEST_DIALECTS: ReadonlyArray<{
   readonly name: string;
   /** What a pass's group is called in the marker's summary. */
@@ -25,8 +29,8 @@ export const TEST_DIALECTS: ReadonlyArray<{
   { name: "tap", groupedBy: "suite", reader: tapReader },
   { name: "unittest", groupedBy: "class", reader: unittestReader },
   { name: "pytest", groupedBy: "file", reader: pytestReader },
+  { name: "vitest", groupedBy: "file and describe block", reader: vitestReader },
   { name: "jest", groupedBy: "describe block", reader: () => treeReader(JEST) },
   { name: "mocha", groupedBy: "describe block", reader: () => treeReader(MOCHA) },
-  { name: "vitest", groupedBy: "file and describe block", reader: vitestReader },
   { name: "cargo", groupedBy: "module", reader: cargoReader },
 ];

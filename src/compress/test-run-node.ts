@@ -40,7 +40,7 @@ export function nodeSpecReader(): TestLineReader {
         return STRUCTURE;
       }
       while (open.length > 0 && open[open.length - 1]!.indent >= indent) open.pop();
-      const group = open.length > 0 ? open[open.length - 1]!.name : "";
+      const group = open.length > 0 ? open[0]!.name : "";
       return { kind: TestLine.Pass, group, name: qualified(group, name), ms: toMs(m[3]!, m[4]) };
     },
   };
@@ -96,7 +96,7 @@ export function tapReader(): TestLineReader {
       const top = open[open.length - 1];
       const self = top && top.indent === indent ? open.pop() : undefined;
       const name = ok[2]!;
-      const group = open.length > 0 ? open[open.length - 1]!.name : "";
+      const group = open.length > 0 ? open[0]!.name : "";
       if (self?.parent) {
         lastPass = { group, name: "" };
         return STRUCTURE;

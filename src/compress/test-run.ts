@@ -133,16 +133,11 @@ function render(
       if (r.ms !== undefined && r.name) timed.push({ name: r.name, ms: r.ms });
       end++;
     }
-    // Openers right before a kept line introduce it (its suite's name): they stay.
-    let folded = end;
-    if (end < lines.length) {
-      while (folded > i && readings[folded - 1]!.kind === TestLine.Open) folded--;
-    }
     if (runPasses === 0) {
       for (let k = i; k < end; k++) out.push(lines[k]!);
     } else {
       out.push(`${" ".repeat(indent)}${countLine(runPasses, groups)}`);
-      for (let k = folded; k < end; k++) out.push(lines[k]!);
+      for (const k of openAncestors(lines, readings, i, end)) out.push(lines[k]!);
       passes += runPasses;
     }
     i = end;
@@ -151,6 +146,32 @@ function render(
   const slowest = slowestNote(timed);
   if (slowest) out.push(slowest);
   return { body: out.join("\n"), passes, noise };
+}
+
+/**
+ * The suites a kept line after the run sits in: the run's openers (describe names, "▶ suite",
+ * "# Subtest:") not closed by a later line as shallow, and shallower than that kept line, so a
+ * skipped or failing test keeps its path ("strings", ".parse()", "when empty").
+ */
+function openAncestors(
+  lines: readonly string[],
+  readings: readonly TestLineReading[],
+  start: number,
+  end: number,
+): number[] {
+  if (end >= lines.length) return [];
+  const stack: Array<{ at: number; indent: number }> = [];
+  const popTo = (indent: number) => {
+    while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
+  };
+  for (let k = start; k < end; k++) {
+    if (lines[k]!.trim() === "") continue;
+    const indent = leadingSpaces(lines[k]!);
+    popTo(indent);
+    if (readings[k]!.kind === TestLine.Open) stack.push({ at: k, indent });
+  }
+  popTo(leadingSpaces(lines[end]!) + (lines[end]!.trim() === "" ? 0 : 1));
+  return stack.map((entry) => entry.at);
 }
 
 /** A blank line with more foldable lines right after it (mocha and jest space their suites). */

@@ -1,6 +1,6 @@
 // Test runs captured from the real runners on this machine (tests/fixtures/outputs/testrun): bun
 // test on this repository; node --test (TAP and spec), jest 29, vitest 3 and mocha 10 on one
-// scratch suite; python's unittest and pytest on a scratch package; cargo test on a scratch
+// scratch suite, mocha 6 on nested describe blocks; python's unittest and pytest on a scratch package; cargo test on a scratch
 // crate; some with failing tests. The rewrite must keep every failure, skip and summary, and
 // its pass counts must add up to what the runner reported.
 import { describe, expect, test } from "bun:test";
@@ -154,6 +154,16 @@ describe("test runs, as the runners printed them", () => {
     expect(out).toContain("        -   retries: 4,");
     expect(out).toContain("    9 passed (parseDuration)");
     expect(out).not.toContain("# Subtest: turns");
+  });
+
+  test("a skipped or failing test keeps the path of suites it sits in", () => {
+    const out = lossy(FIXTURES.find((f) => f.name === "mocha6-nested-fail.txt")!.text)!.text;
+    expect(out).toContain(
+      "      13 passed (strings)\n    .format()\n      when empty\n        - keeps whitespace\n",
+    );
+    expect(out).toContain("  edge cases\n    1) handles unicode\n");
+    const spec = lossy(FIXTURES.find((f) => f.name === "node-spec-fail.txt")!.text)!.text;
+    expect(spec).toContain("▶ parseDuration\n  ✖ parses fractional seconds (0.401438ms)\n");
   });
 
   test("colour codes do not hide passes: coloured and plain runs give the same counts", () => {
