@@ -20,6 +20,11 @@ const MAX_TEST_LINE = 2000;
 const DIALECT_SAMPLE_LINES = 400;
 /** Fewer passing tests than this are not worth a rewrite. */
 const MIN_PASSES = 5;
+/**
+ * Lines this reader folds must be at least this share of the non-blank lines: a build log with
+ * a few test lines in it is better served by the log compressor.
+ */
+const MIN_FOLDED_SHARE = 0.2;
 /** How many of the slowest passing tests are named. */
 const SLOWEST_SHOWN = 3;
 
@@ -39,6 +44,7 @@ function compress(input: string, ctx: CompressContext): CompressOutput | undefin
   const dialect = pickDialect(lines);
   if (dialect === undefined) return undefined;
   const readings = readAll(lines, dialect);
+  if (!foldsEnough(lines, readings)) return undefined;
   const rendered = render(lines, readings);
   if (rendered === undefined || rendered.passes < MIN_PASSES) return undefined;
   const { name, groupedBy } = TEST_DIALECTS[dialect]!;
@@ -73,6 +79,17 @@ function pickDialect(lines: readonly string[]): number | undefined {
 }
 
 const KEEP: TestLineReading = { kind: TestLine.Keep };
+
+function foldsEnough(lines: readonly string[], readings: readonly TestLineReading[]): boolean {
+  let folded = 0;
+  let nonBlank = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.trim() === "") continue;
+    nonBlank++;
+    if (readings[i]!.kind !== TestLine.Keep) folded++;
+  }
+  return folded >= nonBlank * MIN_FOLDED_SHARE;
+}
 
 function readAll(lines: readonly string[], dialect: number): TestLineReading[] {
   const reader = TEST_DIALECTS[dialect]!.reader();
