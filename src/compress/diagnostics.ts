@@ -1,15 +1,18 @@
 /**
- * The compiler and linter compressor (tsc, eslint, biome, gcc/clang, rustc/cargo): diagnostics are regrouped by rule and
- * message, each group written once with all its places listed per file, so 473 copies of one
- * message become one line plus their locations. Messages that differ only in quoted names share a
- * group whose places carry those names ("42:29 messages; 44:21 model") when three or more do. Every place, code and
- * quoted name stays; the first code frame of each group stays, later ones (and suggested fixes)
- * go, unless the diagnostics (or the errors among them) are few. Lines that are not diagnostics
- * (summaries, other output) stay where they were.
+ * The compiler and linter compressor (tsc, eslint, biome, gcc/clang, rustc/cargo, mypy, flake8):
+ * diagnostics are regrouped by rule and message, each group written once with all its places
+ * listed per file, so 473 copies of one message become one line plus their locations. Lines that
+ * are not diagnostics (summaries, other output) stay where they were.
+ *
+ * Lossless: every message written out and every code frame kept; only the layout changes. Lossy
+ * (when it saves clearly more): messages that differ only in quoted names share a group whose
+ * places carry those names ("42:29 messages; 44:21 model") when three or more do, and only the
+ * first code frame of each group stays unless the diagnostics (or the errors among them) are
+ * few. Every place, code and quoted name stays either way.
  * @module
  */
 
-import { type Diagnostic, parseDiagnostics } from "./diagnostics-parse.ts";
+import { type Diagnostic, type ParsedDiagnostics, parseDiagnostics } from "./diagnostics-parse.ts";
 import { terminalLines } from "./log-clean.ts";
 import { noteSwallowed } from "./swallowed.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
@@ -22,6 +25,9 @@ const MIN_SHARE = 0.3;
 const FRAME_LINES = 12;
 /** Up to this many diagnostics, every code frame stays (the first of each group otherwise). */
 const FEW_DIAGNOSTICS = 8;
+/** A lossy rewrite must beat the lossless one by this share and this many characters. */
+const LOSSY_MIN_GAIN_RATIO = 0.2;
+const LOSSY_MIN_GAIN_CHARS = 300;
 /** Distinct messages that must share a template before it replaces them. */
 const MIN_TEMPLATED = 3;
 
@@ -36,7 +42,7 @@ export const compressDiagnostics: Compressor = (input, ctx) => {
 };
 
 function compress(input: string, ctx: CompressContext): CompressOutput | undefined {
-  if (!ctx.lossy || input.length === 0) return undefined;
+  if (input.length === 0) return undefined;
   const lines = terminalLines(input);
   const parsed = parseDiagnostics(lines);
   if (parsed === undefined || parsed.diagnostics.length < MIN_DIAGNOSTICS) return undefined;
@@ -48,8 +54,42 @@ function compress(input: string, ctx: CompressContext): CompressOutput | undefin
     if (parsed.owner[i]! !== -1) owned++;
   }
   if (owned < nonBlank * MIN_SHARE) return undefined;
-  const groups = groupDiagnostics(parsed.diagnostics);
-  const block = renderGroups(groups, parsed.diagnostics.length);
+  // Lossless: messages written out, every frame kept; only the layout changes.
+  const whole = rewrite(lines, parsed, false);
+  const wholeBetter = whole.text.length < input.length;
+  if (ctx.lossy) {
+    const cut = rewrite(lines, parsed, true);
+    const n = parsed.diagnostics.length;
+    const dropped =
+      cut.framesDropped > 0 ? `, ${cut.framesDropped} repeated code frames and fixes dropped` : "";
+    const summary = `${n} ${parsed.dialect} diagnostics regrouped into ${cut.groups} by rule and message${dropped}`;
+    const text = `${cut.text}\n${ctx.marker(summary)}`;
+    // The lossless form wins unless the lossy one is clearly smaller; when the lossless form does
+    // not shrink at all, any gain goes (the router's own floor decides if it is worth it).
+    const clearlyBetter =
+      text.length <= whole.text.length * (1 - LOSSY_MIN_GAIN_RATIO) &&
+      whole.text.length - text.length >= LOSSY_MIN_GAIN_CHARS;
+    if (text.length < input.length && (!wholeBetter || clearlyBetter)) {
+      return { text, strategy: `diagnostics:${parsed.dialect}`, lossy: true };
+    }
+  }
+  if (!wholeBetter) return undefined;
+  return { text: whole.text, strategy: `diagnostics:${parsed.dialect}:regroup`, lossy: false };
+}
+
+interface Rewrite {
+  readonly text: string;
+  readonly groups: number;
+  readonly framesDropped: number;
+}
+
+/**
+ * The output with the diagnostics' block where the first of them was and every other line in
+ * place. `cut`: templates for messages that differ in names, and the first frame of a group only.
+ */
+function rewrite(lines: readonly string[], parsed: ParsedDiagnostics, cut: boolean): Rewrite {
+  const groups = groupDiagnostics(parsed.diagnostics, cut ? MIN_TEMPLATED : Infinity);
+  const block = renderGroups(groups, cut ? parsed.diagnostics.length : 0, cut);
   const out: string[] = [];
   let placed = false;
   for (let i = 0; i < lines.length; i++) {
@@ -60,15 +100,11 @@ function compress(input: string, ctx: CompressContext): CompressOutput | undefin
       placed = true;
     }
   }
-  const n = parsed.diagnostics.length;
-  const dropped =
-    block.framesDropped > 0
-      ? `, ${block.framesDropped} repeated code frames and fixes dropped`
-      : "";
-  const summary = `${n} ${parsed.dialect} diagnostics regrouped into ${groups.length} by rule and message${dropped}`;
-  const text = `${trimBlankRuns(out).join("\n")}\n${ctx.marker(summary)}`;
-  if (text.length >= input.length) return undefined;
-  return { text, strategy: `diagnostics:${parsed.dialect}`, lossy: true };
+  return {
+    text: trimBlankRuns(out).join("\n"),
+    groups: groups.length,
+    framesDropped: block.framesDropped,
+  };
 }
 
 interface Group {
@@ -93,7 +129,7 @@ function blank(line: string): string {
  * stands in for the messages only when at least MIN_TEMPLATED distinct ones share it: fewer
  * are written out in full, one group each.
  */
-function groupDiagnostics(diagnostics: readonly Diagnostic[]): Group[] {
+function groupDiagnostics(diagnostics: readonly Diagnostic[], minTemplated: number): Group[] {
   const byKey = new Map<string, Group>();
   for (const d of diagnostics) {
     const template = d.message.map(blank);
@@ -119,7 +155,7 @@ function groupDiagnostics(diagnostics: readonly Diagnostic[]): Group[] {
       if (sub === undefined) exact.set(key, { ...group, members: [d], same: true });
       else sub.members.push(d);
     }
-    if (exact.size >= MIN_TEMPLATED) out.push(group);
+    if (exact.size >= minTemplated) out.push(group);
     else out.push(...exact.values());
   }
   return out;
@@ -142,14 +178,14 @@ interface Block {
  * for an error's group, since each frame's own detail, like "expected `u32`, found `&str`", is
  * then cheap to keep), then one line per file with the places (and quoted names).
  */
-function renderGroups(groups: readonly Group[], total: number): Block {
+function renderGroups(groups: readonly Group[], total: number, cut: boolean): Block {
   const lines: string[] = [];
   let framesDropped = 0;
   let errors = 0;
   for (const g of groups) if (isError(g.severity)) errors += g.members.length;
   for (const g of groups) {
     const everyFrame =
-      total <= FEW_DIAGNOSTICS || (isError(g.severity) && errors <= FEW_DIAGNOSTICS);
+      !cut || total <= FEW_DIAGNOSTICS || (isError(g.severity) && errors <= FEW_DIAGNOSTICS);
     const first = g.members[0]!;
     const message = g.same ? first.message : g.template;
     const count = g.members.length > 1 ? ` ×${g.members.length}` : "";
@@ -163,8 +199,9 @@ function renderGroups(groups: readonly Group[], total: number): Block {
         continue;
       }
       lines.push(`  at ${member.file}${member.place === "" ? "" : `:${member.place}`}:`);
-      for (const frame of member.frame.slice(0, FRAME_LINES)) lines.push(`  ${frame}`);
-      if (member.frame.length > FRAME_LINES) framesDropped++;
+      const shown = cut ? member.frame.slice(0, FRAME_LINES) : member.frame;
+      for (const frame of shown) lines.push(`  ${frame}`);
+      if (shown.length < member.frame.length) framesDropped++;
     }
     lines.push(...placeLines(g));
   }
