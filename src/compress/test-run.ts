@@ -1,15 +1,17 @@
 /**
- * The test-run compressor (bun test, node --test in TAP or spec form, python -m unittest -v,
- * pytest, jest --verbose, vitest's verbose reporter, mocha's spec reporter, cargo test): every run of passing-test lines becomes one line with the count per file, suite or
- * class ("14 passed (lossless JSON: 10, columns: 4)"); failures with their diffs and stacks,
- * skips, todos, test output and summaries stay exactly as printed, and the slowest passing tests
- * are named with their timings. Lossy (the passing tests' names go), so it runs only when the
- * original can be retrieved; otherwise the log compressor's lossless pass takes over.
+ * The test-run compressor (bun test, node --test in TAP or spec form, jest --verbose, vitest's
+ * verbose reporter, mocha's spec reporter, python -m unittest -v, pytest, cargo test): every run
+ * of passing-test lines becomes one line with the count per file, suite or class ("14 passed
+ * (lossless JSON: 10, columns: 4)"); failures with their diffs and stacks, skips, todos, test
+ * output and summaries stay exactly as printed, and the slowest passing tests are named with
+ * their timings. Lossy (the passing tests' names go), so it runs only when the original can be
+ * retrieved; otherwise the log compressor's lossless pass takes over.
  * @module
  */
 
 import { terminalLines } from "./log-clean.ts";
 import { noteSwallowed } from "./swallowed.ts";
+import { countLine, slowestNote, type Timed } from "./test-run-counts.ts";
 import { TEST_DIALECTS } from "./test-run-lines.ts";
 import { leadingSpaces, TestLine, type TestLineReading } from "./test-run-reading.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
@@ -20,14 +22,13 @@ const MAX_TEST_LINE = 2000;
 const DIALECT_SAMPLE_LINES = 400;
 /** Fewer passing tests than this are not worth a rewrite. */
 const MIN_PASSES = 5;
+/** Passes a dialect must find in the first lines to be chosen. */
+const MIN_SAMPLE_PASSES = 3;
 /**
  * Lines this reader folds must be at least this share of the non-blank lines: a build log with
  * a few test lines in it is better served by the log compressor.
  */
 const MIN_FOLDED_SHARE = 0.2;
-/** How many of the slowest passing tests are named. */
-const SLOWEST_SHOWN = 3;
-
 /** Compresses a test runner's output, or declines when it is not one. */
 export const compressTestRun: Compressor = (input, ctx) => {
   try {
@@ -75,7 +76,7 @@ function pickDialect(lines: readonly string[]): number | undefined {
       bestPasses = passes;
     }
   }
-  return bestPasses >= Math.min(MIN_PASSES, 3) ? best : undefined;
+  return bestPasses >= MIN_SAMPLE_PASSES ? best : undefined;
 }
 
 const KEEP: TestLineReading = { kind: TestLine.Keep };
@@ -100,11 +101,6 @@ interface Rendered {
   readonly body: string;
   readonly passes: number;
   readonly noise: number;
-}
-
-interface Timed {
-  readonly name: string;
-  readonly ms: number;
 }
 
 /**
@@ -209,51 +205,4 @@ function isFoldable(reading: TestLineReading): boolean {
     reading.kind === TestLine.Structure ||
     reading.kind === TestLine.Open
   );
-}
-
-/**
- * "14 passed (lossless JSON: 10, columns: 4)", "10 passed (slugify)", "3 passed", or with a file
- * or package all groups share: "30 passed in test/a.spec.ts (slugify: 10, arithmetic: 20)".
- */
-function countLine(total: number, groups: ReadonlyMap<string, number>): string {
-  const names = [...groups.keys()];
-  if (names.length === 1)
-    return names[0] === "" ? `${total} passed` : `${total} passed (${names[0]})`;
-  const prefix = sharedPrefix(names);
-  const parts = [...groups].map(
-    ([name, n]) => `${name === "" ? "(top level)" : name.slice(prefix.length)}: ${n}`,
-  );
-  const where = prefix === "" ? "" : ` in ${prefix.replace(/(?: > |::|\.)$/, "")}`;
-  return `${total} passed${where} (${parts.join(", ")})`;
-}
-
-/**
- * The longest start every group name shares that ends at a separator (" > ", "::" or "."), so
- * "pkg.a.TestX" and "pkg.b.TestY" share "pkg.", and every name keeps something after it.
- */
-function sharedPrefix(names: readonly string[]): string {
-  let common = names[0]!;
-  for (const name of names) {
-    let k = 0;
-    while (k < common.length && k < name.length && common.charCodeAt(k) === name.charCodeAt(k)) k++;
-    common = common.slice(0, k);
-  }
-  let best = 0;
-  for (const separator of [" > ", "::", "."]) {
-    const at = common.lastIndexOf(separator);
-    if (at > 0) best = Math.max(best, at + separator.length);
-  }
-  const prefix = common.slice(0, best);
-  return names.every((name) => name.length > prefix.length) ? prefix : "";
-}
-
-/** Names the slowest passing tests, when more than a handful carried timings. */
-function slowestNote(timed: Timed[]): string | undefined {
-  if (timed.length <= SLOWEST_SHOWN) return undefined;
-  const top = [...timed].sort((a, b) => b.ms - a.ms).slice(0, SLOWEST_SHOWN);
-  return `slowest passing: ${top.map((t) => `${t.name} [${formatMs(t.ms)}]`).join("; ")}`;
-}
-
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)}s` : `${Number(ms.toFixed(2))}ms`;
 }
