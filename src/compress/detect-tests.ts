@@ -12,11 +12,11 @@ import type { Sample } from "./detect-sample.ts";
 
 /** Lines that only test runners print, passing or not. */
 const TEST_LINE =
-  /^(?:\((?:pass|fail|skip|todo)\) .|[✓✗] .+ \[\d+(?:\.\d+)?m?s\]$| *[✔✖﹣] .+ \(\d+(?:\.\d+)?m?s\)(?: # \w+)?$| *(?:not )?ok \d+ - | *# Subtest: |\w+ \([\w.]+\)(?: \S.*)? \.\.\. (?:ok|FAIL|ERROR|skipped\b|expected failure)|\S+::\S+ (?:PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b|\S+\.py [.FEsxX]{3,}|(?:FAILED|ERROR) \S+::\S|_{3,} \S+ _{3,}$| +[✓✕○✎✔] \S| [✓×↓] \S+ > |test \S.* \.\.\. (?:ok|FAILED|ignored)$)/;
+  /^(?:\((?:pass|fail|skip|todo)\) .|[✓✗] .+ \[\d+(?:\.\d+)?m?s\]$| *[✔✖﹣] .+ \(\d+(?:\.\d+)?m?s\)(?: # \w+)?$| *(?:not )?ok \d+ - | *# Subtest: |\w+ \([\w.]+\)(?: \S.*)? \.\.\. (?:ok|FAIL|ERROR|skipped\b|expected failure)|\S+::\S+ (?:PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b|\S+\.py [.FEsxX]{3,}|(?:FAILED|ERROR) \S+::\S|_{3,} \S+ _{3,}$| +[✓✕○✎✔] \S| [✓×↓] \S+ > | [✓×] \S+ \(\d+ tests?\b|test \S.* \.\.\. (?:ok|FAILED|ignored)$)/;
 
 /** A runner's opening or closing line: with it, a failure-heavy run is still a test run. */
 const RUNNER_BANNER =
-  /^(?:=+ test session starts =+$|bun test v\d|TAP version \d|Ran \d+ tests? in )/;
+  /^(?:=+ test session starts =+$|bun test v\d|TAP version \d|Ran \d+ tests? in |(?:PASS|FAIL) \S+\.\w+(?: \([\d.]+ ?m?s\))?$| RUN {2}v\d)/;
 
 /** Diagnostic lines of tsc (plain, --pretty), eslint (unix, stylish), biome, gcc, rustc, mypy, flake8. */
 const DIAGNOSTIC_LINE =

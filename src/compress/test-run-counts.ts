@@ -15,18 +15,19 @@ export interface Timed {
 
 /**
  * "14 passed (lossless JSON: 10, columns: 4)", "10 passed (slugify)", "3 passed", or with a file
- * or package all groups share: "30 passed in test/a.spec.ts (slugify: 10, arithmetic: 20)".
+ * or package all groups share: "30 passed in test/a.spec.ts (slugify: 10, arithmetic: 20)";
+ * `unit` (with its trailing space) names what passed when it is not tests: "23 test files passed".
  */
-export function countLine(total: number, groups: ReadonlyMap<string, number>): string {
+export function countLine(total: number, groups: ReadonlyMap<string, number>, unit = ""): string {
+  const passed = `${total} ${unit}passed`;
   const names = [...groups.keys()];
-  if (names.length === 1)
-    return names[0] === "" ? `${total} passed` : `${total} passed (${names[0]})`;
+  if (names.length === 1) return names[0] === "" ? passed : `${passed} (${names[0]})`;
   const prefix = sharedPrefix(names);
   const parts = [...groups].map(
     ([name, n]) => `${name === "" ? "(top level)" : name.slice(prefix.length)}: ${n}`,
   );
   const where = prefix === "" ? "" : ` in ${prefix.replace(/(?: > |::|\.)$/, "")}`;
-  return `${total} passed${where} (${parts.join(", ")})`;
+  return `${passed}${where} (${parts.join(", ")})`;
 }
 
 /**

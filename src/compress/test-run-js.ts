@@ -82,8 +82,9 @@ export const MOCHA: TreeDialect = {
   pass: /^( +)[✓✔] (.+?)(?: \((\d+)(ms)\))?$/,
   notPass: /^ +(?:\d+\) |- )/,
   details: /^ +\d+ passing\b/,
-  // node --test's spec reporter prints fractional timings and "# TODO" on its ✔ lines.
-  foreign: /\(\d+\.\d+ms\)(?: # \w+)?$/,
+  // node --test's spec reporter prints fractional timings and "# TODO" on its ✔ lines; vitest
+  // starts its lines with one space and a path.
+  foreign: /\(\d+\.\d+ms\)(?: # \w+)?$|^ [✓×↓] \S+ (?:> |\(\d+ tests?\b)/,
 };
 
 /** A tree reporter: passes are grouped by their outermost describe block. */
@@ -114,6 +115,68 @@ export function treeReader(dialect: TreeDialect): TestLineReader {
       if (dialect.notPass.test(line) || indent === 0) return KEEP;
       open.push({ indent, name: line.trim() });
       return OPEN;
+    },
+  };
+}
+
+/** The folder of a test file ("" for one at the top): what a file-per-line run is grouped by. */
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash > 0 ? path.slice(0, slash) : "";
+}
+
+// jest without --verbose: one "PASS path" line per passing file ("PASS path (5.2 s)" when slow).
+const JEST_FILE_PASS = /^PASS (\S+)(?: \((\d+(?:\.\d+)?) ?(ms|s)\))?$/;
+const FILES = "test files";
+
+/** jest's default reporter: passing files are counted per folder; failing files stay whole. */
+export function jestFilesReader(): TestLineReader {
+  return {
+    read(line) {
+      if (!line.startsWith("PASS ")) return KEEP;
+      const m = JEST_FILE_PASS.exec(line);
+      if (!m) return KEEP;
+      const ms = m[2] ? toMs(m[2], m[3]) : undefined;
+      return { kind: TestLine.Pass, group: folderOf(m[1]!), name: m[1]!, ms, unit: FILES };
+    },
+  };
+}
+
+// vitest's default reporter: " ✓ path (32 tests | 2 skipped) 4ms" per passing file; a failing
+// file's line (" ❯ path (11 tests | 2 failed) 16ms") is followed by its tests ("   ✓ a > b 1ms").
+const VITEST_FILE_PASS = /^ ✓ (\S+) \((\d+) tests?(?: \| [\w |]+)?\) (\d+)ms$/;
+const VITEST_FILE_FAIL = /^ ❯ (\S+) \(/;
+const VITEST_NESTED_PASS = /^ {3}✓ (.+?)(?: (\d+)ms)?$/;
+
+/**
+ * vitest's default reporter: passing files are counted per folder, a failing file's passing
+ * tests per that file; the failing file's line and its failed tests stay.
+ */
+export function vitestFilesReader(): TestLineReader {
+  let failing = "";
+  return {
+    read(line) {
+      const file = VITEST_FILE_FAIL.exec(line);
+      if (file) {
+        failing = file[1]!;
+        return KEEP;
+      }
+      const nested = failing === "" ? null : VITEST_NESTED_PASS.exec(line);
+      if (nested) {
+        const ms = nested[2] ? Number(nested[2]) : undefined;
+        return { kind: TestLine.Pass, group: failing, name: `${failing} > ${nested[1]}`, ms };
+      }
+      if (!line.startsWith("   ")) failing = "";
+      if (!line.startsWith(" ✓ ")) return KEEP;
+      const m = VITEST_FILE_PASS.exec(line);
+      if (!m) return KEEP;
+      return {
+        kind: TestLine.Pass,
+        group: folderOf(m[1]!),
+        name: m[1]!,
+        ms: Number(m[3]),
+        unit: FILES,
+      };
     },
   };
 }

@@ -8,7 +8,15 @@
  * @module
  */
 
-import { bunReader, JEST, MOCHA, treeReader, vitestReader } from "./test-run-js.ts";
+import {
+  bunReader,
+  JEST,
+  jestFilesReader,
+  MOCHA,
+  treeReader,
+  vitestFilesReader,
+  vitestReader,
+} from "./test-run-js.ts";
 import { nodeSpecReader, tapReader } from "./test-run-node.ts";
 import { cargoReader, pytestReader, unittestReader } from "./test-run-python.ts";
 import type { TestLineReader } from "./test-run-reading.ts";
@@ -33,4 +41,6 @@ export const TEST_DIALECTS: ReadonlyArray<{
   { name: "jest", groupedBy: "describe block", reader: () => treeReader(JEST) },
   { name: "mocha", groupedBy: "describe block", reader: () => treeReader(MOCHA) },
   { name: "cargo", groupedBy: "module", reader: cargoReader },
+  { name: "jest-files", groupedBy: "folder", reader: jestFilesReader },
+  { name: "vitest-files", groupedBy: "folder or file", reader: vitestFilesReader },
 ];

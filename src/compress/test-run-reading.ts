@@ -34,6 +34,8 @@ export interface TestLineReading {
   readonly ms?: number;
   /** How many passing tests the line stands for (pytest's dot lines carry several). */
   readonly count?: number;
+  /** What passed, when not tests: "test files" for runners that print a line per passing file. */
+  readonly unit?: string;
 }
 
 /** A dialect's reader: fed every line in order, it keeps whatever state it needs. */

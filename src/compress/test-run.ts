@@ -49,7 +49,7 @@ function compress(input: string, ctx: CompressContext): CompressOutput | undefin
   const rendered = render(lines, readings);
   if (rendered === undefined || rendered.passes < MIN_PASSES) return undefined;
   const { name, groupedBy } = TEST_DIALECTS[dialect]!;
-  const summary = `${rendered.passes} passing tests shown as counts per ${groupedBy}${
+  const summary = `${rendered.passes} passing ${rendered.units} shown as counts per ${groupedBy}${
     rendered.noise > 0 ? `, ${rendered.noise} banner lines dropped` : ""
   }`;
   const text = `${rendered.body}\n${ctx.marker(summary)}`;
@@ -100,12 +100,15 @@ function readAll(lines: readonly string[], dialect: number): TestLineReading[] {
 interface Rendered {
   readonly body: string;
   readonly passes: number;
+  /** What the passes were: "tests", "test files", or both. */
+  readonly units: string;
   readonly noise: number;
 }
 
 /**
  * Keeps every Keep line, drops Noise, and writes each maximal run of Pass and Structure lines as
- * one count line (a run with no pass in it, e.g. a lone suite header, stays as printed).
+ * one count line (a run with no pass in it, e.g. a lone suite header, stays as printed), then
+ * the suites the next kept line sits in.
  */
 function render(
   lines: readonly string[],
@@ -113,6 +116,7 @@ function render(
 ): Rendered | undefined {
   const out: string[] = [];
   const timed: Timed[] = [];
+  const units = new Set<string>();
   let passes = 0;
   let noise = 0;
   let i = 0;
@@ -131,6 +135,7 @@ function render(
     let end = i;
     const groups = new Map<string, number>();
     let runPasses = 0;
+    let runUnit: string | undefined;
     let indent = -1;
     while (
       end < lines.length &&
@@ -138,6 +143,9 @@ function render(
     ) {
       const r = readings[end]!;
       if (r.kind === TestLine.Pass) {
+        // One count line counts one kind of thing: files and tests are not summed.
+        if (runPasses > 0 && r.unit !== runUnit) break;
+        runUnit = r.unit;
         const n = r.count ?? 1;
         runPasses += n;
         groups.set(r.group ?? "", (groups.get(r.group ?? "") ?? 0) + n);
@@ -149,7 +157,10 @@ function render(
     if (runPasses === 0) {
       for (let k = i; k < end; k++) out.push(lines[k]!);
     } else {
-      out.push(`${" ".repeat(indent)}${countLine(runPasses, groups)}`);
+      out.push(
+        `${" ".repeat(indent)}${countLine(runPasses, groups, runUnit ? `${runUnit} ` : "")}`,
+      );
+      units.add(runUnit ?? "tests");
       for (const k of openAncestors(lines, readings, i, end)) out.push(lines[k]!);
       passes += runPasses;
     }
@@ -158,7 +169,7 @@ function render(
   if (passes === 0) return undefined;
   const slowest = slowestNote(timed);
   if (slowest) out.push(slowest);
-  return { body: out.join("\n"), passes, noise };
+  return { body: out.join("\n"), passes, units: [...units].join(" and "), noise };
 }
 
 /**

@@ -1,6 +1,6 @@
 // Test runs captured from the real runners on this machine (tests/fixtures/outputs/testrun): bun
-// test on this repository; node --test (TAP and spec), jest 29, vitest 3 and mocha 10 on one
-// scratch suite, mocha 6 on nested describe blocks; python's unittest and pytest on a scratch package; cargo test on a scratch
+// test on this repository; node --test (TAP and spec), jest 29 and vitest 3 (verbose and
+// default) and mocha 10 on one scratch suite, mocha 6 on nested describe blocks; python's unittest and pytest on a scratch package; cargo test on a scratch
 // crate; some with failing tests. The rewrite must keep every failure, skip and summary, and
 // its pass counts must add up to what the runner reported.
 import { describe, expect, test } from "bun:test";
@@ -30,7 +30,7 @@ function clean(text: string): string[] {
 
 /** Lines that name a failing or skipped test, or summarise the run, in each runner's words. */
 const MUST_KEEP =
-  /^(?:test .* \.\.\. (?:FAILED|ignored)$|test result: |---- \S+ stdout ----|thread '|\s+[✕○✎] | [×↓] | {4,}(?:\d+\)|-) \S| {2}\d+ (?:passing|pending|failing)\b|(?:PASS|FAIL) {1,2}\S|(?:Tests|Test Suites|Test Files):? |\(fail\)|✗ |\s*✖ |\s*﹣ |.* # (?:SKIP|TODO)$|\s*not ok \d+|FAIL: |ERROR: |.* \.\.\. (?:FAIL|ERROR|skipped)|\S+::\S+ (?:FAILED|SKIPPED|ERROR)|FAILED \S+::|=+ .*\b(?:passed|failed)\b.* =+$| \d+ (?:pass|fail)$|Ran \d+ tests?|ℹ (?:tests|pass|fail|skipped|todo) \d+|# (?:tests|pass|fail|skipped|todo) \d+|OK|FAILED \()/;
+  /^(?:test .* \.\.\. (?:FAILED|ignored)$|test result: |---- \S+ stdout ----|thread '|\s+[✕○✎] | [×↓] | {4,}(?:\d+\)|-) \S| {2}\d+ (?:passing|pending|failing)\b|FAIL {1,2}\S|(?:Tests|Test Suites|Test Files):? |\(fail\)|✗ |\s*✖ |\s*﹣ |.* # (?:SKIP|TODO)$|\s*not ok \d+|FAIL: |ERROR: |.* \.\.\. (?:FAIL|ERROR|skipped)|\S+::\S+ (?:FAILED|SKIPPED|ERROR)|FAILED \S+::|=+ .*\b(?:passed|failed)\b.* =+$| \d+ (?:pass|fail)$|Ran \d+ tests?|ℹ (?:tests|pass|fail|skipped|todo) \d+|# (?:tests|pass|fail|skipped|todo) \d+|OK|FAILED \()/;
 
 /** How many tests passed, as the runner's own summary says. */
 function reportedPasses(lines: readonly string[]): number | undefined {
@@ -100,7 +100,9 @@ describe("test runs, as the runners printed them", () => {
       // Passes on a kept line (pytest's "..F.s" rows) are not counted, so never more than reported;
       // where each test has its own line, nearly all of them are counted.
       expect(countedPasses(out)).toBeLessThanOrEqual(reported!);
-      const ownLines = !name.startsWith("pytest-") || name.includes("-v-");
+      // jest's and vitest's default reporters print a line per file: files are counted instead.
+      const ownLines =
+        (!name.startsWith("pytest-") || name.includes("-v-")) && !name.includes("-default-");
       if (ownLines) expect(countedPasses(out)).toBeGreaterThanOrEqual(reported! * 0.9);
     });
   }
@@ -180,6 +182,17 @@ describe("test runs, as the runners printed them", () => {
     expect(out).toContain("  edge cases\n    1) handles unicode\n");
     const spec = lossy(FIXTURES.find((f) => f.name === "node-spec-fail.txt")!.text)!.text;
     expect(spec).toContain("▶ parseDuration\n  ✖ parses fractional seconds (0.401438ms)\n");
+  });
+
+  test("reporters that print a line per file: passing files counted per folder", () => {
+    const jest = lossy(FIXTURES.find((f) => f.name === "jest-default-pass.txt")!.text)!.text;
+    expect(jest).toStartWith("23 test files passed (jt2/components: 14, jt2/utils: 9)\n");
+    const vitest = lossy(FIXTURES.find((f) => f.name === "vitest-default-fail.txt")!.text)!.text;
+    // The failing file's line and failed tests stay; its passing tests are counted under it.
+    expect(vitest).toContain(
+      " ❯ test/parse.spec.mjs (11 tests | 2 failed) 16ms\n   9 passed (test/parse.spec.mjs)\n   × parseDuration > parses fractional seconds 5ms\n",
+    );
+    expect(vitest).toContain("\n 24 test files passed (test)\n");
   });
 
   test("colour codes do not hide passes: coloured and plain runs give the same counts", () => {
