@@ -19,6 +19,8 @@ export const TestLine = {
    * kept when it leads straight into a kept line, so a failure keeps its suite's name.
    */
   Open: 4,
+  /** Repeats what the output prints again further on (node's failure details): dropped. */
+  Repeat: 5,
 } as const;
 
 export type TestLine = (typeof TestLine)[keyof typeof TestLine];

@@ -14,6 +14,7 @@ import { noteSwallowed } from "./swallowed.ts";
 import { countLine, slowestNote, type Timed } from "./test-run-counts.ts";
 import { TEST_DIALECTS } from "./test-run-lines.ts";
 import { leadingSpaces, TestLine, type TestLineReading } from "./test-run-reading.ts";
+import { repeatedFailureDetails } from "./test-run-repeats.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
 /** Lines longer than this are never test lines: they are kept unread (bounded regex work). */
@@ -46,12 +47,14 @@ function compress(input: string, ctx: CompressContext): CompressOutput | undefin
   if (dialect === undefined) return undefined;
   const readings = readAll(lines, dialect);
   if (!foldsEnough(lines, readings)) return undefined;
+  const repeats = repeatedFailureDetails(lines);
+  for (const k of repeats) readings[k] = REPEAT;
   const rendered = render(lines, readings);
   if (rendered === undefined || rendered.passes < MIN_PASSES) return undefined;
   const { name, groupedBy } = TEST_DIALECTS[dialect]!;
   const summary = `${rendered.passes} passing ${rendered.units} shown as counts per ${groupedBy}${
     rendered.noise > 0 ? `, ${rendered.noise} banner lines dropped` : ""
-  }`;
+  }${repeats.length > 0 ? `, ${repeats.length} lines of failure details printed again below dropped` : ""}`;
   const text = `${rendered.body}\n${ctx.marker(summary)}`;
   if (text.length >= input.length) return undefined;
   return { text, strategy: `test-run:${name}`, lossy: true };
@@ -80,6 +83,7 @@ function pickDialect(lines: readonly string[]): number | undefined {
 }
 
 const KEEP: TestLineReading = { kind: TestLine.Keep };
+const REPEAT: TestLineReading = { kind: TestLine.Repeat };
 
 function foldsEnough(lines: readonly string[], readings: readonly TestLineReading[]): boolean {
   let folded = 0;
@@ -122,8 +126,8 @@ function render(
   let i = 0;
   while (i < lines.length) {
     const reading = readings[i]!;
-    if (reading.kind === TestLine.Noise) {
-      noise++;
+    if (reading.kind === TestLine.Noise || reading.kind === TestLine.Repeat) {
+      if (reading.kind === TestLine.Noise) noise++;
       i++;
       continue;
     }

@@ -195,6 +195,18 @@ describe("test runs, as the runners printed them", () => {
     expect(vitest).toContain("\n 24 test files passed (test)\n");
   });
 
+  test("node's spec reporter: a failure's details printed twice are kept once, at the end", () => {
+    const text = FIXTURES.find((f) => f.name === "node-spec-fail.txt")!.text;
+    const out = lossy(text)!.text;
+    expect(text.split("RangeError [Error]: bad duration: 1.5s").length - 1).toBe(2);
+    expect(out.split("RangeError [Error]: bad duration: 1.5s").length - 1).toBe(1);
+    expect(out).toContain(
+      "✖ failing tests:\n\ntest at test/parse.test.mjs:7:3\n✖ parses fractional seconds (0.401438ms)\n  RangeError [Error]: bad duration: 1.5s\n",
+    );
+    expect(out).toContain("  -   retries: 4,\n");
+    expect(out).toContain("lines of failure details printed again below dropped");
+  });
+
   test("colour codes do not hide passes: coloured and plain runs give the same counts", () => {
     const plain = lossy(FIXTURES.find((f) => f.name === "pytest-v-pass.txt")!.text)!.text;
     const coloured = lossy(FIXTURES.find((f) => f.name === "pytest-v-color-pass.txt")!.text)!.text;
