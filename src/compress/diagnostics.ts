@@ -88,7 +88,7 @@ interface Rewrite {
  * place. `cut`: templates for messages that differ in names, and the first frame of a group only.
  */
 function rewrite(lines: readonly string[], parsed: ParsedDiagnostics, cut: boolean): Rewrite {
-  const groups = groupDiagnostics(parsed.diagnostics, cut ? MIN_TEMPLATED : Infinity);
+  const groups = groupDiagnostics(parsed.diagnostics, cut);
   const block = renderGroups(groups, cut ? parsed.diagnostics.length : 0, cut);
   const out: string[] = [];
   let placed = false;
@@ -129,10 +129,20 @@ function blank(line: string): string {
  * stands in for the messages only when at least MIN_TEMPLATED distinct ones share it: fewer
  * are written out in full, one group each.
  */
-function groupDiagnostics(diagnostics: readonly Diagnostic[], minTemplated: number): Group[] {
+function groupDiagnostics(diagnostics: readonly Diagnostic[], templated: boolean): Group[] {
+  // Messages repeat: each distinct line is blanked once.
+  const blanked = new Map<string, string>();
+  const blankOnce = (line: string) => {
+    let out = blanked.get(line);
+    if (out === undefined) {
+      out = blank(line);
+      blanked.set(line, out);
+    }
+    return out;
+  };
   const byKey = new Map<string, Group>();
   for (const d of diagnostics) {
-    const template = d.message.map(blank);
+    const template = templated ? d.message.map(blankOnce) : d.message;
     const key = `${d.severity}\u0000${d.code}\u0000${template.join("\n")}`;
     const group = byKey.get(key);
     if (group === undefined) {
@@ -155,7 +165,7 @@ function groupDiagnostics(diagnostics: readonly Diagnostic[], minTemplated: numb
       if (sub === undefined) exact.set(key, { ...group, members: [d], same: true });
       else sub.members.push(d);
     }
-    if (exact.size >= minTemplated) out.push(group);
+    if (exact.size >= MIN_TEMPLATED) out.push(group);
     else out.push(...exact.values());
   }
   return out;
