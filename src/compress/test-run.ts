@@ -141,10 +141,14 @@ function render(
     let runPasses = 0;
     let runUnit: string | undefined;
     let indent = -1;
-    while (
-      end < lines.length &&
-      (isFoldable(readings[end]!) || blankBetween(lines, readings, end))
-    ) {
+    while (end < lines.length) {
+      if (!isFoldable(readings[end]!)) {
+        // Blank lines between foldable lines fold with them (mocha and jest space their suites);
+        // the whole blank stretch is skipped at once, so a long one is read once.
+        const next = afterBlanks(lines, end);
+        if (next === end || next >= lines.length || !isFoldable(readings[next]!)) break;
+        end = next;
+      }
       const r = readings[end]!;
       if (r.kind === TestLine.Pass) {
         // One count line counts one kind of thing: files and tests are not summed.
@@ -202,16 +206,11 @@ function openAncestors(
   return stack.map((entry) => entry.at);
 }
 
-/** A blank line with more foldable lines right after it (mocha and jest space their suites). */
-function blankBetween(
-  lines: readonly string[],
-  readings: readonly TestLineReading[],
-  at: number,
-): boolean {
-  if (lines[at]!.trim() !== "") return false;
-  let next = at + 1;
+/** The first non-blank line at or after `at` (lines.length when none). */
+function afterBlanks(lines: readonly string[], at: number): number {
+  let next = at;
   while (next < lines.length && lines[next]!.trim() === "") next++;
-  return next < lines.length && isFoldable(readings[next]!);
+  return next;
 }
 
 function isFoldable(reading: TestLineReading): boolean {

@@ -55,6 +55,16 @@ describe("test-run and diagnostics readers on damaged real outputs", () => {
     });
   }
 
+  test("a long stretch of blank lines between passes is read once, not once per line", () => {
+    const bun = SEEDS.find((s) => s.startsWith("bun test v"))!;
+    const passes = bun.split("\n").filter((line) => line.startsWith("(pass) "));
+    // Quadratic work here would be about 10^11 steps: the test would time out.
+    const text = `${passes.slice(0, 40).join("\n")}${"\n".repeat(400_000)}${passes.slice(40, 80).join("\n")}\n`;
+    const out = compressTestRun(text, contextFor(text));
+    expect(out).toBeDefined();
+    expect(out!.text).toStartWith("80 passed");
+  });
+
   test("a 10 MB line among test lines stays cheap and is kept as it is", () => {
     const bun = SEEDS.find((s) => s.startsWith("bun test v"))!;
     const long = `(pass) ${"[1".repeat(5_000_000)}`;
