@@ -36,7 +36,7 @@ export function unittestReader(): TestLineReader {
 }
 
 // pytest -v: "tests/test_x.py::Class::test_y PASSED   [ 12%]"; plain: "tests/test_x.py ....  [ 58%]".
-const PYTEST_VERBOSE_PASS = /^(\S+)::(\S+) PASSED(?: +\[ *\d+%\])?$/;
+const PYTEST_VERBOSE_TAIL = /^ PASSED(?: +\[ *\d+%\])?$/;
 const PYTEST_DOTS = /^(?:(\S+\.py) )?(\.+) *(?:\[ *\d+%\])?$/;
 const PYTEST_BANNER =
   /^(?:platform \w+ -- Python|cachedir: |hypothesis profile |benchmark: |plugins: |Using --randomly-seed=|configfile: |testpaths: |django: |asyncio: |timeout: )/;
@@ -47,17 +47,17 @@ export function pytestReader(): TestLineReader {
   return {
     read(line) {
       if (PYTEST_BANNER.test(line)) return NOISE;
-      const v = PYTEST_VERBOSE_PASS.exec(line);
-      if (v) {
-        const id = v[2]!;
-        const cut = id.lastIndexOf("::");
-        const group = cut >= 0 ? `${v[1]}::${id.slice(0, cut)}` : v[1]!;
-        return { kind: TestLine.Pass, group, name: `${v[1]}::${id}` };
+      // The test id runs to the first space and is cut at its last "::" by position, so a line
+      // full of "::" costs one pass.
+      const space = line.indexOf(" ");
+      const id = space > 0 ? line.slice(0, space) : "";
+      const last = id.lastIndexOf("::");
+      if (last > 0 && PYTEST_VERBOSE_TAIL.test(line.slice(space))) {
+        return { kind: TestLine.Pass, group: id.slice(0, last), name: id };
       }
       const d = PYTEST_DOTS.exec(line);
       if (!d) {
-        const space = line.indexOf(" ");
-        if (space > 0 && line.slice(0, space).endsWith(".py")) file = line.slice(0, space);
+        if (id.endsWith(".py")) file = id;
         return KEEP;
       }
       if (d[1]) file = d[1];
