@@ -4,11 +4,13 @@
  * listed per file, so 473 copies of one message become one line plus their locations. Lines that
  * are not diagnostics (summaries, other output) stay where they were.
  *
- * Lossless: every message written out and every code frame kept; only the layout changes. Lossy
- * (when it saves clearly more): messages that differ only in quoted names share a group whose
- * places carry those names ("42:29 messages; 44:21 model") when three or more do, and only the
- * first code frame of each group stays unless the diagnostics (or the errors among them) are
- * few. Every place, code and quoted name stays either way.
+ * Whole: every message written out and every code frame kept; only the layout changes. Cut (when
+ * it saves clearly more): messages that differ only in quoted names share a group whose places
+ * carry those names ("42:29 messages; 44:21 model") when three or more do, and only the first
+ * code frame of each group stays unless the diagnostics (or the errors among them) are few.
+ * Every place, code and quoted name stays either way. Both carry the marker when the original
+ * can be retrieved, since the tool's own lines are rewritten; without retrieval the whole form
+ * goes as a lossless rewrite.
  * @module
  */
 
@@ -56,25 +58,30 @@ function compress(input: string, ctx: CompressContext): CompressOutput | undefin
   if (owned < nonBlank * MIN_SHARE) return undefined;
   // Lossless: messages written out, every frame kept; only the layout changes.
   const whole = rewrite(lines, parsed, false);
-  const wholeBetter = whole.text.length < input.length;
-  if (ctx.lossy) {
-    const cut = rewrite(lines, parsed, true);
-    const n = parsed.diagnostics.length;
-    const dropped =
-      cut.framesDropped > 0 ? `, ${cut.framesDropped} repeated code frames and fixes dropped` : "";
-    const summary = `${n} ${parsed.dialect} diagnostics regrouped into ${cut.groups} by rule and message${dropped}`;
-    const text = `${cut.text}\n${ctx.marker(summary)}`;
-    // The lossless form wins unless the lossy one is clearly smaller; when the lossless form does
-    // not shrink at all, any gain goes (the router's own floor decides if it is worth it).
-    const clearlyBetter =
-      text.length <= whole.text.length * (1 - LOSSY_MIN_GAIN_RATIO) &&
-      whole.text.length - text.length >= LOSSY_MIN_GAIN_CHARS;
-    if (text.length < input.length && (!wholeBetter || clearlyBetter)) {
-      return { text, strategy: `diagnostics:${parsed.dialect}`, lossy: true };
-    }
+  const n = parsed.diagnostics.length;
+  const tool = `${n} ${parsed.dialect} diagnostics`;
+  if (!ctx.lossy) {
+    if (whole.text.length >= input.length) return undefined;
+    return { text: whole.text, strategy: `diagnostics:${parsed.dialect}:regroup`, lossy: false };
   }
-  if (!wholeBetter) return undefined;
-  return { text: whole.text, strategy: `diagnostics:${parsed.dialect}:regroup`, lossy: false };
+  // With retrieval at hand even the lossless form carries the marker: the tool's exact lines
+  // (which an agent may quote or search for) stay one call away.
+  const wholeText = `${whole.text}\n${ctx.marker(`${tool} regrouped into ${whole.groups} by rule and message, every message and frame kept`)}`;
+  const cut = rewrite(lines, parsed, true);
+  const dropped =
+    cut.framesDropped > 0 ? `, ${cut.framesDropped} repeated code frames and fixes dropped` : "";
+  const cutText = `${cut.text}\n${ctx.marker(`${tool} regrouped into ${cut.groups} by rule and message${dropped}`)}`;
+  // The whole form wins unless the cut one is clearly smaller (the router's floor decides later
+  // whether either is worth sending).
+  const clearlyBetter =
+    cutText.length <= wholeText.length * (1 - LOSSY_MIN_GAIN_RATIO) &&
+    wholeText.length - cutText.length >= LOSSY_MIN_GAIN_CHARS;
+  const [text, strategy] =
+    clearlyBetter || wholeText.length >= input.length
+      ? [cutText, `diagnostics:${parsed.dialect}`]
+      : [wholeText, `diagnostics:${parsed.dialect}:regroup`];
+  if (text.length >= input.length) return undefined;
+  return { text, strategy, lossy: true };
 }
 
 interface Rewrite {
