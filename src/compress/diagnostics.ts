@@ -30,6 +30,8 @@ const FEW_DIAGNOSTICS = 8;
 /** A lossy rewrite must beat the lossless one by this share and this many characters. */
 const LOSSY_MIN_GAIN_RATIO = 0.2;
 const LOSSY_MIN_GAIN_CHARS = 300;
+/** Places a repeated warning lists per file in the cut form, before "(+N more)". */
+const REPEATED_WARNING_PLACES = 3;
 /** Distinct messages that must share a template before it replaces them. */
 const MIN_TEMPLATED = 3;
 
@@ -69,7 +71,8 @@ function compress(input: string, ctx: CompressContext): CompressOutput | undefin
   const wholeText = `${whole.text}\n${ctx.marker(`${tool} regrouped into ${whole.groups} by rule and message, every message and frame kept`)}`;
   const cut = rewrite(lines, parsed, true);
   const dropped =
-    cut.framesDropped > 0 ? `, ${cut.framesDropped} repeated code frames and fixes dropped` : "";
+    (cut.framesDropped > 0 ? `, ${cut.framesDropped} repeated code frames and fixes dropped` : "") +
+    (cut.placesElided > 0 ? `, ${cut.placesElided} places of repeated warnings left out` : "");
   const cutText = `${cut.text}\n${ctx.marker(`${tool} regrouped into ${cut.groups} by rule and message${dropped}`)}`;
   // The whole form wins unless the cut one is clearly smaller (the router's floor decides later
   // whether either is worth sending).
@@ -88,6 +91,7 @@ interface Rewrite {
   readonly text: string;
   readonly groups: number;
   readonly framesDropped: number;
+  readonly placesElided: number;
 }
 
 /**
@@ -111,6 +115,7 @@ function rewrite(lines: readonly string[], parsed: ParsedDiagnostics, cut: boole
     text: trimBlankRuns(out).join("\n"),
     groups: groups.length,
     framesDropped: block.framesDropped,
+    placesElided: block.placesElided,
   };
 }
 
@@ -187,6 +192,7 @@ function sameMessage(a: Diagnostic, b: Diagnostic): boolean {
 interface Block {
   readonly lines: string[];
   readonly framesDropped: number;
+  readonly placesElided: number;
 }
 
 /**
@@ -198,6 +204,7 @@ interface Block {
 function renderGroups(groups: readonly Group[], total: number, cut: boolean): Block {
   const lines: string[] = [];
   let framesDropped = 0;
+  let placesElided = 0;
   let errors = 0;
   for (const g of groups) if (isError(g.severity)) errors += g.members.length;
   for (const g of groups) {
@@ -220,9 +227,11 @@ function renderGroups(groups: readonly Group[], total: number, cut: boolean): Bl
       for (const frame of shown) lines.push(`  ${frame}`);
       if (shown.length < member.frame.length) framesDropped++;
     }
-    lines.push(...placeLines(g));
+    const places = placeLines(g, cut);
+    lines.push(...places.lines);
+    placesElided += places.elided;
   }
-  return { lines, framesDropped };
+  return { lines, framesDropped, placesElided };
 }
 
 function isError(severity: string): boolean {
@@ -232,8 +241,10 @@ function isError(severity: string): boolean {
 /**
  * One line per file: "  file:12:5; 14:2" (so the first place reads file:line:col), each place
  * with its quoted names when the group's messages differ ("  file:42:29 messages; 44:21 model").
+ * `cut`: a warning repeated with the very same message shows its first few places in each file
+ * and how many more ("  file:7:1; 8:1; 9:1 (+5 more)"); errors keep every place.
  */
-function placeLines(g: Group): string[] {
+function placeLines(g: Group, cut: boolean): { lines: string[]; elided: number } {
   const byFile = new Map<string, string[]>();
   for (const d of g.members) {
     const names = g.same ? "" : quotedNames(d.message);
@@ -242,12 +253,21 @@ function placeLines(g: Group): string[] {
     if (list === undefined) byFile.set(d.file, [place]);
     else list.push(place);
   }
-  const out: string[] = [];
+  const cap = cut && g.same && !isError(g.severity) ? REPEATED_WARNING_PLACES : Infinity;
+  const lines: string[] = [];
+  let elided = 0;
   for (const [file, places] of byFile) {
     const shown = places.filter((p) => p !== "");
-    out.push(shown.length === 0 ? `  ${file}` : `  ${file}:${shown.join("; ")}`);
+    if (shown.length === 0) {
+      lines.push(`  ${file}`);
+      continue;
+    }
+    const more = shown.length > cap ? shown.length - cap : 0;
+    elided += more;
+    const listed = more > 0 ? shown.slice(0, cap) : shown;
+    lines.push(`  ${file}:${listed.join("; ")}${more > 0 ? ` (+${more} more)` : ""}`);
   }
-  return out;
+  return { lines, elided };
 }
 
 /** The distinct quoted parts of a message, unquoted, in order: "direct" for 'direct' … ['direct']. */

@@ -32,6 +32,7 @@ interface Fact {
   readonly file: string;
   readonly place: string;
   readonly code: string;
+  error: boolean;
 }
 
 /** Every diagnostic of the original, read with each tool's own layout. */
@@ -39,48 +40,76 @@ function facts(text: string): Fact[] {
   const out: Fact[] = [];
   let file = "";
   let rustHeader: RegExpExecArray | null = null;
+  let biome: Fact | undefined;
+  const add = (file: string, place: string, code: string, error: boolean) => {
+    const fact = { file, place, code, error };
+    out.push(fact);
+    return fact;
+  };
   for (const line of terminalLines(text)) {
     const rust = rustHeader && /^ *--> (\S+):(\d+):(\d+)$/.exec(line);
-    if (rust)
-      out.push({ file: rust[1]!, place: `${rust[2]}:${rust[3]}`, code: rustHeader![1] ?? "" });
-    rustHeader = /^(?:warning|error)(?:\[(E\d+)\])?: /.exec(line);
-    const gcc = /^(\S+):(\d+):(\d+): (?:warning|error): .*?(?:\[(-W\S+)\])?$/.exec(line);
+    if (rust) {
+      add(rust[1]!, `${rust[2]}:${rust[3]}`, rustHeader![2] ?? "", rustHeader![1] === "error");
+    }
+    rustHeader = /^(warning|error)(?:\[(E\d+)\])?: /.exec(line);
+    // biome says how severe a diagnostic is on the first line of its body.
+    if (biome && /^ {2}× /.test(line)) biome.error = true;
+    if (biome && /^ {2}[×!i] /.test(line)) biome = undefined;
+    const gcc = /^(\S+):(\d+):(\d+): (warning|error): .*?(?:\[(-W\S+)\])?$/.exec(line);
     if (gcc) {
-      out.push({ file: gcc[1]!, place: `${gcc[2]}:${gcc[3]}`, code: gcc[4] ?? "" });
+      add(gcc[1]!, `${gcc[2]}:${gcc[3]}`, gcc[5] ?? "", gcc[4] === "error");
       continue;
     }
     const mypy = /^(\S+):(\d+(?::\d+)?): error: .* {2}\[([\w-]+)\]$/.exec(line);
+    if (mypy) {
+      add(mypy[1]!, mypy[2]!, mypy[3]!, true);
+      continue;
+    }
     const flake8 = /^(\S+):(\d+:\d+): ([A-Z]+\d+) /.exec(line);
-    const py = mypy ?? flake8;
-    if (py) {
-      out.push({ file: py[1]!, place: py[2]!, code: py[3]! });
+    if (flake8) {
+      add(flake8[1]!, flake8[2]!, flake8[3]!, /^[EF]/.test(flake8[3]!));
       continue;
     }
-    let m = /^(\S+)\((\d+),(\d+)\): error (TS\d+):/.exec(line);
-    m ??= /^(\S+):(\d+):(\d+) - error (TS\d+):/.exec(line);
-    m ??= /^(\S+):(\d+):(\d+): .* \[(?:Error|Warning)\/(\S+)\]$/.exec(line);
-    m ??= /^(\S+):(\d+):(\d+) (lint\/\S+)/.exec(line);
-    if (m) {
-      out.push({ file: m[1]!, place: `${m[2]}:${m[3]}`, code: m[4]! });
+    const tsc =
+      /^(\S+)\((\d+),(\d+)\): error (TS\d+):/.exec(line) ??
+      /^(\S+):(\d+):(\d+) - error (TS\d+):/.exec(line);
+    if (tsc) {
+      add(tsc[1]!, `${tsc[2]}:${tsc[3]}`, tsc[4]!, true);
       continue;
     }
-    const stylish = /^ +(\d+):(\d+) +(?:error|warning) +.*? {2}(\S+)$/.exec(line);
-    if (stylish) out.push({ file, place: `${stylish[1]}:${stylish[2]}`, code: stylish[3]! });
+    const unix = /^(\S+):(\d+):(\d+): .* \[(Error|Warning)\/(\S+)\]$/.exec(line);
+    if (unix) {
+      add(unix[1]!, `${unix[2]}:${unix[3]}`, unix[5]!, unix[4] === "Error");
+      continue;
+    }
+    const biomeHeader = /^(\S+):(\d+):(\d+) (lint\/\S+)/.exec(line);
+    if (biomeHeader) {
+      biome = add(biomeHeader[1]!, `${biomeHeader[2]}:${biomeHeader[3]}`, biomeHeader[4]!, false);
+      continue;
+    }
+    const stylish = /^ +(\d+):(\d+) +(error|warning) +.*? {2}(\S+)$/.exec(line);
+    if (stylish) add(file, `${stylish[1]}:${stylish[2]}`, stylish[4]!, stylish[3] === "error");
     else if (line.startsWith("/")) file = line;
   }
   return out;
 }
 
-/** Whether the rewrite lists `fact`'s place on a line of its file, under a header with its code. */
+/**
+ * Whether the rewrite lists `fact`'s place on a line of its file, under a header with its code;
+ * a warning may instead be among the "(+N more)" of its file's line.
+ */
 function keeps(output: string, fact: Fact): boolean {
   const lines = output.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (!line.startsWith(`  ${fact.file}:`)) continue;
     const places = ` ${line.slice(fact.file.length + 3)};`;
-    if (!places.includes(` ${fact.place} `) && !places.includes(` ${fact.place};`)) {
-      if (!line.startsWith(`  ${fact.file}:${fact.place}`)) continue;
-    }
+    const listed =
+      places.includes(` ${fact.place} `) ||
+      places.includes(` ${fact.place};`) ||
+      line.startsWith(`  ${fact.file}:${fact.place}`);
+    const counted = !fact.error && / \(\+\d+ more\)$/.test(line);
+    if (!listed && !counted) continue;
     let h = i;
     while (h > 0 && lines[h]!.startsWith(" ")) h--;
     if (lines[h]!.includes(` ${fact.code}`)) return true;
@@ -169,6 +198,20 @@ describe("compiler and linter diagnostics, as the tools printed them", () => {
       "error TS4111: Property 'HEADROOM_DEBUG' comes from an index signature, so it must be accessed with ['HEADROOM_DEBUG'].\n  src/cli/main.ts:56:21\n",
     );
     expect(whole.text).not.toContain("'…'");
+  });
+
+  test("a warning repeated with one message shows a few places per file and how many more", () => {
+    const out = lossy(fixture("biome-lint-all.txt"))!.text;
+    expect(out).toContain("  src/validate.js:56:31; 66:36; 261:23 (+4 more)\n");
+    expect(out).toMatch(/\d+ places of repeated warnings left out;/);
+    // Errors are never cut short: no error group's place line ends in "more)".
+    const lines = out.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      if (!/ \(\+\d+ more\)$/.test(lines[i]!)) continue;
+      let h = i;
+      while (lines[h]!.startsWith(" ")) h--;
+      expect(lines[h]!.startsWith("error ")).toBe(false);
+    }
   });
 
   test("coloured output reads the same as plain", () => {
