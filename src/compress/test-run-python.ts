@@ -4,7 +4,7 @@
  * @module
  */
 
-import { KEEP, NOISE, OPEN, TestLine, type TestLineReader } from "./test-run-reading.ts";
+import { KEEP, NOISE, OPEN, STRUCTURE, TestLine, type TestLineReader } from "./test-run-reading.ts";
 
 // unittest -v: "test_x (pkg.mod.Class.test_x) ... ok" (3.11+) or "test_x (pkg.mod.Class) ... ok";
 // a test with a docstring prints "test_x (pkg.mod.Class.test_x)" and then "Its first line ... ok".
@@ -41,19 +41,23 @@ const PYTEST_DOTS = /^(?:(\S+\.py) )?(\.+) *(?:\[ *\d+%\])?$/;
 const PYTEST_BANNER =
   /^(?:platform \w+ -- Python|cachedir: |hypothesis profile |benchmark: |plugins: |Using --randomly-seed=|configfile: |testpaths: |django: |asyncio: |timeout: )/;
 
-/** pytest, verbose or not: passes are grouped by file (and class, when verbose). */
+/** pytest, verbose or not: passes are grouped by file. */
 export function pytestReader(): TestLineReader {
   let file = "";
   return {
     read(line) {
       if (PYTEST_BANNER.test(line)) return NOISE;
-      // The test id runs to the first space and is cut at its last "::" by position, so a line
-      // full of "::" costs one pass.
+      // The test id runs to the first space; its file ends at the first "::" (found by position,
+      // so a line full of "::" costs one pass).
       const space = line.indexOf(" ");
       const id = space > 0 ? line.slice(0, space) : "";
-      const last = id.lastIndexOf("::");
-      if (last > 0 && PYTEST_VERBOSE_TAIL.test(line.slice(space))) {
-        return { kind: TestLine.Pass, group: id.slice(0, last), name: id };
+      const fileEnd = id.indexOf("::");
+      if (fileEnd > 0) {
+        if (PYTEST_VERBOSE_TAIL.test(line.slice(space))) {
+          return { kind: TestLine.Pass, group: id.slice(0, fileEnd), name: id };
+        }
+        // A test with subtests is announced by its bare id before its verdict line.
+        if (space === line.length - 1) return STRUCTURE;
       }
       const d = PYTEST_DOTS.exec(line);
       if (!d) {

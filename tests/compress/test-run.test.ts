@@ -207,6 +207,12 @@ describe("test runs, as the runners printed them", () => {
     expect(out).toContain("lines of failure details printed again below dropped");
   });
 
+  test("pytest -v: passes counted per file; a test's bare id before its subtests folds too", () => {
+    const out = lossy(FIXTURES.find((f) => f.name === "pytest-v-subtests.txt")!.text)!.text;
+    expect(out).toContain("7 passed (tests/test_sub.py: 2, tests/test_inventory.py: 5)\n");
+    expect(out).not.toContain("tests/test_sub.py::TestSubtests::test_names \n");
+  });
+
   test("colour codes do not hide passes: coloured and plain runs give the same counts", () => {
     const plain = lossy(FIXTURES.find((f) => f.name === "pytest-v-pass.txt")!.text)!.text;
     const coloured = lossy(FIXTURES.find((f) => f.name === "pytest-v-color-pass.txt")!.text)!.text;
