@@ -13,7 +13,7 @@ import { compressHtml } from "./html.ts";
 import { compressInstall } from "./install.ts";
 import { compressJson } from "./json/compress-json.ts";
 import { compressListing } from "./listing.ts";
-import { compressLog } from "./log.ts";
+import { compressLogFamily } from "./log-family.ts";
 import { formatMarker } from "./marker.ts";
 import { compressSearch } from "./search.ts";
 import { noteSwallowed } from "./swallowed.ts";
@@ -23,7 +23,7 @@ import type { Compressor, ContentKind } from "./types.ts";
 /** The compressor of each kind. Source code and prose have none: the model needs them as they are. */
 export const COMPRESSORS: Partial<Record<ContentKind, Compressor>> = {
   json: compressJson,
-  log: compressLog,
+  log: compressLogFamily,
   search: compressSearch,
   diff: compressDiff,
   git: compressGit,

@@ -22,6 +22,7 @@ import { scanJson } from "./detect-json.ts";
 import { type LineTally, tallyLines } from "./detect-lines.ts";
 import { sampleLines } from "./detect-sample.ts";
 import { looksLikeHeadedTable, looksLikeTable } from "./detect-table.ts";
+import { looksLikeTestsOrDiagnostics } from "./detect-tests.ts";
 import { looksLikeInstallLog } from "./install.ts";
 import { noteSwallowed } from "./swallowed.ts";
 import { looksLikeSystemTable } from "./table-system.ts";
@@ -53,6 +54,8 @@ function detect(text: string): ContentKind {
   if (looksLikeSystemTable(sample)) return "table";
   if (looksLikeInstallLog(sample)) return "install";
   if (looksLikeHtml(text, start)) return "html";
+  // Before the line tally: an all-pass test run reads like prose, eslint -f unix like grep hits.
+  if (looksLikeTestsOrDiagnostics(sample)) return "log";
   const tally = tallyLines(sample);
   if (tally.nonEmpty === 0) return "text";
   if (isSearch(tally)) return "search";
