@@ -7,7 +7,7 @@
  */
 
 import { arr, type Json, obj } from "../core/json-value.ts";
-import type { GenerationApi } from "./slots.ts";
+import { type GenerationApi, MODEL_ITEM_TYPES } from "./slots.ts";
 
 // Clients move their cache breakpoints from turn to turn (Claude Code marks the newest message),
 // so the first message carries one on the first request only: it says nothing about identity.
@@ -33,15 +33,6 @@ export function conversationIdentity(
     withoutBreakpoints,
   );
 }
-
-// Responses input items only the model writes.
-const MODEL_ITEM_TYPES = new Set([
-  "function_call",
-  "custom_tool_call",
-  "reasoning",
-  "local_shell_call",
-  "web_search_call",
-]);
 
 /** True when the request repeats at least one model turn: the conversation is under way. */
 export function hasModelTurn(api: GenerationApi, body: Json): boolean {

@@ -196,7 +196,8 @@ function chatSlots(body: Json): Slot[] {
   return slots;
 }
 
-const MODEL_ITEM_TYPES = new Set([
+/** Responses input items only the model writes. */
+export const MODEL_ITEM_TYPES: ReadonlySet<string> = new Set([
   "function_call",
   "custom_tool_call",
   "reasoning",

@@ -30,11 +30,22 @@ const read = (name: string) => {
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const timezones = read("jq-timezones.json.gz");
 
-/** Every real output in tests/fixtures/pool, and the parity fixtures whose input is a text. */
+// An HTML page the agent-shapes captures already hold.
+const policyPage = join(
+  import.meta.dir,
+  "..",
+  "fixtures",
+  "agent-shapes",
+  "files",
+  "python-policy.html",
+);
+
+/** Every real output in tests/fixtures/pool, an HTML page, and the parity fixtures' text inputs. */
 const texts: [string, string][] = [
   ...readdirSync(fixtures)
     .sort()
     .map((name): [string, string] => [name, read(name)]),
+  ["python-policy.html", readFileSync(policyPage, "utf8")],
   ...["content_detector", "log_compressor", "smart_crusher", "diff_compressor", "text_crusher"]
     .flatMap((transform) => parityCases(transform))
     .filter((c) => typeof c.input === "string")

@@ -26,6 +26,16 @@ function run(args: string[]) {
   return { code: proc.exitCode, stdout: proc.stdout.toString(), stderr: proc.stderr.toString() };
 }
 
+/** The CLI's environment: a workspace, and the port where it looks for a running proxy. */
+function cliEnv(workspace: string, port: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    HEADROOM_WORKSPACE_DIR: workspace,
+    HEADROOM_PORT: port,
+  };
+}
+
 describe("the compiled executable", () => {
   test("--version, --help, proxy --help; an unknown flag or command exits 2 with one line", () => {
     expect(run(["--version"])).toMatchObject({
@@ -76,12 +86,7 @@ describe("the compiled executable", () => {
 
   test("a lossy compress stores the original, and retrieve prints it back from the workspace", () => {
     const workspace = mkdtempSync(join(tmpdir(), "headroom-ws-"));
-    const env = {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      HEADROOM_WORKSPACE_DIR: workspace,
-      HEADROOM_PORT: "1",
-    };
+    const env = cliEnv(workspace, "1");
     const log = Array.from({ length: 400 }, (_, i) =>
       i === 321 ? "ERROR disk /dev/sda1 is full" : `INFO request ${i} served in ${i % 17}ms`,
     ).join("\n");
@@ -104,12 +109,7 @@ describe("the compiled executable", () => {
 
   test("compress and retrieve write their whole output into a pipe that is read slowly", () => {
     const workspace = mkdtempSync(join(tmpdir(), "headroom-ws-"));
-    const env = {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      HEADROOM_WORKSPACE_DIR: workspace,
-      HEADROOM_PORT: "1",
-    };
+    const env = cliEnv(workspace, "1");
     const log = Array.from({ length: 20_000 }, (_, i) =>
       i === 12_345 ? "ERROR disk /dev/sda1 is full" : `INFO request ${i} served in ${i % 17}ms`,
     ).join("\n");
@@ -139,12 +139,7 @@ describe("the compiled executable", () => {
     ]);
     try {
       const port = new URL(proxy.url).port;
-      const env = {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "/tmp",
-        HEADROOM_WORKSPACE_DIR: workspace,
-        HEADROOM_PORT: port,
-      };
+      const env = cliEnv(workspace, port);
       const log = Array.from(
         { length: 300 },
         (_, i) => `2026-11-26T09:00:00Z INFO step ${i} done`,
