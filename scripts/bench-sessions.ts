@@ -131,6 +131,7 @@ const summary = figures.map((f) => {
     facts_lost_list: f.factsLost,
     facts_not_delivered_by_client: f.factsNotDelivered,
     pass: savedPct >= target.savedPct && f.rewrites === 0 && f.factsLost.length === 0,
+    per_request: f.perRequest,
   };
 });
 

@@ -10,6 +10,18 @@ import type { PricingUpstream, Received } from "./pricing-upstream.ts";
 import { extendsPrompt } from "./render.ts";
 import type { Client, SessionPlan } from "./sessions.ts";
 
+/** One request's figures in both lanes. */
+export interface RequestFigures {
+  session: number;
+  request: number;
+  sample: string | null;
+  direct: Bill;
+  proxied: Bill;
+  /** Whether the request repeats its session's previous request byte for byte and adds to it. */
+  directExtends: boolean;
+  proxiedExtends: boolean;
+}
+
 /** What one client's sessions cost and kept. */
 export interface ClientFigures {
   client: Client;
@@ -35,6 +47,7 @@ export interface ClientFigures {
   factsVisible: number;
   factsRetrievable: number;
   factsLost: string[];
+  perRequest: RequestFigures[];
 }
 
 const HEADERS: Record<Client, Record<string, string>> = {
@@ -109,6 +122,7 @@ export async function runClient(
     factsVisible: 0,
     factsRetrievable: 0,
     factsLost: [],
+    perRequest: [],
   };
   for (const [index, plan] of plans.entries()) {
     let previous: { direct: Received; proxied: Received } | undefined;
@@ -117,16 +131,25 @@ export async function runClient(
       const proxied = await exchange(lanes.proxyUrl, lanes.proxied, client, step.body);
       figures.requests++;
       add(figures, direct.bill, proxied.bill);
-      if (
-        previous &&
-        extendsPrompt(previous.direct.prompt, direct.prompt) &&
-        !extendsPrompt(previous.proxied.prompt, proxied.prompt)
-      ) {
+      const directExtends = previous ? extendsPrompt(previous.direct.prompt, direct.prompt) : true;
+      const proxiedExtends = previous
+        ? extendsPrompt(previous.proxied.prompt, proxied.prompt)
+        : true;
+      if (directExtends && !proxiedExtends) {
         figures.rewrites++;
         figures.rewriteAt.push(
           `session ${index} request ${turn} (${step.sample?.name ?? "first"})`,
         );
       }
+      figures.perRequest.push({
+        session: index,
+        request: turn,
+        sample: step.sample?.name ?? null,
+        direct: direct.bill,
+        proxied: proxied.bill,
+        directExtends,
+        proxiedExtends,
+      });
       previous = { direct, proxied };
     }
     if (!previous) continue;

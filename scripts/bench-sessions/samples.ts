@@ -14,6 +14,8 @@ export interface Sample {
   /** The file name without extension, e.g. "002-bun-test-one-fail". */
   readonly name: string;
   readonly command: string;
+  /** The command's exit code. */
+  readonly exit: number;
   readonly kind: string;
   readonly split: string;
   readonly facts: readonly string[];
@@ -34,6 +36,7 @@ export function loadSamples(dir: string, split: string): Sample[] {
     samples.push({
       name,
       command: String(meta.command ?? name),
+      exit: Number(meta.exit ?? 0),
       kind: String(meta.kind ?? "unknown"),
       split: String(meta.split ?? ""),
       facts: Array.isArray(meta.facts) ? meta.facts.map(String) : [],
