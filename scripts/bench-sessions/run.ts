@@ -7,7 +7,7 @@
 import type { Bill } from "./billing.ts";
 import { type FactState, factStates, type Retrieve, toolResults } from "./facts.ts";
 import type { PricingUpstream, Received } from "./pricing-upstream.ts";
-import { extendsPrompt } from "./render.ts";
+import { extendsPrompt, type Rendered, sharedSegments } from "./render.ts";
 import type { Client, SessionPlan } from "./sessions.ts";
 
 /** One request's figures in both lanes. */
@@ -84,6 +84,14 @@ async function exchange(
   return upstream.received.at(-1)!;
 }
 
+/** Where a prompt stopped repeating the previous one, for the report. */
+function divergence(previous: Rendered, next: Rendered): string {
+  const at = sharedSegments(previous, next);
+  const show = (prompt: Rendered) =>
+    JSON.stringify(prompt.segments[at]?.text.slice(0, 80) ?? "(end)");
+  return `segment ${at} of ${previous.segments.length} was ${show(previous)}, now ${show(next)}`;
+}
+
 const add = (figures: ClientFigures, direct: Bill, proxied: Bill) => {
   figures.unitsDirect += direct.units;
   figures.unitsProxied += proxied.units;
@@ -138,7 +146,7 @@ export async function runClient(
       if (directExtends && !proxiedExtends) {
         figures.rewrites++;
         figures.rewriteAt.push(
-          `session ${index} request ${turn} (${step.sample?.name ?? "first"})`,
+          `session ${index} request ${turn} (${step.sample?.name ?? "first"}): ${divergence(previous!.proxied.prompt, proxied.prompt)}`,
         );
       }
       figures.perRequest.push({
