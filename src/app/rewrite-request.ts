@@ -1,19 +1,22 @@
 /**
  * Builds what goes upstream for a generation request: the client's JSON text with compressed
  * tool outputs spliced in (in "replay" mode, for bypassed requests and switched-off compression,
- * only those compressed on earlier turns, so the history the provider cached stays identical), retrieve calls hidden from earlier replies put back in place, and the
- * headroom_retrieve tool offered whenever the text carries a marker. Every byte outside those
+ * only those compressed on earlier turns, so the history the provider cached stays identical),
+ * retrieve calls hidden from earlier replies put back in place, and the headroom_retrieve tool
+ * declared from a conversation's first request on (see ccr/retrieve-offer.ts). Every byte outside those
  * edits stays as the client sent it; with no edit at all the original bytes go unchanged.
  * @module
  */
 
 import { reinsertHiddenCalls } from "../ccr/hidden-calls.ts";
-import { carriesMarker, declaresRetrieveTool, injectRetrieveTool } from "../ccr/retrieve-tool.ts";
+import { decideRetrieveOffer } from "../ccr/retrieve-offer.ts";
+import { injectRetrieveTool } from "../ccr/retrieve-tool.ts";
+import { conversationIdentity } from "../compress/conversation.ts";
 import type { GenerationApi } from "../compress/slots.ts";
 import type { JsonBody } from "../core/body.ts";
 import type { Exchange } from "../core/exchange.ts";
 import { applySplices, type Splice } from "../core/json-edit.ts";
-import { conversationIdentity, shapeRequest } from "../shape/output-shaper.ts";
+import { shapeRequest } from "../shape/output-shaper.ts";
 import type { AppDeps } from "./deps.ts";
 import { type OptimizedBody, optimizeRequest } from "./optimize-request.ts";
 
@@ -66,6 +69,7 @@ export function rewriteRequest(
 ): RewrittenRequest | undefined {
   const optimized = optimizeRequest(deps, api, json, exchange, mode === "replay");
   let text = json.text;
+  let offersRetrieve = false;
   try {
     const splices = [
       ...(optimized?.splices ?? []),
@@ -73,6 +77,21 @@ export function rewriteRequest(
       ...(mode === "compress" ? shape(deps, api, json, exchange, sessionHeader) : []),
     ];
     if (splices.length) text = applySplices(json.text, splices);
+    const offer = decideRetrieveOffer(
+      {
+        api,
+        body: json.value,
+        text,
+        sessionHeader,
+        lossyMayApply: mode === "compress" && deps.config.lossy,
+        replaysMarker: optimized?.plan.edits.some((edit) => edit.replayed && edit.lossy) ?? false,
+      },
+      deps.decisions,
+      deps.sha256,
+    );
+    if (offer.cacheRewrite) exchange.cacheRewrite = offer.cacheRewrite;
+    offersRetrieve = offer.offer;
+    if (offersRetrieve) text = injectRetrieveTool(api, text, json.value);
   } catch (error) {
     // Fail open: forward the client's request as sent.
     deps.log.warn("request rewrite failed; forwarding the original", {
@@ -82,8 +101,6 @@ export function rewriteRequest(
     exchange.compressionFailed = true;
     return undefined;
   }
-  const offersRetrieve = carriesMarker(text) && !declaresRetrieveTool(json.value);
-  if (offersRetrieve) text = injectRetrieveTool(api, text, json.value);
   if (text === json.text) return undefined;
   return { text, bytes: encoder.encode(text), optimized, offersRetrieve };
 }

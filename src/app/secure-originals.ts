@@ -91,7 +91,6 @@ function storeOriginals(
       continue;
     }
     if (!refused.has(edit.hash)) {
-      const key = staged.keyOf(edit.hash);
       try {
         deps.originals.put({
           hash: edit.hash,
@@ -104,25 +103,29 @@ function storeOriginals(
       } catch (error) {
         // A replay from an earlier turn keeps its bytes: its original was stored when it was
         // first sent (only this refresh failed), and the provider has cached those bytes.
-        if (key === undefined) {
+        if (edit.replayed) {
           edits.push(edit);
           continue;
         }
-        const instead = fallback(edit);
-        refused.set(edit.hash, instead);
-        const decision: Decision = instead
-          ? { kind: "compressed", text: instead.text, strategy: instead.strategy, lossy: false }
-          : { kind: "kept", reason: UNSTORED_REASON };
-        staged.put(key, decision);
+        refused.set(edit.hash, fallback(edit));
         deps.log.debug("original not stored; that tool output goes without a marker", {
           hash: edit.hash,
           code: errorCode(error),
-          instead: instead ? instead.strategy : "as_sent",
+          instead: refused.get(edit.hash)?.strategy ?? "as_sent",
         });
       }
     }
+    if (edit.replayed) {
+      edits.push(edit);
+      continue;
+    }
+    // What this occurrence is remembered as is what it is sent as.
     const instead = refused.get(edit.hash);
-    if (instead) edits.push({ ...instead, slot: edit.slot, replayed: edit.replayed });
+    const decision: Decision = instead
+      ? { kind: "compressed", text: instead.text, strategy: instead.strategy, lossy: false }
+      : { kind: "kept", reason: UNSTORED_REASON };
+    staged.put(edit.key, decision);
+    if (instead) edits.push({ ...instead, slot: edit.slot, key: edit.key, replayed: false });
     else kept[UNSTORED_REASON] = (kept[UNSTORED_REASON] ?? 0) + 1;
   }
   return edits.length === plan.edits.length && refused.size === 0 ? plan : { ...plan, edits, kept };

@@ -22,12 +22,6 @@ export class StagedDecisions implements DecisionStore {
     this.staged.set(key, decision);
   }
 
-  /** The key of the decision staged for a marker hash (its first 24 hex digits), if any. */
-  keyOf(hash: string): string | undefined {
-    for (const key of this.staged.keys()) if (key.startsWith(hash)) return key;
-    return undefined;
-  }
-
   /** Hands the staged decisions to the store. */
   commit(): void {
     for (const [key, decision] of this.staged) this.store.put(key, decision);

@@ -23,6 +23,7 @@ import { openWorkspaceDatabase } from "../store/sqlite-db.ts";
 import { SqliteLedgerStore } from "../store/sqlite-ledger.ts";
 import { SqliteOriginalStore } from "../store/sqlite-original-store.ts";
 import { UsageError } from "./usage-error.ts";
+import { writeOut } from "./write-out.ts";
 
 /** `headroom compress --help`. */
 export const COMPRESS_HELP = `Usage: headroom compress [FILE|-] [options]
@@ -88,6 +89,7 @@ function cliRow(model: string, before: number, after: number, prices: PriceTable
     cached: false,
     retrievals: 0,
     shaping: "",
+    cacheRewrite: "",
     costUsd: null,
     savedUsd: savedCost(prices, model, saved),
   };
@@ -115,7 +117,7 @@ export async function runCompress(args: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    process.stdout.write(COMPRESS_HELP);
+    await writeOut(COMPRESS_HELP);
     return 0;
   }
   if (positionals.length > 1) throw new UsageError("compress takes at most one FILE");
@@ -164,11 +166,11 @@ export async function runCompress(args: string[]): Promise<number> {
   const text = result?.text ?? input;
   const kind = result?.kind ?? detectContent(input);
   if (values.json) {
-    process.stdout.write(
+    await writeOut(
       `${JSON.stringify({ kind, strategy: result?.strategy ?? "none", lossy: result?.lossy ?? false, text, tokens_before: before, tokens_after: after, tokens_saved: before - after })}\n`,
     );
   } else {
-    process.stdout.write(text.endsWith("\n") || text === "" ? text : `${text}\n`);
+    await writeOut(text.endsWith("\n") || text === "" ? text : `${text}\n`);
   }
   const percent = before === 0 ? 0 : Math.round(((before - after) / before) * 1000) / 10;
   process.stderr.write(

@@ -14,15 +14,16 @@ import { UsageError } from "./usage-error.ts";
 import { runDoctor } from "./wrap/doctor-command.ts";
 import { runUnwrap } from "./wrap/unwrap-command.ts";
 import { runWrap } from "./wrap/wrap-command.ts";
+import { writeOut } from "./write-out.ts";
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-    process.stdout.write(MAIN_HELP);
+    await writeOut(MAIN_HELP);
     return 0;
   }
   if (command === "--version" || command === "-V" || command === "version") {
-    process.stdout.write(`headroom ${pkg.version}\n`);
+    await writeOut(`headroom ${pkg.version}\n`);
     return 0;
   }
   switch (command) {

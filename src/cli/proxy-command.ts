@@ -26,6 +26,7 @@ import { PROXY_HELP } from "./help.ts";
 import { needsMaxRequestsRerun, rerunWithMaxRequests } from "./max-http-requests.ts";
 import { openStores } from "./open-stores.ts";
 import { UsageError } from "./usage-error.ts";
+import { writeOut } from "./write-out.ts";
 
 const OPTIONS = {
   host: { type: "string" },
@@ -73,7 +74,7 @@ function waitForShutdownSignal(): Promise<string> {
 export async function runProxy(args: string[], version: string): Promise<number> {
   const flags = parseProxyArgs(args);
   if (flags.help) {
-    process.stdout.write(PROXY_HELP);
+    await writeOut(PROXY_HELP);
     return 0;
   }
   let settings: RuntimeSettings;

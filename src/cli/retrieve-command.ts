@@ -12,6 +12,7 @@ import { resolveConfig } from "../core/config.ts";
 import { DATABASE_FILE, openWorkspaceDatabase } from "../store/sqlite-db.ts";
 import { SqliteOriginalStore } from "../store/sqlite-original-store.ts";
 import { UsageError } from "./usage-error.ts";
+import { writeOut } from "./write-out.ts";
 
 /** `headroom retrieve --help`. */
 export const RETRIEVE_HELP = `Usage: headroom retrieve HASH [--port PORT] [--workspace-dir DIR]
@@ -41,7 +42,7 @@ export async function runRetrieve(args: string[]): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   if (parsed.values.help) {
-    process.stdout.write(RETRIEVE_HELP);
+    await writeOut(RETRIEVE_HELP);
     return 0;
   }
   const hash = parsed.positionals[0]?.trim().toLowerCase();
@@ -59,7 +60,7 @@ export async function runRetrieve(args: string[]): Promise<number> {
     });
     const body = (await res.json()) as { original_content?: string; error?: { message?: string } };
     if (res.ok && typeof body.original_content === "string") {
-      process.stdout.write(body.original_content);
+      await writeOut(body.original_content);
       return 0;
     }
     if (res.status === 404 && body.error?.message) {
@@ -79,7 +80,7 @@ export async function runRetrieve(args: string[]): Promise<number> {
   try {
     const entry = new SqliteOriginalStore(db, config.ccrTtlSeconds, config.ccrMaxBytes).get(hash);
     if ("content" in entry) {
-      process.stdout.write(entry.content);
+      await writeOut(entry.content);
       return 0;
     }
     process.stderr.write(

@@ -7,6 +7,7 @@ import { homedir } from "node:os";
 import { parseArgs } from "node:util";
 import { resolveConfig } from "../core/config.ts";
 import { UsageError } from "./usage-error.ts";
+import { writeOut } from "./write-out.ts";
 
 /** `headroom stats --help`. */
 export const STATS_HELP = `Usage: headroom stats [--port PORT] [--json]
@@ -77,7 +78,7 @@ export async function runStats(args: string[]): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   if (values.help) {
-    process.stdout.write(STATS_HELP);
+    await writeOut(STATS_HELP);
     return 0;
   }
   const config = resolveConfig({ port: values.port }, process.env, homedir());
@@ -87,13 +88,13 @@ export async function runStats(args: string[]): Promise<number> {
       await fetch(`${base}/stats`, { signal: AbortSignal.timeout(3000) })
     ).json();
     if (values.json) {
-      process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
+      await writeOut(`${JSON.stringify(stats, null, 2)}\n`);
       return 0;
     }
     const health = await (
       await fetch(`${base}/health`, { signal: AbortSignal.timeout(3000) })
     ).json();
-    process.stdout.write(formatStats(stats, health as Record<string, never>));
+    await writeOut(formatStats(stats, health as Record<string, never>));
     return 0;
   } catch (error) {
     process.stderr.write(

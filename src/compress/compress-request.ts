@@ -60,6 +60,8 @@ export interface SlotEdit {
   readonly replayed: boolean;
   /** The marker hash (24 hex) under which the original must be stored when lossy. */
   readonly hash: string;
+  /** The decision store key of this occurrence (see {@link decisionKeys}). */
+  readonly key: string;
 }
 
 /** The router's answer for one request. */
@@ -79,6 +81,27 @@ const CHARS_PER_BUDGET_MS = 40_000;
 
 // Below this size no decision is ever recorded or looked up: nothing so small is compressed.
 const FLOOR_CHARS = 256;
+
+/**
+ * Where a slot's decision is kept: under its occurrence (the tool call it answers plus its
+ * content), so a decision made for the newest copy of an output never reaches an earlier copy
+ * of the same text that went upstream as it was (the same file read twice, the same command run
+ * twice). `legacy` is the content-only key earlier versions used, read as a fallback so history
+ * decided before an upgrade keeps its bytes; outputs with no call id are keyed by content alone.
+ */
+export function decisionKeys(
+  slot: Slot,
+  sha256: (text: string) => string,
+): { key: string; legacy: string | undefined; hash: string } {
+  const content = sha256(slot.text);
+  const hash = content.slice(0, 24);
+  if (slot.occurrence === undefined) return { key: content, legacy: undefined, hash };
+  return {
+    key: sha256(`occurrence\u0000${slot.occurrence}\u0000${content}`),
+    legacy: content,
+    hash,
+  };
+}
 
 /**
  * Plans the compression of `body` (an already parsed request of `api`). With `allLive`, every
@@ -108,9 +131,9 @@ export function compressRequest(
   for (const slot of findSlots(api, body)) {
     if (slot.protection || slot.text.length < FLOOR_CHARS) continue;
     candidates.push(slot);
-    const key = deps.sha256(slot.text);
-    const hash = key.slice(0, 24);
-    const known: Decision | undefined = deps.decisions.get(key);
+    const { key, legacy, hash } = decisionKeys(slot, deps.sha256);
+    const known: Decision | undefined =
+      deps.decisions.get(key) ?? (legacy === undefined ? undefined : deps.decisions.get(legacy));
     if (known) {
       if (known.kind === "compressed") {
         edits.push({
@@ -120,6 +143,7 @@ export function compressRequest(
           lossy: known.lossy,
           replayed: true,
           hash,
+          key,
         });
       } else {
         keep(key, known.reason, false);
@@ -189,6 +213,7 @@ export function compressRequest(
       lossy: result.lossy,
       replayed: false,
       hash,
+      key,
     });
   }
   return { edits, candidates, kept, elapsedMs: now() - started, budgetExceeded };

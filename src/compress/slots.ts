@@ -23,6 +23,12 @@ export interface Slot {
   readonly text: string;
   /** The tool that produced it, when the request names it. */
   readonly toolName: string | undefined;
+  /**
+   * Which tool call this output answers (its call id, and the part's index when the output has
+   * several text parts), when the request says: a decision applies to this occurrence only, so
+   * the same output sent again by a later call is decided afresh without touching this copy.
+   */
+  readonly occurrence: string | undefined;
   /** True when it belongs to the newest turn, after the last assistant message. */
   readonly live: boolean;
   /** Set when the output must never be compressed. */
@@ -43,23 +49,39 @@ function protectionOf(text: string, toolName: string | undefined): Protection | 
   return undefined;
 }
 
+/** The tool call an output answers, as the request names it. */
+interface CallOf {
+  readonly id: string | undefined;
+  readonly toolName: string | undefined;
+}
+
 function pushText(
   slots: Slot[],
   path: JsonPath,
   text: unknown,
-  toolName: string | undefined,
+  call: CallOf,
+  part: number | undefined,
   live: boolean,
   isError: boolean,
 ): void {
   if (typeof text !== "string") return;
+  const toolName = call.toolName;
   slots.push({
     path,
     text,
     toolName,
+    occurrence:
+      call.id === undefined ? undefined : part === undefined ? call.id : `${call.id}#${part}`,
     live,
     protection: protectionOf(text, toolName),
     isError,
   });
+}
+
+function callOf(id: unknown, names: ReadonlyMap<string, string>): CallOf {
+  return typeof id === "string" && id !== ""
+    ? { id, toolName: names.get(id) }
+    : { id: undefined, toolName: undefined };
 }
 
 /** Anthropic Messages: `tool_result` blocks inside user messages. */
@@ -84,7 +106,7 @@ function messagesSlots(body: Json): Slot[] {
     arr(m.content).forEach((block, j) => {
       const b = obj(block);
       if (b?.type !== "tool_result") return;
-      const toolName = typeof b.tool_use_id === "string" ? names.get(b.tool_use_id) : undefined;
+      const call = callOf(b.tool_use_id, names);
       const live = i > lastAssistant;
       const isError = b.is_error === true;
       // A cache_control breakpoint on a tool output does not protect it. In the newest turn it
@@ -97,7 +119,8 @@ function messagesSlots(body: Json): Slot[] {
           slots,
           ["messages", i, "content", j, "content"],
           b.content,
-          toolName,
+          call,
+          undefined,
           live,
           isError,
         );
@@ -110,7 +133,8 @@ function messagesSlots(body: Json): Slot[] {
           slots,
           ["messages", i, "content", j, "content", k, "text"],
           p.text,
-          toolName,
+          call,
+          k,
           live,
           isError,
         );
@@ -139,16 +163,16 @@ function chatSlots(body: Json): Slot[] {
   messages.forEach((message, i) => {
     const m = obj(message);
     if (m?.role !== "tool") return;
-    const toolName = typeof m.tool_call_id === "string" ? names.get(m.tool_call_id) : undefined;
+    const call = callOf(m.tool_call_id, names);
     const live = i > lastAssistant;
     if (typeof m.content === "string") {
-      pushText(slots, ["messages", i, "content"], m.content, toolName, live, false);
+      pushText(slots, ["messages", i, "content"], m.content, call, undefined, live, false);
       return;
     }
     arr(m.content).forEach((part, k) => {
       const p = obj(part);
       if (p?.type === "text")
-        pushText(slots, ["messages", i, "content", k, "text"], p.text, toolName, live, false);
+        pushText(slots, ["messages", i, "content", k, "text"], p.text, call, k, live, false);
     });
   });
   return slots;
@@ -184,16 +208,16 @@ function responsesSlots(body: Json): Slot[] {
   items.forEach((item, i) => {
     const it = obj(item);
     if (!it || !OUTPUT_ITEM_TYPES.has(String(it.type))) return;
-    const toolName = typeof it.call_id === "string" ? names.get(it.call_id) : undefined;
+    const call = callOf(it.call_id, names);
     const live = i > lastModel;
     if (typeof it.output === "string") {
-      pushText(slots, ["input", i, "output"], it.output, toolName, live, false);
+      pushText(slots, ["input", i, "output"], it.output, call, undefined, live, false);
       return;
     }
     arr(it.output).forEach((part, k) => {
       const p = obj(part);
       if (p?.type === "input_text" || p?.type === "output_text" || p?.type === "text") {
-        pushText(slots, ["input", i, "output", k, "text"], p.text, toolName, live, false);
+        pushText(slots, ["input", i, "output", k, "text"], p.text, call, k, live, false);
       }
     });
   });

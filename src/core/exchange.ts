@@ -82,6 +82,8 @@ export interface Exchange {
   shaping?: string[];
   /** How many headroom_retrieve calls the proxy answered for this request. */
   retrievals?: number;
+  /** Why headroom made the provider rewrite its cached prompt prefix, if it did. */
+  cacheRewrite?: string;
   /** Marker hashes this request's tool outputs carry. */
   markerHashes: string[];
   /** Work still running for the record (exact token counting); finishing waits for it. */

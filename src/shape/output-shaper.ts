@@ -59,22 +59,6 @@ export function conversationFraction(identityHash: string): number {
   return Number.parseInt(identityHash.slice(0, 8), 16) / 0x100000000;
 }
 
-/** What identifies a conversation across its turns: the session header, else its beginning. */
-export function conversationIdentity(
-  api: GenerationApi,
-  body: Json,
-  sessionHeader: string | undefined,
-): string {
-  if (sessionHeader) return `session:${sessionHeader}`;
-  const list = api === "responses" ? body.input : body.messages;
-  const first = Array.isArray(list) ? list.find((item) => obj(item)?.role === "user") : list;
-  return JSON.stringify([
-    body.model ?? "",
-    api === "messages" ? (body.system ?? "") : (body.instructions ?? ""),
-    first ?? "",
-  ]);
-}
-
 /** True when the request's last turn is only tool results (the model resumes after tools). */
 export function resumesAfterTools(api: GenerationApi, body: Json): boolean {
   if (api === "messages") {

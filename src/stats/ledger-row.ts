@@ -45,6 +45,8 @@ export interface LedgerRow {
   readonly retrievals: number;
   /** Output-shaping labels: shaped, holdout, effort_lowered, effort_holdout (comma-joined). */
   readonly shaping: string;
+  /** Why headroom made the provider rewrite its cached prompt prefix ("" when it did not). */
+  readonly cacheRewrite: string;
   /** Estimated cost of the request as sent, and the input cost its compression avoided. */
   readonly costUsd: number | null;
   readonly savedUsd: number | null;
@@ -142,6 +144,7 @@ export function rowFromExchange(
     cached: exchange.cached === true,
     retrievals: exchange.retrievals ?? 0,
     shaping: (exchange.shaping ?? []).join(","),
+    cacheRewrite: exchange.cacheRewrite ?? "",
     costUsd:
       exchange.outcome === "rejected"
         ? 0

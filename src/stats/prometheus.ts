@@ -170,6 +170,15 @@ export function prometheusText(
   out.family("headroom_retrievals", "counter", "headroom_retrieve calls answered by the proxy", [
     [{}, s.retrievals],
   ]);
+  out.family(
+    "headroom_cache_rewrites_caused",
+    "counter",
+    "Requests in which headroom made the provider rewrite its cached prompt prefix, by reason",
+    [
+      [{ reason: "all" }, s.cache_rewrites_caused],
+      ...byName(session, "cache_rewrite", "reason", (c) => c.cache_rewrites_caused),
+    ],
+  );
   out.histogram(
     "headroom_request_duration_seconds",
     "Time from request to the last byte of the answer",

@@ -20,6 +20,14 @@ import {
   tokenFigures,
 } from "./views.ts";
 
+/** Prompt-cache rewrites headroom caused, in total and by reason. */
+function cacheRewrites(aggregate: Aggregate) {
+  const byReason: Record<string, number> = {};
+  for (const [reason, c] of aggregate.dimension("cache_rewrite"))
+    byReason[reason] = c.cache_rewrites_caused;
+  return { total: aggregate.all.cache_rewrites_caused, by_reason: byReason };
+}
+
 function counts(aggregate: Aggregate, dimension: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, c] of aggregate.dimension(dimension)) out[name] = c.requests;
@@ -113,6 +121,7 @@ export function statsJson(
     ...timing(session, s),
     cost: { ...costFigures(s), currency: "USD", basis: "list prices per model, an estimate" },
     prefix_cache: { by_provider: providers, totals: cacheFigures(s) },
+    cache_rewrites_caused: cacheRewrites(session),
     compressions_by_strategy: counts(session, "strategy"),
     agent_usage: { agents },
     savings: {
@@ -160,6 +169,7 @@ export function statsJson(
         total_input_tokens: l.input_tokens,
         total_input_cost_usd: round(l.cost_usd, 6),
         savings_percent: tokenFigures(l).savings_percent,
+        cache_rewrites_caused: cacheRewrites(lifetime),
         first_activity_at: iso(l.first_ts),
         last_activity_at: iso(l.last_ts),
         summary: summaryText(l),

@@ -57,6 +57,7 @@ const ROW_COLUMNS = [
   "cached",
   "retrievals",
   "shaping",
+  "cache_rewrite",
   "cost_usd",
   "saved_usd",
 ] as const;
@@ -73,6 +74,7 @@ const TEXT_COLUMNS = new Set([
   "layer",
   "outcome",
   "shaping",
+  "cache_rewrite",
 ]);
 
 type DbRow = Record<(typeof ROW_COLUMNS)[number], string | number | null> & { id: number };
@@ -108,6 +110,7 @@ function toDb(row: LedgerRow): (string | number | null)[] {
     row.cached ? 1 : 0,
     row.retrievals,
     row.shaping,
+    row.cacheRewrite,
     row.costUsd,
     row.savedUsd,
   ];
@@ -146,6 +149,7 @@ function fromDb(r: DbRow): LedgerRow {
     cached: r.cached === 1,
     retrievals: n(r.retrievals),
     shaping: String(r.shaping ?? ""),
+    cacheRewrite: String(r.cache_rewrite ?? ""),
     costUsd: r.cost_usd === null ? null : n(r.cost_usd),
     savedUsd: r.saved_usd === null ? null : n(r.saved_usd),
   };
@@ -199,13 +203,22 @@ export class SqliteLedgerStore implements LedgerStore {
       ${HOURLY_FIELDS.map((field) => `${field} REAL NOT NULL DEFAULT 0`).join(", ")},
       PRIMARY KEY (bucket, model)
     )`);
-    // Counters added by later versions become new columns of an existing database.
-    const existing = new Set(
-      (db.query("PRAGMA table_info(ledger_totals)").all() as { name: string }[]).map((c) => c.name),
-    );
+    // Counters and row fields added by later versions become new columns of an existing database.
+    const columnsOf = (table: string) =>
+      new Set(
+        (db.query(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name),
+      );
+    const totalsColumns = columnsOf("ledger_totals");
     for (const field of COUNTER_FIELDS) {
-      if (!existing.has(field))
+      if (!totalsColumns.has(field))
         db.run(`ALTER TABLE ledger_totals ADD COLUMN ${field} REAL NOT NULL DEFAULT 0`);
+    }
+    const rowColumns = columnsOf("ledger");
+    for (const column of ROW_COLUMNS) {
+      if (!rowColumns.has(column))
+        db.run(
+          `ALTER TABLE ledger ADD COLUMN ${column} ${TEXT_COLUMNS.has(column) ? "TEXT" : "REAL"}`,
+        );
     }
     this.#insertRow = db.query(
       `INSERT INTO ledger (${ROW_COLUMNS.join(", ")}) VALUES (${ROW_COLUMNS.map(() => "?").join(", ")})`,

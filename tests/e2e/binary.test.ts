@@ -95,6 +95,33 @@ describe("the compiled executable", () => {
     expect(missing.stderr.toString()).toContain("no original is stored");
   });
 
+  test("compress and retrieve write their whole output into a pipe that is read slowly", () => {
+    const workspace = mkdtempSync(join(tmpdir(), "headroom-ws-"));
+    const env = {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      HEADROOM_WORKSPACE_DIR: workspace,
+      HEADROOM_PORT: "1",
+    };
+    const log = Array.from({ length: 20_000 }, (_, i) =>
+      i === 12_345 ? "ERROR disk /dev/sda1 is full" : `INFO request ${i} served in ${i % 17}ms`,
+    ).join("\n");
+    const file = join(workspace, "build.log");
+    writeFileSync(file, log);
+    // The reader starts late, as jq or less do: the pipe (64 KiB) fills before anyone reads.
+    const slowly = (command: string) =>
+      Bun.spawnSync(["sh", "-c", `${command} | (sleep 0.3; wc -c)`], { env });
+    const lossless = Bun.spawnSync([BINARY, "compress", file, "--lossless"], { env });
+    expect(lossless.stdout.length).toBeGreaterThan(200_000);
+    const piped = slowly(`'${BINARY}' compress '${file}' --lossless`);
+    expect(Number(piped.stdout.toString().trim())).toBe(lossless.stdout.length);
+    const hash = /hash=([0-9a-f]{24})/.exec(
+      Bun.spawnSync([BINARY, "compress", file], { env }).stdout.toString(),
+    )![1]!;
+    const retrieved = slowly(`'${BINARY}' retrieve ${hash}`);
+    expect(Number(retrieved.stdout.toString().trim())).toBe(log.length);
+  });
+
   test("the CLI layer's savings land in the proxy's ledger, and headroom stats summarises them", async () => {
     const workspace = mkdtempSync(join(tmpdir(), "headroom-layers-"));
     const proxy = await startBinary([

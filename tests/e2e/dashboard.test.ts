@@ -55,6 +55,7 @@ function pastRow(daysAgo: number, model: string, saved: number): LedgerRow {
     cached: false,
     retrievals: 0,
     shaping: "",
+    cacheRewrite: "",
     costUsd: 0.004,
     savedUsd: (saved * 3) / 1_000_000,
   };

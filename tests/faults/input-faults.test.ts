@@ -7,6 +7,8 @@
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
+import { decisionKeys } from "../../src/compress/compress-request.ts";
+import { findSlots } from "../../src/compress/slots.ts";
 import { MemoryDecisionStore } from "../../src/store/memory-decision-store.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
@@ -219,6 +221,11 @@ describe("compression stays bounded and fails open", () => {
       await strict.stop();
     }
     // Kept as it was, and remembered so no later turn pays for trying again.
-    expect(decisions.get(sha(line))).toEqual({ kind: "kept", reason: "over_budget" });
+    const [slot] = findSlots("messages", JSON.parse(body));
+    expect(slot!.text).toBe(line);
+    expect(decisions.get(decisionKeys(slot!, sha).key)).toEqual({
+      kind: "kept",
+      reason: "over_budget",
+    });
   });
 });

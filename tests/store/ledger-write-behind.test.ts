@@ -73,9 +73,10 @@ test("with a short interval the rows are written on their own, without a read", 
   expect((db.query("SELECT count(*) AS n FROM ledger").get() as { n: number }).n).toBe(1);
 });
 
-test("a batch writes the same totals and hourly series as its rows one by one", () => {
+/** One of 40 varied ledger rows. */
+function sampleRow(i = 0): LedgerRow {
   const HOUR = 3_600_000;
-  const rows: LedgerRow[] = Array.from({ length: 40 }, (_, i) => ({
+  return {
     ts: 1_764_000_000_000 + (i % 3) * HOUR + i * 1000,
     layer: i % 10 === 9 ? "cli" : "proxy",
     provider: i % 2 ? "openai" : "anthropic",
@@ -105,9 +106,14 @@ test("a batch writes the same totals and hourly series as its rows one by one", 
     cached: false,
     retrievals: i % 8 === 0 ? 1 : 0,
     shaping: "",
+    cacheRewrite: i % 13 === 0 ? "retrieve_tool_added_mid_conversation" : "",
     costUsd: 0.001 * i,
     savedUsd: 0.0005 * i,
-  }));
+  };
+}
+
+test("a batch writes the same totals and hourly series as its rows one by one", () => {
+  const rows = Array.from({ length: 40 }, (_, i) => sampleRow(i));
   const open = () =>
     new SqliteLedgerStore(
       openWorkspaceDatabase(mkdtempSync(join(tmpdir(), "headroom-ledger-batch-"))),
@@ -121,4 +127,20 @@ test("a batch writes the same totals and hourly series as its rows one by one", 
     expect(batched.series(granularity)).toEqual(single.series(granularity));
   }
   expect(batched.newest(50)).toEqual(single.newest(50));
+});
+
+test("a database from before the cache-rewrite column gains it and keeps its rows", () => {
+  const db = openWorkspaceDatabase(mkdtempSync(join(tmpdir(), "headroom-ledger-upgrade-")));
+  const row: LedgerRow = { ...sampleRow(), cacheRewrite: "" };
+  new SqliteLedgerStore(db).insert(row);
+  // The schema of the previous version.
+  db.run("ALTER TABLE ledger DROP COLUMN cache_rewrite");
+  db.run("ALTER TABLE ledger_totals DROP COLUMN cache_rewrites_caused");
+  const upgraded = new SqliteLedgerStore(db);
+  upgraded.insert({ ...row, ts: row.ts + 1, cacheRewrite: "retrieve_tool_added_mid_conversation" });
+  expect(upgraded.newest(5).map((r) => r.row.cacheRewrite)).toEqual([
+    "retrieve_tool_added_mid_conversation",
+    "",
+  ]);
+  expect(upgraded.lifetime().all.cache_rewrites_caused).toBe(1);
 });

@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { type ProxyConfig, resolveConfig } from "../../core/config.ts";
 import { DATABASE_FILE } from "../../store/sqlite-db.ts";
 import { UsageError } from "../usage-error.ts";
+import { writeOut } from "../write-out.ts";
 import { probePort } from "./ensure-proxy.ts";
 import { readWrapState } from "./wrap-state.ts";
 
@@ -233,7 +234,7 @@ export async function runDoctor(args: string[], version: string): Promise<number
     throw new UsageError((error as Error).message);
   }
   if (values.help) {
-    process.stdout.write(DOCTOR_HELP);
+    await writeOut(DOCTOR_HELP);
     return 0;
   }
   const config = resolveConfig(
@@ -250,15 +251,13 @@ export async function runDoctor(args: string[], version: string): Promise<number
   ];
   const failed = checks.some((check) => check.status === "fail");
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ ok: !failed, checks }, null, 2)}\n`);
+    await writeOut(`${JSON.stringify({ ok: !failed, checks }, null, 2)}\n`);
   } else {
     for (const check of checks) {
-      process.stdout.write(
-        `${check.status.padEnd(4)}  ${check.name.padEnd(10)}  ${check.detail}\n`,
-      );
-      if (check.fix) process.stdout.write(`${" ".repeat(18)}fix: ${check.fix}\n`);
+      await writeOut(`${check.status.padEnd(4)}  ${check.name.padEnd(10)}  ${check.detail}\n`);
+      if (check.fix) await writeOut(`${" ".repeat(18)}fix: ${check.fix}\n`);
     }
-    process.stdout.write(failed ? "headroom doctor found problems\n" : "all good\n");
+    await writeOut(failed ? "headroom doctor found problems\n" : "all good\n");
   }
   return failed ? 1 : 0;
 }

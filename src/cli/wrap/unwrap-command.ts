@@ -8,6 +8,7 @@ import { homedir } from "node:os";
 import { parseArgs } from "node:util";
 import { resolveConfig } from "../../core/config.ts";
 import { UsageError } from "../usage-error.ts";
+import { writeOut } from "../write-out.ts";
 import { removeProviderBlock } from "./codex-config.ts";
 import { readWrapState, writeWrapState } from "./wrap-state.ts";
 
@@ -34,7 +35,7 @@ export async function runUnwrap(args: string[]): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   if (parsed.values.help) {
-    process.stdout.write(UNWRAP_HELP);
+    await writeOut(UNWRAP_HELP);
     return 0;
   }
   const [agent, ...extra] = parsed.positionals;
@@ -47,16 +48,16 @@ export async function runUnwrap(args: string[]): Promise<number> {
   );
   const state = readWrapState(workspaceDir);
   if (agent !== "codex") {
-    process.stdout.write(`headroom wrap ${agent} changes nothing on disk; nothing to undo\n`);
+    await writeOut(`headroom wrap ${agent} changes nothing on disk; nothing to undo\n`);
     return 0;
   }
   if (!state.codex) {
-    process.stdout.write("no changes by headroom wrap codex are recorded; nothing to undo\n");
+    await writeOut("no changes by headroom wrap codex are recorded; nothing to undo\n");
     return 0;
   }
   const removal = removeProviderBlock(state.codex);
   delete state.codex;
   writeWrapState(workspaceDir, state);
-  process.stdout.write(`${removal.message}\n`);
+  await writeOut(`${removal.message}\n`);
   return removal.done ? 0 : 1;
 }

@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { resolveConfig } from "../../core/config.ts";
 import { LIVE_KEYS, RESTART_KEYS } from "../../core/runtime-settings.ts";
 import { UsageError } from "../usage-error.ts";
+import { writeOut } from "../write-out.ts";
 import { type AgentSpec, agentSpec } from "./agents.ts";
 import {
   addProviderBlock,
@@ -159,7 +160,7 @@ function launch(command: string, args: string[], env: NodeJS.ProcessEnv): Promis
 export async function runWrap(args: string[], version: string): Promise<number> {
   const wrap = parseWrapArgs(args);
   if (wrap === "help") {
-    process.stdout.write(WRAP_HELP);
+    await writeOut(WRAP_HELP);
     return 0;
   }
   const home = homedir();
@@ -170,7 +171,7 @@ export async function runWrap(args: string[], version: string): Promise<number> 
   const agentEnv = spec.env(base, basename(process.cwd()), process.env);
   const codexFile = codexConfigPath(process.env, home);
   if (wrap.printEnv) {
-    process.stdout.write(describePlan(spec, wrap, base, agentEnv, codexFile));
+    await writeOut(describePlan(spec, wrap, base, agentEnv, codexFile));
     return 0;
   }
   if (wrap.agent === "codex" && !process.env[CODEX_KEY_ENV]) {
@@ -193,7 +194,7 @@ export async function runWrap(args: string[], version: string): Promise<number> 
   if (wrap.agent === "codex") notes.push(...configureCodex(codexFile, base, config.workspaceDir));
   for (const note of notes) process.stderr.write(`headroom: ${note}\n`);
   if (!spec.command) {
-    process.stdout.write(`${spec.instructions!(base)}\n`);
+    await writeOut(`${spec.instructions!(base)}\n`);
     return 0;
   }
   return launch(spec.command, [...(spec.args ?? []), ...wrap.agentArgs], {
