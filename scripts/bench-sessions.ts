@@ -11,6 +11,10 @@
  *
  *   bun run scripts/bench-sessions.ts [--split report|tune|all] [--sessions 4] [--length 15]
  *                                     [--corpus DIR] [--no-build] [--budget-ms 2000]
+ *                                     [--binary PATH]
+ *
+ * `--binary` measures another build of headroom (e.g. an older commit's dist/headroom) instead of
+ * building this checkout's.
  *
  * Tokens are o200k counts for both providers (an estimate for Claude). Nothing listens beyond
  * 127.0.0.1.
@@ -40,6 +44,7 @@ const { values: opts } = parseArgs({
     corpus: { type: "string", default: DEFAULT_CORPUS },
     "no-build": { type: "boolean" },
     "budget-ms": { type: "string", default: "2000" },
+    binary: { type: "string" },
   },
 });
 const progress = (text: string) => process.stderr.write(`bench-sessions: ${text}\n`);
@@ -55,14 +60,14 @@ if (samples.length === 0) throw new Error(`no samples of split ${opts.split} in 
 const sessionCount = Number(opts.sessions);
 const length = Math.min(Number(opts.length), samples.length);
 
-if (!opts["no-build"]) {
+if (!opts["no-build"] && !opts.binary) {
   progress("building dist/headroom");
   await compileHeadroom("./dist/headroom");
 }
 const temp = mkdtempSync(join(tmpdir(), "headroom-bench-sessions-"));
 // A private copy: a rebuild of dist/headroom during the run must not change what is measured.
 const binary = join(temp, "headroom");
-copyFileSync(join(root, "dist", "headroom"), binary);
+copyFileSync(opts.binary ?? join(root, "dist", "headroom"), binary);
 await loadEncoding("o200k_base");
 
 const direct = startPricingUpstream();
