@@ -13,6 +13,7 @@ import {
   OPENAI_STEP,
   OpenAICache,
 } from "../../scripts/bench-sessions/billing.ts";
+import { startPricingUpstream } from "../../scripts/bench-sessions/pricing-upstream.ts";
 import {
   extendsPrompt,
   renderAnthropic,
@@ -21,8 +22,9 @@ import {
 import { loadEncoding } from "../../src/compress/tokens.ts";
 
 const FIXTURES = join(import.meta.dir, "..", "..", "scripts", "bench-sessions", "fixtures");
-// biome-ignore lint/suspicious/noExplicitAny: provider request JSON
-const fixture = (name: string): any => JSON.parse(readFileSync(join(FIXTURES, name), "utf8"));
+// biome-ignore lint/suspicious/noExplicitAny: provider JSON
+type Json = any;
+const fixture = (name: string): Json => JSON.parse(readFileSync(join(FIXTURES, name), "utf8"));
 
 beforeAll(() => loadEncoding("o200k_base"));
 
@@ -119,5 +121,42 @@ describe("OpenAI", () => {
     const second = fixture("codex-second-request.json");
     second.tools.reverse();
     expect(cache.charge(renderResponses(second)).cacheRead).toBe(0);
+  });
+});
+
+describe("the pricing upstream", () => {
+  test("reports what it billed in each provider's usage shape", async () => {
+    const upstream = startPricingUpstream();
+    try {
+      const post = async (path: string, body: unknown) => {
+        const response = await fetch(`${upstream.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ ...(body as object), stream: false }),
+        });
+        return (await response.json()) as Json;
+      };
+      await post("/v1/messages", fixture("claude-code-first-request.json"));
+      const message = await post("/v1/messages", fixture("claude-code-second-request.json"));
+      const claudeBill = upstream.received[1]!.bill;
+      expect(message.type).toBe("message");
+      expect(message.usage).toEqual({
+        input_tokens: 0,
+        cache_creation_input_tokens: claudeBill.cacheWrite,
+        cache_read_input_tokens: claudeBill.cacheRead,
+        output_tokens: 3,
+      });
+      expect(claudeBill.cacheRead).toBeGreaterThan(10_000);
+
+      await post("/v1/responses", fixture("codex-first-request.json"));
+      const response = await post("/v1/responses", fixture("codex-second-request.json"));
+      const codexBill = upstream.received[3]!.bill;
+      expect(response.status).toBe("completed");
+      expect(response.usage.input_tokens).toBe(codexBill.total);
+      expect(response.usage.input_tokens_details.cached_tokens).toBe(codexBill.cacheRead);
+      expect(codexBill.cacheRead).toBeGreaterThan(5_000);
+    } finally {
+      upstream.stop();
+    }
   });
 });
