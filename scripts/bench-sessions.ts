@@ -129,6 +129,7 @@ const summary = figures.map((f) => {
     tokens_direct: f.tokensDirect,
     tokens_proxied: f.tokensProxied,
     tokens_saved_pct: pct(f.tokensDirect - f.tokensProxied, f.tokensDirect),
+    final_context_tokens: { direct: f.finalTokensDirect, proxied: f.finalTokensProxied },
     facts_delivered: f.factsDelivered,
     facts_visible: f.factsVisible,
     facts_retrievable: f.factsRetrievable,

@@ -37,6 +37,9 @@ export interface ClientFigures {
   /** Rendered prompt tokens summed over every request. */
   tokensDirect: number;
   tokensProxied: number;
+  /** Prompt tokens of each session's last request, summed: the context the model ends with. */
+  finalTokensDirect: number;
+  finalTokensProxied: number;
   /** Proxied requests that broke the cached prefix where the direct request extended it. */
   rewrites: number;
   rewriteAt: string[];
@@ -123,6 +126,8 @@ export async function runClient(
     cacheWriteProxied: 0,
     tokensDirect: 0,
     tokensProxied: 0,
+    finalTokensDirect: 0,
+    finalTokensProxied: 0,
     rewrites: 0,
     rewriteAt: [],
     factsDelivered: 0,
@@ -161,6 +166,8 @@ export async function runClient(
       previous = { direct, proxied };
     }
     if (!previous) continue;
+    figures.finalTokensDirect += previous.direct.prompt.tokens;
+    figures.finalTokensProxied += previous.proxied.prompt.tokens;
     const directResults = toolResults(previous.direct.json);
     const proxiedResults = toolResults(previous.proxied.json);
     for (const [sample, ids] of plan.callIds) {
