@@ -1,14 +1,23 @@
 /**
  * Agent sessions in the shapes the clients send: each starts from the client's captured first
  * request and grows by one tool call per step, the next request carrying the call and its result
- * exactly as that client appends them (from the captured second request). A session is a list of
- * samples; every request of it is built here, so the same bytes go direct and through the proxy.
+ * exactly as that client appends them (from the captured second request), the result's text as
+ * scripts/corpus/agent-shapes.ts frames it. A session is a list of samples; every request of it
+ * is built here, so the same bytes go direct and through the proxy.
  */
 
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import {
+  CLAUDE_READ_PAGE_LINES,
+  claudeBashResult,
+  claudeDelivery,
+  claudePersistedResult,
+  claudeSpills,
+  codexExecResult,
+} from "../corpus/agent-shapes.ts";
 import { FIXED_SANDBOX } from "./capture.ts";
-import { claudeBash, claudePersisted, claudeRead, codexExec, spillsToFile } from "./delivery.ts";
 import type { Sample } from "./samples.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: provider request JSON
@@ -46,12 +55,12 @@ function claudeSession(id: number, samples: readonly Sample[]): SessionPlan {
   const steps: Step[] = [{ body: whole(first) }];
   const callIds = new Map<Sample, string[]>();
   let call = 0;
-  const callTool = (name: string, input: Json, content: string): string => {
+  const callTool = (name: string, input: Json, content: string, failed = false): string => {
     const toolId = `toolu_01Bench${String(id).padStart(2, "0")}Call${String(call++).padStart(3, "0")}`;
     history.push({ role: "assistant", content: [{ type: "tool_use", id: toolId, name, input }] });
     history.push({
       role: "user",
-      content: [{ tool_use_id: toolId, type: "tool_result", content, is_error: false }],
+      content: [{ tool_use_id: toolId, type: "tool_result", content, is_error: failed }],
     });
     return toolId;
   };
@@ -63,17 +72,28 @@ function claudeSession(id: number, samples: readonly Sample[]): SessionPlan {
   };
   for (const sample of samples) {
     const input = { command: sample.command, description: `Run ${sample.name}` };
-    if (!spillsToFile(sample.text)) {
-      callIds.set(sample, [callTool("Bash", input, claudeBash(sample.text))]);
+    const failed = sample.exit !== 0;
+    if (!claudeSpills(sample.text, sample.exit)) {
+      const result = claudeBashResult(sample.text, sample.exit);
+      callIds.set(sample, [callTool("Bash", input, result, failed)]);
       steps.push({ body: request(), sample });
       continue;
     }
+    // Spilled: the preview, then the saved file Read whole, or in pages when it is too big.
     const saved = `${FIXED_SANDBOX}/home/.claude/projects/-tmp-headroom-bench-sessions-work/tool-results/${sample.name}.txt`;
-    const bash = callTool("Bash", input, claudePersisted(sample.text, saved));
+    const ids = [callTool("Bash", input, claudePersistedResult(sample.text, sample.exit, saved))];
     steps.push({ body: request(), sample });
-    const read = callTool("Read", { file_path: saved }, claudeRead(sample.text));
-    callIds.set(sample, [bash, read]);
-    steps.push({ body: request(), sample });
+    const pages = claudeDelivery(sample.text, sample.exit);
+    for (const page of pages) {
+      const offset = Number(page.slice(0, page.indexOf("\t")));
+      const read =
+        pages.length === 1
+          ? { file_path: saved }
+          : { file_path: saved, offset, limit: CLAUDE_READ_PAGE_LINES };
+      ids.push(callTool("Read", read, page));
+      steps.push({ body: request(), sample });
+    }
+    callIds.set(sample, ids);
   }
   return { client: "claude-code", steps, callIds };
 }
@@ -99,7 +119,10 @@ function codexSession(id: number, samples: readonly Sample[]): SessionPlan {
       type: "function_call_output",
       id: `fco_${callId}`,
       call_id: callId,
-      output: codexExec(sample.text),
+      output: codexExecResult(sample.text, sample.exit, {
+        chunkId: createHash("sha256").update(sample.text).digest("hex").slice(0, 6),
+        wallSeconds: 0,
+      }),
     });
     callIds.set(sample, [callId]);
     steps.push({ body: whole({ ...second, input: [...opening, ...history] }), sample });
