@@ -11,10 +11,11 @@
  *
  *   bun run scripts/bench-sessions.ts [--split report|tune|all] [--sessions 4] [--length 15]
  *                                     [--corpus DIR] [--no-build] [--budget-ms 2000]
- *                                     [--binary PATH]
+ *                                     [--binary PATH] [--by-sample]
  *
  * `--binary` measures another build of headroom (e.g. an older commit's dist/headroom) instead of
- * building this checkout's.
+ * building this checkout's. `--by-sample` also prints the prompt tokens each sample's tool calls
+ * added to their sessions, direct and proxied.
  *
  * Tokens are o200k counts for both providers (an estimate for Claude). Nothing listens beyond
  * 127.0.0.1.
@@ -45,6 +46,7 @@ const { values: opts } = parseArgs({
     "no-build": { type: "boolean" },
     "budget-ms": { type: "string", default: "2000" },
     binary: { type: "string" },
+    "by-sample": { type: "boolean" },
   },
 });
 const progress = (text: string) => process.stderr.write(`bench-sessions: ${text}\n`);
@@ -137,6 +139,7 @@ const summary = figures.map((f) => {
     facts_lost_list: f.factsLost,
     facts_not_delivered_by_client: f.factsNotDelivered,
     pass: savedPct >= target.savedPct && f.rewrites === 0 && f.factsLost.length === 0,
+    by_sample: Object.fromEntries(f.bySample),
     per_request: f.perRequest,
   };
 });
@@ -181,6 +184,22 @@ for (const s of summary) {
     process.stdout.write(`  ${s.client} rewrite: ${where}\n`);
   for (const fact of s.facts_lost_list) process.stdout.write(`  ${s.client} lost: ${fact}\n`);
 }
+
+if (opts["by-sample"])
+  for (const f of figures) {
+    process.stdout.write(`\n${label[f.client]}: prompt tokens added per sample\n`);
+    printTable(
+      ["sample", "direct", "proxied", "saved"],
+      [...f.bySample]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, added]) => [
+          name,
+          added.direct,
+          added.proxied,
+          `${pct(added.direct - added.proxied, added.direct)}%`,
+        ]),
+    );
+  }
 
 process.stdout.write(
   "\n| Client | Requests | Input cost direct → proxied (units) | Saved (target) | Cache rewrites (target 0) | Whole-request tokens saved | Facts kept: visible + retrievable / delivered (lost) |\n" +

@@ -51,6 +51,8 @@ export interface ClientFigures {
   factsRetrievable: number;
   factsLost: string[];
   perRequest: RequestFigures[];
+  /** Prompt tokens each sample's call(s) added to its session, summed over sessions. */
+  bySample: Map<string, { direct: number; proxied: number }>;
 }
 
 const HEADERS: Record<Client, Record<string, string>> = {
@@ -136,6 +138,7 @@ export async function runClient(
     factsRetrievable: 0,
     factsLost: [],
     perRequest: [],
+    bySample: new Map(),
   };
   for (const [index, plan] of plans.entries()) {
     let previous: { direct: Received; proxied: Received } | undefined;
@@ -163,6 +166,12 @@ export async function runClient(
         directExtends,
         proxiedExtends,
       });
+      if (previous && step.sample) {
+        const added = figures.bySample.get(step.sample.name) ?? { direct: 0, proxied: 0 };
+        added.direct += direct.prompt.tokens - previous.direct.prompt.tokens;
+        added.proxied += proxied.prompt.tokens - previous.proxied.prompt.tokens;
+        figures.bySample.set(step.sample.name, added);
+      }
       previous = { direct, proxied };
     }
     if (!previous) continue;
