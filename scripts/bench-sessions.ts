@@ -11,11 +11,11 @@
  *
  *   bun run scripts/bench-sessions.ts [--split report|tune|all] [--sessions 4] [--length 15]
  *                                     [--corpus DIR] [--no-build] [--budget-ms 2000]
- *                                     [--binary PATH] [--by-sample]
+ *                                     [--binary PATH] [--by-sample] [--strict]
  *
  * `--binary` measures another build of headroom (e.g. an older commit's dist/headroom) instead of
  * building this checkout's. `--by-sample` also prints the prompt tokens each sample's tool calls
- * added to their sessions, direct and proxied.
+ * added to their sessions, direct and proxied. `--strict` exits 1 when a client misses a target.
  *
  * Tokens are o200k counts for both providers (an estimate for Claude). Nothing listens beyond
  * 127.0.0.1.
@@ -47,6 +47,7 @@ const { values: opts } = parseArgs({
     "budget-ms": { type: "string", default: "2000" },
     binary: { type: "string" },
     "by-sample": { type: "boolean" },
+    strict: { type: "boolean" },
   },
 });
 const progress = (text: string) => process.stderr.write(`bench-sessions: ${text}\n`);
@@ -229,3 +230,4 @@ writeFileSync(
   )}\n`,
 );
 process.stdout.write("\nwrote dist/bench-sessions.json\n");
+if (opts.strict && summary.some((s) => !s.pass)) process.exit(1);
