@@ -30,9 +30,9 @@ import { startHeadroom, stopAll } from "./bench/processes.ts";
 import { printTable, round } from "./bench/stats.ts";
 import { startPricingUpstream } from "./bench-sessions/pricing-upstream.ts";
 import { type ClientFigures, runClient } from "./bench-sessions/run.ts";
-import { DEFAULT_CORPUS, loadSamples } from "./bench-sessions/samples.ts";
 import { type Client, planSessions } from "./bench-sessions/sessions.ts";
 import { compileHeadroom } from "./compile.ts";
+import { loadSamples, SAMPLES_DIR } from "./corpus/corpus.ts";
 
 const root = join(import.meta.dir, "..");
 process.chdir(root);
@@ -42,7 +42,7 @@ const { values: opts } = parseArgs({
     split: { type: "string", default: "report" },
     sessions: { type: "string", default: "4" },
     length: { type: "string", default: "15" },
-    corpus: { type: "string", default: DEFAULT_CORPUS },
+    corpus: { type: "string", default: SAMPLES_DIR },
     "no-build": { type: "boolean" },
     "budget-ms": { type: "string", default: "2000" },
     binary: { type: "string" },
@@ -58,7 +58,9 @@ const TARGETS: Record<Client, { savedPct: number }> = {
   codex: { savedPct: 30 },
 };
 
-const samples = loadSamples(opts.corpus, opts.split);
+const samples = loadSamples(opts.corpus).filter(
+  (sample) => opts.split === "all" || sample.split === opts.split,
+);
 if (samples.length === 0) throw new Error(`no samples of split ${opts.split} in ${opts.corpus}`);
 const sessionCount = Number(opts.sessions);
 const length = Math.min(Number(opts.length), samples.length);

@@ -6,7 +6,7 @@
  * (fetched from the proxy) holds it, and lost otherwise.
  */
 
-import type { Sample } from "./samples.ts";
+import { readable, type Sample } from "../corpus/corpus.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: provider request JSON
 type Json = any;
@@ -14,13 +14,11 @@ type Json = any;
 export type FactState = "visible" | "retrievable" | "lost";
 
 const MARKER = /headroom_retrieve hash=([0-9a-f]{24})/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC
-const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
-const READ_NUMBER = /^\d+\t/gm;
 
-/** Text as the model reads it: without colour codes and without Read's line numbers. */
-export function readable(text: string): string {
-  return text.replace(ANSI, "").replace(READ_NUMBER, "");
+/** A tool result's text, and whether it carries Claude Code's Read line numbers. */
+export interface ResultText {
+  readonly text: string;
+  readonly numbered: boolean;
 }
 
 function contentText(content: Json): string {
@@ -47,17 +45,17 @@ export type Retrieve = (hash: string) => Promise<string | undefined>;
 /** The state of each of `sample`'s facts in `results` (the texts of its calls). */
 export async function factStates(
   sample: Sample,
-  results: readonly string[],
+  results: readonly ResultText[],
   retrieve?: Retrieve,
 ): Promise<FactState[]> {
-  const seen = readable(results.join("\n"));
-  const hashes = results.flatMap((text) => [...text.matchAll(MARKER)].map((match) => match[1]!));
+  const seen = results.map(({ text, numbered }) => readable(text, numbered)).join("\n");
   const originals: string[] = [];
   if (retrieve)
-    for (const hash of hashes) {
-      const original = await retrieve(hash);
-      if (original !== undefined) originals.push(readable(original));
-    }
+    for (const { text, numbered } of results)
+      for (const [, hash] of text.matchAll(MARKER)) {
+        const original = await retrieve(hash!);
+        if (original !== undefined) originals.push(readable(original, numbered));
+      }
   return sample.facts.map((fact) => {
     if (seen.includes(fact)) return "visible";
     return originals.some((original) => original.includes(fact)) ? "retrievable" : "lost";

@@ -180,7 +180,8 @@ export async function runClient(
     const directResults = toolResults(previous.direct.json);
     const proxiedResults = toolResults(previous.proxied.json);
     for (const [sample, ids] of plan.callIds) {
-      const texts = (results: Map<string, string>) => ids.map((id) => results.get(id) ?? "");
+      const texts = (results: Map<string, string>) =>
+        ids.map((id) => ({ text: results.get(id) ?? "", numbered: plan.numbered.has(id) }));
       const delivered = await factStates(sample, texts(directResults));
       const kept: FactState[] = await factStates(sample, texts(proxiedResults), retrieve);
       sample.facts.forEach((fact, i) => {

@@ -17,8 +17,8 @@ import {
   claudeSpills,
   codexExecResult,
 } from "../corpus/agent-shapes.ts";
+import type { Sample } from "../corpus/corpus.ts";
 import { FIXED_SANDBOX } from "./capture.ts";
-import type { Sample } from "./samples.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: provider request JSON
 type Json = any;
@@ -38,6 +38,8 @@ export interface SessionPlan {
   readonly steps: readonly Step[];
   /** Each sample's tool-call ids (two for a Claude Code output saved to a file and then Read). */
   readonly callIds: ReadonlyMap<Sample, readonly string[]>;
+  /** The calls whose results carry Claude Code's Read line numbers. */
+  readonly numbered: ReadonlySet<string>;
 }
 
 const FIXTURES = join(import.meta.dir, "fixtures");
@@ -54,6 +56,7 @@ function claudeSession(id: number, samples: readonly Sample[]): SessionPlan {
   const history: Json[] = [];
   const steps: Step[] = [{ body: whole(first) }];
   const callIds = new Map<Sample, string[]>();
+  const numbered = new Set<string>();
   let call = 0;
   const callTool = (name: string, input: Json, content: string, failed = false): string => {
     const toolId = `toolu_01Bench${String(id).padStart(2, "0")}Call${String(call++).padStart(3, "0")}`;
@@ -90,12 +93,14 @@ function claudeSession(id: number, samples: readonly Sample[]): SessionPlan {
         pages.length === 1
           ? { file_path: saved }
           : { file_path: saved, offset, limit: CLAUDE_READ_PAGE_LINES };
-      ids.push(callTool("Read", read, page));
+      const readId = callTool("Read", read, page);
+      ids.push(readId);
+      numbered.add(readId);
       steps.push({ body: request(), sample });
     }
     callIds.set(sample, ids);
   }
-  return { client: "claude-code", steps, callIds };
+  return { client: "claude-code", steps, callIds, numbered };
 }
 
 function codexSession(id: number, samples: readonly Sample[]): SessionPlan {
@@ -127,7 +132,7 @@ function codexSession(id: number, samples: readonly Sample[]): SessionPlan {
     callIds.set(sample, [callId]);
     steps.push({ body: whole({ ...second, input: [...opening, ...history] }), sample });
   });
-  return { client: "codex", steps, callIds };
+  return { client: "codex", steps, callIds, numbered: new Set() };
 }
 
 /** A seeded shuffle, so every run builds the same sessions. */

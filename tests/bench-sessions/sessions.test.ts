@@ -7,8 +7,8 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Sample } from "../../scripts/bench-sessions/samples.ts";
 import { planSessions } from "../../scripts/bench-sessions/sessions.ts";
+import type { Sample } from "../../scripts/corpus/corpus.ts";
 
 const FIXTURES = join(import.meta.dir, "..", "..", "scripts", "bench-sessions", "fixtures");
 // biome-ignore lint/suspicious/noExplicitAny: provider request JSON
@@ -23,6 +23,7 @@ function lsSample(text: string): Sample {
     kind: "listing",
     split: "report",
     facts: [],
+    note: "the listing the capture ran",
     text,
   };
 }
