@@ -45,12 +45,12 @@ const tokens = (text: string) => countTokens(text, MODEL);
  * Milliseconds one compression of `text` takes: the fastest of at least five runs (and of 100 ms
  * in all), since on a shared machine other processes only ever add time.
  */
-function timeCompression(text: string): number {
+function timeCompression(text: string, savedOutput: boolean): number {
   let fastest = Number.POSITIVE_INFINITY;
   let spent = 0;
   for (let runs = 0; runs < 5 || (spent < 100 && runs < 50); runs++) {
     const start = performance.now();
-    compress(text);
+    compress(text, savedOutput);
     const ms = performance.now() - start;
     fastest = Math.min(fastest, ms);
     spent += ms;
@@ -86,9 +86,9 @@ const rows: Row[] = [];
 for (const sample of samples) {
   for (const delivery of DELIVERIES) {
     const delivered = deliver(sample, delivery);
-    const results = delivered.map(compress);
-    const sent = results.map((r) => r.text);
     const numbered = isNumbered(sample, delivery);
+    const results = delivered.map((text) => compress(text, numbered));
+    const sent = results.map((r) => r.text);
     rows.push({
       sample: sample.name,
       kind: sample.kind,
@@ -103,7 +103,7 @@ for (const sample of samples) {
         fact,
         fate: factFate(fact, delivered, sent, numbered),
       })),
-      ms: delivered.reduce((sum, t) => sum + timeCompression(t), 0),
+      ms: delivered.reduce((sum, t) => sum + timeCompression(t, numbered), 0),
     });
   }
 }
@@ -169,7 +169,19 @@ const lost = rows.flatMap((r) =>
     .filter((f) => f.fate === "lost")
     .map((f) => ({ sample: r.sample, delivery: r.delivery, fact: f.fact })),
 );
-const report = { split: values.split, kind: values.kind ?? null, byDelivery, lost, samples: rows };
+/** Kinds an agent edits or quotes as they are: any change to them is a regression. */
+const NEGATIVE_KINDS = new Set(["code", "prose", "config"]);
+const negativesTouched = rows
+  .filter((r) => NEGATIVE_KINDS.has(r.kind) && r.after !== r.before)
+  .map((r) => ({ sample: r.sample, delivery: r.delivery, strategies: r.strategies }));
+const report = {
+  split: values.split,
+  kind: values.kind ?? null,
+  byDelivery,
+  lost,
+  negativesTouched,
+  samples: rows,
+};
 
 mkdirSync("dist", { recursive: true });
 writeFileSync("dist/corpus.json", `${JSON.stringify(report, null, 2)}\n`);
@@ -255,6 +267,12 @@ for (const delivery of DELIVERIES) {
 if (lost.length > 0) {
   console.log("\nLOST facts:");
   for (const l of lost) console.log(`  ${l.sample} (${l.delivery}): ${JSON.stringify(l.fact)}`);
+}
+if (negativesTouched.length > 0) {
+  console.log("\nNEGATIVES TOUCHED (code, prose and configs should pass untouched):");
+  for (const n of negativesTouched) {
+    console.log(`  ${n.sample} (${n.delivery}): ${n.strategies.join(", ")}`);
+  }
 }
 
 if (values.samples) {

@@ -85,8 +85,9 @@ export function claudePersistedResult(output: string, exitCode: number, savedPat
 
 /**
  * What Claude Code's Read tool sends for a file: every line as `N\t<line>`, N counting from
- * `offset` (1-based, unpadded), joined with `\n`. A file ending in a newline has one more,
- * empty, numbered line. `limit` caps the number of lines.
+ * `offset` (1-based, unpadded), joined with `\n`. Carriage returns at a line's end go (`\r\n`,
+ * `\r\r\n`); a `\r` inside a line stays. A file ending in a newline has one more, empty, numbered line. `limit` caps
+ * the number of lines.
  */
 export function claudeReadResult(
   file: string,
@@ -97,7 +98,12 @@ export function claudeReadResult(
   const first = offset - 1;
   const last = Math.min(lines.length, first + limit);
   const numbered: string[] = [];
-  for (let i = first; i < last; i++) numbered.push(`${i + 1}\t${lines[i]}`);
+  for (let i = first; i < last; i++) {
+    const line = lines[i]!;
+    let end = line.length;
+    while (end > 0 && line.charCodeAt(end - 1) === 13) end--;
+    numbered.push(`${i + 1}\t${line.slice(0, end)}`);
+  }
   return numbered.join("\n");
 }
 

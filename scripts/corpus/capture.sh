@@ -7,8 +7,9 @@
 #
 # Not run by CI: the committed files are the corpus. Idempotent: scratch projects live under
 # $CORPUS_WORK (default /tmp/headroom-corpus-work) and are built once; re-running overwrites the
-# samples. Needs root for apt-get (the install logs), the npm registry, and a snapshot of
-# expressjs/express under $EXPRESS_GIT (a bare clone; any clone with its history works).
+# samples. Needs root for apt-get (the install logs) and su (PostgreSQL 15 runs as postgres),
+# the npm registry, cargo, gcc, python3 with pytest, and a snapshot of expressjs/express under
+# $EXPRESS_GIT (a bare clone with its 4.x branch; any clone with its history works).
 # A fact that is not a substring of its new capture is reported and the script exits 1, so a
 # refresh never commits a sample whose facts went stale.
 set -uo pipefail
@@ -25,8 +26,8 @@ STALE=0
 mkdir -p "$OUT" "$WORK"
 export PATH="$ROOT/node_modules/.bin:$PATH" NO_UPDATE_NOTIFIER=1 npm_config_fund=false
 
-# The split alternates by number: odd numbers tune, even numbers report. Samples of one kind are
-# numbered consecutively, so every kind with two or more samples lands in both halves.
+# The split alternates by number: odd numbers tune, even numbers report. Each kind's numbers are
+# chosen to include both parities, so every kind lands in both halves (tests/corpus checks it).
 split_of() { if (( 10#$1 % 2 )); then echo tune; else echo report; fi; }
 
 # cap NNN SLUG KIND DIR COMMAND NOTE FACT...: runs COMMAND with bash in DIR, stdout and stderr
@@ -354,6 +355,22 @@ JS
   (cd "$dir" && npm install --no-audit --no-fund eslint@9 @eslint/js@9 >/dev/null 2>&1)
 }
 
+setup_lint_node() {
+  local config=$WORK/lint-js/eslint.node.config.js
+  [[ -f $config ]] && return
+  cat >"$config" <<'JS'
+import js from "@eslint/js";
+const names = ["require", "module", "exports", "process", "__dirname", "__filename", "Buffer",
+  "setImmediate", "console", "describe", "it", "before", "after", "beforeEach", "afterEach"];
+const node = Object.fromEntries(names.map((g) => [g, "readonly"]));
+export default [
+  js.configs.recommended,
+  { languageOptions: { sourceType: "commonjs", globals: node },
+    rules: { eqeqeq: "error", "prefer-const": "warn", "no-var": "warn" } },
+];
+JS
+}
+
 setup_cargo() {
   local dir=$WORK/rust-warn
   [[ -f $dir/Cargo.toml ]] && return
@@ -501,11 +518,13 @@ setup_js_suite
 setup_py_suite
 setup_ts_errors
 setup_lint
+setup_lint_node
 setup_cargo
 setup_make_c
 EX=$WORK/express
 JSS=$WORK/js-suite
 PYS=$WORK/py-suite
+PYLIB=$(python3 -c 'import os, test; print(os.path.dirname(os.path.dirname(test.__file__)))')
 
 . "$ROOT/scripts/corpus/samples.sh"
 

@@ -67,13 +67,17 @@ export function hashOf(text: string): string {
   return nativeSha256(text).slice(0, 24);
 }
 
-/** Compresses one delivered text the way the proxy does (lossy, no question), or keeps it. */
-export function compress(text: string): { text: string; strategy: string } {
+/**
+ * Compresses one delivered text the way the proxy does (lossy, no question), or keeps it.
+ * `savedOutput`: the text is Claude Code's Read of a spilled command output, which the proxy
+ * recognises by the file's path (see Slot.savedOutput).
+ */
+export function compress(text: string, savedOutput = false): { text: string; strategy: string } {
   const hash = hashOf(text);
-  const result = compressText(text, { query: "", lossy: true, hash: () => hash });
+  const result = compressText(text, { query: "", lossy: true, hash: () => hash, savedOutput });
   return result === undefined
     ? { text, strategy: "-" }
-    : { text: result.text, strategy: `${result.kind}:${result.strategy}` };
+    : { text: result.text, strategy: result.strategy };
 }
 
 /**

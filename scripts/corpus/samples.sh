@@ -174,3 +174,26 @@ cap 072 mocha-express-one-fail test "$EX" \
   "sed -i \"s/}).join(', '));/}).join(','));/\" lib/response.js; node_modules/.bin/mocha --require test/support/env --reporter spec --check-leaks test/ test/acceptance/; code=\$?; git checkout -q -- lib/response.js; exit \$code" \
   "express 4.x's mocha suite with one planted bug in res.links" \
   "2 failing" "should set Link header field:" "(test/res.links.js:21:8)"
+cap 073 pytest-stdlib-pass test "$PYLIB" \
+  "python3 -m pytest -v -p no:cacheprovider test/test_textwrap.py test/test_difflib.py test/test_fractions.py test/test_operator.py test/test_collections.py" \
+  "pytest -v over five of Python's own test modules, all pass (one warning)" \
+  "321 passed, 1 warning"
+cap 074 tsc-checkjs-express diagnostics "$EX" \
+  "$TSC --allowJs --checkJs --noEmit --target es2019 --module commonjs lib/*.js lib/*/*.js" \
+  "tsc --checkJs over express's JavaScript: real type errors in real code" \
+  "lib/view.js(94,20): error TS2341: Property 'lookup' is private and only accessible within class 'View'."
+cap 075 eslint-express-node diagnostics "$EX" \
+  "../lint-js/node_modules/.bin/eslint --config ../lint-js/eslint.node.config.js lib examples" \
+  "eslint (recommended, no-var and prefer-const as warnings) over express: 33 errors among 557 warnings" \
+  "590 problems (33 errors, 557 warnings)" "574:27  error    Expected '===' and instead saw '=='"
+cap 076 apt-get-reinstall-pty install "$WORK" \
+  "script -qec 'apt-get install --reinstall -y jq libjq1 libonig5 tree ripgrep htop ncdu moreutils python3-pytest python3-attr python3-iniconfig python3-more-itertools python3-packaging python3-pluggy python3-py' /dev/null" \
+  "apt-get install --reinstall of 15 packages through a pty" \
+  "0 upgraded, 0 newly installed, 15 reinstalled" "Setting up jq (1.6-2.1+deb12u3) ..."
+cap 077 npm-view-time-json json "$WORK" "npm view express time --json" \
+  "npm view's release dates of every express version: a flat JSON map" \
+  "\"4.21.0\": \""
+cap 078 pytest-color-many-fail test "$PYLIB" \
+  "python3 -m pytest -v --color=yes -p no:cacheprovider test/test_textwrap.py test/test_difflib.py test/test_bisect.py test/test_heapq.py" \
+  "pytest -v --color=yes over Python's own tests, where bisect and heapq's C/Python split fails under pytest (45 failures)" \
+  "45 failed" "test_heapq.py::" "'TestErrorHandling' object has no attribute 'module'"

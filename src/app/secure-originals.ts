@@ -65,7 +65,12 @@ function losslessEdit(
   settings: CompressionSettings,
   query: string,
 ): SlotEdit | undefined {
-  const result = compressText(edit.slot.text, { query, lossy: false, hash: () => edit.hash });
+  const result = compressText(edit.slot.text, {
+    query,
+    lossy: false,
+    hash: () => edit.hash,
+    savedOutput: edit.slot.savedOutput,
+  });
   if (!result) return undefined;
   const tokens = estimateTokens(edit.slot.text);
   const saved = tokens - estimateTokens(result.text);

@@ -187,6 +187,7 @@ export function compressRequest(
       query,
       lossy: settings.lossy,
       hash: () => hash,
+      savedOutput: slot.savedOutput,
     });
     // Finished late (a cold start, a busy machine): the time is spent either way, so the
     // result is used; the outputs after it wait for a later request's budget.

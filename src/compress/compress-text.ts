@@ -7,6 +7,7 @@
 
 import { detectContent } from "./detect.ts";
 import { compressDiff } from "./diff.ts";
+import { compressEnveloped } from "./envelope/compress-enveloped.ts";
 import { compressHtml } from "./html.ts";
 import { compressJson } from "./json/compress-json.ts";
 import { compressListing } from "./listing.ts";
@@ -34,6 +35,8 @@ export interface TextCompressionOptions {
   readonly lossy: boolean;
   /** The store key of `text` (the marker hash): 24 hex digits of its SHA-256. */
   readonly hash: () => string;
+  /** `text` is a Read of a saved command output (see Slot.savedOutput), never an edited file. */
+  readonly savedOutput?: boolean;
 }
 
 /** A kept compression of one tool output. */
@@ -44,8 +47,20 @@ export interface TextCompression {
   readonly lossy: boolean;
 }
 
-/** Compresses `text`, or returns undefined when nothing worth keeping came out. */
+/**
+ * Compresses `text`, or returns undefined when nothing worth keeping came out. An agent's framing
+ * around the output (numbered Read lines, an exec header, a cut, terminal noise) is seen through
+ * first: see envelope/compress-enveloped.ts.
+ */
 export function compressText(
+  text: string,
+  options: TextCompressionOptions,
+): TextCompression | undefined {
+  return compressEnveloped(text, options, compressBareText);
+}
+
+/** Compresses a text with no framing around it: detection, then that kind's compressor. */
+export function compressBareText(
   text: string,
   options: TextCompressionOptions,
 ): TextCompression | undefined {

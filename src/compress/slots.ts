@@ -35,7 +35,15 @@ export interface Slot {
   readonly protection: Protection | undefined;
   /** The provider flagged the call as failed (Anthropic `is_error`). */
   readonly isError: boolean;
+  /**
+   * A Read of the file Claude Code saved a long command output to (its `tool-results/`): a
+   * command's output, never a file anyone edits, whatever it looks like.
+   */
+  readonly savedOutput: boolean;
 }
+
+/** Where Claude Code saves a Bash output too long to send (docs/agent-shapes.md). */
+const SAVED_OUTPUT_PATH = /\/tool-results\/[^/]+\.txt$/;
 
 /** The name of headroom's own retrieval tool: its results are never compressed again. */
 export const RETRIEVE_TOOL_NAME = "headroom_retrieve";
@@ -63,6 +71,7 @@ function pushText(
   part: number | undefined,
   live: boolean,
   isError: boolean,
+  savedOutput = false,
 ): void {
   if (typeof text !== "string") return;
   const toolName = call.toolName;
@@ -75,6 +84,7 @@ function pushText(
     live,
     protection: protectionOf(text, toolName),
     isError,
+    savedOutput,
   });
 }
 
@@ -88,6 +98,7 @@ function callOf(id: unknown, names: ReadonlyMap<string, string>): CallOf {
 function messagesSlots(body: Json): Slot[] {
   const messages = arr(body.messages);
   const names = new Map<string, string>();
+  const savedReads = new Set<string>();
   let lastAssistant = -1;
   messages.forEach((message, i) => {
     const m = obj(message);
@@ -95,8 +106,12 @@ function messagesSlots(body: Json): Slot[] {
     lastAssistant = i;
     for (const block of arr(m.content)) {
       const b = obj(block);
-      if (b?.type === "tool_use" && typeof b.id === "string" && typeof b.name === "string")
+      if (b?.type === "tool_use" && typeof b.id === "string" && typeof b.name === "string") {
         names.set(b.id, b.name);
+        const file = obj(b.input)?.file_path;
+        if (b.name === "Read" && typeof file === "string" && SAVED_OUTPUT_PATH.test(file))
+          savedReads.add(b.id);
+      }
     }
   });
   const slots: Slot[] = [];
@@ -109,6 +124,7 @@ function messagesSlots(body: Json): Slot[] {
       const call = callOf(b.tool_use_id, names);
       const live = i > lastAssistant;
       const isError = b.is_error === true;
+      const saved = typeof b.tool_use_id === "string" && savedReads.has(b.tool_use_id);
       // A cache_control breakpoint on a tool output does not protect it. In the newest turn it
       // marks where this request's cache write ends, so nothing is cached there yet: compressed
       // now and replayed byte for byte later, the cached prefix stays identical (Claude Code
@@ -123,6 +139,7 @@ function messagesSlots(body: Json): Slot[] {
           undefined,
           live,
           isError,
+          saved,
         );
         return;
       }
@@ -137,6 +154,7 @@ function messagesSlots(body: Json): Slot[] {
           k,
           live,
           isError,
+          saved,
         );
       });
     });

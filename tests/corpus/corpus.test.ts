@@ -106,7 +106,7 @@ describe("no fact is lost", () => {
       const lost: string[] = [];
       for (const sample of samples) {
         const delivered = deliver(sample, delivery);
-        const sent = delivered.map((text) => compress(text).text);
+        const sent = delivered.map((text) => compress(text, isNumbered(sample, delivery)).text);
         for (const fact of sample.facts) {
           const fate = factFate(fact, delivered, sent, isNumbered(sample, delivery));
           if (fate === "lost") lost.push(`${sample.name}: ${fact}`);

@@ -584,6 +584,35 @@ export function genMixed(rng: Rng): string {
   return `${header}${a.slice(0, rng.int(a.length + 1))}\n${b.slice(0, rng.int(b.length + 1))}`;
 }
 
+/**
+ * Another kind's output inside one of the framings agents send (docs/agent-shapes.md): Claude
+ * Code's numbered Read, Codex's exec header with or without its middle cut, Claude Code's exit
+ * line and cut of a failed command, or JSON cut off before its end.
+ */
+export function genFramed(rng: Rng): string {
+  const inner = rng.pick([genLog, genSearch, genListing, genTable, genJson, genCode, genDiff])(rng);
+  const style = rng.int(5);
+  if (style === 0) {
+    const first = rng.chance(0.5) ? 1 : rng.range(2, 5000);
+    return inner
+      .split("\n")
+      .map((line, i) => `${first + i}\t${line}`)
+      .join("\n");
+  }
+  const cutAt = rng.int(inner.length + 1);
+  const keep = rng.int(Math.max(1, inner.length - cutAt) + 1);
+  const middle = (note: string) => `${inner.slice(0, cutAt)}${note}${inner.slice(cutAt + keep)}`;
+  if (style === 1 || style === 2) {
+    const tokens = Math.ceil(inner.length / 4);
+    const header = `Chunk ID: ${rng.hex(6)}\nWall time: 0.${rng.int(9999)} seconds\nProcess exited with code ${rng.int(3)}\nOriginal token count: ${tokens}\nOutput:\n`;
+    if (style === 1) return header + inner;
+    return `${header}Warning: truncated output (original token count: ${tokens})\nTotal output lines: ${inner.split("\n").length}\n\n${middle(`…${rng.int(5000)} tokens truncated…`)}`;
+  }
+  if (style === 3)
+    return `Exit code ${rng.range(1, 3)}\n${middle(`\n\n... [${keep} characters truncated] ...\n\n`)}`;
+  return genJson(rng).slice(0, cutAt);
+}
+
 export const TEXT_GENERATORS = {
   json: genJson,
   log: genLog,
@@ -595,6 +624,7 @@ export const TEXT_GENERATORS = {
   prose: genProse,
   code: genCode,
   mixed: genMixed,
+  framed: genFramed,
 } as const;
 
 export type TextKind = keyof typeof TEXT_GENERATORS;

@@ -6,9 +6,14 @@
  * @module
  */
 
-import { COMPRESSORS, compressText } from "../../../src/compress/compress-text.ts";
+import {
+  COMPRESSORS,
+  compressBareText,
+  compressText,
+} from "../../../src/compress/compress-text.ts";
 import { detectContent } from "../../../src/compress/detect.ts";
 import { compressDiff } from "../../../src/compress/diff.ts";
+import { parseNumberedRead } from "../../../src/compress/envelope/read-numbered.ts";
 import { compressHtml } from "../../../src/compress/html.ts";
 import { compressJson } from "../../../src/compress/json/compress-json.ts";
 import { expandJson } from "../../../src/compress/json/json-expand.ts";
@@ -16,6 +21,7 @@ import { readJson, readJsonLineValues } from "../../../src/compress/json/json-re
 import { JsonNumber, JsonObject, type JsonValue } from "../../../src/compress/json/json-value.ts";
 import { compressListing } from "../../../src/compress/listing.ts";
 import { compressLog } from "../../../src/compress/log.ts";
+import { terminalLines } from "../../../src/compress/log-clean.ts";
 import { formatMarker, originalHash } from "../../../src/compress/marker.ts";
 import { compressSearch } from "../../../src/compress/search.ts";
 import { swallowed } from "../../../src/compress/swallowed.ts";
@@ -125,6 +131,38 @@ function checkMarkers(input: string, out: CompressOutput, lossy: boolean): void 
   }
 }
 
+/**
+ * A compressed Read: every `N\t` line is the file's line N (after terminal clean-up), numbers
+ * rise, and a `from-to\t` range starts right after the line before it.
+ */
+function checkReadNumbers(input: string, out: CompressOutput): void {
+  const read = parseNumberedRead(input);
+  if (!read || !out.strategy.startsWith("read+")) return;
+  const body = read.lines.join("\n");
+  const lines = out.strategy.startsWith("read+terminal") ? terminalLines(body) : read.lines;
+  let last = read.first - 1;
+  for (const line of out.text.split("\n")) {
+    const range = /^(\d+)-(\d+)\t/.exec(line);
+    const kept = range ? null : /^(\d+)\t/.exec(line);
+    if (range) {
+      if (Number(range[1]) !== last + 1) fail("read-range", line.slice(0, 80));
+      last = Number(range[2]);
+    } else if (kept) {
+      const n = Number(kept[1]);
+      if (n <= last || lines[n - read.first] !== line.slice(kept[0].length))
+        fail("read-number", line.slice(0, 80));
+      last = n;
+    } else if (!line.startsWith("\t")) fail("read-unnumbered", line.slice(0, 80));
+  }
+}
+
+/** A compressed cut output still shows the client's cut note. */
+function checkCutKept(input: string, out: CompressOutput): void {
+  if (!out.strategy.includes("cut+") || out.strategy.includes("json-cut+")) return;
+  const note = /…\d+ tokens truncated…|\.\.\. \[\d+ characters truncated\] \.\.\./.exec(input);
+  if (note && !out.text.includes(note[0])) fail("cut-dropped", out.strategy);
+}
+
 function checkJson(input: string, out: CompressOutput): void {
   const document = readJson(input);
   const inputTree = document ? document.value : readJsonLineValues(input)?.value;
@@ -198,8 +236,19 @@ export const routerTarget: Target<TextInput> = {
     if (call("detect", () => detectContent(text)) !== kind) fail("nondeterministic", "detect");
     for (const lossy of [false, true]) {
       const options = { query, lossy, hash: () => originalHash(text) };
-      const first = call("router", () => compressText(text, options));
-      const second = call("router", () => compressText(text, options));
+      // Through the agents' framings: deterministic, shorter, marked exactly when lossy.
+      const framed = call("router", () => compressText(text, options));
+      const again = call("router", () => compressText(text, options));
+      if (!sameOutput(framed, again)) fail("nondeterministic", `framed router lossy=${lossy}`);
+      if (framed) {
+        if (framed.text.length >= text.length) fail("not-shorter", framed.strategy);
+        checkMarkers(text, framed, lossy);
+        checkReadNumbers(text, framed);
+        checkCutKept(text, framed);
+      }
+      // With no framing: exactly what the detected kind's compressor gave.
+      const first = call("router", () => compressBareText(text, options));
+      const second = call("router", () => compressBareText(text, options));
       if (!sameOutput(first, second)) fail("nondeterministic", `router lossy=${lossy}`);
       if (!first) continue;
       if (first.kind !== kind) fail("router-kind", `${first.kind} vs detected ${kind}`);
