@@ -65,7 +65,11 @@ export async function compileHeadroom(
   try {
     await writeRankTables(tables);
     result = await Bun.build({
-      entrypoints: ["./src/cli/main.ts"],
+      // The compression pool's worker is an entrypoint of its own: Bun embeds it beside the
+      // CLI, and `new Worker` in src/runtime/compress-pool.ts finds it inside the executable.
+      // Without it, the executable looks for the worker at its path in this source tree, which
+      // exists only on the machine that built it (elsewhere compression runs in-thread).
+      entrypoints: ["./src/cli/main.ts", "./src/runtime/compress-worker.ts"],
       minify: true,
       sourcemap: "none",
       bytecode: true,

@@ -63,13 +63,14 @@ export function compressRoute(deps: AppDeps): Hono<HeadroomEnv> {
     const lossy = typeof config.lossy === "boolean" ? config.lossy : settings.lossy;
     const messagesOnly = { messages: body.messages };
     try {
-      const { plan, commit } = planCompression(
+      const { plan, commit } = await planCompression(
         deps,
         "chat",
         messagesOnly,
         { ...settings, lossy },
         decisions,
         { allLive: true },
+        c.req.raw.signal,
       );
       commit();
       const listText = JSON.stringify(messagesOnly);

@@ -6,7 +6,9 @@
 
 import type { HiddenCallStore } from "../ccr/hidden-calls.ts";
 import type { OriginalStore } from "../ccr/original-store.ts";
+import type { CompressRunner } from "../compress/compress-job.ts";
 import type { DecisionStore } from "../compress/decisions.ts";
+import type { TokenRunner } from "../compress/token-job.ts";
 import type { BodyDecoder } from "../core/body.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
@@ -47,6 +49,10 @@ export interface AppDeps {
   readonly decisions: DecisionStore;
   /** SHA-256 of a string's UTF-8 bytes as 64 hex digits (native when the runtime has one). */
   readonly sha256: (text: string) => string;
+  /** Runs new compressions: a worker pool off the event loop; in this thread when absent. */
+  readonly compress?: CompressRunner | undefined;
+  /** Counts a compressed request's exact tokens: in the pool's worker; in this thread when absent. */
+  readonly countTokens?: TokenRunner | undefined;
   /** The response cache, when switched on (--cache). */
   readonly responseCache?: ResponseCache | undefined;
   /** Per-client rate limiting (active when HEADROOM_RATE_LIMIT_RPM is above 0). */

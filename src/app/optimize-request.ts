@@ -7,9 +7,8 @@
 
 import type { CompressionSettings, RequestCompression } from "../compress/compress-request.ts";
 import { markerHashes } from "../compress/marker.ts";
-import { requestTokenFigures } from "../compress/request-tokens.ts";
 import type { GenerationApi } from "../compress/slots.ts";
-import { countTokens, loadTokenizerFor } from "../compress/tokens.ts";
+import { runTokenJob } from "../compress/token-job.ts";
 import type { JsonBody } from "../core/body.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
@@ -61,26 +60,29 @@ export function planSplices(text: string, plan: RequestCompression): Splice[] {
 
 /**
  * Compresses `json` when compression applies; returns undefined to forward the original. Records
- * what it did on the exchange.
+ * what it did on the exchange. A client that aborts (`signal`) stops the compressions it queued.
  */
-export function optimizeRequest(
+export async function optimizeRequest(
   deps: AppDeps,
   api: GenerationApi,
   json: JsonBody,
   exchange: Exchange,
   replayOnly = false,
-): OptimizedBody | undefined {
+  signal?: AbortSignal,
+): Promise<OptimizedBody | undefined> {
   const started = performance.now();
   try {
-    const { plan, commit } = planCompression(
+    const { plan, commit } = await planCompression(
       deps,
       api,
       json.value,
       compressionSettings(deps.config),
       deps.decisions,
       { replayOnly },
+      signal,
     );
     exchange.compressionMs = Math.round((performance.now() - started) * 100) / 100;
+    exchange.overBudget = plan.kept.over_budget ?? 0;
     if (plan.edits.length === 0) {
       commit();
       return undefined;
@@ -95,6 +97,8 @@ export function optimizeRequest(
     exchange.compressionMs = Math.round((performance.now() - started) * 100) / 100;
     return { plan, splices };
   } catch (error) {
+    // The client left: nothing was remembered, and nothing will be sent.
+    if (signal?.aborted) return undefined;
     exchange.compressionFailed = true;
     deps.log.warn("compression failed; forwarding the original request", {
       id: exchange.id,
@@ -105,8 +109,9 @@ export function optimizeRequest(
 }
 
 /**
- * Counts the exact token figures of a compressed request (loading the tokenizer on first use)
- * and stores them on the exchange. Runs while the upstream call is in flight.
+ * Counts the exact token figures of a compressed request (loading the tokenizer on first use;
+ * in the pool's worker when there is one) and stores them on the exchange. Runs while the
+ * upstream call is in flight.
  */
 export function accountTokens(
   deps: AppDeps,
@@ -116,21 +121,22 @@ export function accountTokens(
   exchange: Exchange,
 ): Promise<void> {
   const model = exchange.model ?? "";
-  return loadTokenizerFor(model)
-    .then(() => {
-      const figures = requestTokenFigures(
-        api,
-        json.value,
-        model,
-        optimized.plan.edits,
-        optimized.plan.candidates.map((slot) => slot.text),
-      );
+  const { edits, candidates } = optimized.plan;
+  const count = deps.countTokens ?? runTokenJob;
+  return count({
+    api,
+    bodyText: json.text,
+    model,
+    edits: edits.map((edit) => ({ before: edit.slot.text, after: edit.text })),
+    candidates: candidates.map((slot) => slot.text),
+  })
+    .then((figures) => {
       const withText = deps.config.logMessages;
-      exchange.compressions = optimized.plan.edits.map((edit) => ({
+      exchange.compressions = edits.map((edit, i) => ({
         tool: edit.slot.toolName ?? null,
         strategy: edit.strategy,
-        tokensBefore: countTokens(edit.slot.text, model),
-        tokensAfter: countTokens(edit.text, model),
+        tokensBefore: figures.edits[i]?.before ?? 0,
+        tokensAfter: figures.edits[i]?.after ?? 0,
         lossy: edit.lossy,
         replayed: edit.replayed,
         ...(withText

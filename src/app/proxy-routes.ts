@@ -292,7 +292,15 @@ export function proxyRoutes(deps: AppDeps, health: UpstreamHealth): Hono<Headroo
     // stops new compression (the history and the tool it needs stay as on earlier turns).
     const mode = deps.config.compression && !isBypassed(c.req.raw.headers) ? "compress" : "replay";
     const rewrite = deps.config.optimize
-      ? rewriteRequest(deps, api, json, exchange, mode, c.req.header("x-headroom-session-id"))
+      ? await rewriteRequest(
+          deps,
+          api,
+          json,
+          exchange,
+          mode,
+          c.req.header("x-headroom-session-id"),
+          c.req.raw.signal,
+        )
       : undefined;
     if (!rewrite) return forward(c, exchange, provider, { body: raw, original: true });
     const { optimized } = rewrite;

@@ -58,16 +58,20 @@ function shape(
   return shaping.splices;
 }
 
-/** Rewrites the request, or returns undefined when nothing changes (the original bytes go). */
-export function rewriteRequest(
+/**
+ * Rewrites the request, or returns undefined when nothing changes (the original bytes go).
+ * `signal` is the client's: its abort stops the compressions queued for this request.
+ */
+export async function rewriteRequest(
   deps: AppDeps,
   api: GenerationApi,
   json: JsonBody,
   exchange: Exchange,
   mode: "compress" | "replay",
   sessionHeader?: string,
-): RewrittenRequest | undefined {
-  const optimized = optimizeRequest(deps, api, json, exchange, mode === "replay");
+  signal?: AbortSignal,
+): Promise<RewrittenRequest | undefined> {
+  const optimized = await optimizeRequest(deps, api, json, exchange, mode === "replay", signal);
   let text = json.text;
   let offersRetrieve = false;
   try {

@@ -8,13 +8,14 @@
  * @module
  */
 
+import { type CompressRunner, compressInThread } from "../compress/compress-job.ts";
 import {
   type CompressionSettings,
+  type CompressRequestOptions,
   compressRequest,
   type RequestCompression,
   type SlotEdit,
 } from "../compress/compress-request.ts";
-import { compressText } from "../compress/compress-text.ts";
 import type { Decision, DecisionStore } from "../compress/decisions.ts";
 import { type GenerationApi, latestUserText } from "../compress/slots.ts";
 import { estimateTokens } from "../compress/tokens.ts";
@@ -33,44 +34,48 @@ export interface SecuredPlan {
 /** Why a tool output went as sent although it compressed: its original could not be stored. */
 export const UNSTORED_REASON = "original_not_stored";
 
-/** Plans the compression of `body` with decisions from `decisions`; see the module comment. */
-export function planCompression(
+/**
+ * Plans the compression of `body` with decisions from `decisions`; see the module comment.
+ * Rejects when `signal` (the client's) aborts while compressions run; nothing is remembered then.
+ */
+export async function planCompression(
   deps: AppDeps,
   api: GenerationApi,
   body: Record<string, unknown>,
   settings: CompressionSettings,
   decisions: DecisionStore,
-  options: { allLive?: boolean; replayOnly?: boolean } = {},
-): SecuredPlan {
+  options: CompressRequestOptions = {},
+  signal?: AbortSignal,
+): Promise<SecuredPlan> {
   const started = performance.now();
   const staged = new StagedDecisions(decisions);
   const writable = !(deps.originals instanceof GuardedOriginalStore) || deps.originals.writable();
-  const plan = compressRequest(
+  const compress = deps.compress ?? compressInThread;
+  const plan = await compressRequest(
     api,
     body,
     { ...settings, lossy: settings.lossy && writable },
-    { decisions: staged, sha256: deps.sha256 },
+    { decisions: staged, sha256: deps.sha256, compress, ...(signal ? { signal } : {}) },
     options,
   );
-  const secured = storeOriginals(deps, plan, staged, (edit) => {
-    if (performance.now() - started >= settings.budgetMs) return undefined;
-    return losslessEdit(edit, settings, latestUserText(api, body));
+  const secured = await storeOriginals(deps, plan, staged, (edit) => {
+    if (performance.now() - started >= settings.budgetMs) return Promise.resolve(undefined);
+    return losslessEdit(edit, settings, latestUserText(api, body), compress, signal);
   });
   return { plan: secured, commit: () => staged.commit() };
 }
 
 /** The edit compressed losslessly instead, when that still saves enough. */
-function losslessEdit(
+async function losslessEdit(
   edit: SlotEdit,
   settings: CompressionSettings,
   query: string,
-): SlotEdit | undefined {
-  const result = compressText(edit.slot.text, {
-    query,
-    lossy: false,
-    hash: () => edit.hash,
-    savedOutput: edit.slot.savedOutput,
-  });
+  compress: CompressRunner,
+  signal: AbortSignal | undefined,
+): Promise<SlotEdit | undefined> {
+  const { text, savedOutput } = edit.slot;
+  const job = { text, query, lossy: false, hash: edit.hash, savedOutput };
+  const result = await compress(job, signal);
   if (!result) return undefined;
   const tokens = estimateTokens(edit.slot.text);
   const saved = tokens - estimateTokens(result.text);
@@ -79,12 +84,12 @@ function losslessEdit(
   return { ...edit, text: result.text, strategy: result.strategy, lossy: false };
 }
 
-function storeOriginals(
+async function storeOriginals(
   deps: AppDeps,
   plan: RequestCompression,
   staged: StagedDecisions,
-  fallback: (edit: SlotEdit) => SlotEdit | undefined,
-): RequestCompression {
+  fallback: (edit: SlotEdit) => Promise<SlotEdit | undefined>,
+): Promise<RequestCompression> {
   const stored = new Set<string>();
   // Per marker hash whose original was refused: its lossless stand-in, or undefined (as sent).
   const refused = new Map<string, SlotEdit | undefined>();
@@ -112,7 +117,7 @@ function storeOriginals(
           edits.push(edit);
           continue;
         }
-        refused.set(edit.hash, fallback(edit));
+        refused.set(edit.hash, await fallback(edit));
         deps.log.debug("original not stored; that tool output goes without a marker", {
           hash: edit.hash,
           code: errorCode(error),

@@ -88,6 +88,7 @@ function cliRow(model: string, before: number, after: number, prices: PriceTable
     aborted: false,
     cached: false,
     retrievals: 0,
+    overBudget: 0,
     shaping: "",
     cacheRewrite: "",
     costUsd: null,

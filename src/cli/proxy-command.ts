@@ -17,6 +17,7 @@ import { RateLimiter } from "../core/rate-limiter.ts";
 import { RuntimeSettings } from "../core/runtime-settings.ts";
 import { batchedWriter } from "../runtime/batched-writer.ts";
 import { serveWithBun } from "../runtime/bun-server.ts";
+import { CompressPool, poolSize } from "../runtime/compress-pool.ts";
 import { loadPrices } from "../runtime/load-prices.ts";
 import { nativeSha256 } from "../runtime/native-sha256.ts";
 import { zlibDecoder } from "../runtime/zlib-decoder.ts";
@@ -100,6 +101,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
   ensureWorkspace(config);
   const stores = openStores(config, log);
   const lifecycle: Lifecycle = { state: "starting" };
+  const pool = new CompressPool({ size: poolSize(), onError: (message) => log.warn(message) });
   const { app } = createApp({
     get config() {
       return settings.current;
@@ -117,6 +119,8 @@ export async function runProxy(args: string[], version: string): Promise<number>
     stats: new StatsService(stores.ledger),
     prices: loadPrices(config.workspaceDir, log),
     sha256: nativeSha256,
+    compress: pool.run,
+    countTokens: pool.countTokens,
     dashboardHtml,
     rateLimiter: new RateLimiter(),
     responseCache: config.cache
@@ -145,6 +149,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
   lifecycle.state = "stopping";
   log.info("shutting down", { signal, grace_ms: config.shutdownGraceMs });
   await server.stop(config.shutdownGraceMs);
+  pool.close();
   stores.close();
   log.info("stopped");
   logLines.flush();

@@ -2,12 +2,21 @@
  * Decides what to compress in one request (invariants 2, 3, 5, 6, 7): only tool outputs; never
  * protected ones (small errors, headroom's own retrieve results, text already carrying a
  * marker); a tool output seen before is replayed exactly as decided then; a new one is
- * compressed only when it belongs to the newest turn, saves enough estimated tokens, and the
- * per-request time budget is not spent. Pure apart from the decision store it is given.
+ * compressed only when it belongs to the newest turn, saves enough estimated tokens, and its
+ * compression finished within the per-request time budget. Three passes: planning (synchronous),
+ * the new compressions awaited together on the runner it is given (a worker pool in the proxy),
+ * then the thresholds and the decisions, in the order of the tool outputs. Pure apart from the
+ * decision store and the runner it is given.
  * @module
  */
 
-import { compressText, type TextCompression } from "./compress-text.ts";
+import {
+  type CompressJob,
+  type CompressRunner,
+  compressInThread,
+  runCompressJob,
+} from "./compress-job.ts";
+import type { TextCompression } from "./compress-text.ts";
 import type { Decision, DecisionStore } from "./decisions.ts";
 import { findSlots, type GenerationApi, latestUserText, type Slot } from "./slots.ts";
 import { estimateTokens } from "./tokens.ts";
@@ -16,7 +25,7 @@ import { estimateTokens } from "./tokens.ts";
 export interface CompressionSettings {
   /** Whether content may be dropped behind a marker (only when markers can be redeemed). */
   readonly lossy: boolean;
-  /** Time budget for compressing new outputs of one request, in milliseconds. */
+  /** Wall-clock wait for the new compressions of one request, in milliseconds. */
   readonly budgetMs: number;
   /** Tool outputs estimated below this many tokens are left alone. */
   readonly minTokens: number;
@@ -33,7 +42,7 @@ export interface CompressionSettings {
 /** Defaults: conservative enough that a rewrite always pays for its cache cost. */
 export const DEFAULT_COMPRESSION_SETTINGS: CompressionSettings = {
   lossy: false,
-  budgetMs: 50,
+  budgetMs: 1000,
   minTokens: 200,
   minSavedTokens: 50,
   minSavingsRatio: 0.1,
@@ -48,6 +57,10 @@ export interface CompressionDeps {
   readonly sha256: (text: string) => string;
   /** Monotonic milliseconds (performance.now by default). */
   readonly now?: () => number;
+  /** Runs the compressions, off the event loop where the runtime can (in this thread by default). */
+  readonly compress?: CompressRunner;
+  /** The client's abort: queued compressions are dropped and planning rejects with its reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** One rewritten tool output. */
@@ -75,9 +88,27 @@ export interface RequestCompression {
   readonly budgetExceeded: boolean;
 }
 
-// Characters one millisecond of budget admits: the slowest compressors run at about 20 MB/s,
-// so an output may take up to twice the budget left before it is ruled out.
+// Characters one millisecond of budget admits. Faster than any compressor runs on an idle
+// machine, so an output ruled out by size alone could never have finished in time: being
+// remembered as over budget then says nothing about how busy the machine was.
 const CHARS_PER_BUDGET_MS = 40_000;
+
+// Timers hold 32-bit signed milliseconds (about 24.8 days); longer waits are unlimited ones.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** One new compression awaited in the second pass (shared by repeats of the same output). */
+interface Pending {
+  readonly key: string;
+  readonly tokens: number;
+  readonly job: CompressJob;
+  finished: boolean;
+  result?: TextCompression | undefined;
+  /** What the first pass over it decided, for the repeats after it. */
+  decision?: Decision;
+}
+
+/** A tool output's place in the answer: an edit already known, or one waiting on a compression. */
+type Planned = SlotEdit | { readonly slot: Slot; readonly hash: string; readonly pending: Pending };
 
 // Below this size no decision is ever recorded or looked up: nothing so small is compressed.
 const FLOOR_CHARS = 256;
@@ -103,30 +134,83 @@ export function decisionKeys(
   };
 }
 
+/** Which tool outputs {@link compressRequest} looks at, and how. */
+export interface CompressRequestOptions {
+  /** Every tool output counts as new (for /v1/compress, where no provider cache is at stake). */
+  readonly allLive?: boolean;
+  /** Only earlier decisions are applied. */
+  readonly replayOnly?: boolean;
+}
+
+/** The first pass's answer: every candidate's place, and the compressions still to run. */
+class RequestPlan {
+  readonly planned: Planned[] = [];
+  readonly pending = new Map<string, Pending>();
+  readonly candidates: Slot[] = [];
+  readonly kept: Record<string, number> = {};
+  budgetExceeded = false;
+
+  constructor(readonly decisions: DecisionStore) {}
+
+  keep(key: string, reason: string, remember: boolean): void {
+    this.kept[reason] = (this.kept[reason] ?? 0) + 1;
+    if (remember) this.decisions.put(key, { kind: "kept", reason });
+  }
+}
+
 /**
- * Plans the compression of `body` (an already parsed request of `api`). With `allLive`, every
- * tool output counts as new (for /v1/compress, where no provider cache is at stake); with
- * `replayOnly`, only earlier decisions are applied.
+ * Plans the compression of `body` (an already parsed request of `api`) and runs the new
+ * compressions on `deps.compress`, waiting for them at most the budget.
  */
-export function compressRequest(
+export async function compressRequest(
   api: GenerationApi,
   body: Record<string, unknown>,
   settings: CompressionSettings,
   deps: CompressionDeps,
-  options: { allLive?: boolean; replayOnly?: boolean } = {},
+  options: CompressRequestOptions = {},
+): Promise<RequestCompression> {
+  const now = deps.now ?? (() => performance.now());
+  const started = now();
+  const plan = planSlots(api, body, settings, deps, options);
+  if (plan.pending.size > 0) {
+    const waitMs = settings.budgetMs - (now() - started);
+    const compress = deps.compress ?? compressInThread;
+    await settle([...plan.pending.values()], waitMs, compress, deps.signal);
+  }
+  if (deps.signal?.aborted) throw deps.signal.reason;
+  return { ...applyResults(plan, settings, deps.decisions), elapsedMs: now() - started };
+}
+
+/** {@link compressRequest} with every compression run here, synchronously and without a deadline. */
+export function compressRequestNow(
+  api: GenerationApi,
+  body: Record<string, unknown>,
+  settings: CompressionSettings,
+  deps: CompressionDeps,
+  options: CompressRequestOptions = {},
 ): RequestCompression {
   const now = deps.now ?? (() => performance.now());
   const started = now();
-  const edits: SlotEdit[] = [];
-  const candidates: Slot[] = [];
-  const kept: Record<string, number> = {};
-  let budgetExceeded = false;
-  let query: string | undefined;
+  const plan = planSlots(api, body, settings, deps, options);
+  for (const job of plan.pending.values()) {
+    job.result = runCompressJob(job.job);
+    job.finished = true;
+  }
+  return { ...applyResults(plan, settings, deps.decisions), elapsedMs: now() - started };
+}
 
-  const keep = (key: string, reason: string, remember: boolean) => {
-    kept[reason] = (kept[reason] ?? 0) + 1;
-    if (remember) deps.decisions.put(key, { kind: "kept", reason });
-  };
+/** The first pass: every decision that needs no compression, in the order of the tool outputs. */
+function planSlots(
+  api: GenerationApi,
+  body: Record<string, unknown>,
+  settings: CompressionSettings,
+  deps: CompressionDeps,
+  options: CompressRequestOptions,
+): RequestPlan {
+  const plan = new RequestPlan(deps.decisions);
+  const { planned, pending, candidates } = plan;
+  const keep = plan.keep.bind(plan);
+  let query: string | undefined;
 
   for (const slot of findSlots(api, body)) {
     if (slot.protection || slot.text.length < FLOOR_CHARS) continue;
@@ -136,7 +220,7 @@ export function compressRequest(
       deps.decisions.get(key) ?? (legacy === undefined ? undefined : deps.decisions.get(legacy));
     if (known) {
       if (known.kind === "compressed") {
-        edits.push({
+        planned.push({
           slot,
           text: known.text,
           strategy: known.strategy,
@@ -148,6 +232,12 @@ export function compressRequest(
       } else {
         keep(key, known.reason, false);
       }
+      continue;
+    }
+    // The same output earlier in this request: it is decided with that one, as a replay.
+    const twin = pending.get(key);
+    if (twin) {
+      planned.push({ slot, hash, pending: twin });
       continue;
     }
     // Older outputs headroom never saw: the provider has most likely cached them already.
@@ -174,39 +264,74 @@ export function compressRequest(
       keep(key, "error_output", true);
       continue;
     }
-    // Compression cannot be interrupted, so the budget is spent up front: an output too large
-    // to finish in what is left (at the slowest compressors' speed) is not started.
-    const remainingMs = settings.budgetMs - (now() - started);
-    if (remainingMs <= 0 || slot.text.length > remainingMs * CHARS_PER_BUDGET_MS) {
-      budgetExceeded = true;
+    // Too large to finish within the budget even on an idle machine: not started at all.
+    if (slot.text.length > settings.budgetMs * CHARS_PER_BUDGET_MS) {
+      plan.budgetExceeded = true;
       keep(key, "over_budget", true);
       continue;
     }
     query ??= latestUserText(api, body);
-    const result: TextCompression | undefined = compressText(slot.text, {
-      query,
-      lossy: settings.lossy,
-      hash: () => hash,
-      savedOutput: slot.savedOutput,
-    });
-    // Finished late (a cold start, a busy machine): the time is spent either way, so the
-    // result is used; the outputs after it wait for a later request's budget.
-    if (now() - started > settings.budgetMs) budgetExceeded = true;
+    const { text, savedOutput } = slot;
+    const job: CompressJob = { text, query, lossy: settings.lossy, hash, savedOutput };
+    const waiting: Pending = { key, tokens, job, finished: false };
+    pending.set(key, waiting);
+    planned.push({ slot, hash, pending: waiting });
+  }
+  return plan;
+}
+
+/** The last pass: thresholds and decisions for the compressions that ran, in the same order. */
+function applyResults(
+  plan: RequestPlan,
+  settings: CompressionSettings,
+  decisions: DecisionStore,
+): Omit<RequestCompression, "elapsedMs"> {
+  const keep = plan.keep.bind(plan);
+  const edits: SlotEdit[] = [];
+  for (const item of plan.planned) {
+    if (!("pending" in item)) {
+      edits.push(item);
+      continue;
+    }
+    const { slot, hash, pending: job } = item;
+    const key = job.key;
+    if (job.decision) {
+      // A repeat: replays what was just decided for the first one.
+      const { decision } = job;
+      if (decision.kind === "compressed") {
+        const { text, strategy, lossy } = decision;
+        edits.push({ slot, text, strategy, lossy, replayed: true, hash, key });
+      } else {
+        keep(key, decision.reason, false);
+      }
+      continue;
+    }
+    const result = job.result;
+    // Not finished in time (a busy machine, a slow kind): it goes as sent, and stays so.
+    if (!job.finished) {
+      plan.budgetExceeded = true;
+      job.decision = { kind: "kept", reason: "over_budget" };
+      keep(key, "over_budget", true);
+      continue;
+    }
     if (!result) {
+      job.decision = { kind: "kept", reason: "no_gain" };
       keep(key, "no_gain", true);
       continue;
     }
-    const saved = tokens - estimateTokens(result.text);
-    if (saved < settings.minSavedTokens || saved < tokens * settings.minSavingsRatio) {
+    const saved = job.tokens - estimateTokens(result.text);
+    if (saved < settings.minSavedTokens || saved < job.tokens * settings.minSavingsRatio) {
+      job.decision = { kind: "kept", reason: "below_threshold" };
       keep(key, "below_threshold", true);
       continue;
     }
-    deps.decisions.put(key, {
+    job.decision = {
       kind: "compressed",
       text: result.text,
       strategy: result.strategy,
       lossy: result.lossy,
-    });
+    };
+    decisions.put(key, job.decision);
     edits.push({
       slot,
       text: result.text,
@@ -217,5 +342,37 @@ export function compressRequest(
       key,
     });
   }
-  return { edits, candidates, kept, elapsedMs: now() - started, budgetExceeded };
+  const { candidates, kept, budgetExceeded } = plan;
+  return { edits, candidates, kept, budgetExceeded };
+}
+
+/**
+ * Runs the jobs on `compress` together and waits for them at most `waitMs` (or until `signal`
+ * aborts). Jobs still queued then are never started; results that arrive later are dropped.
+ */
+async function settle(
+  jobs: Pending[],
+  waitMs: number,
+  compress: CompressRunner,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const stop = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const over = new Promise<void>((resolve) => {
+    // An unlimited budget (or one past what timers hold) waits for every job.
+    if (waitMs < MAX_TIMER_MS) timer = setTimeout(resolve, Math.max(0, waitMs));
+    signal?.addEventListener("abort", () => resolve(), { once: true });
+  });
+  if (signal?.aborted) stop.abort();
+  const all = Promise.all(
+    jobs.map(async (job) => {
+      const result = await compress(job.job, stop.signal).catch(() => undefined);
+      if (stop.signal.aborted) return;
+      job.result = result;
+      job.finished = true;
+    }),
+  );
+  await Promise.race([all, over]);
+  stop.abort();
+  clearTimeout(timer);
 }

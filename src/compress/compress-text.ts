@@ -8,7 +8,9 @@
 import { detectContent } from "./detect.ts";
 import { compressDiff } from "./diff.ts";
 import { compressEnveloped } from "./envelope/compress-enveloped.ts";
+import { compressGit } from "./git.ts";
 import { compressHtml } from "./html.ts";
+import { compressInstall } from "./install.ts";
 import { compressJson } from "./json/compress-json.ts";
 import { compressListing } from "./listing.ts";
 import { compressLog } from "./log.ts";
@@ -24,6 +26,8 @@ export const COMPRESSORS: Partial<Record<ContentKind, Compressor>> = {
   log: compressLog,
   search: compressSearch,
   diff: compressDiff,
+  git: compressGit,
+  install: compressInstall,
   listing: compressListing,
   table: compressTable,
   html: compressHtml,

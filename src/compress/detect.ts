@@ -16,12 +16,15 @@
  */
 
 import { looksLikeDiff } from "./detect-diff.ts";
+import { detectGitForm } from "./detect-git.ts";
 import { looksLikeHtml } from "./detect-html.ts";
 import { scanJson } from "./detect-json.ts";
 import { type LineTally, tallyLines } from "./detect-lines.ts";
 import { sampleLines } from "./detect-sample.ts";
 import { looksLikeHeadedTable, looksLikeTable } from "./detect-table.ts";
+import { looksLikeInstallLog } from "./install.ts";
 import { noteSwallowed } from "./swallowed.ts";
+import { looksLikeSystemTable } from "./table-system.ts";
 import type { ContentKind } from "./types.ts";
 
 /** JSON is validated up to this many characters; beyond it only the closing character is checked. */
@@ -46,6 +49,9 @@ function detect(text: string): ContentKind {
   const lineStart = skipExecHeader(text, text.lastIndexOf("\n", start) + 1);
   const sample = sampleLines(text, lineStart);
   if (looksLikeDiff(sample)) return "diff";
+  if (detectGitForm(sample)) return "git";
+  if (looksLikeSystemTable(sample)) return "table";
+  if (looksLikeInstallLog(sample)) return "install";
   if (looksLikeHtml(text, start)) return "html";
   const tally = tallyLines(sample);
   if (tally.nonEmpty === 0) return "text";

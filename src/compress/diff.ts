@@ -7,9 +7,10 @@
  * extended header line remains (git needs one of them before the first hunk). `index` lines
  * themselves stay: three-way apply and binary patches need their blob ids.
  *
- * Lossy output is for reading: context is trimmed to two lines around changes with recomputed
- * hunk headers, binary payloads and the hunks of lock/minified files are dropped, and `index`
- * lines go unless one is a file's last remaining header (so trimmed patches mostly still apply).
+ * Lossy output is for reading: context is trimmed to one line around changes with recomputed
+ * hunk headers, binary payloads, the hunks of lock/minified files and the old content of deleted
+ * files are dropped, and `index` lines go unless one is a file's last remaining header (so
+ * trimmed patches mostly still apply).
  * The marker says what was left out.
  * @module
  */
@@ -21,10 +22,10 @@ import { noteSwallowed } from "./swallowed.ts";
 import { matchesTerms, queryTerms } from "./table-query.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
-/** Unchanged lines kept on each side of a change in lossy mode. */
-const CONTEXT_LINES = 2;
+/** Unchanged lines kept on each side of a change in lossy mode (the hunk header names the spot). */
+const CONTEXT_LINES = 1;
 /** Gaps up to this many unchanged lines are kept rather than split into a new hunk. */
-const BRIDGE_LINES = 3;
+const BRIDGE_LINES = 2;
 /** Lossy output must be at most this fraction of the lossless one to be worth a marker. */
 const LOSSY_GAIN = 0.9;
 /** Files listed by name in the marker. */
@@ -39,6 +40,7 @@ interface DroppedFile {
 interface RenderStats {
   omittedContext: number;
   generated: DroppedFile[];
+  deleted: DroppedFile[];
   binaryPayloads: number;
   indexLines: number;
   added: number;
@@ -122,6 +124,7 @@ function render(parsed: ParsedDiff, lossy: boolean, terms: readonly string[]) {
   const stats: RenderStats = {
     omittedContext: 0,
     generated: [],
+    deleted: [],
     binaryPayloads: 0,
     indexLines: 0,
     added: 0,
@@ -130,11 +133,14 @@ function render(parsed: ParsedDiff, lossy: boolean, terms: readonly string[]) {
   const skipped = new Map<number, DroppedFile>();
   for (let f = 0; f < files.length; f++) {
     const file = files[f]!;
-    if (!lossy || file.hunkCount === 0 || !isGeneratedPath(file.path)) continue;
+    if (!lossy || file.hunkCount === 0) continue;
+    // A deleted file's old content is rarely what a reader of the diff is after.
+    const generated = isGeneratedPath(file.path);
+    if (!generated && !file.deletedFile) continue;
     if (fileMatchesQuery(parsed, file, terms)) continue;
     const entry = { path: file.path, added: 0, removed: 0 };
     skipped.set(f, entry);
-    stats.generated.push(entry);
+    (generated ? stats.generated : stats.deleted).push(entry);
   }
   const drop = new Uint8Array(lines.length);
   // Index lines that must stay in lossy mode: the only header left to make the patch apply.
@@ -223,12 +229,22 @@ function summarise(stats: RenderStats, fileCount: number): string {
       `hunks of ${plural(stats.generated.length, "lock/generated file")} omitted (${list})`,
     );
   }
+  if (stats.deleted.length > 0) {
+    const named = stats.deleted
+      .slice(0, MAX_NAMED_FILES)
+      .map((g) => `${g.path} -${formatCount(g.removed)}`);
+    const more = stats.deleted.length - named.length;
+    const list = more > 0 ? `${named.join(", ")} and ${formatCount(more)} more` : named.join(", ");
+    parts.push(`old content of ${plural(stats.deleted.length, "deleted file")} omitted (${list})`);
+  }
   if (stats.binaryPayloads > 0) {
     parts.push(`binary patch data of ${plural(stats.binaryPayloads, "file")} omitted`);
   }
   if (stats.indexLines > 0) parts.push(`${plural(stats.indexLines, "index line")} omitted`);
   const kept =
-    stats.generated.length > 0 ? "all other changed lines kept" : "every changed line kept";
+    stats.generated.length + stats.deleted.length > 0
+      ? "all other changed lines kept"
+      : "every changed line kept";
   const totals = `${plural(fileCount, "file")}, +${formatCount(stats.added)} -${formatCount(stats.removed)}`;
   return `diff of ${totals}: ${parts.join(", ")}; ${kept}`;
 }
@@ -254,6 +270,7 @@ function compressDiffText(input: string, ctx: CompressContext): CompressOutput |
   const droppedSomething =
     stats.omittedContext > 0 ||
     stats.generated.length > 0 ||
+    stats.deleted.length > 0 ||
     stats.binaryPayloads > 0 ||
     stats.indexLines > 0;
   if (!droppedSomething) return best;

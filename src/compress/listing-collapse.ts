@@ -261,8 +261,14 @@ export function collapseListing(
   // 3a. Disk usage: keep the top level and the biggest entries; runs of the rest become counts.
   if (sizeOf && visible > MAX_VISIBLE) {
     const ranked: number[] = [];
-    for (let i = 0; i < n; i++) if (!hidden[i]) ranked.push(i);
-    ranked.sort((a, b) => sizeOf(b) - sizeOf(a) || a - b);
+    // Each size is read once: parsing it inside the comparison cost a third of the time.
+    const size = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (hidden[i]) continue;
+      ranked.push(i);
+      size[i] = sizeOf(i);
+    }
+    ranked.sort((a, b) => size[b]! - size[a]! || a - b);
     const keep = new Uint8Array(n);
     for (const i of ranked.slice(0, Math.floor(MAX_VISIBLE / 2))) keep[i] = 1;
     for (let i = 0; i < n; i++) if (entries[i]!.segments.length <= base + 1) keep[i] = 1;

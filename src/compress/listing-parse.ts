@@ -43,7 +43,6 @@ export interface Listing {
   readonly entries: ListingEntry[];
 }
 
-const TREE_UNITS = ["│   ", "├── ", "└── ", "|   ", "|-- ", "`-- ", "    "];
 const TREE_CONNECTORS = ["├── ", "└── ", "|-- ", "`-- "];
 
 /** Whether a line holds a tree connector (each ends with "── " or "-- ": checked first, cheaply). */
@@ -99,17 +98,38 @@ function pathEntry(line: number, path: string, fields: string[]): ListingEntry {
   return makeEntry(line, splitPath(path), 0, fields);
 }
 
+const BAR = 0x2502; // │
+const TEE = 0x251c; // ├
+const ELBOW = 0x2514; // └
+const DASH = 0x2500; // ─
+
+/**
+ * Which unit of a `tree` drawing starts at `pos` (all are four characters ending in a space): 1
+ * for a continuation ("│   ", "|   ", "    "), 2 for a connector (TREE_CONNECTORS), 0 for none.
+ * Compared code by code: trying each unit with startsWith took most of the parse of a drawing.
+ */
+function treeUnitAt(line: string, pos: number): 0 | 1 | 2 {
+  if (line.charCodeAt(pos + 3) !== 32) return 0;
+  const a = line.charCodeAt(pos);
+  const b = line.charCodeAt(pos + 1);
+  const c = line.charCodeAt(pos + 2);
+  if (b === 32 && c === 32) return a === BAR || a === 124 || a === 32 ? 1 : 0;
+  if (b === DASH && c === DASH) return a === TEE || a === ELBOW ? 2 : 0;
+  if (b === 45 && c === 45) return a === 124 || a === 96 ? 2 : 0;
+  return 0;
+}
+
 /** Reads a `tree` line's prefix: its depth and where the name starts; undefined if none. */
 function treePrefix(line: string): { depth: number; start: number } | undefined {
   const normal = line.includes("\u00a0") ? line.replaceAll("\u00a0", " ") : line;
   let pos = 0;
   let depth = 0;
   for (;;) {
-    const unit = TREE_UNITS.find((u) => normal.startsWith(u, pos));
-    if (!unit) return undefined;
-    pos += unit.length;
+    const unit = treeUnitAt(normal, pos);
+    if (unit === 0) return undefined;
+    pos += 4;
     depth++;
-    if (TREE_CONNECTORS.includes(unit)) return { depth, start: pos };
+    if (unit === 2) return { depth, start: pos };
     if (depth > 200) return undefined;
   }
 }

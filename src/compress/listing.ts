@@ -8,6 +8,7 @@
  */
 
 import { collapseListing } from "./listing-collapse.ts";
+import { compressNpmTree } from "./listing-npm.ts";
 import { type Listing, parseListing } from "./listing-parse.ts";
 import { renderListing } from "./listing-render.ts";
 import { noteSwallowed } from "./swallowed.ts";
@@ -109,10 +110,20 @@ function compressListingText(input: string, ctx: CompressContext): CompressOutpu
   return best;
 }
 
+/** `npm ls` trees have their own reader; the trailing line break is kept. */
+function compressNpmListing(input: string, ctx: CompressContext): CompressOutput | undefined {
+  // npm ls starts with the project (`name@version path`) and draws with box characters.
+  if (!input.slice(0, 2000).includes("─")) return undefined;
+  const body = input.endsWith("\n") ? input.slice(0, -1) : input;
+  const out = compressNpmTree(body.split("\n"), ctx);
+  if (!out) return undefined;
+  return { ...out, text: out.text + input.slice(body.length) };
+}
+
 /** Compresses directory listings: compact layout losslessly, counted folds when lossy. */
 export const compressListing: Compressor = (input, ctx) => {
   try {
-    return compressListingText(input, ctx);
+    return compressNpmListing(input, ctx) ?? compressListingText(input, ctx);
   } catch (error) {
     noteSwallowed("listing", error);
     return undefined;

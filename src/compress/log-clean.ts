@@ -29,7 +29,12 @@ const CONTROL_TEST = /[\u0000-\u0007\u000b\u000c\u000e-\u001f\u007f]/;
 /** Splits output into the lines a terminal would finally display. */
 export function terminalLines(input: string): string[] {
   let text = input;
-  if (text.includes(ESC) || text.includes(CSI8)) text = text.replace(ANSI_PATTERN, "");
+  if (text.includes(ESC) || text.includes(CSI8)) {
+    // Back to the first column (npm's spinner) is a carriage return by another name.
+    if (text.includes(`${ESC}[1G`) || text.includes(`${ESC}[G`))
+      text = text.replaceAll(`${ESC}[1G`, "\r").replaceAll(`${ESC}[G`, "\r");
+    text = text.replace(ANSI_PATTERN, "");
+  }
   if (CONTROL_TEST.test(text)) text = text.replace(CONTROL_PATTERN, "");
   const lines = text.split("\n");
   const hasReturn = text.includes("\r");

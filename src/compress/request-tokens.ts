@@ -7,7 +7,6 @@
  */
 
 import { type Json, obj } from "../core/json-value.ts";
-import type { SlotEdit } from "./compress-request.ts";
 import type { GenerationApi } from "./slots.ts";
 import { countTokens } from "./tokens.ts";
 
@@ -79,7 +78,7 @@ export function requestTokenFigures(
   api: GenerationApi,
   body: Json,
   model: string,
-  edits: readonly SlotEdit[],
+  edits: readonly { readonly slot: { readonly text: string }; readonly text: string }[],
   candidateTexts: readonly string[],
 ): RequestTokenFigures {
   const before = requestTokens(api, body, model);

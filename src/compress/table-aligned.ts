@@ -4,6 +4,8 @@
  * @module
  */
 
+import { splitMergedColumns } from "./table-split.ts";
+
 /** Rows of cells; the first row is the header. */
 export interface AlignedTable {
   readonly header: string[];
@@ -70,5 +72,6 @@ export function parseAligned(lines: readonly string[]): AlignedTable | undefined
     }
     grid.push(cells);
   }
-  return { header: grid[0]!, rows: grid.slice(1) };
+  const cells = splitMergedColumns(grid);
+  return { header: cells[0]!, rows: cells.slice(1) };
 }

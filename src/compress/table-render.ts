@@ -19,6 +19,8 @@ export interface Grid {
   readonly texts?: string[];
   /** csv/tsv: no field needs quoting, so rows are written without checking every field. */
   readonly plain?: boolean;
+  /** Lines before the header that are written back verbatim (e.g. `dpkg -l`'s legend). */
+  readonly preamble?: readonly string[];
 }
 
 /** Columns with the same value in every row (named, uniquely, and never all of them). */
@@ -61,7 +63,7 @@ export function renderGrid(
 ): string {
   const skip = new Set(dropped);
   const pick = (cells: readonly string[]) => cells.filter((_, c) => !skip.has(c));
-  const out: string[] = [];
+  const out: string[] = [...(grid.preamble ?? [])];
   if (dropped.length > 0) {
     const pairs = dropped.map((c) => `${grid.header[c]}=${noteValue(grid.rows[0]![c]!)}`);
     out.push(`# every row: ${pairs.join(", ")}`);

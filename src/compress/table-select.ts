@@ -5,7 +5,7 @@
  * @module
  */
 
-import { matchesTerms } from "./table-query.ts";
+import { rankRowsByTerms } from "./query-rank.ts";
 
 /** Which rows to keep and why (each kept row is counted under its first reason). */
 export interface RowSelection {
@@ -182,13 +182,9 @@ export function selectRows(
     }
   }
   const texts = rowTexts ?? rows.map((row) => row.join(" "));
-  if (terms.length > 0) {
-    for (let r = 0; r < n && query < MAX_QUERY_ROWS; r++) {
-      if (!keep[r] && matchesTerms(texts[r]!, terms)) {
-        keep[r] = 1;
-        query++;
-      }
-    }
+  for (const r of rankRowsByTerms(texts, terms, MAX_QUERY_ROWS, keep)) {
+    keep[r] = 1;
+    query++;
   }
   for (const r of unusualRows(header, rows, texts)) {
     if (!keep[r]) {

@@ -13,6 +13,7 @@ import { parseMarkdownTable } from "./table-markdown.ts";
 import { queryTerms } from "./table-query.ts";
 import { constantColumns, type Grid, renderGrid } from "./table-render.ts";
 import { selectRows } from "./table-select.ts";
+import { parseSystemTable } from "./table-system.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
 /** Tables with fewer data rows are never cut. */
@@ -24,6 +25,8 @@ const LOSSY_GAIN = 0.85;
 export function parseTable(input: string): Grid | undefined {
   const text = trimTrailingNewlines(input);
   const lines = text.split(/\r?\n/);
+  const system = parseSystemTable(lines);
+  if (system) return system;
   const first = lines[0] ?? "";
   if (first.trimStart().startsWith("|")) {
     const md = parseMarkdownTable(lines);

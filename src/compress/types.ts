@@ -10,6 +10,8 @@ export type ContentKind =
   | "log"
   | "search"
   | "diff"
+  | "git"
+  | "install"
   | "listing"
   | "table"
   | "html"

@@ -47,7 +47,7 @@ export interface ProxyConfig {
   readonly compression: boolean;
   /** Whether compressors may drop content behind a retrievable marker. */
   readonly lossy: boolean;
-  /** Time budget for compressing one request's new tool outputs. */
+  /** Wall-clock wait for compressing one request's new tool outputs (see the README). */
   readonly compressionBudgetMs: number;
   /** Tool outputs estimated below this many tokens are left alone. */
   readonly minTokens: number;
@@ -265,7 +265,7 @@ export function resolveConfig(flags: ProxyFlags, env: Env, homeDir: string): Pro
       undefined,
       env,
       "HEADROOM_COMPRESSION_BUDGET_MS",
-      50,
+      1000,
       0,
       60_000,
     ),

@@ -56,6 +56,8 @@ export interface Exchange {
   compressionMs?: number;
   /** True when compression failed and the original was forwarded (fail open). */
   compressionFailed?: boolean;
+  /** Tool outputs sent whole because their compression did not finish within the budget. */
+  overBudget?: number;
   /** True when headroom's response cache answered it. */
   cached?: boolean;
   /** Who sent it (data-plane requests): agent, user agent, project, stack. */

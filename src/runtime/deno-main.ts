@@ -20,6 +20,7 @@ import { StatsService } from "../stats/stats-service.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import { MemoryLedgerStore } from "../store/memory-ledger.ts";
 import { MemoryOriginalStore } from "../store/memory-original-store.ts";
+import { CompressPool, poolSize } from "./compress-pool.ts";
 import { nativeSha256 } from "./native-sha256.ts";
 import { zlibDecoder } from "./zlib-decoder.ts";
 
@@ -64,6 +65,8 @@ const log = createLogger(
   (line) => console.error(line),
 );
 const lifecycle: Lifecycle = { state: "starting" };
+// Deno runs the same worker module as Bun; if it cannot, the pool compresses in this thread.
+const pool = new CompressPool({ size: poolSize(), onError: (message) => log.warn(message) });
 const { app } = createApp({
   get config() {
     return settings.current;
@@ -82,6 +85,8 @@ const { app } = createApp({
   stats: new StatsService(new MemoryLedgerStore()),
   prices: new PriceTable(),
   sha256: nativeSha256,
+  compress: pool.run,
+  countTokens: pool.countTokens,
   // Read beside the source: Deno's text imports are still behind an unstable flag.
   dashboardHtml: Deno.readTextFileSync(new URL("../dashboard/index.html", import.meta.url)),
   rateLimiter: new RateLimiter(),
@@ -109,6 +114,9 @@ const server = Deno.serve(
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, () => {
     lifecycle.state = "stopping";
-    server.shutdown().then(() => Deno.exit(0));
+    server.shutdown().then(() => {
+      pool.close();
+      Deno.exit(0);
+    });
   });
 }

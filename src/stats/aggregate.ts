@@ -22,6 +22,7 @@ export const COUNTER_FIELDS = [
   "compressed",
   "retrievals",
   "cache_rewrites_caused",
+  "over_budget",
   "tokens_before",
   "tokens_after",
   "tokens_saved",
@@ -105,6 +106,7 @@ export function rowCounters(row: LedgerRow): Counters {
   c.compressed = row.tokensSaved > 0 ? 1 : 0;
   c.retrievals = row.retrievals;
   c.cache_rewrites_caused = row.cacheRewrite ? 1 : 0;
+  c.over_budget = row.overBudget;
   c.tokens_before = row.tokensBefore;
   c.tokens_after = row.tokensAfter;
   c.tokens_saved = row.tokensSaved;

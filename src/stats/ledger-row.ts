@@ -43,6 +43,8 @@ export interface LedgerRow {
   /** Served from headroom's response cache. */
   readonly cached: boolean;
   readonly retrievals: number;
+  /** Tool outputs sent whole because their compression did not finish within the budget. */
+  readonly overBudget: number;
   /** Output-shaping labels: shaped, holdout, effort_lowered, effort_holdout (comma-joined). */
   readonly shaping: string;
   /** Why headroom made the provider rewrite its cached prompt prefix ("" when it did not). */
@@ -143,6 +145,7 @@ export function rowFromExchange(
     aborted: exchange.outcome === "aborted",
     cached: exchange.cached === true,
     retrievals: exchange.retrievals ?? 0,
+    overBudget: exchange.overBudget ?? 0,
     shaping: (exchange.shaping ?? []).join(","),
     cacheRewrite: exchange.cacheRewrite ?? "",
     costUsd:

@@ -179,6 +179,12 @@ export function prometheusText(
       ...byName(session, "cache_rewrite", "reason", (c) => c.cache_rewrites_caused),
     ],
   );
+  out.family(
+    "headroom_outputs_over_budget",
+    "counter",
+    "Tool outputs sent whole because their compression did not finish within the budget",
+    [[{}, s.over_budget]],
+  );
   out.histogram(
     "headroom_request_duration_seconds",
     "Time from request to the last byte of the answer",

@@ -10,6 +10,7 @@ import type { Aggregate, Counters, Histogram } from "./aggregate.ts";
 import type { StatsService } from "./stats-service.ts";
 import {
   cacheFigures,
+  compressionFigures,
   costFigures,
   iso,
   percent,
@@ -123,6 +124,7 @@ export function statsJson(
     prefix_cache: { by_provider: providers, totals: cacheFigures(s) },
     cache_rewrites_caused: cacheRewrites(session),
     compressions_by_strategy: counts(session, "strategy"),
+    compressions: compressionFigures(s),
     agent_usage: { agents },
     savings: {
       per_project: sliceTable(session, "project"),
@@ -170,6 +172,7 @@ export function statsJson(
         total_input_cost_usd: round(l.cost_usd, 6),
         savings_percent: tokenFigures(l).savings_percent,
         cache_rewrites_caused: cacheRewrites(lifetime),
+        compressions: compressionFigures(l),
         first_activity_at: iso(l.first_ts),
         last_activity_at: iso(l.last_ts),
         summary: summaryText(l),

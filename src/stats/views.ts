@@ -88,6 +88,14 @@ export function requestFigures(c: Counters) {
   };
 }
 
+/** How tool outputs fared under compression in one view. */
+export function compressionFigures(c: Counters) {
+  return {
+    /** Tool outputs sent whole because their compression did not finish within the budget. */
+    over_budget: c.over_budget,
+  };
+}
+
 /** Timing averages of one view, in milliseconds. */
 export function timingFigures(c: Counters) {
   return {

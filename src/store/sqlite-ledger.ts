@@ -60,6 +60,7 @@ const ROW_COLUMNS = [
   "cache_rewrite",
   "cost_usd",
   "saved_usd",
+  "over_budget",
 ] as const;
 
 const TEXT_COLUMNS = new Set([
@@ -113,6 +114,7 @@ function toDb(row: LedgerRow): (string | number | null)[] {
     row.cacheRewrite,
     row.costUsd,
     row.savedUsd,
+    row.overBudget,
   ];
 }
 
@@ -148,6 +150,7 @@ function fromDb(r: DbRow): LedgerRow {
     aborted: r.aborted === 1,
     cached: r.cached === 1,
     retrievals: n(r.retrievals),
+    overBudget: n(r.over_budget),
     shaping: String(r.shaping ?? ""),
     cacheRewrite: String(r.cache_rewrite ?? ""),
     costUsd: r.cost_usd === null ? null : n(r.cost_usd),

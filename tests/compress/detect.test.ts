@@ -3,6 +3,7 @@ import { compressText } from "../../src/compress/compress-text.ts";
 import { detectContent } from "../../src/compress/detect.ts";
 import { originalHash } from "../../src/compress/marker.ts";
 import type { ContentKind } from "../../src/compress/types.ts";
+import { outputFixture } from "../helpers/output-fixture.ts";
 import { parityCases } from "../helpers/parity.ts";
 import { mulberry32 } from "../helpers/random.ts";
 
@@ -379,6 +380,17 @@ const SAMPLES: Record<ContentKind, Record<string, string>> = {
       "rename to new.txt",
     ),
   },
+  git: {
+    "git log": outputFixture("git/log-default.txt").slice(0, 6000),
+    "git log --oneline": outputFixture("git/log-oneline.txt").slice(0, 3000),
+    "git log --graph --all --oneline": outputFixture("git/log-graph-all.txt"),
+    "git status": outputFixture("git/status-many.txt"),
+    "git status --short": outputFixture("git/status-short.txt"),
+    "git branch -a": outputFixture("git/branch-all.txt"),
+  },
+  install: {
+    "apt-get install through a terminal": outputFixture("aptlog/apt-get-install-pty.txt"),
+  },
   listing: {
     "ls -la": lines(
       "total 48",
@@ -628,19 +640,6 @@ const SAMPLES: Record<ContentKind, Record<string, string>> = {
     "JSON scalar": "42",
     "two objects on one line": '{"a":1}{"b":2}',
     "concatenated pretty objects": '{\n  "a": 1\n}\n{\n  "b": 2\n}',
-    "git log": lines(
-      "commit 8f3a2c1d9e0b7a6f5c4d3e2f1a0b9c8d7e6f5a4b",
-      "Author: Dev <dev@example.com>",
-      "Date:   Thu May 2 10:15:00 2024 +0200",
-      "",
-      "    Fix the retry loop",
-      "",
-      "commit 1f3a2c1d9e0b7a6f5c4d3e2f1a0b9c8d7e6f5a4b",
-      "Author: Dev <dev@example.com>",
-      "Date:   Wed May 1 10:15:00 2024 +0200",
-      "",
-      "    Add the retry loop",
-    ),
     "environment variables": lines(
       "PATH=/usr/bin:/bin",
       "HOME=/root",
@@ -803,6 +802,8 @@ const KINDS = new Set<ContentKind>([
   "log",
   "search",
   "diff",
+  "git",
+  "install",
   "listing",
   "table",
   "html",

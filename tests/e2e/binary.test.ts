@@ -1,5 +1,12 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BINARY, startBinary } from "../helpers/binary.ts";
@@ -215,6 +222,57 @@ describe("the compiled executable", () => {
         model: "claude-sonnet-4-5",
       });
       expect(proxy.lines.join("\n")).not.toContain("sk-ant-e2e");
+    } finally {
+      expect(await proxy.stop("SIGTERM")).toBe(0);
+    }
+  });
+
+  test("compresses in a worker built into the executable, away from any source tree", async () => {
+    // Built without its own entrypoint, the worker would be looked up at its path in this source
+    // tree, which works here and nowhere else: it must be one of the embedded modules.
+    const executable = Buffer.from(await Bun.file(BINARY).arrayBuffer());
+    expect(executable.includes("/$bunfs/root/runtime/compress-worker.js")).toBe(true);
+    upstream.reset();
+    const cwd = mkdtempSync(join(tmpdir(), "headroom-cwd-"));
+    const proxy = await startBinary(["--openai-api-url", upstream.url, "--stateless"], {}, cwd);
+    try {
+      // No worker runs until a compression needs one.
+      const threads = () =>
+        readdirSync(`/proc/${proxy.proc.pid}/task`).map((task) =>
+          readFileSync(`/proc/${proxy.proc.pid}/task/${task}/comm`, "utf8").trim(),
+        );
+      const linux = existsSync(`/proc/${proxy.proc.pid}/task`);
+      if (linux) expect(threads()).not.toContain("Worker");
+      // `npm query '*'` in this repository, as a tool output of the newest turn.
+      const packages = readFileSync(
+        join(import.meta.dir, "..", "fixtures", "pool", "npm-query.json"),
+        "utf8",
+      );
+      const res = await fetch(`${proxy.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer sk-e2e" },
+        body: JSON.stringify({
+          model: "gpt-4o",
+          messages: [
+            { role: "user", content: "Which packages are dev dependencies?" },
+            {
+              role: "assistant",
+              content: null,
+              tool_calls: [
+                { id: "c1", type: "function", function: { name: "sh", arguments: "{}" } },
+              ],
+            },
+            { role: "tool", tool_call_id: "c1", content: packages },
+          ],
+        }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-headroom-transforms")).toStartWith("json:");
+      expect(Number(res.headers.get("x-headroom-tokens-saved"))).toBeGreaterThan(1000);
+      expect(upstream.requests.at(-1)!.body.length).toBeLessThan(packages.length);
+      if (linux) expect(threads()).toContain("Worker");
+      // The pool reports every worker that fails to start or dies.
+      expect(proxy.lines.join("\n")).not.toContain("compression worker");
     } finally {
       expect(await proxy.stop("SIGTERM")).toBe(0);
     }

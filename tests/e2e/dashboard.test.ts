@@ -54,6 +54,7 @@ function pastRow(daysAgo: number, model: string, saved: number): LedgerRow {
     aborted: false,
     cached: false,
     retrievals: 0,
+    overBudget: 0,
     shaping: "",
     cacheRewrite: "",
     costUsd: 0.004,

@@ -208,9 +208,13 @@ describe("compression stays bounded and fails open", () => {
     expect(line.length).toBeGreaterThan(10_000_000);
     expect(line).not.toContain("\n");
     const body = withToolOutput(line);
-    // The default budget (HEADROOM_COMPRESSION_BUDGET_MS, 50 ms) cannot hold 10 MB.
+    // A 50 ms budget cannot hold 10 MB: it is not even started.
     const decisions = new MemoryDecisionStore();
-    const strict = serveApp({ upstream: upstream.url, decisions });
+    const strict = serveApp({
+      upstream: upstream.url,
+      decisions,
+      env: { HEADROOM_COMPRESSION_BUDGET_MS: "50" },
+    });
     try {
       for (let turn = 0; turn < 2; turn++) {
         const res = await fetch(`${strict.url}/v1/messages`, { method: "POST", body });

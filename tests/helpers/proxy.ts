@@ -44,6 +44,10 @@ export interface BuildOptions {
   flags?: ProxyFlags;
   fetch?: AppDeps["fetch"];
   sleep?: AppDeps["sleep"];
+  /** Runs the compressions (a CompressPool's run); in the test's thread when absent. */
+  compress?: AppDeps["compress"];
+  /** Counts exact tokens (a CompressPool's countTokens); in the test's thread when absent. */
+  countTokens?: AppDeps["countTokens"];
   decisions?: DecisionStore;
   originals?: OriginalStore;
   stats?: StatsService;
@@ -105,6 +109,8 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     onExchange: [(exchange) => exchanges.push(exchange)],
     dashboardHtml: options.dashboardHtml,
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.compress ? { compress: options.compress } : {}),
+    ...(options.countTokens ? { countTokens: options.countTokens } : {}),
   };
   const { app } = createApp(deps);
   return {

@@ -105,6 +105,7 @@ function sampleRow(i = 0): LedgerRow {
     aborted: false,
     cached: false,
     retrievals: i % 8 === 0 ? 1 : 0,
+    overBudget: 0,
     shaping: "",
     cacheRewrite: i % 13 === 0 ? "retrieve_tool_added_mid_conversation" : "",
     costUsd: 0.001 * i,

@@ -118,6 +118,8 @@ function compressClean(
   bare: BareCompress,
 ): TextCompression | undefined {
   if (!hasTerminalNoise(body)) return bare(body, options) ?? compressCutJson(body, options, bare);
+  // Install logs settle their own redraws (npm's spinner erases itself; apt's bars end at 100%).
+  if (detectContent(body) === "install") return bare(body, options);
   const cleaned = cleanTerminal(body);
   const inner = bare(cleaned, options);
   if (inner) return { ...inner, strategy: `terminal+${inner.strategy}` };

@@ -7,11 +7,19 @@
 
 import { terminalLines } from "../log-clean.ts";
 
-/** Whether `text` has anything a terminal would not show as written (CRLF endings alone do not count). */
+// A progress bar redraws many times; a lone carriage return is content (a commit message that
+// quotes one, a Windows path in a log), and cleaning would drop the text before it.
+const MIN_REDRAWS = 3;
+
+/**
+ * Whether `text` has anything a terminal would not show as written: escapes, backspaces, or
+ * `\r` redraws (CRLF endings alone do not count, nor fewer than three bare carriage returns).
+ */
 export function hasTerminalNoise(text: string): boolean {
   if (text.includes("\u001b") || text.includes("\u009b") || text.includes("\b")) return true;
+  let redraws = 0;
   for (let i = text.indexOf("\r"); i >= 0; i = text.indexOf("\r", i + 1))
-    if (text.charCodeAt(i + 1) !== 10) return true;
+    if (text.charCodeAt(i + 1) !== 10 && ++redraws >= MIN_REDRAWS) return true;
   return false;
 }
 

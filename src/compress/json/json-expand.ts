@@ -7,6 +7,7 @@
  */
 
 import { JsonNumber, JsonObject, type JsonValue } from "./json-value.ts";
+import { KEY_COLUMN, objectFromRows } from "./map-table.ts";
 
 function keysAre(object: JsonObject, ...keys: string[]): boolean {
   return object.keys.length === keys.length && keys.every((key, i) => object.keys[i] === key);
@@ -68,9 +69,12 @@ export function expandJson(value: JsonValue): JsonValue {
         Array.isArray(rows) &&
         (same === undefined || same instanceof JsonObject)
       ) {
-        return rows.map((row) =>
+        const expanded = rows.map((row) =>
           Array.isArray(row) ? rowFrom(row, columns, same) : expandJson(row),
         );
+        // A table whose first column is `$key` was a map: its rows are the entries.
+        if (columns[0] === KEY_COLUMN) return objectFromRows(expanded) ?? expanded;
+        return expanded;
       }
     }
     return new JsonObject(value.keys, value.values.map(expandJson), value.synthetic);

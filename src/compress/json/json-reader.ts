@@ -24,6 +24,7 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set([
   "$times",
   "$range",
   "$step",
+  "$key",
 ]);
 
 /** What the reader found. */

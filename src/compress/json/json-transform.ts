@@ -16,6 +16,7 @@ import {
   Note,
 } from "./json-value.ts";
 import { writeJson } from "./json-writer.ts";
+import { tabulateMap } from "./map-table.ts";
 import { OPAQUE_HEAD, OPAQUE_MIN_LENGTH, opaqueKind } from "./opaque-string.ts";
 import { selectItems } from "./row-selection.ts";
 import { encodeRuns, plainArraySize } from "./run-encoding.ts";
@@ -133,8 +134,12 @@ function transformObject(
   }
   const result = values ? new JsonObject(object.keys, values) : object;
   // Objects inside arrays are rows: the array thins them as a whole, never one by one.
-  if (!rewrite.lossy || typeof path?.key === "number") return result;
-  return thinMap(result, rewrite, path) ?? result;
+  if (typeof path?.key === "number") return result;
+  const thinned = rewrite.lossy ? thinMap(result, rewrite, path) : undefined;
+  if (thinned) return thinned;
+  const table = rewrite.synthetic ? tabulateMap(result) : undefined;
+  if (table) rewrite.used.add("map-table");
+  return table ?? result;
 }
 
 /** Whether an object is a map of like entries (ids to records, names to versions, ...). */

@@ -14,7 +14,9 @@ import {
 import { detectContent } from "../../../src/compress/detect.ts";
 import { compressDiff } from "../../../src/compress/diff.ts";
 import { parseNumberedRead } from "../../../src/compress/envelope/read-numbered.ts";
+import { compressGit } from "../../../src/compress/git.ts";
 import { compressHtml } from "../../../src/compress/html.ts";
+import { compressInstall } from "../../../src/compress/install.ts";
 import { compressJson } from "../../../src/compress/json/compress-json.ts";
 import { expandJson } from "../../../src/compress/json/json-expand.ts";
 import { readJson, readJsonLineValues } from "../../../src/compress/json/json-reader.ts";
@@ -271,6 +273,8 @@ export const compressorTargets: Target<TextInput>[] = [
   compressorTarget("log", compressLog, "log"),
   compressorTarget("search", compressSearch, "search"),
   compressorTarget("diff", compressDiff, "diff"),
+  compressorTarget("git", compressGit, "mixed"),
+  compressorTarget("install", compressInstall, "log"),
   compressorTarget("listing", compressListing, "listing"),
   compressorTarget("table", compressTable, "table"),
   compressorTarget("html", compressHtml, "html"),

@@ -11,7 +11,7 @@ import { deepStrictEqual } from "node:assert";
 import { planSplices } from "../../../src/app/optimize-request.ts";
 import {
   type CompressionSettings,
-  compressRequest,
+  compressRequestNow,
   type RequestCompression,
 } from "../../../src/compress/compress-request.ts";
 import type { Decision, DecisionStore } from "../../../src/compress/decisions.ts";
@@ -440,7 +440,7 @@ function run(
   options: { replayOnly?: boolean } = {},
 ): RequestCompression {
   const before = swallowed.count;
-  const plan = compressRequest(
+  const plan = compressRequestNow(
     input.api,
     body,
     settingsOf(input),
