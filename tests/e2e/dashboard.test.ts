@@ -225,6 +225,8 @@ function expectedFigures(stats: Json): Record<string, unknown> {
     "requests-streamed": stats.requests.streamed,
     "requests-cached": stats.requests.cached,
     "requests-retrievals": stats.requests.retrievals,
+    "outputs-over-budget": stats.compressions.over_budget,
+    "cache-rewrites-caused": stats.cache_rewrites_caused.total,
     "requests-upstream-errors": stats.requests.upstream_errors,
     "requests-failed": stats.requests.failed,
     "requests-aborted": stats.requests.aborted,
