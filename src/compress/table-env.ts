@@ -12,6 +12,10 @@ import type { CompressContext, CompressOutput } from "./types.ts";
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 /** Shorter values cost less than a `$NAME` reference. */
 const MIN_SHARED = 16;
+/** A reference must be at least this much shorter than the value (plus its `$`). */
+const MIN_SAVING = 8;
+/** Lossy output must be at most this fraction of the lossless one to be worth a marker. */
+const LOSSY_GAIN = 0.85;
 /** Values longer than this may be cut when content may be dropped... */
 const HUGE = 300;
 /** ...to this many characters. */
@@ -25,6 +29,8 @@ export function looksLikeEnv(lines: readonly string[]): boolean {
   for (const line of head) if (ASSIGNMENT.test(line)) assignments++;
   return assignments >= head.length * 0.9 && ASSIGNMENT.test(head[0]!);
 }
+
+const SHARED_HEADING = "env (a value written $NAME repeats NAME's value):";
 
 interface Variable {
   readonly name: string;
@@ -47,21 +53,24 @@ function render(vars: readonly Variable[]): string {
   return vars.map((v) => `${v.name}=${v.value}`).join("\n");
 }
 
-/** Replaces repeated long values by a reference to the first variable holding them. */
+/** Replaces repeated long values by a reference to the shortest-named variable holding them. */
 function shareValues(vars: readonly Variable[]): Variable[] | undefined {
   // A value that already starts with `$` would read as a reference: then nothing is shared.
   if (vars.some((v) => v.value.startsWith("$"))) return undefined;
-  const first = new Map<string, string>();
+  const holder = new Map<string, string>();
+  for (const v of vars) {
+    if (v.value.length < MIN_SHARED) continue;
+    const name = holder.get(v.value);
+    if (name === undefined || v.name.length < name.length) holder.set(v.value, v.name);
+  }
   let shared = false;
   const out = vars.map((v) => {
-    if (v.value.length < MIN_SHARED) return v;
-    const holder = first.get(v.value);
-    if (holder === undefined) {
-      first.set(v.value, v.name);
+    const name = holder.get(v.value);
+    // Only where `$NAME` is clearly shorter than the value it stands for.
+    if (name === undefined || name === v.name || name.length + MIN_SAVING > v.value.length)
       return v;
-    }
     shared = true;
-    return { name: v.name, value: `$${holder}` };
+    return { name: v.name, value: `$${name}` };
   });
   return shared ? out : undefined;
 }
@@ -77,7 +86,7 @@ export function compressEnv(
   const base = sharedVars ?? vars;
   const lossless = sharedVars
     ? {
-        text: `env (a value written $NAME repeats NAME's value):\n${render(sharedVars)}`,
+        text: `${SHARED_HEADING}\n${render(sharedVars)}`,
         strategy: "table:env-shared",
         lossy: false,
       }
@@ -94,10 +103,9 @@ export function compressEnv(
   });
   if (cut.length === 0) return lossless;
   const summary = `${cut.length} long value${cut.length === 1 ? "" : "s"} cut to ${KEEP} characters (${cut.join(", ")})`;
-  const heading = sharedVars ? "env (a value written $NAME repeats NAME's value):\n" : "";
-  return {
-    text: `${heading}${render(trimmed)}\n${ctx.marker(summary)}`,
-    strategy: "table:env-cut",
-    lossy: true,
-  };
+  const heading = sharedVars ? `${SHARED_HEADING}\n` : "";
+  const text = `${heading}${render(trimmed)}\n${ctx.marker(summary)}`;
+  const baseline = lossless ? lossless.text.length : lines.join("\n").length;
+  if (text.length > baseline * LOSSY_GAIN) return lossless;
+  return { text, strategy: "table:env-cut", lossy: true };
 }
