@@ -4,9 +4,13 @@
  * archives repeat in every block. Lossless rewrite: one line per package with its installed and
  * candidate versions (`same` when equal) and its version table, where `***` alone is the
  * installed version and each version names its archives by a number, the archives spelled out
- * once at the end. `N: Unable to locate package` lines stay verbatim.
+ * once at the end. Lossy, only for long outputs: settled packages lose their version tables.
+ * `N: Unable to locate package` lines stay verbatim.
  * @module
  */
+
+import { queryTerms } from "./table-query.ts";
+import type { CompressContext, CompressOutput } from "./types.ts";
 
 const PACKAGE = /^(\S+):$/;
 const INSTALLED = /^ {2}Installed: (.+)$/;
@@ -32,10 +36,32 @@ interface Version {
   readonly sources: number[];
 }
 
-/** Rewrites `apt-cache policy` output; undefined when a line does not fit its layout. */
-export function rewriteAptPolicy(lines: readonly string[]): string | undefined {
+/** One package's line, split so its version table can be left out. */
+interface Entry {
+  readonly name: string;
+  readonly head: string;
+  readonly table: string;
+  /** Installed and candidate are the same version: nothing to upgrade. */
+  readonly settled: boolean;
+}
+
+interface Parsed {
+  /** Package entries, and messages between blocks kept as strings. */
+  readonly items: (Entry | string)[];
+  readonly legend: string[];
+  readonly packages: number;
+}
+
+const HEADING = `apt-cache policy, one line per package (versions as "version priority @sources", *** = the installed one):`;
+/** Outputs with fewer packages are never cut. */
+const MIN_PACKAGES_FOR_LOSSY = 20;
+/** Lossy output must be at most this fraction of the lossless one to be worth a marker. */
+const LOSSY_GAIN = 0.85;
+
+/** Parses `apt-cache policy` output; undefined when a line does not fit its layout. */
+function parseAptPolicy(lines: readonly string[]): Parsed | undefined {
   const sources = new Map<string, number>();
-  const out: string[] = [];
+  const items: (Entry | string)[] = [];
   let packages = 0;
   let i = 0;
   while (i < lines.length) {
@@ -44,7 +70,7 @@ export function rewriteAptPolicy(lines: readonly string[]): string | undefined {
     if (!name) {
       // Messages between blocks (`N: Unable to locate package x`) stay as they are.
       if (line.startsWith(" ")) return undefined;
-      out.push(line);
+      items.push(line);
       i++;
       continue;
     }
@@ -90,14 +116,53 @@ export function rewriteAptPolicy(lines: readonly string[]): string | undefined {
       (v) =>
         `${v.installed && v.version === installed ? "***" : `${v.installed ? "*** " : ""}${v.version}`} ${v.priority} @${v.sources.join(",")}`,
     );
-    out.push(table.length > 0 ? `${head}; versions: ${table.join(" | ")}` : head);
+    const settled = same && installed !== "(none)";
+    items.push({ name, head, table: table.join(" | "), settled });
     packages++;
   }
   if (packages === 0) return undefined;
   const legend = [...sources].map(([source, ref]) => `@${ref} = ${source}`);
-  return [
-    `apt-cache policy, one line per package (versions as "version priority @sources", *** = the installed one):`,
-    ...out,
-    ...(legend.length > 0 ? ["sources:", ...legend] : []),
-  ].join("\n");
+  return { items, legend, packages };
+}
+
+function render(parsed: Parsed, keepTable: (entry: Entry) => boolean, marker = ""): string {
+  const out = [HEADING];
+  for (const item of parsed.items) {
+    if (typeof item === "string") out.push(item);
+    else if (item.table === "" || !keepTable(item)) out.push(item.head);
+    else out.push(`${item.head}; versions: ${item.table}`);
+  }
+  if (parsed.legend.length > 0) out.push("sources:", ...parsed.legend);
+  if (marker !== "") out.push(marker);
+  return out.join("\n");
+}
+
+/**
+ * Compresses `apt-cache policy` output: the one-line-per-package form, and when content may be
+ * dropped and there are many packages, without the version tables of settled packages (installed
+ * is the candidate) that the question does not name.
+ */
+export function compressAptPolicy(
+  lines: readonly string[],
+  ctx: CompressContext,
+): CompressOutput | undefined {
+  const parsed = parseAptPolicy(lines);
+  if (!parsed) return undefined;
+  const lossless: CompressOutput = {
+    text: render(parsed, () => true),
+    strategy: "table:apt-policy",
+    lossy: false,
+  };
+  if (!ctx.lossy || parsed.packages < MIN_PACKAGES_FOR_LOSSY) return lossless;
+  const terms = queryTerms(ctx.query);
+  const keep = (entry: Entry) =>
+    !entry.settled || terms.some((term) => entry.name.toLowerCase().includes(term));
+  const dropped = parsed.items.filter(
+    (item): item is Entry => typeof item !== "string" && item.table !== "" && !keep(item),
+  ).length;
+  if (dropped === 0) return lossless;
+  const summary = `version tables of ${dropped} of ${parsed.packages} packages omitted (those whose installed version is the candidate)`;
+  const text = render(parsed, keep, ctx.marker(summary));
+  if (text.length > lossless.text.length * LOSSY_GAIN) return lossless;
+  return { text, strategy: "table:apt-policy-settled", lossy: true };
 }

@@ -7,7 +7,7 @@
  */
 
 import type { Sample } from "./detect-sample.ts";
-import { looksLikeAptPolicy, rewriteAptPolicy } from "./table-apt-policy.ts";
+import { compressAptPolicy, looksLikeAptPolicy } from "./table-apt-policy.ts";
 import { compressEnv, looksLikeEnv } from "./table-env.ts";
 import { looksLikeMount, rewriteMount } from "./table-mount.ts";
 import { looksLikePackageList, parsePackageList } from "./table-packages.ts";
@@ -40,10 +40,7 @@ export function compressSystemText(
   lines: readonly string[],
   ctx: CompressContext,
 ): CompressOutput | undefined {
-  if (looksLikeAptPolicy(lines)) {
-    const text = rewriteAptPolicy(lines);
-    return text === undefined ? undefined : { text, strategy: "table:apt-policy", lossy: false };
-  }
+  if (looksLikeAptPolicy(lines)) return compressAptPolicy(lines, ctx);
   if (looksLikeMount(lines)) {
     const text = rewriteMount(lines);
     return text === undefined ? undefined : { text, strategy: "table:mount-runs", lossy: false };

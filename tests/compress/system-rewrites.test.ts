@@ -5,6 +5,7 @@ import { markerHashes, originalHash } from "../../src/compress/marker.ts";
 import { outputFixture } from "../helpers/output-fixture.ts";
 
 const APT_POLICY = outputFixture("table/apt-cache-policy.txt");
+const APT_POLICY_120 = outputFixture("table/apt-cache-policy-120.txt");
 const MOUNT = outputFixture("table/mount.txt");
 const MOUNT_CGROUP = outputFixture("table/mount-cgroup.txt");
 const ENV = outputFixture("table/env.txt");
@@ -20,7 +21,7 @@ function lines(text: string): string[] {
 }
 
 describe("every capture", () => {
-  const all = { APT_POLICY, MOUNT, MOUNT_CGROUP, ENV, ENV_NPM, ENV_LS_COLORS };
+  const all = { APT_POLICY, APT_POLICY_120, MOUNT, MOUNT_CGROUP, ENV, ENV_NPM, ENV_LS_COLORS };
   for (const [name, text] of Object.entries(all)) {
     test(`${name} is a table that shrinks the same way every time`, () => {
       expect(detectContent(text)).toBe("table");
@@ -98,6 +99,42 @@ describe("apt-cache policy", () => {
   test("keeps the corpus facts: curl's installed and candidate versions", () => {
     expect(out.text).toContain("Installed: 7.88.1-10+deb12u14");
     expect(out.text).toContain("Candidate: 7.88.1-10+deb12u15");
+  });
+});
+
+describe("apt-cache policy of 120 packages", () => {
+  const blocks = APT_POLICY_120.split(/\n(?=\S)/).filter((block) => block.trim() !== "");
+  const upgradable = blocks.filter(
+    (block) => /Installed: (.+)/.exec(block)![1] !== /Candidate: (.+)/.exec(block)![1],
+  );
+
+  test("drops only settled packages' version tables, behind the marker", () => {
+    expect(blocks).toHaveLength(120);
+    expect(upgradable.length).toBeGreaterThan(0);
+    const out = route(APT_POLICY_120, true)!;
+    expect(out.strategy).toBe("table:apt-policy-settled");
+    expect(out.lossy).toBe(true);
+    expect(markerHashes(out.text)).toEqual([originalHash(APT_POLICY_120)]);
+    expect(out.text).toContain(`version tables of ${120 - upgradable.length} of 120 packages`);
+    for (const block of blocks) {
+      const name = block.slice(0, block.indexOf(":\n"));
+      const installed = /Installed: (.+)/.exec(block)![1]!;
+      const line = lines(out.text).find((l) => l.startsWith(`${name}: `))!;
+      expect(line).toContain(`Installed: ${installed},`);
+      expect(line.includes("; versions: ")).toBe(upgradable.includes(block));
+    }
+  });
+
+  test("keeps the version table of a package the question names", () => {
+    const out = route(APT_POLICY_120, true, "which adduser versions exist?")!;
+    expect(out.lossy).toBe(true);
+    expect(out.text).toContain("adduser: Installed: 3.134, Candidate: same; versions: ***");
+  });
+
+  test("stays whole when content may not be dropped", () => {
+    const out = route(APT_POLICY_120, false)!;
+    expect(out.strategy).toBe("table:apt-policy");
+    expect(lines(out.text).filter((l) => l.includes("; versions: "))).toHaveLength(120);
   });
 });
 
