@@ -3,7 +3,8 @@
  * three or more consecutive mounts of the same device and type (cgroup controllers, tmpfs, bind
  * mounts of one disk) become a template (device, the mount points' shared directory, type, the
  * options all share) and one short `point: options` line per mount; order is kept because later
- * mounts hide earlier ones. Other lines stay verbatim.
+ * mounts hide earlier ones. A line repeating an earlier one names only its device and mount
+ * point. Other lines stay verbatim.
  * @module
  */
 
@@ -68,7 +69,7 @@ function renderRun(run: readonly Mount[]): string[] {
   ];
 }
 
-/** Rewrites `mount` output; undefined when a line is not a mount or nothing groups. */
+/** Rewrites `mount` output; undefined when a line is not a mount or nothing changes. */
 export function rewriteMount(lines: readonly string[]): string | undefined {
   const mounts: Mount[] = [];
   for (const line of lines) {
@@ -77,7 +78,8 @@ export function rewriteMount(lines: readonly string[]): string | undefined {
     mounts.push(m);
   }
   const out: string[] = [];
-  let grouped = false;
+  const seen = new Set<string>();
+  let changed = false;
   let i = 0;
   while (i < mounts.length) {
     const m = mounts[i]!;
@@ -85,9 +87,18 @@ export function rewriteMount(lines: readonly string[]): string | undefined {
     while (j < mounts.length && mounts[j]!.device === m.device && mounts[j]!.type === m.type) j++;
     if (j - i >= MIN_RUN) {
       out.push(...renderRun(mounts.slice(i, j)));
-      grouped = true;
-    } else for (let k = i; k < j; k++) out.push(mounts[k]!.line);
+      changed = true;
+    } else {
+      for (let k = i; k < j; k++) {
+        const { line, device, point } = mounts[k]!;
+        // The same mount stacked again later (a container's /dev/pts, /dev/shm).
+        if (seen.has(line)) out.push(`${device} on ${point} again, same type and options`);
+        else out.push(line);
+        changed ||= seen.has(line);
+      }
+    }
+    for (let k = i; k < j; k++) seen.add(mounts[k]!.line);
     i = j;
   }
-  return grouped ? out.join("\n") : undefined;
+  return changed ? out.join("\n") : undefined;
 }

@@ -152,6 +152,10 @@ function expandMounts(text: string): string[] {
       out.push(
         `${template[1]} on ${template[2]}${point} type ${template[3]} (${template[4]}${options})`,
       );
+    } else if (line.endsWith(" again, same type and options")) {
+      const [device, point] = line.split(" on ");
+      const mount = point!.slice(0, point!.indexOf(" again"));
+      out.push(out.find((earlier) => earlier.startsWith(`${device} on ${mount} type `))!);
     } else out.push(line);
   }
   return out;
@@ -166,6 +170,12 @@ describe("mount", () => {
       expect(out.text).toContain("mounts: cgroup on /sys/fs/cgroup/<point> type cgroup");
       expect(expandMounts(out.text)).toEqual(lines(text));
     }
+  });
+
+  test("names a repeated mount by its device and mount point only", () => {
+    const out = route(MOUNT, false)!.text;
+    expect(out).toContain("\ndevpts on /dev/pts again, same type and options\n");
+    expect(out.split("devpts on /dev/pts type devpts")).toHaveLength(2);
   });
 
   test("keeps the lone mounts verbatim (the corpus fact)", () => {
