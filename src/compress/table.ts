@@ -13,7 +13,7 @@ import { parseMarkdownTable } from "./table-markdown.ts";
 import { queryTerms } from "./table-query.ts";
 import { constantColumns, type Grid, renderGrid } from "./table-render.ts";
 import { selectRows } from "./table-select.ts";
-import { parseSystemTable } from "./table-system.ts";
+import { compressSystemText, parseSystemTable } from "./table-system.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
 /** Tables with fewer data rows are never cut. */
@@ -80,6 +80,11 @@ function formatCount(n: number): string {
 function compressTableText(input: string, ctx: CompressContext): CompressOutput | undefined {
   const body = trimTrailingNewlines(input);
   const tail = input.slice(body.length) === "" ? "" : "\n";
+  const system = compressSystemText(body.split(/\r?\n/), ctx);
+  if (system) {
+    const text = system.text + tail;
+    return text.length < input.length ? { ...system, text } : undefined;
+  }
   const grid = parseTable(body);
   if (!grid) return undefined;
   const constant = constantColumns(grid);
