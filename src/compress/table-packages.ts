@@ -13,6 +13,9 @@ const DPKG_LEGEND = "Desired=Unknown/Install/Remove/Purge/Hold";
 const DPKG_RULER = /^\+\+\+-=+(?:-=+)+$/;
 /** `name/suites version arch [flags]`. */
 const APT_ROW = /^[a-z0-9][a-z0-9+.-]*\/\S* \S+ \S+(?: \[[^\]]*\])?$/;
+/** What apt prints on stderr when its output is not a terminal: agents capture it too. */
+const APT_WARNING =
+  "WARNING: apt does not have a stable CLI interface. Use with caution in scripts.";
 /** Header of `apt list` rows (apt prints none; these name its fields). */
 const APT_HEADER = ["Package/Suites", "Version", "Architecture", "Flags"];
 
@@ -20,8 +23,8 @@ const APT_HEADER = ["Package/Suites", "Version", "Architecture", "Flags"];
 export function looksLikePackageList(sample: Sample): boolean {
   const lines = sample.lines;
   if (lines[0] === DPKG_LEGEND) return lines.slice(1, 6).some((line) => DPKG_RULER.test(line));
-  const first = lines.findIndex((line) => line.trim() !== "");
-  if (lines[first] !== "Listing..." && lines[first] !== "Listing... Done") return false;
+  const first = aptListing(lines);
+  if (first < 0) return false;
   let rows = 0;
   let other = 0;
   for (const line of lines.slice(first + 1)) {
@@ -35,8 +38,15 @@ export function looksLikePackageList(sample: Sample): boolean {
 /** Parses `dpkg -l` or `apt list` output; undefined for anything else. */
 export function parsePackageList(lines: readonly string[]): Grid | undefined {
   if (lines[0] === DPKG_LEGEND) return parseDpkg(lines);
-  if (lines[0] === "Listing..." || lines[0] === "Listing... Done") return parseAptList(lines);
-  return undefined;
+  const listing = aptListing(lines);
+  return listing < 0 ? undefined : parseAptList(lines, listing);
+}
+
+/** Where `apt list`'s `Listing...` line is, after blank lines and apt's warning; -1 if none. */
+function aptListing(lines: readonly string[]): number {
+  let i = 0;
+  while (i < lines.length && (lines[i]!.trim() === "" || lines[i] === APT_WARNING)) i++;
+  return lines[i] === "Listing..." || lines[i] === "Listing... Done" ? i : -1;
 }
 
 function parseDpkg(lines: readonly string[]): Grid | undefined {
@@ -71,10 +81,10 @@ function parseDpkg(lines: readonly string[]): Grid | undefined {
   return { format: "aligned", delimiter: " ", header, rows, align: [], texts, preamble };
 }
 
-function parseAptList(lines: readonly string[]): Grid | undefined {
+function parseAptList(lines: readonly string[], listing: number): Grid | undefined {
   const rows: string[][] = [];
   const texts: string[] = [];
-  for (const line of lines.slice(1)) {
+  for (const line of lines.slice(listing + 1)) {
     if (!APT_ROW.test(line)) return undefined;
     const a = line.indexOf(" ");
     const b = line.indexOf(" ", a + 1);
@@ -95,6 +105,6 @@ function parseAptList(lines: readonly string[]): Grid | undefined {
     rows,
     align: [],
     texts,
-    preamble: [lines[0]!],
+    preamble: lines.slice(0, listing + 1),
   };
 }

@@ -86,6 +86,19 @@ describe("apt list --installed", () => {
     );
     expect(out.text).toContain("\nlibcurl4/now 7.88.1-10+deb12u14 amd64");
   });
+
+  test("with apt's stderr warning in front, as an agent's shell captures it", () => {
+    // `apt list --installed 2>&1`: a blank line and the CLI warning come before "Listing...".
+    const captured = outputFixture("table/apt-list-installed-with-warning.txt");
+    expect(captured).toStartWith("\nWARNING: apt does not have a stable CLI interface.");
+    expect(detectContent(captured)).toBe("table");
+    const lossy = route(captured, true, "is curl installed?")!;
+    expect(lossy.lossy).toBe(true);
+    // The warning and "Listing..." stay ahead of the rows, as apt printed them.
+    expect(lossy.text).toStartWith(captured.slice(0, captured.indexOf("Listing...") + 10));
+    expect(lossy.text).toContain("curl/now 7.88.1-10+deb12u14 amd64");
+    expect(lossy.text.length).toBeLessThan(captured.length / 10);
+  });
 });
 
 describe("ss socket tables", () => {
