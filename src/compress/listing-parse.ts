@@ -109,23 +109,27 @@ const DASH = 0x2500; // ─
  * Compared code by code: trying each unit with startsWith took most of the parse of a drawing.
  */
 function treeUnitAt(line: string, pos: number): 0 | 1 | 2 {
-  if (line.charCodeAt(pos + 3) !== 32) return 0;
+  if (!isTreeSpace(line.charCodeAt(pos + 3))) return 0;
   const a = line.charCodeAt(pos);
   const b = line.charCodeAt(pos + 1);
   const c = line.charCodeAt(pos + 2);
-  if (b === 32 && c === 32) return a === BAR || a === 124 || a === 32 ? 1 : 0;
+  if (isTreeSpace(b) && isTreeSpace(c)) return a === BAR || a === 124 || isTreeSpace(a) ? 1 : 0;
   if (b === DASH && c === DASH) return a === TEE || a === ELBOW ? 2 : 0;
   if (b === 45 && c === 45) return a === 124 || a === 96 ? 2 : 0;
   return 0;
 }
 
+/** A space, or the no-break space `tree` draws with in some locales. */
+function isTreeSpace(code: number): boolean {
+  return code === 32 || code === 0xa0;
+}
+
 /** Reads a `tree` line's prefix: its depth and where the name starts; undefined if none. */
 function treePrefix(line: string): { depth: number; start: number } | undefined {
-  const normal = line.includes("\u00a0") ? line.replaceAll("\u00a0", " ") : line;
   let pos = 0;
   let depth = 0;
   for (;;) {
-    const unit = treeUnitAt(normal, pos);
+    const unit = treeUnitAt(line, pos);
     if (unit === 0) return undefined;
     pos += 4;
     depth++;
@@ -136,24 +140,39 @@ function treePrefix(line: string): { depth: number; start: number } | undefined 
 
 function parseTree(lines: string[]): Listing | undefined {
   const entries: ListingEntry[] = [];
-  const stack: string[] = [];
-  let root = "";
+  // The current path (the root first, when there is one) and the joined key of each of its
+  // prefixes, so an entry's key is its parent's plus its name rather than a join of every segment.
+  const path: string[] = [];
+  const keys: string[] = [];
+  let base = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const prefix = treePrefix(line);
     if (!prefix) {
-      if (entries.length === 0 && line.trim() !== "") root = line.trim();
+      if (entries.length === 0 && line.trim() !== "") {
+        path[0] = line.trim();
+        keys[0] = path[0];
+        base = 1;
+      }
       continue;
     }
     const name = line.slice(prefix.start);
     // A drawing whose head was cut off starts deeper than its parents: name them "…", since
     // a hole in the path would break every later walk over its segments.
-    while (stack.length < prefix.depth - 1) stack.push("…");
-    stack.length = prefix.depth - 1;
-    stack.push(name);
-    entries.push(makeEntry(i, root ? [root, ...stack] : [...stack], prefix.depth, [name]));
+    const at = base + prefix.depth - 1;
+    for (let d = path.length; d < at; d++) setSegment(path, keys, d, "…");
+    path.length = at;
+    keys.length = at;
+    setSegment(path, keys, at, name);
+    entries.push(makeEntry(i, path.slice(), prefix.depth, [name], keys[at]));
   }
   return { format: "tree", lines, entries };
+}
+
+/** Sets segment `d` of `path` and the key of the path up to it. */
+function setSegment(path: string[], keys: string[], d: number, name: string): void {
+  path[d] = name;
+  keys[d] = d === 0 ? name : `${keys[d - 1]}/${name}`;
 }
 
 function parseLsLong(lines: string[]): Listing {
