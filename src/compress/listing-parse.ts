@@ -23,16 +23,22 @@ export interface ListingEntry {
   readonly parent: string;
 }
 
-/** Builds an entry, computing its path keys once (`key` when the caller knows the joined path). */
+/**
+ * Builds an entry, computing its path keys once (`key` and `parent` when the caller knows them:
+ * the very string its parent entry has as key hashes once for every map it goes in).
+ */
 function makeEntry(
   line: number,
   segments: string[],
   depth: number,
   fields: string[],
   key = segments.join("/"),
+  parent?: string,
 ): ListingEntry {
-  const last = segments[segments.length - 1] ?? "";
-  const parent = segments.length > 1 ? key.slice(0, key.length - last.length - 1) : "";
+  if (parent === undefined) {
+    const last = segments[segments.length - 1] ?? "";
+    parent = segments.length > 1 ? key.slice(0, key.length - last.length - 1) : "";
+  }
   return { line, segments, depth, fields, key, parent };
 }
 
@@ -164,7 +170,8 @@ function parseTree(lines: string[]): Listing | undefined {
     path.length = at;
     keys.length = at;
     setSegment(path, keys, at, name);
-    entries.push(makeEntry(i, path.slice(), prefix.depth, [name], keys[at]));
+    const parent = at > 0 ? keys[at - 1] : "";
+    entries.push(makeEntry(i, path.slice(), prefix.depth, [name], keys[at], parent));
   }
   return { format: "tree", lines, entries };
 }
@@ -219,6 +226,11 @@ function isDelimitedRecord(line: string): boolean {
   return line.includes(";");
 }
 
+/** No leading whitespace, no run of it and no tab, and not too long: a path on its own. */
+function isPathLike(line: string): boolean {
+  return !/^\s/.test(line) && line.length <= 4096 && !/\s{2,}|\t/.test(line);
+}
+
 /** Recognises the listing format of `lines` (no trailing empty line); undefined if none fits. */
 export function parseListing(lines: string[]): Listing | undefined {
   const nonEmpty = lines.filter((line) => line.trim() !== "");
@@ -227,13 +239,11 @@ export function parseListing(lines: string[]): Listing | undefined {
   let long = 0;
   let du = 0;
   let headers = 0;
-  let pathLike = 0;
   for (const line of nonEmpty) {
     if (hasTreeConnector(line)) tree++;
     else if (LS_LONG.test(line)) long++;
     else if (DU_LINE.test(line)) du++;
     if (isSectionHeader(line)) headers++;
-    if (!/^\s/.test(line) && line.length <= 4096 && !/\s{2,}|\t/.test(line)) pathLike++;
   }
   const n = nonEmpty.length;
   if (tree >= n * 0.6) return parseTree(lines);
@@ -249,7 +259,9 @@ export function parseListing(lines: string[]): Listing | undefined {
   const spaced = nonEmpty.filter((line) => line.includes(" ")).length;
   // "2026-10-01,SKU-100,store-0,72,900.00" has no spaces either, but it is a record, not a path.
   const records = nonEmpty.filter(isDelimitedRecord).length;
-  if (pathLike === n && !lines.includes("") && spaced <= n * 0.1 && records <= n * 0.5) {
+  // Checked only here: most listings are drawings or ls -l rows, told apart above.
+  const pathLike = nonEmpty.every(isPathLike);
+  if (pathLike && !lines.includes("") && spaced <= n * 0.1 && records <= n * 0.5) {
     const entries = lines.map((line, i) => pathEntry(i, line, [line]));
     return { format: "paths", lines, entries };
   }
