@@ -62,6 +62,8 @@ function detect(text: string, installOnly = false): ContentKind {
   // Blank leading lines are skipped, but the first line keeps its indentation (column tables).
   const lineStart = skipExecHeader(text, text.lastIndexOf("\n", start) + 1);
   const sample = sampleLines(text, lineStart);
+  // The checks before the install one only matter when it passes, and most texts fail it.
+  if (installOnly && !looksLikeInstallLog(sample)) return "text";
   if (looksLikeDiff(sample)) return "diff";
   if (detectGitForm(sample)) return "git";
   if (looksLikeSystemTable(sample)) return "table";
