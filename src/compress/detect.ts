@@ -41,7 +41,20 @@ export function detectContent(text: string): ContentKind {
   }
 }
 
-function detect(text: string): ContentKind {
+/**
+ * Whether detectContent would call `text` an install log: the same checks in the same order, but
+ * none of the costlier ones that could only follow (for a caller that needs no other answer).
+ */
+export function detectsAsInstall(text: string): boolean {
+  try {
+    return detect(text, true) === "install";
+  } catch (error) {
+    noteSwallowed("detect", error);
+    return false;
+  }
+}
+
+function detect(text: string, installOnly = false): ContentKind {
   const start = firstNonSpace(text);
   if (start < 0) return "text";
   const end = lastNonSpace(text) + 1;
@@ -49,10 +62,13 @@ function detect(text: string): ContentKind {
   // Blank leading lines are skipped, but the first line keeps its indentation (column tables).
   const lineStart = skipExecHeader(text, text.lastIndexOf("\n", start) + 1);
   const sample = sampleLines(text, lineStart);
+  // The checks before the install one only matter when it passes, and most texts fail it.
+  if (installOnly && !looksLikeInstallLog(sample)) return "text";
   if (looksLikeDiff(sample)) return "diff";
   if (detectGitForm(sample)) return "git";
   if (looksLikeSystemTable(sample)) return "table";
   if (looksLikeInstallLog(sample)) return "install";
+  if (installOnly) return "text";
   if (looksLikeHtml(text, start)) return "html";
   // Before the line tally: an all-pass test run reads like prose, eslint -f unix like grep hits.
   if (looksLikeTestsOrDiagnostics(sample)) return "log";

@@ -208,9 +208,9 @@ export function collapseListing(
       let length = j;
       for (let d = 0; d <= j; d++) length += segments[d]!.length;
       const key = heavyKeys.prefix(0, entries[i]!.key, length);
-      const group = heavyGroups.get(key) ?? [];
-      group.push(i);
-      heavyGroups.set(key, group);
+      const group = heavyGroups.get(key);
+      if (group) group.push(i);
+      else heavyGroups.set(key, [i]);
       heavySegments.set(key, j + 1);
       break;
     }
@@ -239,9 +239,9 @@ export function collapseListing(
     const entry = entries[i]!;
     const name = entry.segments[entry.segments.length - 1]!;
     const key = typeKeys.join(entry.parent, extensionOf(name));
-    const group = typeGroups.get(key) ?? [];
-    group.push(i);
-    typeGroups.set(key, group);
+    const group = typeGroups.get(key);
+    if (group) group.push(i);
+    else typeGroups.set(key, [i]);
   }
   for (const [key, members] of typeGroups) {
     const [folder, ext] = key.split("\u0000") as [string, string];
@@ -305,9 +305,9 @@ export function collapseListing(
         length += segments[d]!.length + 1;
         if (d < base) continue;
         const key = folderKeys.prefix(d, full, length);
-        const group = byFolder.get(key) ?? [];
-        group.push(i);
-        byFolder.set(key, group);
+        const group = byFolder.get(key);
+        if (group) group.push(i);
+        else byFolder.set(key, [i]);
         folderSegments.set(key, d + 1);
       }
     }

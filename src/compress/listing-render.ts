@@ -26,6 +26,13 @@ export function sharedLsColumns(entries: readonly ListingEntry[]): number[] {
   return shared;
 }
 
+const INDENTS = ["", "  ", "    ", "      ", "        ", "          ", "            "];
+
+/** `count` levels of two-space indentation (the usual depths without a new string each time). */
+function indent(count: number): string {
+  return INDENTS[count] ?? "  ".repeat(count);
+}
+
 /**
  * Renders the listing, skipping `hidden` entries and printing `notes` where they were; `pinned`
  * path-list entries (matches of the question) keep their own full line instead of joining a
@@ -103,7 +110,7 @@ export function renderListing(
     if (hidden?.[i]) continue;
     switch (format) {
       case "tree":
-        out.push(`${"  ".repeat(entry.depth - 1)}${entry.fields[0]}`);
+        out.push(`${indent(entry.depth - 1)}${entry.fields[0]}`);
         break;
       case "ls-long": {
         const cells = entry.fields.map((field, c) => (c === 5 ? field.replace(/ +/g, " ") : field));

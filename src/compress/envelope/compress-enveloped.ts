@@ -9,7 +9,7 @@
  */
 
 import type { TextCompression, TextCompressionOptions } from "../compress-text.ts";
-import { detectContent } from "../detect.ts";
+import { detectContent, detectsAsInstall } from "../detect.ts";
 import { noteSwallowed } from "../swallowed.ts";
 import { compressRead } from "./compress-read.ts";
 import { splitCut } from "./cut.ts";
@@ -76,8 +76,10 @@ function compressBody(
   // Head and tail are usually one kind of output, best compressed together, with the cut line
   // put back if the compressor dropped it; each side is compressed alone only when that fails.
   const rest = body.slice(cut.preamble.length);
-  const whole = compressClean(rest, options, bare);
-  const lines = (hasTerminalNoise(rest) ? cleanTerminal(rest) : rest).split("\n");
+  const noisy = hasTerminalNoise(rest);
+  const cleaned = noisy ? cleanTerminal(rest) : rest;
+  const whole = compressClean(rest, options, bare, noisy, cleaned);
+  const lines = cleaned.split("\n");
   const cutIndex = cut.head.split("\n").length - 1;
   const cutLine = cut.cut.endsWith("\n") ? cut.cut.slice(0, -1) : cut.cut;
   const kept = whole && keepCutLine(lines, cutIndex, cutLine, whole.text);
@@ -110,17 +112,20 @@ function compressLines(
 /**
  * Terminal noise is cleaned before detection; the cleaned text is what goes out, compressed
  * further when its kind compresses, or on its own as a lossless rewrite (whether that saves
- * enough is the router's call).
+ * enough is the router's call). A caller that has already looked at the noise passes what it
+ * found (`noisy`, and the cleaned text), so it is not worked out twice.
  */
 function compressClean(
   body: string,
   options: TextCompressionOptions,
   bare: BareCompress,
+  noisy = hasTerminalNoise(body),
+  clean?: string,
 ): TextCompression | undefined {
-  if (!hasTerminalNoise(body)) return bare(body, options) ?? compressCutJson(body, options, bare);
+  if (!noisy) return bare(body, options) ?? compressCutJson(body, options, bare);
   // Install logs settle their own redraws (npm's spinner erases itself; apt's bars end at 100%).
-  if (detectContent(body) === "install") return bare(body, options);
-  const cleaned = cleanTerminal(body);
+  if (detectsAsInstall(body)) return bare(body, options);
+  const cleaned = clean ?? cleanTerminal(body);
   const inner = bare(cleaned, options);
   if (inner) return { ...inner, strategy: `terminal+${inner.strategy}` };
   if (cleaned.length >= body.length) return undefined;
