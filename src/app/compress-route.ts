@@ -1,7 +1,7 @@
 /**
  * POST /v1/compress (loopback only): compresses the tool messages of an OpenAI chat-format
  * conversation without calling any model, for SDKs such as headroom-ai. Every tool message is a
- * candidate (no provider cache is at stake here). Answers the shape pinned in DESIGN.md.
+ * candidate (no provider cache is at stake here). Answers the shape the README gives for this route.
  * @module
  */
 

@@ -1,6 +1,6 @@
 /**
  * The elision marker: the one place that writes and recognises the text that stands for dropped
- * content. Its `hash=` + 24 hex digits form is pinned in DESIGN.md; the rest of the wording is ours.
+ * content. Its `hash=` + 24 hex digits form is a public contract (README, "Retrieval"); the rest of the wording is ours.
  * @module
  */
 

@@ -13,6 +13,7 @@ import { BINARY, startBinary } from "../helpers/binary.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
 import { waitFor } from "../helpers/proxy.ts";
+import { NPM_QUERY, npmQueryRequest } from "../helpers/tool-output-request.ts";
 import { anthropicStream } from "../helpers/wire.ts";
 
 const upstream = new FakeUpstream();
@@ -238,33 +239,12 @@ describe("the compiled executable", () => {
         );
       const linux = existsSync(`/proc/${proxy.proc.pid}/task`);
       if (linux) expect(threads()).not.toContain("Worker");
-      // `npm query '*'` in this repository, as a tool output of the newest turn.
-      const packages = readFileSync(
-        join(import.meta.dir, "..", "fixtures", "pool", "npm-query.json"),
-        "utf8",
-      );
-      const res = await fetch(`${proxy.url}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: "Bearer sk-e2e" },
-        body: JSON.stringify({
-          model: "gpt-4o",
-          messages: [
-            { role: "user", content: "Which packages are dev dependencies?" },
-            {
-              role: "assistant",
-              content: null,
-              tool_calls: [
-                { id: "c1", type: "function", function: { name: "sh", arguments: "{}" } },
-              ],
-            },
-            { role: "tool", tool_call_id: "c1", content: packages },
-          ],
-        }),
-      });
+      // A real 172 KB JSON output as the newest turn's tool output.
+      const res = await fetch(`${proxy.url}/v1/chat/completions`, npmQueryRequest("sk-e2e"));
       expect(res.status).toBe(200);
       expect(res.headers.get("x-headroom-transforms")).toStartWith("json:");
       expect(Number(res.headers.get("x-headroom-tokens-saved"))).toBeGreaterThan(1000);
-      expect(upstream.requests.at(-1)!.body.length).toBeLessThan(packages.length);
+      expect(upstream.requests.at(-1)!.body.length).toBeLessThan(NPM_QUERY.length);
       if (linux) expect(threads()).toContain("Worker");
       // The pool reports every worker that fails to start or dies.
       expect(proxy.lines.join("\n")).not.toContain("compression worker");

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServerProcess } from "../helpers/binary.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
+import { NPM_QUERY, npmQueryRequest } from "../helpers/tool-output-request.ts";
 import { chatStream } from "../helpers/wire.ts";
 
 const root = join(import.meta.dir, "..", "..");
@@ -55,32 +55,14 @@ describe("the Deno entry", () => {
       expect(upstream.requests.at(-1)!.headers.get("authorization")).toBe("Bearer sk-deno");
 
       // A tool output compressed in the pool's Web Worker, exact tokens counted there too.
-      const packages = readFileSync(
-        join(root, "tests", "fixtures", "pool", "npm-query.json"),
-        "utf8",
+      const compressed = await fetch(
+        `${proxy.url}/v1/chat/completions`,
+        npmQueryRequest("sk-deno"),
       );
-      const compressed = await fetch(`${proxy.url}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: "Bearer sk-deno" },
-        body: JSON.stringify({
-          model: "gpt-4o",
-          messages: [
-            { role: "user", content: "Which packages are dev dependencies?" },
-            {
-              role: "assistant",
-              content: null,
-              tool_calls: [
-                { id: "c1", type: "function", function: { name: "sh", arguments: "{}" } },
-              ],
-            },
-            { role: "tool", tool_call_id: "c1", content: packages },
-          ],
-        }),
-      });
       expect(compressed.status).toBe(200);
       expect(compressed.headers.get("x-headroom-transforms")).toStartWith("json:");
       expect(Number(compressed.headers.get("x-headroom-tokens-saved"))).toBeGreaterThan(1000);
-      expect(upstream.requests.at(-1)!.body.length).toBeLessThan(packages.length);
+      expect(upstream.requests.at(-1)!.body.length).toBeLessThan(NPM_QUERY.length);
       // The workers loaded: the pool reports every worker that fails to start or dies.
       expect(proxy.lines.join("\n")).not.toContain("compression worker");
     } finally {
