@@ -16,23 +16,12 @@ import { formatMarker } from "../src/compress/marker.ts";
 import { countTokens, loadEncoding } from "../src/compress/tokens.ts";
 import { nativeSha256 } from "../src/runtime/native-sha256.ts";
 import { buildCorpus } from "./bench/corpus.ts";
-import { printTable, quantile, round } from "./bench/stats.ts";
+import { printTable, round, timeIt } from "./bench/stats.ts";
 
 const { values } = parseArgs({ options: { lossless: { type: "boolean" } } });
 const lossy = !values.lossless;
 await loadEncoding("o200k_base");
 const tokens = (text: string) => countTokens(text, "gpt-4o");
-
-function timeIt(fn: () => void, runs = 7): number {
-  fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn();
-    samples.push(performance.now() - start);
-  }
-  return quantile(samples, 0.5);
-}
 
 // ---------------------------------------------------------------- the corpus
 const corpus = buildCorpus();

@@ -15,7 +15,7 @@ import { compressText } from "../src/compress/compress-text.ts";
 import { compressLog } from "../src/compress/log.ts";
 import { formatMarker, originalHash } from "../src/compress/marker.ts";
 import { countWithEncoding, loadEncoding } from "../src/compress/tokens.ts";
-import { printTable, quantile, round } from "./bench/stats.ts";
+import { printTable, round, timeIt } from "./bench/stats.ts";
 
 await loadEncoding("o200k_base");
 const tokens = (text: string) => countWithEncoding(text, "o200k_base");
@@ -44,17 +44,6 @@ function asCodex(text: string): string {
 
 function saved(before: number, after: number): string {
   return `${round(100 * (1 - after / before), 1)}%`;
-}
-
-function timeIt(fn: () => void, runs = 7): number {
-  fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn();
-    samples.push(performance.now() - start);
-  }
-  return quantile(samples, 0.5);
 }
 
 const rows: (string | number)[][] = [];

@@ -12,6 +12,18 @@ export function quantile(values: number[], q: number): number {
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
 }
 
+/** Median milliseconds of `runs` calls of `fn`, after one warm-up call. */
+export function timeIt(fn: () => void, runs = 7): number {
+  fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  return quantile(samples, 0.5);
+}
+
 /** Rounds to `digits` decimals. */
 export function round(value: number, digits = 3): number {
   const factor = 10 ** digits;
