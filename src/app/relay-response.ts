@@ -22,7 +22,7 @@ const utf8 = new TextDecoder();
 /** Options of {@link relayResponse}. */
 export interface RelayResponseOptions {
   /** Headers headroom adds to the client's response (x-headroom-*). */
-  readonly extraHeaders?: Headers;
+  readonly extraHeaders?: Headers | undefined;
 }
 
 /** Answers the client when the upstream's body failed before its first byte. */

@@ -40,7 +40,7 @@ export interface TextCompressionOptions {
   /** The store key of `text` (the marker hash): 24 hex digits of its SHA-256. */
   readonly hash: () => string;
   /** `text` is a Read of a saved command output (see Slot.savedOutput), never an edited file. */
-  readonly savedOutput?: boolean;
+  readonly savedOutput?: boolean | undefined;
 }
 
 /** A kept compression of one tool output. */

@@ -33,7 +33,7 @@ export interface TestLineReading {
   /** A passing test's name, for the slowest-tests note. */
   readonly name?: string;
   /** A passing test's duration in milliseconds, when the runner printed one. */
-  readonly ms?: number;
+  readonly ms?: number | undefined;
   /** How many passing tests the line stands for (pytest's dot lines carry several). */
   readonly count?: number;
   /** What passed, when not tests: "test files" for runners that print a line per passing file. */

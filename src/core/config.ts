@@ -88,18 +88,18 @@ export interface ProxyConfig {
 
 /** Flags as parsed from the command line; absent means not given. */
 export interface ProxyFlags {
-  host?: string;
-  port?: string;
-  "openai-api-url"?: string;
-  "anthropic-api-url"?: string;
-  "no-optimize"?: boolean;
-  "workspace-dir"?: string;
-  stateless?: boolean;
-  "log-level"?: string;
-  "request-timeout-seconds"?: string;
-  "retry-max-attempts"?: string;
-  "log-messages"?: boolean;
-  cache?: boolean;
+  host?: string | undefined;
+  port?: string | undefined;
+  "openai-api-url"?: string | undefined;
+  "anthropic-api-url"?: string | undefined;
+  "no-optimize"?: boolean | undefined;
+  "workspace-dir"?: string | undefined;
+  stateless?: boolean | undefined;
+  "log-level"?: string | undefined;
+  "request-timeout-seconds"?: string | undefined;
+  "retry-max-attempts"?: string | undefined;
+  "log-messages"?: boolean | undefined;
+  cache?: boolean | undefined;
 }
 
 /** A configuration value that cannot be used; the CLI exits 2 with its message. */

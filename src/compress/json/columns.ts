@@ -30,7 +30,7 @@ export interface Column {
   numberCount: number;
   labelCount: number;
   /** Cache of {@link labelCodes}: null once known to have too many labels. */
-  coded?: LabelCodes | null;
+  coded?: LabelCodes | null | undefined;
 }
 
 function newColumn(key: string, n: number): Column {

@@ -27,7 +27,7 @@ export interface Target<I> {
   /** Throws (a PropertyError, or anything an unguarded call threw) when a property breaks. */
   check(input: I): void;
   /** Smaller variants of `input`, for minimizing a failure. */
-  shrink?(input: I): Iterable<I>;
+  shrink?: ((input: I) => Iterable<I>) | undefined;
 }
 
 export interface Failure {
