@@ -111,7 +111,7 @@ export class ConfigError extends Error {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** One setting's value and where it came from. */
-export interface ResolvedSetting {
+interface ResolvedSetting {
   readonly value: unknown;
   readonly source: SettingSource;
 }
@@ -136,7 +136,7 @@ function typed(
 }
 
 /** Resolves one setting: flag beats environment beats default; errors name what was typed. */
-export function resolveSetting(
+function resolveSetting(
   setting: AnySetting,
   flags: ProxyFlags,
   env: Env,

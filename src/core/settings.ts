@@ -353,9 +353,15 @@ export function isSwitch(flag: ValueFlag | SwitchFlag): flag is SwitchFlag {
   return "sets" in flag;
 }
 
-/** The options node:util's parseArgs needs for every flag in the table, plus -h/--help. */
-export function proxyFlagOptions(): Record<string, { type: "string" | "boolean"; short?: string }> {
-  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
+/** One option as node:util's parseArgs takes it. */
+export interface FlagOption {
+  readonly type: "string" | "boolean";
+  readonly short?: string;
+}
+
+/** The parseArgs options for every flag in the table, plus -h/--help. */
+export function proxyFlagOptions(): Record<string, FlagOption> {
+  const options: Record<string, FlagOption> = {};
   for (const [, setting] of SETTING_ROWS) {
     if (setting.flag)
       options[setting.flag.name] = { type: isSwitch(setting.flag) ? "boolean" : "string" };
