@@ -97,7 +97,7 @@ export const nameList: ValueKind<readonly string[]> = {
 
 /** An upstream base URL, normalised (see upstream-url.ts). */
 export const baseUrl: ValueKind<string> = {
-  expects: "an absolute http or https URL with no query or fragment",
+  expects: "an http(s) URL without query or fragment",
   read(value) {
     try {
       return normalizeBaseUrl(value);

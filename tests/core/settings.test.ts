@@ -216,11 +216,12 @@ function readmeTable(): string {
     const flag = s.flag ? `\`--${s.flag.name}\`` : "";
     const shown = shownDefault(s);
     const fallback = s.default === undefined || s.default === "" ? shown : `\`${shown}\``;
-    return `| ${flag} | \`${s.env}\` | ${fallback} | ${s.live ? "live" : "restart"} | ${s.help} |`;
+    const applies = s.live ? "live" : "restart";
+    return `| ${flag} | \`${s.env}\` | ${s.kind.expects} | ${fallback} | ${applies} | ${s.help} |`;
   });
   return [
-    "| Flag | Environment | Default | Applies | Meaning |",
-    "|---|---|---|---|---|",
+    "| Flag | Environment | Takes | Default | Applies | Meaning |",
+    "|---|---|---|---|---|---|",
     ...rows,
   ].join("\n");
 }
