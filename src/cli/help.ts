@@ -3,6 +3,8 @@
  * @module
  */
 
+import { type AnySetting, isSwitch, SETTING_ROWS, shownDefault } from "../core/settings.ts";
+
 /** `headroom --help`. */
 export const MAIN_HELP = `headroom — a local proxy that makes AI coding agents cheaper
 
@@ -22,27 +24,40 @@ ANTHROPIC_BASE_URL=http://127.0.0.1:8787 claude, or OPENAI_BASE_URL=http://127.0
 for OpenAI-compatible clients.
 `;
 
-/** `headroom proxy --help`. */
-export const PROXY_HELP = `Usage: headroom proxy [options]
+function column(rows: readonly (readonly [string, string])[]): string {
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}\n`).join("");
+}
 
-Options:
-  --host HOST                   address to listen on (HEADROOM_HOST, default 127.0.0.1)
-  --port PORT                   port to listen on (HEADROOM_PORT, default 8787; 0 = any free port)
-  --openai-api-url URL          OpenAI upstream (OPENAI_TARGET_API_URL, default https://api.openai.com)
-  --anthropic-api-url URL       Anthropic upstream (ANTHROPIC_TARGET_API_URL, default https://api.anthropic.com)
-  --no-optimize                 forward every request untouched
-  --workspace-dir DIR           where headroom keeps its data (HEADROOM_WORKSPACE_DIR, default ~/.headroom)
-  --stateless                   write nothing to disk (HEADROOM_STATELESS)
-  --request-timeout-seconds N   longest upstream silence before giving up (HEADROOM_REQUEST_TIMEOUT, default 300)
-  --retry-max-attempts N        upstream attempts for connect errors and 429/529 (HEADROOM_RETRY_MAX_ATTEMPTS, default 3)
-  --log-level LEVEL             debug, info, warn, error or silent (HEADROOM_LOG_LEVEL, default info)
-  --cache                       answer identical requests from the response cache (HEADROOM_CACHE)
-  --log-messages                the live feed (/transformations/feed) carries tool-output text (HEADROOM_LOG_MESSAGES)
-  -h, --help                    print this help
+function describe(setting: AnySetting, withEnv: boolean): string {
+  const facts = [
+    ...(withEnv ? [setting.env] : []),
+    `default ${shownDefault(setting)}`,
+    ...(setting.live ? ["live"] : []),
+  ];
+  return `${setting.help} [${facts.join(", ")}]`;
+}
 
-Other environment variables:
-  HEADROOM_PROXY_TOKEN          token non-loopback callers must send in x-headroom-proxy-token
-  HEADROOM_REMOTE_BASE_URL      1 lets non-loopback callers redirect requests with x-headroom-base-url
-  HEADROOM_MAX_BODY_BYTES       largest request body accepted (default 104857600)
-  HEADROOM_SHUTDOWN_TIMEOUT_SECONDS  how long in-flight requests may finish on SIGINT/SIGTERM (default 30)
+function proxyHelp(): string {
+  const flags: [string, string][] = [];
+  const envOnly: [string, string][] = [];
+  for (const [, setting] of SETTING_ROWS) {
+    const flag = setting.flag;
+    if (!flag) envOnly.push([setting.env, describe(setting, false)]);
+    else if (isSwitch(flag)) flags.push([`--${flag.name}`, describe(setting, true)]);
+    else flags.push([`--${flag.name} ${flag.arg}`, describe(setting, true)]);
+  }
+  flags.push(["-h, --help", "print this help"]);
+  return `Usage: headroom proxy [options]
+
+Options (a flag beats its environment variable, which beats the default):
+${column(flags)}
+Environment only:
+${column(envOnly)}
+Settings marked live change without a restart through POST /admin/runtime-env (headroom wrap
+sends them to a proxy it reuses); the others apply when the proxy starts.
 `;
+}
+
+/** `headroom proxy --help`, generated from the settings table. */
+export const PROXY_HELP = proxyHelp();

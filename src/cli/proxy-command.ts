@@ -5,12 +5,11 @@
 
 import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
-import { parseArgs } from "node:util";
 import { createApp } from "../app/create-app.ts";
 import type { Lifecycle } from "../app/deps.ts";
 import { ResponseCache } from "../app/response-cache.ts";
 import { dashboardHtml } from "../assets.ts";
-import { ConfigError, type ProxyConfig, type ProxyFlags } from "../core/config.ts";
+import type { ProxyConfig } from "../core/config.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { exposureWarning } from "../core/loopback.ts";
 import { RateLimiter } from "../core/rate-limiter.ts";
@@ -22,37 +21,13 @@ import { loadPrices } from "../runtime/load-prices.ts";
 import { nativeSha256 } from "../runtime/native-sha256.ts";
 import { zlibDecoder } from "../runtime/zlib-decoder.ts";
 import { StatsService } from "../stats/stats-service.ts";
+import { asUsageError } from "./cli-config.ts";
 import { installCrashReporting } from "./crash-reporting.ts";
 import { PROXY_HELP } from "./help.ts";
 import { needsMaxRequestsRerun, rerunWithMaxRequests } from "./max-http-requests.ts";
 import { openStores } from "./open-stores.ts";
-import { UsageError } from "./usage-error.ts";
+import { parseProxyArgs } from "./proxy-args.ts";
 import { writeOut } from "./write-out.ts";
-
-const OPTIONS = {
-  host: { type: "string" },
-  port: { type: "string" },
-  "openai-api-url": { type: "string" },
-  "anthropic-api-url": { type: "string" },
-  "no-optimize": { type: "boolean" },
-  "workspace-dir": { type: "string" },
-  stateless: { type: "boolean" },
-  "log-level": { type: "string" },
-  "request-timeout-seconds": { type: "string" },
-  "retry-max-attempts": { type: "string" },
-  "log-messages": { type: "boolean" },
-  cache: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-/** Parses `headroom proxy` arguments; throws {@link UsageError} on anything unknown. */
-export function parseProxyArgs(args: string[]): ProxyFlags & { help?: boolean } {
-  try {
-    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 function ensureWorkspace(config: ProxyConfig): void {
   if (config.stateless) return;
@@ -78,13 +53,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
     await writeOut(PROXY_HELP);
     return 0;
   }
-  let settings: RuntimeSettings;
-  try {
-    settings = new RuntimeSettings(flags, process.env, homedir());
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const settings = asUsageError(() => new RuntimeSettings(flags, process.env, homedir()));
   if (needsMaxRequestsRerun(process.env)) return rerunWithMaxRequests();
   // The settings fixed at start (listen address, workspace); the rest is read live from `settings`.
   const config = settings.current;

@@ -5,12 +5,11 @@
  */
 
 import { existsSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { resolveConfig } from "../core/config.ts";
 import { DATABASE_FILE, openWorkspaceDatabase } from "../store/sqlite-db.ts";
 import { SqliteOriginalStore } from "../store/sqlite-original-store.ts";
+import { cliConfig } from "./cli-config.ts";
 import { UsageError } from "./usage-error.ts";
 import { writeOut } from "./write-out.ts";
 
@@ -49,11 +48,10 @@ export async function runRetrieve(args: string[]): Promise<number> {
   if (!hash || parsed.positionals.length > 1 || !/^[0-9a-f]{24}$/.test(hash)) {
     throw new UsageError("retrieve takes one HASH: the 24 hex digits after hash= in a marker");
   }
-  const config = resolveConfig(
-    { port: parsed.values.port, "workspace-dir": parsed.values["workspace-dir"] },
-    process.env,
-    homedir(),
-  );
+  const config = cliConfig({
+    port: parsed.values.port,
+    "workspace-dir": parsed.values["workspace-dir"],
+  });
   try {
     const res = await fetch(`http://127.0.0.1:${config.port}/v1/retrieve/${hash}`, {
       signal: AbortSignal.timeout(2000),

@@ -3,9 +3,8 @@
  * @module
  */
 
-import { homedir } from "node:os";
 import { parseArgs } from "node:util";
-import { resolveConfig } from "../core/config.ts";
+import { cliConfig } from "./cli-config.ts";
 import { UsageError } from "./usage-error.ts";
 import { writeOut } from "./write-out.ts";
 
@@ -81,7 +80,7 @@ export async function runStats(args: string[]): Promise<number> {
     await writeOut(STATS_HELP);
     return 0;
   }
-  const config = resolveConfig({ port: values.port }, process.env, homedir());
+  const config = cliConfig({ port: values.port });
   const base = `http://127.0.0.1:${config.port}`;
   try {
     const stats = await (

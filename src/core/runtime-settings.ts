@@ -6,60 +6,25 @@
  */
 
 import { ConfigError, type ProxyConfig, type ProxyFlags, resolveConfig } from "./config.ts";
+import { SETTING_ROWS } from "./settings.ts";
 
-/** Keys applied to the running proxy at once. */
-export const LIVE_KEYS = [
-  "HEADROOM_COMPRESSION",
-  "HEADROOM_LOSSY",
-  "HEADROOM_COMPRESSION_BUDGET_MS",
-  "HEADROOM_MIN_TOKENS",
-  "HEADROOM_MIN_SAVED_TOKENS",
-  "HEADROOM_MIN_SAVINGS_RATIO",
-  "HEADROOM_EXCLUDE_TOOLS",
-  "HEADROOM_CCR_MAX_ROUNDS",
-  "HEADROOM_OUTPUT_SHAPER",
-  "HEADROOM_OUTPUT_HOLDOUT",
-  "HEADROOM_VERBOSITY_LEVEL",
-  "HEADROOM_EFFORT_ROUTER",
-  "HEADROOM_MECHANICAL_EFFORT",
-  "HEADROOM_RATE_LIMIT_RPM",
-  "HEADROOM_LOG_LEVEL",
-  "HEADROOM_LOG_MESSAGES",
-  "HEADROOM_REQUEST_TIMEOUT",
-  "HEADROOM_RETRY_MAX_ATTEMPTS",
-  "HEADROOM_RETRY_BASE_DELAY_MS",
-  "HEADROOM_RETRY_MAX_DELAY_MS",
-  "HEADROOM_MAX_BODY_BYTES",
-] as const;
+/** Keys applied to the running proxy at once: the table's live settings. */
+export const LIVE_KEYS: readonly string[] = SETTING_ROWS.filter(([, s]) => s.live).map(
+  ([, s]) => s.env,
+);
 
-/** Known keys that only take effect when the proxy starts. */
-export const RESTART_KEYS = [
-  "HEADROOM_HOST",
-  "HEADROOM_PORT",
-  "HEADROOM_WORKSPACE_DIR",
-  "HEADROOM_STATELESS",
-  "HEADROOM_OPTIMIZE",
-  "HEADROOM_PROXY_TOKEN",
-  "HEADROOM_REMOTE_BASE_URL",
-  "HEADROOM_CACHE",
-  "HEADROOM_CACHE_TTL_SECONDS",
-  "HEADROOM_CACHE_MAX_BYTES",
-  "HEADROOM_CCR_TTL_SECONDS",
-  "HEADROOM_CCR_MAX_BYTES",
-  "HEADROOM_LEDGER_RETENTION_DAYS",
-  "HEADROOM_LEDGER_MAX_ROWS",
-  "HEADROOM_SHUTDOWN_TIMEOUT_SECONDS",
-] as const;
+/**
+ * Known keys that only take effect when the proxy starts. The upstream URLs' variables are not
+ * HEADROOM_* names, so /admin/runtime-env never accepts them and wrap never sends them.
+ */
+export const RESTART_KEYS: readonly string[] = SETTING_ROWS.filter(
+  ([, s]) => !s.live && s.env.startsWith("HEADROOM_"),
+).map(([, s]) => s.env);
 
-type LiveKey = (typeof LIVE_KEYS)[number];
-
-// The flag a key competes with: an override must beat it too.
-const FLAG_OF: Partial<Record<LiveKey, keyof ProxyFlags>> = {
-  HEADROOM_LOG_LEVEL: "log-level",
-  HEADROOM_LOG_MESSAGES: "log-messages",
-  HEADROOM_REQUEST_TIMEOUT: "request-timeout-seconds",
-  HEADROOM_RETRY_MAX_ATTEMPTS: "retry-max-attempts",
-};
+// The flag each live key competes with: an override must beat it too.
+const FLAG_OF: ReadonlyMap<string, keyof ProxyFlags> = new Map(
+  SETTING_ROWS.flatMap(([, s]) => (s.live && s.flag ? [[s.env, s.flag.name] as const] : [])),
+);
 
 /** The answer to one batch of changes. */
 export interface RuntimeChange {
@@ -99,7 +64,7 @@ export class RuntimeSettings {
   #resolve(overrides: ReadonlyMap<string, string>): ProxyConfig {
     const flags: ProxyFlags = { ...this.flags };
     for (const key of overrides.keys()) {
-      const flag = FLAG_OF[key as LiveKey];
+      const flag = FLAG_OF.get(key);
       if (flag) delete flags[flag];
     }
     return resolveConfig(flags, { ...this.env, ...Object.fromEntries(overrides) }, this.homeDir);
@@ -112,13 +77,13 @@ export class RuntimeSettings {
     const restartRequired: string[] = [];
     const unchanged: string[] = [];
     for (const [key, value] of Object.entries(changes)) {
-      if ((RESTART_KEYS as readonly string[]).includes(key)) {
+      if (RESTART_KEYS.includes(key)) {
         // `headroom wrap` sends the user's whole environment: only real differences need a restart.
         if (this.#runsWith(key, value)) unchanged.push(key);
         else restartRequired.push(key);
         continue;
       }
-      if (!(LIVE_KEYS as readonly string[]).includes(key)) {
+      if (!LIVE_KEYS.includes(key)) {
         rejected[key] = key.startsWith("HEADROOM_")
           ? "unknown setting"
           : "only HEADROOM_* settings can be changed";
@@ -161,7 +126,7 @@ export class RuntimeSettings {
     const out: Record<string, SettingState> = {};
     for (const key of LIVE_KEYS) {
       const override = this.#overrides.get(key);
-      const flag = FLAG_OF[key];
+      const flag = FLAG_OF.get(key);
       const flagValue = flag ? this.flags[flag] : undefined;
       if (override !== undefined) out[key] = { value: override, source: "override" };
       else if (flagValue !== undefined) out[key] = { value: String(flagValue), source: "flag" };

@@ -1,16 +1,19 @@
 /**
  * The Deno entry: serves the same app with Deno.serve. Run it with
  *   deno run --allow-net --allow-env --allow-read --allow-write --config deno.json \
- *     src/runtime/deno-main.ts [--host H] [--port N] [--openai-api-url URL] [--anthropic-api-url URL]
+ *     src/runtime/deno-main.ts [the flags of headroom proxy; see --help]
  * @module
  */
 
-import { parseArgs } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
 import { createApp } from "../app/create-app.ts";
 import type { Lifecycle } from "../app/deps.ts";
 import { ResponseCache } from "../app/response-cache.ts";
 import { MemoryHiddenCallStore } from "../ccr/hidden-calls.ts";
+import { asUsageError } from "../cli/cli-config.ts";
+import { PROXY_HELP } from "../cli/help.ts";
+import { parseProxyArgs } from "../cli/proxy-args.ts";
+import { UsageError } from "../cli/usage-error.ts";
 import { createLogger } from "../core/logger.ts";
 import { exposureWarning } from "../core/loopback.ts";
 import { RateLimiter } from "../core/rate-limiter.ts";
@@ -45,20 +48,24 @@ declare const Deno: {
   readTextFileSync(path: URL): string;
 };
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    host: { type: "string" },
-    port: { type: "string" },
-    "openai-api-url": { type: "string" },
-    "anthropic-api-url": { type: "string" },
-    "no-optimize": { type: "boolean" },
-    stateless: { type: "boolean" },
-  },
-  strict: true,
-});
-const env = Deno.env.toObject();
-const settings = new RuntimeSettings(values, env, env.HOME ?? "/tmp");
+// The same flags as `headroom proxy`, from the same table; a usage error exits 2 as the CLI does.
+function startSettings(): RuntimeSettings {
+  try {
+    const flags = parseProxyArgs(Deno.args);
+    if (flags.help) {
+      console.log(PROXY_HELP.trimEnd());
+      Deno.exit(0);
+    }
+    const env = Deno.env.toObject();
+    return asUsageError(() => new RuntimeSettings(flags, env, env.HOME ?? "/tmp"));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`headroom: ${error.message}`);
+    Deno.exit(2);
+  }
+}
+
+const settings = startSettings();
 const config = settings.current;
 const log = createLogger(
   () => settings.current.logLevel,

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { PROXY_HELP } from "../../src/cli/help.ts";
 import { startServerProcess } from "../helpers/binary.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
@@ -9,6 +10,27 @@ import { chatStream } from "../helpers/wire.ts";
 const root = join(import.meta.dir, "..", "..");
 const upstream = new FakeUpstream();
 afterAll(() => upstream.stop());
+
+const DENO_ENV = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+const DENO_ENTRY = [
+  join(root, "node_modules", ".bin", "deno"),
+  "run",
+  "--allow-net",
+  "--allow-env",
+  "--allow-read",
+  "--config",
+  "deno.json",
+  "src/runtime/deno-main.ts",
+];
+
+/** Runs the Deno entry to completion (help and usage errors exit at once). */
+function runDeno(args: string[], env: Record<string, string> = {}) {
+  const proc = Bun.spawnSync([...DENO_ENTRY, ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...DENO_ENV, ...env },
+  });
+  return { code: proc.exitCode, stdout: proc.stdout.toString(), stderr: proc.stderr.toString() };
+}
 
 describe("the Deno entry", () => {
   test("serves /health and relays a streaming request under Deno.serve", async () => {
@@ -65,6 +87,64 @@ describe("the Deno entry", () => {
       expect(upstream.requests.at(-1)!.body.length).toBeLessThan(NPM_QUERY.length);
       // The workers loaded: the pool reports every worker that fails to start or dies.
       expect(proxy.lines.join("\n")).not.toContain("compression worker");
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  test("takes headroom proxy's flags, help and error messages", async () => {
+    expect(runDeno(["--help"])).toMatchObject({ code: 0, stdout: PROXY_HELP });
+    expect(runDeno(["--port", "abc"])).toMatchObject({
+      code: 2,
+      stderr: 'headroom: --port must be an integer from 0 to 65535 (got "abc")\n',
+    });
+    expect(runDeno([], { HEADROOM_RETRY_MAX_ATTEMPTS: "0" })).toMatchObject({
+      code: 2,
+      stderr: 'headroom: HEADROOM_RETRY_MAX_ATTEMPTS must be an integer from 1 to 10 (got "0")\n',
+    });
+    expect(runDeno(["--proxy-token", "x"]).code).toBe(2);
+
+    const proxy = await startServerProcess(
+      [
+        ...DENO_ENTRY,
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+        "--anthropic-api-url",
+        `${upstream.url}/v1`,
+        "--no-optimize",
+        "--stateless",
+        "--cache",
+        "--log-messages",
+        "--log-level",
+        "debug",
+        "--request-timeout-seconds",
+        "9",
+        "--retry-max-attempts",
+        "2",
+        "--workspace-dir",
+        "/nonexistent/headroom-deno",
+      ],
+      DENO_ENV,
+      root,
+    );
+    try {
+      const { config } = await json(fetch(`${proxy.url}/health`));
+      expect(config).toMatchObject({
+        anthropic_api_url: upstream.url,
+        optimize: false,
+        stateless: true,
+        cache: true,
+        workspace_dir: "/nonexistent/headroom-deno",
+        request_timeout_seconds: 9,
+        retry_max_attempts: 2,
+        log_level: "debug",
+        log_messages: true,
+      });
+      const live = (await json(fetch(`${proxy.url}/admin/runtime-env`))).runtime_env;
+      expect(live.HEADROOM_RETRY_MAX_ATTEMPTS).toEqual({ value: "2", source: "flag" });
+      expect(live.HEADROOM_LOG_LEVEL).toEqual({ value: "debug", source: "flag" });
     } finally {
       await proxy.stop();
     }

@@ -13,11 +13,11 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { parseArgs } from "node:util";
-import { type ProxyConfig, resolveConfig } from "../../core/config.ts";
+import type { ProxyConfig } from "../../core/config.ts";
 import { DATABASE_FILE } from "../../store/sqlite-db.ts";
+import { cliConfig } from "../cli-config.ts";
 import { UsageError } from "../usage-error.ts";
 import { writeOut } from "../write-out.ts";
 import { probePort } from "./ensure-proxy.ts";
@@ -237,11 +237,7 @@ export async function runDoctor(args: string[], version: string): Promise<number
     await writeOut(DOCTOR_HELP);
     return 0;
   }
-  const config = resolveConfig(
-    { port: values.port, "workspace-dir": values["workspace-dir"] },
-    process.env,
-    homedir(),
-  );
+  const config = cliConfig({ port: values.port, "workspace-dir": values["workspace-dir"] });
   const checks = [
     ...checkExecutable(version, process.env),
     ...checkWorkspace(config),

@@ -4,9 +4,8 @@
  * @module
  */
 
-import { homedir } from "node:os";
 import { parseArgs } from "node:util";
-import { resolveConfig } from "../../core/config.ts";
+import { cliConfig } from "../cli-config.ts";
 import { UsageError } from "../usage-error.ts";
 import { writeOut } from "../write-out.ts";
 import { removeProviderBlock } from "./codex-config.ts";
@@ -41,11 +40,7 @@ export async function runUnwrap(args: string[]): Promise<number> {
   const [agent, ...extra] = parsed.positionals;
   if (!agent || extra.length > 0)
     throw new UsageError("unwrap takes one agent, e.g. headroom unwrap codex");
-  const { workspaceDir } = resolveConfig(
-    { "workspace-dir": parsed.values["workspace-dir"] },
-    process.env,
-    homedir(),
-  );
+  const { workspaceDir } = cliConfig({ "workspace-dir": parsed.values["workspace-dir"] });
   const state = readWrapState(workspaceDir);
   if (agent !== "codex") {
     await writeOut(`headroom wrap ${agent} changes nothing on disk; nothing to undo\n`);

@@ -9,8 +9,8 @@ import { spawn } from "node:child_process";
 import { homedir } from "node:os";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { resolveConfig } from "../../core/config.ts";
 import { LIVE_KEYS, RESTART_KEYS } from "../../core/runtime-settings.ts";
+import { cliConfig } from "../cli-config.ts";
 import { UsageError } from "../usage-error.ts";
 import { writeOut } from "../write-out.ts";
 import { type AgentSpec, agentSpec } from "./agents.ts";
@@ -164,7 +164,7 @@ export async function runWrap(args: string[], version: string): Promise<number> 
     return 0;
   }
   const home = homedir();
-  const config = resolveConfig({ port: wrap.port }, process.env, home);
+  const config = cliConfig({ port: wrap.port });
   if (config.port === 0) throw new UsageError("wrap needs a fixed port, not 0");
   const base = `http://127.0.0.1:${config.port}`;
   const spec = agentSpec(wrap.agent);
