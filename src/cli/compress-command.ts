@@ -7,13 +7,11 @@
 
 import type { Database } from "bun:sqlite";
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { parseArgs } from "node:util";
 import { itemCount } from "../ccr/item-count.ts";
 import { compressText } from "../compress/compress-text.ts";
 import { detectContent } from "../compress/detect.ts";
 import { countTokensAsync } from "../compress/tokens.ts";
-import { resolveConfig } from "../core/config.ts";
 import { createLogger } from "../core/logger.ts";
 import { loadPrices } from "../runtime/load-prices.ts";
 import { nativeSha256 } from "../runtime/native-sha256.ts";
@@ -22,6 +20,7 @@ import type { PriceTable } from "../stats/prices.ts";
 import { openWorkspaceDatabase } from "../store/sqlite-db.ts";
 import { SqliteLedgerStore } from "../store/sqlite-ledger.ts";
 import { SqliteOriginalStore } from "../store/sqlite-original-store.ts";
+import { cliConfig } from "./cli-config.ts";
 import { UsageError } from "./usage-error.ts";
 import { writeOut } from "./write-out.ts";
 
@@ -124,7 +123,7 @@ export async function runCompress(args: string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError("compress takes at most one FILE");
   const input = await readInput(positionals[0]);
   const model = values.model ?? "gpt-4o";
-  const config = resolveConfig({}, process.env, homedir());
+  const config = cliConfig({});
   // Lossy only where the original can be stored for the proxy and `headroom retrieve` to serve.
   const lossy = config.lossy && !config.stateless && !values.lossless;
   const hash = nativeSha256(input).slice(0, 24);
