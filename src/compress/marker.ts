@@ -18,6 +18,9 @@ const MARKER_SOURCE = `${MARKER_TAIL}(${HASH})(?![0-9a-f])`;
 const FIRST_MARKER = new RegExp(MARKER_SOURCE);
 const EVERY_MARKER = new RegExp(MARKER_SOURCE, "g");
 
+/** How every note headroom writes into an output begins, whether or not it is a marker. */
+export const NOTE_OPENING = "[headroom: ";
+
 /** The store key of an original: the first 24 hex digits of the SHA-256 of its UTF-8 bytes. */
 export function originalHash(
   original: string,
@@ -28,7 +31,17 @@ export function originalHash(
 
 /** Writes the marker that replaces elided content. */
 export function formatMarker(summary: string, hash: string): string {
-  return `[headroom: ${summary}; the full original is available via ${MARKER_TAIL}${hash}]`;
+  return `${NOTE_OPENING}${summary}; the full original is available via ${MARKER_TAIL}${hash}]`;
+}
+
+/** Writes a note with nothing to retrieve behind it (a remark beside a marker elsewhere). */
+export function formatNote(summary: string): string {
+  return `${NOTE_OPENING}${summary}]`;
+}
+
+/** True when `text` (a line, an array item) is one of headroom's notes. */
+export function isNote(text: string): boolean {
+  return text.startsWith(NOTE_OPENING);
 }
 
 /** True when `text` carries at least one marker. */

@@ -3,6 +3,8 @@ import {
   carriesMarker,
   findOriginalHash,
   formatMarker,
+  formatNote,
+  isNote,
   isOriginalHash,
   markerHashes,
   originalHash,
@@ -19,6 +21,15 @@ describe("the marker format and its one recogniser", () => {
     );
     expect(carriesMarker(`rows...\n${marker}\n`)).toBe(true);
     expect(markerHashes(`rows...\n${marker}\n`)).toEqual([A]);
+  });
+
+  test("a plain note opens like a marker but carries no hash", () => {
+    const note = formatNote("12 rows omitted");
+    expect(note).toBe("[headroom: 12 rows omitted]");
+    expect(isNote(note)).toBe(true);
+    expect(isNote(formatMarker("12 rows omitted", A))).toBe(true);
+    expect(carriesMarker(note)).toBe(false);
+    expect(isNote(`row 1 ${note}`)).toBe(false);
   });
 
   test("hashes come back distinct, in order of first appearance", () => {
