@@ -13,11 +13,10 @@ import { join } from "node:path";
 import { compressText } from "../src/compress/compress-text.ts";
 import { originalHash } from "../src/compress/marker.ts";
 import { countTokens, loadTokenizerFor } from "../src/compress/tokens.ts";
+import type { Json } from "../src/core/json-value.ts";
 
 const ROOT = join(import.meta.dir, "..", "tests", "fixtures", "headroom-parity");
 const MODEL = "gpt-4o";
-
-type Json = Record<string, unknown>;
 
 /** Where each recorded transform keeps its input text, question and compressed output. */
 const TRANSFORMS: Record<string, (c: Json) => { input: string; query: string; theirs: string }> = {

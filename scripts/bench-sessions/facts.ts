@@ -6,14 +6,13 @@
  * (fetched from the proxy) holds it, and lost otherwise.
  */
 
+import { markerHashes } from "../../src/compress/marker.ts";
 import { readable, type Sample } from "../corpus/corpus.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: provider request JSON
 type Json = any;
 
 export type FactState = "visible" | "retrievable" | "lost";
-
-const MARKER = /headroom_retrieve hash=([0-9a-f]{24})/g;
 
 /** A tool result's text, and whether it carries Claude Code's Read line numbers. */
 export interface ResultText {
@@ -52,8 +51,8 @@ export async function factStates(
   const originals: string[] = [];
   if (retrieve)
     for (const { text, numbered } of results)
-      for (const [, hash] of text.matchAll(MARKER)) {
-        const original = await retrieve(hash!);
+      for (const hash of markerHashes(text)) {
+        const original = await retrieve(hash);
         if (original !== undefined) originals.push(readable(original, numbered));
       }
   return sample.facts.map((fact) => {

@@ -15,6 +15,7 @@
  * answers {requests, open, streams, aborted, retrieve_calls, continuations}.
  */
 
+import { markerHashes } from "../../src/compress/marker.ts";
 import {
   anthropicMessage,
   anthropicStream,
@@ -25,7 +26,6 @@ import {
   responsesStream,
 } from "../../tests/helpers/wire.ts";
 
-const MARKER = /headroom_retrieve hash=([0-9a-f]{24})/g;
 // Ids of the retrieve calls this provider makes: a request that contains one is a continuation.
 const CALL_TAG = "hrcall";
 
@@ -86,7 +86,7 @@ const server = Bun.serve({
     if (request.method === "GET" && url.pathname === "/__stats") return Response.json(stats);
     stats.requests++;
     const text = await request.text();
-    const hashes = [...new Set([...text.matchAll(MARKER)].map((m) => m[1]!))];
+    const hashes = markerHashes(text);
     const headers = { "x-fake-hashes": hashes.slice(0, 8).join(",") };
     const failWith = Number(request.headers.get("x-fake-fail") ?? 0);
     if (failWith >= 400) {

@@ -8,6 +8,7 @@
 import { type Context, Hono } from "hono";
 import type { OriginalStore } from "../ccr/original-store.ts";
 import { answerRetrieveCall, lookUp, normalizeHash } from "../ccr/retrieval-result.ts";
+import { isOriginalHash } from "../compress/marker.ts";
 import { RETRIEVE_TOOL_NAME } from "../compress/slots.ts";
 import { countTokensAsync } from "../compress/tokens.ts";
 import type { AppDeps } from "./deps.ts";
@@ -23,7 +24,7 @@ function problem(status: 400 | 404 | 503, type: string, message: string): Respon
 
 /** The JSON answer for one hash: the original with its figures, or a 404 saying why not. */
 async function originalResponse(store: OriginalStore, raw: unknown): Promise<Response> {
-  const hash = typeof raw === "string" && /^[0-9a-f]{24}$/.test(raw) ? raw : undefined;
+  const hash = typeof raw === "string" && isOriginalHash(raw) ? raw : undefined;
   if (!hash)
     return problem(
       400,

@@ -4,10 +4,11 @@
  * @module
  */
 
+import { isNote } from "../compress/marker.ts";
+
 function jsonItems(value: unknown): number {
   if (Array.isArray(value))
-    return value.filter((item) => typeof item !== "string" || !item.startsWith("[headroom:"))
-      .length;
+    return value.filter((item) => typeof item !== "string" || !isNote(item)).length;
   if (value === null || typeof value !== "object") return 1;
   const record = value as Record<string, unknown>;
   if (Array.isArray(record.$rows)) return jsonItems(record.$rows);
@@ -29,7 +30,6 @@ export function itemCount(text: string): number {
     }
   }
   let lines = 0;
-  for (const line of trimmed.split("\n"))
-    if (line.trim() !== "" && !line.startsWith("[headroom:")) lines++;
+  for (const line of trimmed.split("\n")) if (line.trim() !== "" && !isNote(line)) lines++;
   return lines;
 }

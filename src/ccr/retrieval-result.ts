@@ -4,6 +4,7 @@
  * @module
  */
 
+import { findOriginalHash } from "../compress/marker.ts";
 import type { OriginalMiss, OriginalStore, StoredOriginal } from "./original-store.ts";
 
 /** One retrieve call the model made. */
@@ -24,7 +25,7 @@ export interface RetrieveAnswer {
 /** Reads the 24-hex hash out of whatever the model passed ("abc…", "hash=abc…", padded). */
 export function normalizeHash(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
-  return /[0-9a-f]{24}/.exec(value.toLowerCase())?.[0];
+  return findOriginalHash(value);
 }
 
 /** Answers one retrieve call from the store. */

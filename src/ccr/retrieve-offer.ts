@@ -12,9 +12,10 @@
 
 import { conversationIdentity, hasModelTurn } from "../compress/conversation.ts";
 import type { DecisionStore } from "../compress/decisions.ts";
+import { carriesMarker } from "../compress/marker.ts";
 import type { GenerationApi } from "../compress/slots.ts";
 import { arr, type Json, obj } from "../core/json-value.ts";
-import { carriesMarker, declaresRetrieveTool } from "./retrieve-tool.ts";
+import { declaresRetrieveTool } from "./retrieve-tool.ts";
 
 /** Why headroom made the provider rewrite a cached prefix (reported in /stats and /metrics). */
 export const TOOL_ADDED_MID_CONVERSATION = "retrieve_tool_added_mid_conversation";

@@ -49,14 +49,6 @@ export const RETRIEVE_TOOL_JSON: Readonly<Record<GenerationApi, string>> = {
   }),
 };
 
-// What every marker headroom writes contains (see marker.ts).
-const MARKER_TEXT = /headroom_retrieve hash=[0-9a-f]{24}/;
-
-/** True when the request text carries at least one headroom marker. */
-export function carriesMarker(text: string): boolean {
-  return text.includes("headroom_retrieve hash=") && MARKER_TEXT.test(text);
-}
-
 /** True when the client already declares a tool named headroom_retrieve. */
 export function declaresRetrieveTool(body: Record<string, unknown>): boolean {
   if (!Array.isArray(body.tools)) return false;

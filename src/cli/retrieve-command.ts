@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { isOriginalHash } from "../compress/marker.ts";
 import { DATABASE_FILE, openWorkspaceDatabase } from "../store/sqlite-db.ts";
 import { SqliteOriginalStore } from "../store/sqlite-original-store.ts";
 import { cliConfig } from "./cli-config.ts";
@@ -45,7 +46,7 @@ export async function runRetrieve(args: string[]): Promise<number> {
     return 0;
   }
   const hash = parsed.positionals[0]?.trim().toLowerCase();
-  if (!hash || parsed.positionals.length > 1 || !/^[0-9a-f]{24}$/.test(hash)) {
+  if (!hash || parsed.positionals.length > 1 || !isOriginalHash(hash)) {
     throw new UsageError("retrieve takes one HASH: the 24 hex digits after hash= in a marker");
   }
   const config = cliConfig({

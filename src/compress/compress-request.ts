@@ -1,5 +1,6 @@
 /**
- * Decides what to compress in one request (invariants 2, 3, 5, 6, 7): only tool outputs; never
+ * Decides what to compress in one request, under the rules docs/ARCHITECTURE.md calls hot zone
+ * untouched, prefix stability, fail open, never worse and never a stall: only tool outputs; never
  * protected ones (small errors, headroom's own retrieve results, text already carrying a
  * marker); a tool output seen before is replayed exactly as decided then; a new one is
  * compressed only when it belongs to the newest turn, saves enough estimated tokens, and its

@@ -9,6 +9,7 @@
 
 import type { JsonPath } from "../core/json-edit.ts";
 import { arr, type Json, obj } from "../core/json-value.ts";
+import { carriesMarker } from "./marker.ts";
 
 /** The generation APIs whose bodies headroom reads. */
 export type GenerationApi = "messages" | "chat" | "responses";
@@ -48,12 +49,10 @@ const SAVED_OUTPUT_PATH = /\/tool-results\/[^/]+\.txt$/;
 /** The name of headroom's own retrieval tool: its results are never compressed again. */
 export const RETRIEVE_TOOL_NAME = "headroom_retrieve";
 
-// A marker already in the text means it was compressed before: never compress it twice.
-const MARKER = /hash=[0-9a-f]{24}/;
-
 function protectionOf(text: string, toolName: string | undefined): Protection | undefined {
   if (toolName === RETRIEVE_TOOL_NAME) return "retrieve_result";
-  if (MARKER.test(text)) return "marker";
+  // A marker already in the text means it was compressed before: never compress it twice.
+  if (carriesMarker(text)) return "marker";
   return undefined;
 }
 

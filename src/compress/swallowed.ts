@@ -1,5 +1,5 @@
 /**
- * The errors the compressors catch and turn into "no compression" (fail open, invariant 5). The
+ * The errors the compressors catch and turn into "no compression" (fail open, docs/ARCHITECTURE.md). The
  * request path never reads this; tests and the fuzzer do, because a swallowed error still means
  * a bug (and a lost saving), even though the original was forwarded safely.
  * @module

@@ -26,7 +26,7 @@ const LOCAL: ConnEnv = { remoteAddress: "127.0.0.1" };
 const REMOTE: ConnEnv = { remoteAddress: "203.0.113.7" };
 const BASE = "http://127.0.0.1:8787";
 
-/** Every loopback-only route (invariant 8 and the seed contract), with a body it would accept. */
+/** Every loopback-only route (the loopback-only control plane), with a body it would accept. */
 const CONTROL_PLANE: [method: string, path: string, body?: unknown][] = [
   ["GET", "/admin/runtime-env"],
   ["POST", "/admin/runtime-env", {}],

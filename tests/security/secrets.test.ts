@@ -1,5 +1,5 @@
 /**
- * No secrets at rest (invariant 10). Requests carry sentinel credentials in every place a client
+ * No secrets at rest (docs/ARCHITECTURE.md). Requests carry sentinel credentials in every place a client
  * puts them (x-api-key, Authorization, a ?key= query parameter, the proxy token) and the proxy
  * is driven through success, upstream errors, refusals, transport failures and an unhandled
  * error. Then every place headroom writes to is searched: each log level (debug, with

@@ -20,7 +20,7 @@ const sha = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).d
 const oddBody = (model: string, stream: boolean) =>
   `{ "model" :"${model}",\n  "max_tokens": 64, "temperature": 1.0, "stream": ${stream},\n  "messages": [ {"role":"user","content":"caf\\u00e9 \u2603 — hi"} ] }`;
 
-describe("byte-faithful forwarding (invariant 1)", () => {
+describe("byte-faithful forwarding (byte fidelity)", () => {
   test("the upstream receives the exact request bytes and query string on all three APIs", async () => {
     const cases = [
       { path: "/v1/messages?beta=true", model: "claude-sonnet-4-5" },

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { formatNote } from "../marker.ts";
 import { noteSwallowed } from "../swallowed.ts";
 import type { CompressContext, CompressOutput, Compressor } from "../types.ts";
 import { readJsonLines, writeJsonLines } from "./json-lines.ts";
@@ -39,7 +40,7 @@ function settleNotes(notes: readonly Note[], ctx: CompressContext): void {
       ? `${named.join("; ")}; and ${rest} more places, each noted in place`
       : named.join("; ");
   notes.forEach((note, i) => {
-    note.text = i === 0 ? ctx.marker(summary) : `[headroom: ${note.summary}]`;
+    note.text = i === 0 ? ctx.marker(summary) : formatNote(note.summary);
   });
 }
 

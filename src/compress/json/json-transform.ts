@@ -6,15 +6,9 @@
  * @module
  */
 
+import { NOTE_OPENING } from "../marker.ts";
 import { readJson } from "./json-reader.ts";
-import {
-  CutString,
-  EmbeddedJson,
-  JsonObject,
-  type JsonValue,
-  NOTE_OPENING,
-  Note,
-} from "./json-value.ts";
+import { CutString, EmbeddedJson, JsonObject, type JsonValue, Note } from "./json-value.ts";
 import { writeJson } from "./json-writer.ts";
 import { tabulateMap } from "./map-table.ts";
 import { OPAQUE_HEAD, OPAQUE_MIN_LENGTH, opaqueKind } from "./opaque-string.ts";
@@ -225,7 +219,7 @@ function transformString(
   return text;
 }
 
-/** Whether a text written before the notes are settled may hold a note. */
+/** Whether a text written before the notes are settled may hold a note (all begin alike). */
 function hasNote(text: string): boolean {
   return text.includes(NOTE_OPENING);
 }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { NOTE_OPENING } from "../marker.ts";
+
 /** A number exactly as written in the source, so `1.0` and 20-digit integers survive untouched. */
 export class JsonNumber {
   #value: number | undefined;
@@ -87,9 +89,6 @@ export class JsonObject {
     return shape;
   }
 }
-
-/** How the stand-in text of every note begins (so a written text without it holds no note). */
-export const NOTE_OPENING = "[headroom: ";
 
 /** About as long as the retrieval instructions and hash a marker adds to its summary. */
 const MARKER_TAIL = "x".repeat(90);

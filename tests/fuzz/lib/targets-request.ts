@@ -15,6 +15,7 @@ import {
   type RequestCompression,
 } from "../../../src/compress/compress-request.ts";
 import type { Decision, DecisionStore } from "../../../src/compress/decisions.ts";
+import { carriesMarker } from "../../../src/compress/marker.ts";
 import { findSlots, type GenerationApi } from "../../../src/compress/slots.ts";
 import { swallowed } from "../../../src/compress/swallowed.ts";
 import { countWithEncoding, isEncodingLoaded } from "../../../src/compress/tokens.ts";
@@ -463,8 +464,6 @@ const editsOf = (plan: RequestCompression) =>
     hash: e.hash,
   }));
 
-const MARKER = /hash=[0-9a-f]{24}/;
-
 export const requestTarget: Target<RequestInput> = {
   name: "compress-request",
   generate(rng) {
@@ -518,7 +517,7 @@ export const requestTarget: Target<RequestInput> = {
       const key = pathKey(edit.slot.path);
       if (!allowed.live.has(key)) fail("edit-outside-tool-output", key);
       if (!input.allLive && !allowed.live.get(key)) fail("edit-in-history", key);
-      if (MARKER.test(edit.slot.text)) fail("edit-of-marked-output", key);
+      if (carriesMarker(edit.slot.text)) fail("edit-of-marked-output", key);
       if (input.settings.exclude.includes(edit.slot.toolName ?? ""))
         fail("edit-of-excluded-tool", key);
       if (edit.text.length >= edit.slot.text.length) fail("edit-not-shorter", key);
