@@ -205,6 +205,84 @@ describe("headroom wrap", () => {
     await healthOn(port);
   });
 
+  test("--print-env for codex without an API key shows the plan and says the key is missing", async () => {
+    const noKey = await runHeadroom(["wrap", "codex", "--print-env", "--port", "9911"]);
+    expect(noKey.code).toBe(1);
+    expect(noKey.stdout).toContain('base_url = "http://127.0.0.1:9911/v1"');
+    expect(noKey.stderr).toBe(
+      "headroom: Codex through headroom needs an OpenAI API key in OPENAI_API_KEY, which is not set. A ChatGPT sign-in does not work through a proxy: its requests go to chatgpt.com, not the API.\n",
+    );
+    const withKey = await runHeadroom(["wrap", "codex", "--print-env", "--port", "9911"], {
+      OPENAI_API_KEY: "sk-wrap-test",
+    });
+    expect(withKey).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  test("a --model claude or codex does not know is refused with the known names before anything starts; --any-model lets it through", async () => {
+    const port = freePort();
+    standIn("claude", 0);
+    const refused = await runHeadroom([
+      "wrap",
+      "claude",
+      "--port",
+      String(port),
+      "--",
+      "-p",
+      "hi",
+      "--model",
+      "nonsense",
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toContain("claude --model nonsense: not a model headroom knows");
+    expect(refused.stderr).toContain("known: default, best, sonnet, opus, haiku");
+    expect(refused.stderr).toContain("claude-sonnet-4…");
+    expect(refused.stderr).toContain("--any-model");
+    expect(existsSync(h.record)).toBe(false);
+    expect(existsSync(join(h.home, ".headroom"))).toBe(false);
+
+    const codex = await runHeadroom(
+      ["wrap", "codex", "--print-env", "--port", String(port), "--", "--model=gtp-5"],
+      { OPENAI_API_KEY: "sk-wrap-test" },
+    );
+    expect(codex.code).toBe(2);
+    expect(codex.stderr).toContain("known: gpt-4o…, gpt-4.1…, gpt-5…");
+    for (const model of ["gpt-5.5", "o4-mini", "gpt-5-codex"]) {
+      const known = await runHeadroom(
+        ["wrap", "codex", "--print-env", "--port", String(port), "--", "-m", model],
+        { OPENAI_API_KEY: "sk-wrap-test" },
+      );
+      expect(`${model}: ${known.code}`).toBe(`${model}: 0`);
+    }
+    for (const model of ["sonnet", "opus[1m]", "claude-sonnet-4-5-20250929"]) {
+      const known = await runHeadroom([
+        "wrap",
+        "claude",
+        "--print-env",
+        "--port",
+        String(port),
+        "--",
+        "--model",
+        model,
+      ]);
+      expect(`${model}: ${known.code}`).toBe(`${model}: 0`);
+    }
+
+    const forced = await runHeadroom([
+      "wrap",
+      "claude",
+      "--any-model",
+      "--port",
+      String(port),
+      "--",
+      "--model",
+      "nonsense",
+    ]);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(h.record, "utf8")).toContain("args: [--model] [nonsense]\n");
+    await healthOn(port);
+  });
+
   test("codex: adds a provider block to config.toml, selects it on the command line, and unwrap restores the file byte for byte", async () => {
     const port = freePort();
     const config = join(h.home, ".codex", "config.toml");
