@@ -361,6 +361,37 @@ describe("headroom doctor", () => {
     });
   });
 
+  test("--upstreams checks the running proxy's upstreams, and its fixes name only flags that exist", async () => {
+    const port = freePort();
+    const closed = freePort();
+    standIn("my-agent", 0);
+    // The shared proxy runs with an Anthropic upstream that refuses connections...
+    await runHeadroom(["wrap", "my-agent", "--port", String(port)], {
+      ANTHROPIC_TARGET_API_URL: `http://127.0.0.1:${closed}`,
+    });
+    await healthOn(port);
+    // ...while doctor's own environment names a working one: the proxy's is what matters.
+    const result = await runHeadroom(["doctor", "--port", String(port), "--upstreams", "--json"]);
+    expect(result.code).toBe(1);
+    const byName = Object.fromEntries(
+      JSON.parse(result.stdout).checks.map((c: { name: string }) => [c.name, c]),
+    );
+    expect(byName.openai).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining(`the running proxy's upstream ${upstream.url} answered`),
+    });
+    expect(byName.anthropic).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining(
+        `the running proxy's upstream http://127.0.0.1:${closed} is unreachable`,
+      ),
+    });
+    const fix: string = byName.anthropic.fix;
+    expect(fix).toContain("headroom proxy --anthropic-api-url URL");
+    const proxyHelp = (await runHeadroom(["proxy", "--help"])).stdout;
+    for (const flag of fix.match(/--[a-z][a-z-]*/g) ?? []) expect(proxyHelp).toContain(flag);
+  });
+
   test("names each problem with its fix: an open workspace, a foreign port, an unreachable upstream, a workspace that is a file", async () => {
     const workspace = join(h.home, ".headroom");
     mkdirSync(workspace, { mode: 0o755 });
