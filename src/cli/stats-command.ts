@@ -114,13 +114,13 @@ class NotHeadroom extends Error {
 }
 
 /** One line for the terminal: who (if anyone) is on the port, and what to do. */
-export function unreachable(port: number, error: unknown): string {
+function unreachable(port: number, error: unknown): string {
   const where = `127.0.0.1:${port}`;
-  const start = port === 8787 ? "headroom proxy" : `headroom proxy --port ${port}`;
+  const start = `headroom proxy --port ${port}`;
   if (error instanceof NotHeadroom) {
     return `something answers on ${where} (HTTP ${error.status}), but it is not headroom; pick headroom's port with --port or HEADROOM_PORT`;
   }
-  const code = (error as { code?: string; name?: string }).code;
+  const code = (error as { code?: string }).code;
   if (code === "ECONNREFUSED" || code === "ConnectionRefused") {
     return `no proxy answers on ${where}; start one with: ${start}`;
   }
