@@ -234,9 +234,9 @@ describe("headroom wrap", () => {
     ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr.trimEnd().split("\n")).toHaveLength(1);
-    expect(refused.stderr).toContain("claude --model nonsense: not a model headroom knows");
+    expect(refused.stderr).toContain("claude --model nonsense: not a model name headroom knows");
     expect(refused.stderr).toContain("known: default, best, sonnet, opus, haiku");
-    expect(refused.stderr).toContain("claude-sonnet-4…");
+    expect(refused.stderr).toContain("claude-{opus,sonnet,haiku}-N…");
     expect(refused.stderr).toContain("--any-model");
     expect(existsSync(h.record)).toBe(false);
     expect(existsSync(join(h.home, ".headroom"))).toBe(false);
@@ -246,15 +246,16 @@ describe("headroom wrap", () => {
       { OPENAI_API_KEY: "sk-wrap-test" },
     );
     expect(codex.code).toBe(2);
-    expect(codex.stderr).toContain("known: gpt-4o…, gpt-4.1…, gpt-5…");
-    for (const model of ["gpt-5.5", "o4-mini", "gpt-5-codex"]) {
+    expect(codex.stderr).toContain("known: gpt-N…");
+    for (const model of ["gpt-5.5", "o4-mini", "gpt-5.1-codex-max", "gpt-4o"]) {
       const known = await runHeadroom(
         ["wrap", "codex", "--print-env", "--port", String(port), "--", "-m", model],
         { OPENAI_API_KEY: "sk-wrap-test" },
       );
       expect(`${model}: ${known.code}`).toBe(`${model}: 0`);
     }
-    for (const model of ["sonnet", "opus[1m]", "claude-sonnet-4-5-20250929"]) {
+    // Checked by shape: a model newer than this build passes, a typo does not.
+    for (const model of ["sonnet", "opus[1m]", "claude-sonnet-4-5-20250929", "claude-opus-5-5"]) {
       const known = await runHeadroom([
         "wrap",
         "claude",
@@ -267,6 +268,17 @@ describe("headroom wrap", () => {
       ]);
       expect(`${model}: ${known.code}`).toBe(`${model}: 0`);
     }
+    const typo = await runHeadroom([
+      "wrap",
+      "claude",
+      "--print-env",
+      "--port",
+      String(port),
+      "--",
+      "--model",
+      "claude-sonet-4",
+    ]);
+    expect(typo.code).toBe(2);
 
     const forced = await runHeadroom([
       "wrap",
