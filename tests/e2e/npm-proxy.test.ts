@@ -1,6 +1,7 @@
 /**
  * `npm run proxy`, the README's first command: stopping npm stops the proxy it started. npm
- * passes SIGTERM only to its direct child, so the script must make the proxy that child.
+ * passes SIGTERM only to its direct child, so the script makes the proxy that child; an npm
+ * killed outright passes nothing on, so the proxy also watches for its parent going.
  */
 
 import { expect, test } from "bun:test";
@@ -22,7 +23,8 @@ async function refused(url: string): Promise<boolean> {
   }
 }
 
-test("SIGTERM to npm's own pid stops the proxy and frees its port", async () => {
+/** Starts `npm run proxy` on a free port, sends npm `signal`, and says whether the port was freed. */
+async function portFreedAfterNpmGets(signal: NodeJS.Signals): Promise<boolean> {
   const workspace = mkdtempSync(join(tmpdir(), "headroom-npm-proxy-"));
   const npm = await startServerProcess(
     ["npm", "run", "--silent", "proxy", "--", "--port", "0"],
@@ -34,12 +36,12 @@ test("SIGTERM to npm's own pid stops the proxy and frees its port", async () => 
   ).pid;
   try {
     expect((await fetch(`${npm.url}/livez`)).status).toBe(200);
-    npm.proc.kill("SIGTERM");
+    npm.proc.kill(signal);
     await npm.proc.exited;
     // The proxy drains for a moment after the signal; it must not outlive npm for long.
     const deadline = Date.now() + 10_000;
     while (!(await refused(npm.url)) && Date.now() < deadline) await Bun.sleep(50);
-    expect(await refused(npm.url)).toBe(true);
+    return await refused(npm.url);
   } finally {
     try {
       process.kill(proxyPid, "SIGKILL");
@@ -47,4 +49,12 @@ test("SIGTERM to npm's own pid stops the proxy and frees its port", async () => 
       // Gone, as it should be.
     }
   }
+}
+
+test("SIGTERM to npm's own pid stops the proxy and frees its port", async () => {
+  expect(await portFreedAfterNpmGets("SIGTERM")).toBe(true);
+});
+
+test("an npm killed outright (SIGKILL, nothing passed on) still takes the proxy with it", async () => {
+  expect(await portFreedAfterNpmGets("SIGKILL")).toBe(true);
 });
