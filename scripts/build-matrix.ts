@@ -6,7 +6,9 @@
  */
 
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { compileHeadroom } from "./compile.ts";
 
 /** Archive name suffix → Bun compile target. */
@@ -21,13 +23,52 @@ export const TARGETS: Record<string, Bun.Build.CompileTarget> = {
   "windows-x64": "bun-windows-x64",
 };
 
+/**
+ * Targets whose executable must differ from another target's. Bun compiles in the runtime it
+ * fetches for the target; the npm registry reachable where this was written serves the same
+ * file for @oven/bun-linux-x64-baseline as for @oven/bun-linux-x64, so a "baseline" archive
+ * would hold the AVX2 build and crash on the very CPUs install.sh gives it to.
+ */
+export const MUST_DIFFER: Readonly<Record<string, string>> = { "linux-x64-baseline": "linux-x64" };
+
 /** Archive file name → SHA-256 in hex. */
 export type Checksums = Map<string, string>;
+
+function sha256(file: string): string {
+  return createHash("sha256").update(readFileSync(file)).digest("hex");
+}
+
+/** The SHA-256 of headroom compiled for `name`, compiled into a scratch directory. */
+async function executableDigest(name: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "headroom-matrix-"));
+  try {
+    await compileHeadroom(join(dir, "headroom"), TARGETS[name]!);
+    return sha256(join(dir, "headroom"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Why the executable built for `name` must not ship, or undefined: it is byte-identical to the
+ * one of the target it must differ from. `executables` maps target names to SHA-256 digests.
+ */
+export function identicalTwin(
+  name: string,
+  executables: ReadonlyMap<string, string>,
+): string | undefined {
+  const other = MUST_DIFFER[name];
+  const digest = executables.get(name);
+  if (!other || digest === undefined || digest !== executables.get(other)) return undefined;
+  const runtime = TARGETS[name]!.replace(/^bun-/, "@oven/bun-");
+  return `refusing to ship headroom-${name}: its executable is byte-identical to headroom-${other}'s, so the runtime Bun fetched for it (npm package ${runtime}) is not a separate build and would crash on the CPUs it is meant for. Put the real ${runtime} runtime in Bun's cache and build again, or leave ${name} out of the targets.`;
+}
 
 /** Builds `headroom-<name>.tar.gz` for each target name into `out`; writes SHA256SUMS there. */
 export async function buildArchives(out: string, names: readonly string[]): Promise<Checksums> {
   mkdirSync(out, { recursive: true });
   const sums: Checksums = new Map();
+  const executables = new Map<string, string>();
   for (const name of names) {
     const target = TARGETS[name];
     if (!target) {
@@ -38,16 +79,19 @@ export async function buildArchives(out: string, names: readonly string[]): Prom
     const dir = `${out}/headroom-${name}`;
     const binary = name.startsWith("windows") ? "headroom.exe" : "headroom";
     await compileHeadroom(`${dir}/${binary}`, target);
+    executables.set(name, sha256(`${dir}/${binary}`));
+    const other = MUST_DIFFER[name];
+    if (other && !executables.has(other)) executables.set(other, await executableDigest(other));
+    const refusal = identicalTwin(name, executables);
+    if (refusal) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(refusal);
+    }
     const archive = `headroom-${name}.tar.gz`;
     const tar = Bun.spawnSync(["tar", "-czf", `${out}/${archive}`, "-C", dir, binary]);
     if (tar.exitCode !== 0) throw new Error(`Cannot archive ${archive}: ${tar.stderr.toString()}`);
     rmSync(dir, { recursive: true, force: true });
-    sums.set(
-      archive,
-      createHash("sha256")
-        .update(readFileSync(`${out}/${archive}`))
-        .digest("hex"),
-    );
+    sums.set(archive, sha256(`${out}/${archive}`));
     console.error(`built ${archive}`);
   }
   const lines = [...sums].map(([archive, digest]) => `${digest}  ${archive}`);
@@ -59,6 +103,11 @@ if (import.meta.main) {
   const wanted = process.argv.slice(2);
   const out = "dist/matrix";
   rmSync(out, { recursive: true, force: true });
-  const sums = await buildArchives(out, wanted.length ? wanted : Object.keys(TARGETS));
-  console.error(`wrote ${out}/SHA256SUMS for ${sums.size} archives`);
+  try {
+    const sums = await buildArchives(out, wanted.length ? wanted : Object.keys(TARGETS));
+    console.error(`wrote ${out}/SHA256SUMS for ${sums.size} archives`);
+  } catch (error) {
+    console.error(`build-matrix: ${(error as Error).message}`);
+    process.exit(1);
+  }
 }

@@ -27,7 +27,13 @@ const tag = `v${pkg.version}`;
 const out = join(root, tag);
 rmSync(out, { recursive: true, force: true });
 
-const sums = await buildArchives(out, names);
+let sums: Awaited<ReturnType<typeof buildArchives>>;
+try {
+  sums = await buildArchives(out, names);
+} catch (error) {
+  console.error(`release: ${(error as Error).message}`);
+  process.exit(1);
+}
 copyFileSync("install.sh", join(out, "install.sh"));
 const formulaTargets = ["darwin-arm64", "darwin-x64", "linux-arm64", "linux-x64"];
 if (formulaTargets.every((name) => names.includes(name))) {

@@ -10,6 +10,7 @@ import { MAIN_HELP } from "./help.ts";
 import { runProxy } from "./proxy-command.ts";
 import { runRetrieve } from "./retrieve-command.ts";
 import { runStats } from "./stats-command.ts";
+import { stopWithNpm } from "./stop-with-npm.ts";
 import { UsageError } from "./usage-error.ts";
 import { runDoctor } from "./wrap/doctor-command.ts";
 import { runUnwrap } from "./wrap/unwrap-command.ts";
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case "proxy":
+      stopWithNpm(process.env);
       return runProxy(rest, pkg.version);
     case "compress":
       return runCompress(rest);

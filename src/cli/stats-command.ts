@@ -83,22 +83,48 @@ export async function runStats(args: string[]): Promise<number> {
   const config = cliConfig({ port: values.port });
   const base = `http://127.0.0.1:${config.port}`;
   try {
-    const stats = await (
-      await fetch(`${base}/stats`, { signal: AbortSignal.timeout(3000) })
-    ).json();
+    const stats = await getJson(`${base}/stats`);
     if (values.json) {
       await writeOut(`${JSON.stringify(stats, null, 2)}\n`);
       return 0;
     }
-    const health = await (
-      await fetch(`${base}/health`, { signal: AbortSignal.timeout(3000) })
-    ).json();
+    const health = await getJson(`${base}/health`);
     await writeOut(formatStats(stats, health as Record<string, never>));
     return 0;
   } catch (error) {
-    process.stderr.write(
-      `headroom: no proxy answers on ${base} (${(error as Error).message}); start one with: headroom proxy\n`,
-    );
+    process.stderr.write(`headroom: ${unreachable(config.port, error)}\n`);
     return 1;
   }
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+  try {
+    return await res.json();
+  } catch {
+    throw new NotHeadroom(res.status);
+  }
+}
+
+class NotHeadroom extends Error {
+  constructor(readonly status: number) {
+    super(`HTTP ${status}, not JSON`);
+  }
+}
+
+/** One line for the terminal: who (if anyone) is on the port, and what to do. */
+function unreachable(port: number, error: unknown): string {
+  const where = `127.0.0.1:${port}`;
+  const start = `headroom proxy --port ${port}`;
+  if (error instanceof NotHeadroom) {
+    return `something answers on ${where} (HTTP ${error.status}), but it is not headroom; pick headroom's port with --port or HEADROOM_PORT`;
+  }
+  const code = (error as { code?: string }).code;
+  if (code === "ECONNREFUSED" || code === "ConnectionRefused") {
+    return `no proxy answers on ${where}; start one with: ${start}`;
+  }
+  if ((error as Error).name === "TimeoutError") {
+    return `the proxy on ${where} did not answer within 3 s`;
+  }
+  return `no proxy answers on ${where} (${(error as Error).message}); start one with: ${start}`;
 }

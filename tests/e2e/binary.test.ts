@@ -163,7 +163,24 @@ describe("the compiled executable", () => {
       );
       const down = Bun.spawnSync([BINARY, "stats", "--port", "1"], { env });
       expect(down.exitCode).toBe(1);
-      expect(down.stderr.toString()).toContain("no proxy answers");
+      // One line, ours: where nothing answers and how to start a proxy, not the runtime's error.
+      expect(down.stderr.toString()).toBe(
+        "headroom: no proxy answers on 127.0.0.1:1; start one with: headroom proxy --port 1\n",
+      );
+      const other = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("no") });
+      try {
+        // Spawned asynchronously: the server above must keep answering meanwhile.
+        const foreign = Bun.spawn([BINARY, "stats", "--port", String(other.port)], {
+          env,
+          stderr: "pipe",
+        });
+        expect(await foreign.exited).toBe(1);
+        expect(await new Response(foreign.stderr).text()).toBe(
+          `headroom: something answers on 127.0.0.1:${other.port} (HTTP 200), but it is not headroom; pick headroom's port with --port or HEADROOM_PORT\n`,
+        );
+      } finally {
+        other.stop(true);
+      }
     } finally {
       await proxy.stop();
     }

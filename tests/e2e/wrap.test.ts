@@ -205,6 +205,96 @@ describe("headroom wrap", () => {
     await healthOn(port);
   });
 
+  test("--print-env for codex without an API key shows the plan and says the key is missing", async () => {
+    const noKey = await runHeadroom(["wrap", "codex", "--print-env", "--port", "9911"]);
+    expect(noKey.code).toBe(1);
+    expect(noKey.stdout).toContain('base_url = "http://127.0.0.1:9911/v1"');
+    expect(noKey.stderr).toBe(
+      "headroom: Codex through headroom needs an OpenAI API key in OPENAI_API_KEY, which is not set. A ChatGPT sign-in does not work through a proxy: its requests go to chatgpt.com, not the API.\n",
+    );
+    const withKey = await runHeadroom(["wrap", "codex", "--print-env", "--port", "9911"], {
+      OPENAI_API_KEY: "sk-wrap-test",
+    });
+    expect(withKey).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  test("a --model claude or codex does not know is refused with the known names before anything starts; --any-model lets it through", async () => {
+    const port = freePort();
+    standIn("claude", 0);
+    const refused = await runHeadroom([
+      "wrap",
+      "claude",
+      "--port",
+      String(port),
+      "--",
+      "-p",
+      "hi",
+      "--model",
+      "nonsense",
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toContain("claude --model nonsense: not a model name headroom knows");
+    expect(refused.stderr).toContain("known: default, best, sonnet, opus, haiku");
+    expect(refused.stderr).toContain("claude-{opus,sonnet,haiku}-N…");
+    expect(refused.stderr).toContain("--any-model");
+    expect(existsSync(h.record)).toBe(false);
+    expect(existsSync(join(h.home, ".headroom"))).toBe(false);
+
+    const codex = await runHeadroom(
+      ["wrap", "codex", "--print-env", "--port", String(port), "--", "--model=gtp-5"],
+      { OPENAI_API_KEY: "sk-wrap-test" },
+    );
+    expect(codex.code).toBe(2);
+    expect(codex.stderr).toContain("known: gpt-N…");
+    for (const model of ["gpt-5.5", "o4-mini", "gpt-5.1-codex-max", "gpt-4o"]) {
+      const known = await runHeadroom(
+        ["wrap", "codex", "--print-env", "--port", String(port), "--", "-m", model],
+        { OPENAI_API_KEY: "sk-wrap-test" },
+      );
+      expect(`${model}: ${known.code}`).toBe(`${model}: 0`);
+    }
+    // Checked by shape: a model newer than this build passes, a typo does not.
+    for (const model of ["sonnet", "opus[1m]", "claude-sonnet-4-5-20250929", "claude-opus-5-5"]) {
+      const known = await runHeadroom([
+        "wrap",
+        "claude",
+        "--print-env",
+        "--port",
+        String(port),
+        "--",
+        "--model",
+        model,
+      ]);
+      expect(`${model}: ${known.code}`).toBe(`${model}: 0`);
+    }
+    const typo = await runHeadroom([
+      "wrap",
+      "claude",
+      "--print-env",
+      "--port",
+      String(port),
+      "--",
+      "--model",
+      "claude-sonet-4",
+    ]);
+    expect(typo.code).toBe(2);
+
+    const forced = await runHeadroom([
+      "wrap",
+      "claude",
+      "--any-model",
+      "--port",
+      String(port),
+      "--",
+      "--model",
+      "nonsense",
+    ]);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(h.record, "utf8")).toContain("args: [--model] [nonsense]\n");
+    await healthOn(port);
+  });
+
   test("codex: adds a provider block to config.toml, selects it on the command line, and unwrap restores the file byte for byte", async () => {
     const port = freePort();
     const config = join(h.home, ".codex", "config.toml");
@@ -281,6 +371,37 @@ describe("headroom doctor", () => {
       status: "ok",
       detail: expect.stringContaining(`(pid ${health.pid})`),
     });
+  });
+
+  test("--upstreams checks the running proxy's upstreams, and its fixes name only flags that exist", async () => {
+    const port = freePort();
+    const closed = freePort();
+    standIn("my-agent", 0);
+    // The shared proxy runs with an Anthropic upstream that refuses connections...
+    await runHeadroom(["wrap", "my-agent", "--port", String(port)], {
+      ANTHROPIC_TARGET_API_URL: `http://127.0.0.1:${closed}`,
+    });
+    await healthOn(port);
+    // ...while doctor's own environment names a working one: the proxy's is what matters.
+    const result = await runHeadroom(["doctor", "--port", String(port), "--upstreams", "--json"]);
+    expect(result.code).toBe(1);
+    const byName = Object.fromEntries(
+      JSON.parse(result.stdout).checks.map((c: { name: string }) => [c.name, c]),
+    );
+    expect(byName.openai).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining(`the running proxy's upstream ${upstream.url} answered`),
+    });
+    expect(byName.anthropic).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining(
+        `the running proxy's upstream http://127.0.0.1:${closed} is unreachable`,
+      ),
+    });
+    const fix: string = byName.anthropic.fix;
+    expect(fix).toContain("headroom proxy --anthropic-api-url URL");
+    const proxyHelp = (await runHeadroom(["proxy", "--help"])).stdout;
+    for (const flag of fix.match(/--[a-z][a-z-]*/g) ?? []) expect(proxyHelp).toContain(flag);
   });
 
   test("names each problem with its fix: an open workspace, a foreign port, an unreachable upstream, a workspace that is a file", async () => {

@@ -23,7 +23,7 @@ describe("@anthropic-ai/sdk through the proxy", () => {
   test("messages.create: text, non-streaming", async () => {
     upstream.replies.push({ kind: "text", text: "Paris is the capital of France." });
     const message = await anthropic.messages.create({
-      model: "claude-sonnet-4-5",
+      model: "claude-sonnet-4-6",
       max_tokens: 100,
       messages: [{ role: "user", content: "Capital of France?" }],
     });
@@ -46,7 +46,7 @@ describe("@anthropic-ai/sdk through the proxy", () => {
     });
     const first = await anthropic.messages
       .stream({
-        model: "claude-sonnet-4-5",
+        model: "claude-sonnet-4-6",
         max_tokens: 100,
         messages: [{ role: "user", content: "Hi" }],
       })
@@ -60,7 +60,7 @@ describe("@anthropic-ai/sdk through the proxy", () => {
 
     upstream.replies.push({ kind: "tool", name: "get_weather", input: { city: "Oslo" } });
     const stream = anthropic.messages.stream({
-      model: "claude-sonnet-4-5",
+      model: "claude-sonnet-4-6",
       max_tokens: 100,
       tools: [weatherTool],
       messages: [{ role: "user", content: "Weather in Oslo?" }],
@@ -76,7 +76,7 @@ describe("@anthropic-ai/sdk through the proxy", () => {
 
     upstream.replies.push({ kind: "text", text: "It is 4°C in Oslo." });
     const answer = await anthropic.messages.create({
-      model: "claude-sonnet-4-5",
+      model: "claude-sonnet-4-6",
       max_tokens: 100,
       tools: [weatherTool],
       messages: [
@@ -113,7 +113,7 @@ describe("@anthropic-ai/sdk through the proxy", () => {
     );
     const error = await anthropic.messages
       .create({
-        model: "claude-sonnet-4-5",
+        model: "claude-sonnet-4-6",
         max_tokens: 10,
         messages: [{ role: "user", content: "x" }],
       })
@@ -124,7 +124,7 @@ describe("@anthropic-ai/sdk through the proxy", () => {
 
   test("the proxy's own 400 is parsed by the SDK as a BadRequestError", async () => {
     const error = await anthropic.messages
-      .create({ model: "claude-sonnet-4-5", max_tokens: 10, messages: [] }, { body: "[]" as never })
+      .create({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [] }, { body: "[]" as never })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.BadRequestError);
   });

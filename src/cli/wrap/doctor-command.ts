@@ -20,14 +20,15 @@ import { DATABASE_FILE } from "../../store/sqlite-db.ts";
 import { cliConfig } from "../cli-config.ts";
 import { UsageError } from "../usage-error.ts";
 import { writeOut } from "../write-out.ts";
-import { probePort } from "./ensure-proxy.ts";
+import { type PortOccupant, probePort } from "./ensure-proxy.ts";
 import { readWrapState } from "./wrap-state.ts";
 
 /** `headroom doctor --help`. */
 export const DOCTOR_HELP = `Usage: headroom doctor [--port PORT] [--workspace-dir DIR] [--upstreams] [--json]
 
 Checks the headroom executable, the workspace's permissions, what listens on the port, the
-changes headroom wrap made, and with --upstreams whether the provider APIs answer. Prints a
+changes headroom wrap made, and with --upstreams whether the provider APIs answer (those of
+the headroom running on the port, else those this environment would start one with). Prints a
 fix for every problem and exits 1 when something is wrong.
 `;
 
@@ -131,9 +132,8 @@ function checkWorkspace(config: ProxyConfig): Check[] {
   return checks;
 }
 
-async function checkPort(config: ProxyConfig, version: string): Promise<Check> {
+function checkPort(config: ProxyConfig, version: string, found: PortOccupant): Check {
   const base = `http://127.0.0.1:${config.port}`;
-  const found = await probePort(base);
   if (found === "free") {
     return {
       name: "port",
@@ -183,26 +183,51 @@ function checkWrapState(config: ProxyConfig): Check {
       };
 }
 
-async function checkUpstreams(config: ProxyConfig): Promise<Check[]> {
+/** The upstream URLs to check: the running proxy's when headroom answers on the port. */
+function upstreamsToCheck(
+  config: ProxyConfig,
+  found: PortOccupant,
+): { urls: Record<string, string>; running: boolean } {
+  const shown = typeof found === "object" && !("foreign" in found) ? found.config : undefined;
+  const openai = shown?.openai_api_url;
+  const anthropic = shown?.anthropic_api_url;
+  if (typeof openai === "string" && typeof anthropic === "string") {
+    return { urls: { openai, anthropic }, running: true };
+  }
+  return {
+    urls: Object.fromEntries(Object.entries(config.upstreams).map(([p, u]) => [p, u.url])),
+    running: false,
+  };
+}
+
+/** How to point headroom at another URL for `provider`: flags `headroom proxy` accepts. */
+function upstreamFix(provider: string, running: boolean): string {
+  const setting = `headroom proxy --${provider}-api-url URL (or ${provider.toUpperCase()}_TARGET_API_URL)`;
+  return running
+    ? `check the network and HTTPS_PROXY, or restart the proxy on this port with the right URL: ${setting}`
+    : `check the network, HTTPS_PROXY, or the upstream URL: ${setting}`;
+}
+
+async function checkUpstreams(urls: Record<string, string>, running: boolean): Promise<Check[]> {
+  const whose = running ? "the running proxy's upstream " : "";
   const checks: Check[] = [];
-  for (const [provider, upstream] of Object.entries(config.upstreams)) {
-    const url = `${upstream.url}/v1/models`;
+  for (const [provider, url] of Object.entries(urls)) {
     const started = Date.now();
     try {
       // No credentials are sent: any HTTP answer (401 included) shows the API is reachable.
-      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      const res = await fetch(`${url}/v1/models`, { signal: AbortSignal.timeout(5000) });
       await res.body?.cancel();
       checks.push({
         name: provider,
         status: "ok",
-        detail: `${upstream.url} answered HTTP ${res.status} in ${Date.now() - started} ms`,
+        detail: `${whose}${url} answered HTTP ${res.status} in ${Date.now() - started} ms`,
       });
     } catch (error) {
       checks.push({
         name: provider,
         status: "fail",
-        detail: `${upstream.url} is unreachable: ${(error as Error).message}`,
-        fix: "check the network, HTTPS_PROXY, or the upstream URL (--openai-api-url / --anthropic-api-url)",
+        detail: `${whose}${url} is unreachable: ${(error as Error).message}`,
+        fix: upstreamFix(provider, running),
       });
     }
   }
@@ -238,12 +263,14 @@ export async function runDoctor(args: string[], version: string): Promise<number
     return 0;
   }
   const config = cliConfig({ port: values.port, "workspace-dir": values["workspace-dir"] });
+  const found = await probePort(`http://127.0.0.1:${config.port}`);
+  const upstreams = upstreamsToCheck(config, found);
   const checks = [
     ...checkExecutable(version, process.env),
     ...checkWorkspace(config),
-    await checkPort(config, version),
+    checkPort(config, version, found),
     checkWrapState(config),
-    ...(values.upstreams ? await checkUpstreams(config) : []),
+    ...(values.upstreams ? await checkUpstreams(upstreams.urls, upstreams.running) : []),
   ];
   const failed = checks.some((check) => check.status === "fail");
   if (values.json) {

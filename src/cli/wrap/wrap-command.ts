@@ -22,10 +22,11 @@ import {
   removeProviderBlock,
 } from "./codex-config.ts";
 import { ensureProxy, syncSettings } from "./ensure-proxy.ts";
+import { unknownModelProblem } from "./model-names.ts";
 import { readWrapState, writeWrapState } from "./wrap-state.ts";
 
 /** `headroom wrap --help`. */
-export const WRAP_HELP = `Usage: headroom wrap AGENT [--port PORT] [--print-env] [-- AGENT-ARGS...]
+export const WRAP_HELP = `Usage: headroom wrap AGENT [--port PORT] [--print-env] [--any-model] [-- AGENT-ARGS...]
 
 Runs AGENT through headroom: reuses the headroom proxy on 127.0.0.1:PORT (HEADROOM_PORT,
 default 8787) or starts one in the background, sends it your HEADROOM_* settings, launches
@@ -39,6 +40,8 @@ gets OPENAI_BASE_URL and ANTHROPIC_BASE_URL. cursor prints the settings to paste
 Options:
   --port PORT      the proxy's port
   --print-env      print what would be set and changed, and do nothing
+  --any-model      let claude or codex use a --model headroom does not know (by default a
+                   name that is not a known model family is refused, with the known ones)
   -h, --help       print this help
 
 Put the agent's own options after --, e.g. headroom wrap claude -- -p "fix the tests".
@@ -58,6 +61,7 @@ interface WrapArgs {
   readonly agentArgs: string[];
   readonly port: string | undefined;
   readonly printEnv: boolean;
+  readonly anyModel: boolean;
 }
 
 function parseWrapArgs(args: string[]): WrapArgs | "help" {
@@ -78,6 +82,7 @@ function parseWrapArgs(args: string[]): WrapArgs | "help" {
     agentArgs: [...rest, ...after],
     port: parsed.values.port,
     printEnv: parsed.values["print-env"] ?? false,
+    anyModel: parsed.values["any-model"] ?? false,
   };
 }
 
@@ -89,6 +94,7 @@ function parseOwn(args: string[]) {
     options: {
       port: { type: "string" },
       "print-env": { type: "boolean" },
+      "any-model": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -156,6 +162,12 @@ function launch(command: string, args: string[], env: NodeJS.ProcessEnv): Promis
   });
 }
 
+/** What the agent lacks to run through headroom, or undefined. */
+function missingKey(agent: string, env: Record<string, string | undefined>): string | undefined {
+  if (agent !== "codex" || env[CODEX_KEY_ENV]) return undefined;
+  return `Codex through headroom needs an OpenAI API key in ${CODEX_KEY_ENV}, which is not set. A ChatGPT sign-in does not work through a proxy: its requests go to chatgpt.com, not the API.`;
+}
+
 /** Runs `headroom wrap`; resolves with the exit code. */
 export async function runWrap(args: string[], version: string): Promise<number> {
   const wrap = parseWrapArgs(args);
@@ -170,14 +182,17 @@ export async function runWrap(args: string[], version: string): Promise<number> 
   const spec = agentSpec(wrap.agent);
   const agentEnv = spec.env(base, basename(process.cwd()), process.env);
   const codexFile = codexConfigPath(process.env, home);
+  const modelProblem = wrap.anyModel ? undefined : unknownModelProblem(wrap.agent, wrap.agentArgs);
+  if (modelProblem) throw new UsageError(modelProblem);
+  const keyProblem = missingKey(wrap.agent, process.env);
   if (wrap.printEnv) {
     await writeOut(describePlan(spec, wrap, base, agentEnv, codexFile));
-    return 0;
+    // The plan is shown, but it would not run as it stands: say why, as the real run would.
+    if (keyProblem) process.stderr.write(`headroom: ${keyProblem}\n`);
+    return keyProblem ? 1 : 0;
   }
-  if (wrap.agent === "codex" && !process.env[CODEX_KEY_ENV]) {
-    process.stderr.write(
-      `headroom: Codex through headroom needs an OpenAI API key in ${CODEX_KEY_ENV}. A ChatGPT sign-in does not work through a proxy: its requests go to chatgpt.com, not the API.\n`,
-    );
+  if (keyProblem) {
+    process.stderr.write(`headroom: ${keyProblem}\n`);
     return 1;
   }
   const proxy = await ensureProxy({

@@ -1,0 +1,41 @@
+/**
+ * The README's first steps, as a new user follows them: every command they copy works in the
+ * order it is given, on the Node version the README states.
+ */
+
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dir, "..", "..");
+const README = readFileSync(join(ROOT, "README.md"), "utf8");
+/** The README up to its first section after the quick start. */
+const FIRST_STEPS = README.slice(0, README.indexOf("\n## What it serves"));
+
+test("a shell block that runs dist/headroom first builds it", () => {
+  const blocks = [...FIRST_STEPS.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const users = blocks.filter((block) => /^dist\/headroom /m.test(block));
+  expect(users.length).toBeGreaterThan(0);
+  for (const block of users) {
+    const lines = block.split("\n");
+    const firstUse = lines.findIndex((line) => line.startsWith("dist/headroom "));
+    const build = lines.findIndex((line) => /^npm (run build|test)\b/.test(line));
+    expect({ block, builtFirst: build >= 0 && build < firstUse }).toEqual({
+      block,
+      builtFirst: true,
+    });
+  }
+});
+
+test("the Node version the README states is one every locked package accepts", () => {
+  const stated = FIRST_STEPS.match(/Node\.js (\d+) or later/)?.[1];
+  expect(stated).toBeDefined();
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  expect(pkg.engines.node).toBe(`>=${stated}`);
+  const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8"));
+  const refusing = Object.entries(lock.packages as Record<string, { engines?: { node?: string } }>)
+    .filter(([, entry]) => typeof entry.engines?.node === "string")
+    .filter(([, entry]) => !Bun.semver.satisfies(`${stated}.0.0`, entry.engines!.node!))
+    .map(([path, entry]) => `${path} wants node ${entry.engines!.node}`);
+  expect(refusing).toEqual([]);
+});
