@@ -7,7 +7,7 @@
 import { sha256Hex } from "../core/sha256.ts";
 
 /** Matches the hash inside any marker (and only the pinned form). */
-export const MARKER_HASH_PATTERN = /hash=([0-9a-f]{24})(?![0-9a-f])/g;
+const MARKER_HASH_PATTERN = /hash=([0-9a-f]{24})(?![0-9a-f])/g;
 
 /** The store key of an original: the first 24 hex digits of the SHA-256 of its UTF-8 bytes. */
 export function originalHash(

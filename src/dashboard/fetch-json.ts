@@ -6,7 +6,7 @@
 import { TIMEOUT_MS } from "./state.ts";
 
 /** A non-2xx answer: the page tells "not answering" apart from "answered with an error". */
-export class HttpError extends Error {
+class HttpError extends Error {
   constructor(readonly status: number) {
     super(`HTTP ${status}`);
   }

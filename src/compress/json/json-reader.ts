@@ -16,7 +16,7 @@ import { workMeter } from "./work-meter.ts";
 const MAX_DEPTH = 400;
 
 /** Keys this compressor writes itself; an input that already uses one gets no synthetic forms. */
-export const RESERVED_KEYS: ReadonlySet<string> = new Set([
+const RESERVED_KEYS: ReadonlySet<string> = new Set([
   "$columns",
   "$same",
   "$rows",
