@@ -9,7 +9,6 @@
  * @module
  */
 
-import { noteSwallowed } from "../swallowed.ts";
 import type { CompressContext, CompressOutput, Compressor } from "../types.ts";
 import { readJsonLines, writeJsonLines } from "./json-lines.ts";
 import { readJson } from "./json-reader.ts";
@@ -75,7 +74,7 @@ export const compressJson: Compressor = (input, ctx) => {
   try {
     return compress(input, ctx);
   } catch (error) {
-    noteSwallowed("json", error);
+    ctx.probe?.swallowed?.("json", error);
     // Never throw into the router: an unexpected failure forwards the original.
     return undefined;
   }
