@@ -16,7 +16,6 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 
-const ROOT = resolve(import.meta.dir, "..");
 /** Folders whose files may use exports; only src/ is checked for unused ones. */
 const SCANNED = ["src", "tests", "scripts"];
 /** Data, not code: sample outputs and fixtures that only look like TypeScript. */
@@ -28,15 +27,21 @@ const ENTRY_POINTS = [
   "src/runtime/compress-worker.ts",
   "src/dashboard/main.ts",
 ];
-const ALLOWLIST = join(ROOT, "scripts", "unused-exports-allowlist.txt");
+const ALLOWLIST = "scripts/unused-exports-allowlist.txt";
 const ALL = "*";
 
-function sourceFiles(dir: string): string[] {
+function sourceFiles(root: string, dir: string): string[] {
   const out: string[] = [];
-  for (const name of readdirSync(dir)) {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out; // a repository without that folder
+  }
+  for (const name of names) {
     const path = join(dir, name);
-    if (SKIPPED.includes(relative(ROOT, path)) || name === "node_modules") continue;
-    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    if (SKIPPED.includes(relative(root, path)) || name === "node_modules") continue;
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(root, path));
     else if (/\.(ts|tsx|mts|mjs|js)$/.test(name) && !name.endsWith(".d.ts")) out.push(path);
   }
   return out;
@@ -162,13 +167,8 @@ function collectUses(path: string, file: ts.SourceFile, used: Map<string, Set<st
   return testImports;
 }
 
-function readAllowlist(): Set<string> {
-  let text = "";
-  try {
-    text = readFileSync(ALLOWLIST, "utf8");
-  } catch {
-    return new Set();
-  }
+/** The "path: name" lines of an allowlist text, without comments and blank lines. */
+export function parseAllowlist(text: string): Set<string> {
   return new Set(
     text
       .split("\n")
@@ -177,47 +177,63 @@ function readAllowlist(): Set<string> {
   );
 }
 
-const files = SCANNED.flatMap((dir) => sourceFiles(join(ROOT, dir)));
-const used = new Map<string, Set<string>>();
-/** Per module: the exports that need an importer elsewhere. */
-const exported = new Map<string, string[]>();
-const problems: string[] = [];
-for (const path of files) {
-  const file = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true);
-  for (const specifier of collectUses(path, file, used))
-    problems.push(`${relative(ROOT, path)} imports a test file: ${specifier}`);
-  const rel = relative(ROOT, path);
-  if (rel.startsWith("src/") && !ENTRY_POINTS.includes(rel)) {
-    // A type the module itself uses (in an exported signature, say) may stay exported for its
-    // callers to name; a value is exported only when another file imports it.
-    const counts = identifierCounts(file);
-    const needy = exportsOf(file).filter((e) => !e.type || (counts.get(e.name) ?? 0) <= 1);
-    exported.set(
-      path,
-      needy.map((e) => e.name),
+/**
+ * Every problem in the repository at `root`: unused exports of src/ not in `allowed`, allowlist
+ * entries that are no longer unused, and imports of test files. Sorted; empty when all is well.
+ */
+export function unusedExportProblems(
+  root: string,
+  entryPoints: readonly string[],
+  allowed: ReadonlySet<string>,
+): string[] {
+  const files = SCANNED.flatMap((dir) => sourceFiles(root, join(root, dir)));
+  const used = new Map<string, Set<string>>();
+  /** Per module: the exports that need an importer elsewhere. */
+  const exported = new Map<string, string[]>();
+  const problems: string[] = [];
+  for (const path of files) {
+    const text = readFileSync(path, "utf8");
+    const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
+    const rel = relative(root, path);
+    for (const specifier of collectUses(path, file, used))
+      problems.push(`${rel} imports a test file: ${specifier}`);
+    if (rel.startsWith("src/") && !entryPoints.includes(rel)) {
+      // A type the module itself uses (in an exported signature, say) may stay exported for its
+      // callers to name; a value is exported only when another file imports it.
+      const counts = identifierCounts(file);
+      const needy = exportsOf(file).filter((e) => !e.type || (counts.get(e.name) ?? 0) <= 1);
+      exported.set(
+        path,
+        needy.map((e) => e.name),
+      );
+    }
+  }
+  const stillListed = new Set(allowed);
+  for (const [path, names] of exported) {
+    const uses = used.get(path);
+    if (uses?.has(ALL)) continue;
+    for (const name of names) {
+      if (uses?.has(name)) continue;
+      const finding = `${relative(root, path)}: ${name}`;
+      stillListed.delete(finding);
+      if (!allowed.has(finding)) problems.push(`${finding} is exported but nothing imports it`);
+    }
+  }
+  for (const entry of stillListed)
+    problems.push(`${entry} is in ${ALLOWLIST} but no longer unused`);
+  return problems.sort();
+}
+
+if (import.meta.main) {
+  const root = resolve(import.meta.dir, "..");
+  const allowlist = Bun.file(join(root, ALLOWLIST));
+  const allowed = parseAllowlist((await allowlist.exists()) ? await allowlist.text() : "");
+  const problems = unusedExportProblems(root, ENTRY_POINTS, allowed);
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(problem);
+    console.error(
+      `${problems.length} problem(s): drop the export (or the code), or import it where it is used`,
     );
+    process.exit(1);
   }
-}
-
-const allowed = readAllowlist();
-const stillListed = new Set(allowed);
-for (const [path, names] of exported) {
-  const uses = used.get(path);
-  if (uses?.has(ALL)) continue;
-  for (const name of names) {
-    if (uses?.has(name)) continue;
-    const finding = `${relative(ROOT, path)}: ${name}`;
-    stillListed.delete(finding);
-    if (!allowed.has(finding)) problems.push(`${finding} is exported but nothing imports it`);
-  }
-}
-for (const entry of stillListed)
-  problems.push(`${entry} is in scripts/unused-exports-allowlist.txt but no longer unused`);
-
-if (problems.length > 0) {
-  for (const problem of problems.sort()) console.error(problem);
-  console.error(
-    `${problems.length} problem(s): drop the export (or the code), or import it where it is used`,
-  );
-  process.exit(1);
 }
