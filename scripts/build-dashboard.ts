@@ -10,9 +10,10 @@
  * what the sources give.
  */
 
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 
-const DIR = join(import.meta.dir, "..", "src", "dashboard");
+const REPO = join(import.meta.dir, "..");
+const DIR = join(REPO, "src", "dashboard");
 const PAGE = join(DIR, "page.html");
 const OUT = join(DIR, "index.html");
 const SCRIPT_TAG = '<script src="./main.ts"></script>';
@@ -31,7 +32,12 @@ async function bundle(): Promise<string> {
     for (const log of result.logs) console.error(log);
     throw new Error("cannot bundle src/dashboard/main.ts");
   }
-  const js = await result.outputs[0]!.text();
+  // Bun names each module in a comment relative to the working directory: made relative to the
+  // repository, so the page is the same wherever this runs from.
+  const js = (await result.outputs[0]!.text()).replace(
+    /^(\s*)\/\/ (\S+\.ts)$/gm,
+    (_, indent: string, path: string) => `${indent}// ${relative(REPO, resolve(path))}`,
+  );
   // The HTML parser ends a script at the first "</script", even inside a string.
   if (/<\/script/i.test(js)) throw new Error("the dashboard's script contains </script");
   return js;
