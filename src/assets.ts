@@ -1,6 +1,7 @@
 /**
  * Files embedded into the executable. This is the only module that imports the dashboard page;
- * `bun build --compile` inlines it as a string.
+ * `bun build --compile` inlines it as a string. The page is built from src/dashboard/page.html
+ * and the TypeScript beside it by scripts/build-dashboard.ts.
  * @module
  */
 

@@ -7,14 +7,7 @@
  */
 
 import type { GenerationApi } from "../compress/slots.ts";
-import {
-  applySplices,
-  type JsonPath,
-  locateValues,
-  pathKey,
-  type Span,
-  type Splice,
-} from "../core/json-edit.ts";
+import { type JsonPath, locateValues, pathKey, type Span, type Splice } from "../core/json-edit.ts";
 import { arr, type Json, obj } from "../core/json-value.ts";
 import type { HiddenCalls } from "./retrieval-round.ts";
 
@@ -195,14 +188,4 @@ export function reinsertHiddenCalls(
   return insertions.map((insertion) =>
     insertBefore(text, spans, insertion.path, insertion.length, insertion.index, insertion.items),
   );
-}
-
-/** Applies {@link reinsertHiddenCalls} to a text (tests and simple callers). */
-export function withHiddenCalls(
-  api: GenerationApi,
-  text: string,
-  body: Json,
-  store: HiddenCallStore,
-): string {
-  return applySplices(text, reinsertHiddenCalls(api, text, body, store));
 }

@@ -18,7 +18,7 @@ import { arr, type Json, obj } from "../core/json-value.ts";
 import { declaresRetrieveTool } from "./retrieve-tool.ts";
 
 /** Why headroom made the provider rewrite a cached prefix (reported in /stats and /metrics). */
-export const TOOL_ADDED_MID_CONVERSATION = "retrieve_tool_added_mid_conversation";
+const TOOL_ADDED_MID_CONVERSATION = "retrieve_tool_added_mid_conversation";
 
 // The decision store's key space for conversations (tool outputs use SHA-256 hex keys).
 const KEY_PREFIX = "retrieve-offer:";

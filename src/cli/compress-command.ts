@@ -25,7 +25,7 @@ import { UsageError } from "./usage-error.ts";
 import { writeOut } from "./write-out.ts";
 
 /** `headroom compress --help`. */
-export const COMPRESS_HELP = `Usage: headroom compress [FILE|-] [options]
+const COMPRESS_HELP = `Usage: headroom compress [FILE|-] [options]
 
 Compresses tool or command output (JSON, logs, build and test output, grep results, diffs,
 listings, tables) and prints the result; reads standard input when FILE is - or absent.

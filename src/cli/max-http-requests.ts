@@ -9,7 +9,7 @@
 import { selfCommand } from "./self-command.ts";
 
 /** The outbound concurrency headroom asks for. */
-export const MAX_HTTP_REQUESTS = "4096";
+const MAX_HTTP_REQUESTS = "4096";
 
 /** True when this process runs under Bun without the variable, so a re-run is needed. */
 export function needsMaxRequestsRerun(env: Record<string, string | undefined>): boolean {

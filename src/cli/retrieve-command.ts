@@ -15,7 +15,7 @@ import { UsageError } from "./usage-error.ts";
 import { writeOut } from "./write-out.ts";
 
 /** `headroom retrieve --help`. */
-export const RETRIEVE_HELP = `Usage: headroom retrieve HASH [--port PORT] [--workspace-dir DIR]
+const RETRIEVE_HELP = `Usage: headroom retrieve HASH [--port PORT] [--workspace-dir DIR]
 
 Prints the original content behind a headroom marker (the 24 hex digits after hash=).
 Asks the proxy on 127.0.0.1:PORT (HEADROOM_PORT, default 8787), else reads the workspace.

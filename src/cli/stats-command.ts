@@ -9,7 +9,7 @@ import { UsageError } from "./usage-error.ts";
 import { writeOut } from "./write-out.ts";
 
 /** `headroom stats --help`. */
-export const STATS_HELP = `Usage: headroom stats [--port PORT] [--json]
+const STATS_HELP = `Usage: headroom stats [--port PORT] [--json]
 
 Prints a summary of the proxy on 127.0.0.1:PORT (HEADROOM_PORT, default 8787): session and
 lifetime savings, prompt-cache health, latency. --json prints the raw /stats body.
@@ -29,7 +29,7 @@ function dollars(n: number): string {
 }
 
 /** The summary lines of a /stats body. */
-export function formatStats(
+function formatStats(
   stats: Stats,
   health: { status?: string; version?: string; uptime_seconds?: number },
 ): string {

@@ -43,7 +43,7 @@ export function countDistinctItems(texts: readonly string[]): number {
 }
 
 /** The FNV-1a hash of normaliseItem(text)'s UTF-16 units, without building it. */
-export function normalisedHash(text: string): number {
+function normalisedHash(text: string): number {
   let hash = WORD_HASH_SEED;
   let started = false; // something was written: blanks before it are trimmed
   let blank = false; // a blank run is pending: written as one space if anything follows

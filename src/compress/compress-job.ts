@@ -5,6 +5,7 @@
  */
 
 import { compressText, type TextCompression } from "./compress-text.ts";
+import type { CompressProbe } from "./probe.ts";
 
 /** The inputs of one {@link compressText} call, with the marker hash as a value. */
 export interface CompressJob {
@@ -26,13 +27,17 @@ export type CompressRunner = (
   signal?: AbortSignal,
 ) => Promise<TextCompression | undefined>;
 
-/** Runs one job here and now. */
-export function runCompressJob(job: CompressJob): TextCompression | undefined {
+/** Runs one job here and now (`probe`: see probe.ts; jobs sent to workers carry none). */
+export function runCompressJob(
+  job: CompressJob,
+  probe?: CompressProbe,
+): TextCompression | undefined {
   return compressText(job.text, {
     query: job.query,
     lossy: job.lossy,
     hash: () => job.hash,
     savedOutput: job.savedOutput,
+    probe,
   });
 }
 

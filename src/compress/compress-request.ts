@@ -19,6 +19,7 @@ import {
 } from "./compress-job.ts";
 import type { TextCompression } from "./compress-text.ts";
 import type { Decision, DecisionStore } from "./decisions.ts";
+import type { CompressProbe } from "./probe.ts";
 import { findSlots, type GenerationApi, latestUserText, type Slot } from "./slots.ts";
 import { estimateTokens } from "./tokens.ts";
 
@@ -141,6 +142,8 @@ export interface CompressRequestOptions {
   readonly allLive?: boolean;
   /** Only earlier decisions are applied. */
   readonly replayOnly?: boolean;
+  /** For tests, in {@link compressRequestNow} only: see probe.ts. */
+  readonly probe?: CompressProbe;
 }
 
 /** The first pass's answer: every candidate's place, and the compressions still to run. */
@@ -194,7 +197,7 @@ export function compressRequestNow(
   const started = now();
   const plan = planSlots(api, body, settings, deps, options);
   for (const job of plan.pending.values()) {
-    job.result = runCompressJob(job.job);
+    job.result = runCompressJob(job.job, options.probe);
     job.finished = true;
   }
   return { ...applyResults(plan, settings, deps.decisions), elapsedMs: now() - started };

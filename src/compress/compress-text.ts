@@ -15,8 +15,8 @@ import { compressJson } from "./json/compress-json.ts";
 import { compressListing } from "./listing.ts";
 import { compressLogFamily } from "./log-family.ts";
 import { formatMarker } from "./marker.ts";
+import type { CompressProbe } from "./probe.ts";
 import { compressSearch } from "./search.ts";
-import { noteSwallowed } from "./swallowed.ts";
 import { compressTable } from "./table.ts";
 import type { Compressor, ContentKind } from "./types.ts";
 
@@ -41,6 +41,8 @@ export interface TextCompressionOptions {
   readonly hash: () => string;
   /** `text` is a Read of a saved command output (see Slot.savedOutput), never an edited file. */
   readonly savedOutput?: boolean | undefined;
+  /** Sees what tests look for (see probe.ts); production passes none. */
+  readonly probe?: CompressProbe | undefined;
 }
 
 /** A kept compression of one tool output. */
@@ -70,9 +72,9 @@ export function compressBareText(
 ): TextCompression | undefined {
   let kind: ContentKind;
   try {
-    kind = detectContent(text);
+    kind = detectContent(text, options.probe);
   } catch (error) {
-    noteSwallowed("detect", error);
+    options.probe?.swallowed?.("detect", error);
     return undefined;
   }
   const compressor = COMPRESSORS[kind];
@@ -83,9 +85,10 @@ export function compressBareText(
       query: options.query,
       lossy: options.lossy,
       marker: (summary) => formatMarker(summary, options.hash()),
+      probe: options.probe,
     });
   } catch (error) {
-    noteSwallowed(kind, error);
+    options.probe?.swallowed?.(kind, error);
     return undefined;
   }
   if (!output || output.text.length >= text.length) return undefined;

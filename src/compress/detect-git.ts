@@ -13,9 +13,9 @@ export type GitForm = "log" | "oneline" | "graph" | "status" | "status-short" | 
 /** `commit <40 or 64 hex>` with optional decorations: the first line of each default-form entry. */
 export const COMMIT_LINE = /^commit [0-9a-f]{40}(?:[0-9a-f]{24})?(?: \(.*\))?$/;
 /** An abbreviated hash, optional decorations, then a subject. */
-export const ONELINE = /^[0-9a-f]{7,40} (?:\([^)]*\) )?\S/;
+const ONELINE = /^[0-9a-f]{7,40} (?:\([^)]*\) )?\S/;
 /** The graph drawing git puts before a commit or between commits. */
-export const GRAPH_PREFIX = /^[*|\\/ _.-]+/;
+const GRAPH_PREFIX = /^[*|\\/ _.-]+/;
 /** A `git status --short` entry: two status columns, a space, a path. */
 export const SHORT_STATUS = /^(?:[ MTADRCU?!]{2}) \S/;
 /** A `git status` entry line under one of its sections. */
@@ -24,7 +24,7 @@ export const STATUS_ENTRY =
 const STATUS_SECTION =
   /^(?:On branch |HEAD detached |Your branch |Changes to be committed:|Changes not staged for commit:|Untracked files:|Unmerged paths:|nothing to commit|no changes added)/;
 /** A `git branch` line: current-branch star or two spaces, then a ref name. */
-export const BRANCH_LINE = /^[*+ ] (?:\(HEAD detached [^)]*\)|\S+(?: -> \S+)?)$/;
+const BRANCH_LINE = /^[*+ ] (?:\(HEAD detached [^)]*\)|\S+(?: -> \S+)?)$/;
 
 /** The git form of the sample, or undefined when it is not (mostly) one of git's listings. */
 export function detectGitForm(sample: Sample): GitForm | undefined {

@@ -7,7 +7,7 @@
  */
 
 /** Characters of the text that the head of the sample reads. */
-export const SAMPLE_CHARS = 32 * 1024;
+const SAMPLE_CHARS = 32 * 1024;
 /** Lines of the head of the sample. */
 export const SAMPLE_LINES = 200;
 /** Characters at the end of the text that the tail of the sample reads. */

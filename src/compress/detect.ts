@@ -24,19 +24,22 @@ import { sampleLines } from "./detect-sample.ts";
 import { looksLikeHeadedTable, looksLikeTable } from "./detect-table.ts";
 import { looksLikeTestsOrDiagnostics } from "./detect-tests.ts";
 import { looksLikeInstallLog } from "./install.ts";
-import { noteSwallowed } from "./swallowed.ts";
+import type { CompressProbe } from "./probe.ts";
 import { looksLikeSystemTable } from "./table-system.ts";
 import type { ContentKind } from "./types.ts";
 
 /** JSON is validated up to this many characters; beyond it only the closing character is checked. */
 const JSON_SCAN_LIMIT = 64 * 1024;
 
-/** Classifies a tool output; never throws, and is linear in min(text length, a fixed sample). */
-export function detectContent(text: string): ContentKind {
+/**
+ * Classifies a tool output; never throws (an error is told to `probe` and reads as "text"), and
+ * is linear in min(text length, a fixed sample).
+ */
+export function detectContent(text: string, probe?: CompressProbe): ContentKind {
   try {
     return detect(text);
   } catch (error) {
-    noteSwallowed("detect", error);
+    probe?.swallowed?.("detect", error);
     return "text";
   }
 }
@@ -45,11 +48,11 @@ export function detectContent(text: string): ContentKind {
  * Whether detectContent would call `text` an install log: the same checks in the same order, but
  * none of the costlier ones that could only follow (for a caller that needs no other answer).
  */
-export function detectsAsInstall(text: string): boolean {
+export function detectsAsInstall(text: string, probe?: CompressProbe): boolean {
   try {
     return detect(text, true) === "install";
   } catch (error) {
-    noteSwallowed("detect", error);
+    probe?.swallowed?.("detect", error);
     return false;
   }
 }

@@ -39,7 +39,7 @@ export type Parser = (lines: readonly string[]) => Parsed;
 /** Lines longer than this are never diagnostic headers (bounded regex work). */
 export const MAX_HEADER = 2000;
 /** A line no record owns: kept where it is. */
-export const KEEP = -1;
+const KEEP = -1;
 /** A line that repeats what the records say (tsc's per-file table): dropped. */
 export const DROP = -2;
 

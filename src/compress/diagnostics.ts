@@ -16,7 +16,6 @@
 
 import { type Diagnostic, type ParsedDiagnostics, parseDiagnostics } from "./diagnostics-parse.ts";
 import { terminalLines } from "./log-clean.ts";
-import { noteSwallowed } from "./swallowed.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
 /** Fewer diagnostics than this are left to the log compressor. */
@@ -40,7 +39,7 @@ export const compressDiagnostics: Compressor = (input, ctx) => {
   try {
     return compress(input, ctx);
   } catch (error) {
-    noteSwallowed("diagnostics", error);
+    ctx.probe?.swallowed?.("diagnostics", error);
     return undefined;
   }
 };

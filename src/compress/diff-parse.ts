@@ -126,7 +126,7 @@ function readRange(text: string, pos: number, sign: string): [number, number, nu
 }
 
 /** Parses `@@ -a,b +c,d @@ section` (or `@@@ ... @@@` for combined diffs), by hand. */
-export function parseHunkHeader(line: string): HunkHeaderNumbers | undefined {
+function parseHunkHeader(line: string): HunkHeaderNumbers | undefined {
   let ats = 0;
   while (ats < line.length && line[ats] === "@") ats++;
   if (ats < 2 || ats > 10) return undefined;

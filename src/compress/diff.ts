@@ -18,7 +18,6 @@
 import { isGeneratedPath } from "./diff-generated.ts";
 import { countChanges, trimHunk } from "./diff-hunk.ts";
 import { type DiffFile, type ParsedDiff, parseDiff, Role } from "./diff-parse.ts";
-import { noteSwallowed } from "./swallowed.ts";
 import { matchesTerms, queryTerms } from "./table-query.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
@@ -288,7 +287,7 @@ export const compressDiff: Compressor = (input, ctx) => {
   try {
     return compressDiffText(input, ctx);
   } catch (error) {
-    noteSwallowed("diff", error);
+    ctx.probe?.swallowed?.("diff", error);
     return undefined;
   }
 };

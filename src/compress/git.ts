@@ -9,7 +9,6 @@ import { sampleLines } from "./detect-sample.ts";
 import { compressBranches, compressCommitLines } from "./git-listing.ts";
 import { compressGitLog } from "./git-log.ts";
 import { compressGitStatus } from "./git-status.ts";
-import { noteSwallowed } from "./swallowed.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
 function compressGitText(input: string, ctx: CompressContext): CompressOutput | undefined {
@@ -33,7 +32,7 @@ export const compressGit: Compressor = (input, ctx) => {
   try {
     return compressGitText(input, ctx);
   } catch (error) {
-    noteSwallowed("git", error);
+    ctx.probe?.swallowed?.("git", error);
     return undefined;
   }
 };

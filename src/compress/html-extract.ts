@@ -141,7 +141,7 @@ function usefulHref(href: string): boolean {
 }
 
 /** Whether the page has a <main> (or role=main) or <article> element to focus on. */
-export function mainContainer(html: string): "main" | "article" | undefined {
+function mainContainer(html: string): "main" | "article" | undefined {
   if (/<main[\s>]|role\s*=\s*["']?main\b/i.test(html)) return "main";
   if (/<article[\s>]/i.test(html)) return "article";
   return undefined;

@@ -5,7 +5,6 @@
  */
 
 import { extractHtml } from "./html-extract.ts";
-import { noteSwallowed } from "./swallowed.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
 /** Main-content extraction yielding less than this share of the whole page's text is distrusted. */
@@ -54,7 +53,7 @@ export const compressHtml: Compressor = (input, ctx) => {
   try {
     return compressHtmlText(input, ctx);
   } catch (error) {
-    noteSwallowed("html", error);
+    ctx.probe?.swallowed?.("html", error);
     return undefined;
   }
 };

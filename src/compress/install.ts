@@ -10,7 +10,6 @@
 import type { Sample } from "./detect-sample.ts";
 import { formatCount } from "./git-rows.ts";
 import { APT_LINE, isProgress, NPM_LINE, settledLine, settleLines } from "./install-lines.ts";
-import { noteSwallowed } from "./swallowed.ts";
 import { matchesTerms, queryTerms } from "./table-query.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
@@ -110,7 +109,7 @@ export const compressInstall: Compressor = (input, ctx) => {
   try {
     return compressInstallText(input, ctx);
   } catch (error) {
-    noteSwallowed("install", error);
+    ctx.probe?.swallowed?.("install", error);
     return undefined;
   }
 };

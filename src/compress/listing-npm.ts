@@ -39,7 +39,7 @@ function entryStart(line: string): number {
 }
 
 /** Whether `lines` look like `npm ls` output: a root line, then mostly npm's tree lines. */
-export function looksLikeNpmTree(lines: readonly string[]): boolean {
+function looksLikeNpmTree(lines: readonly string[]): boolean {
   let tree = 0;
   let npmStyle = 0;
   let other = 0;

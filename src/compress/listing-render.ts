@@ -16,7 +16,7 @@ function quoteName(name: string): string {
 }
 
 /** `ls -l` columns (0-3) with one value across all entries. */
-export function sharedLsColumns(entries: readonly ListingEntry[]): number[] {
+function sharedLsColumns(entries: readonly ListingEntry[]): number[] {
   if (entries.length < 3) return [];
   const shared: number[] = [];
   for (let c = 0; c < LS_SHARED_COLUMNS.length; c++) {

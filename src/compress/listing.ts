@@ -11,7 +11,6 @@ import { collapseListing } from "./listing-collapse.ts";
 import { compressNpmTree } from "./listing-npm.ts";
 import { type Listing, parseListing } from "./listing-parse.ts";
 import { renderListing } from "./listing-render.ts";
-import { noteSwallowed } from "./swallowed.ts";
 import { queryTerms } from "./table-query.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
@@ -125,7 +124,7 @@ export const compressListing: Compressor = (input, ctx) => {
   try {
     return compressNpmListing(input, ctx) ?? compressListingText(input, ctx);
   } catch (error) {
-    noteSwallowed("listing", error);
+    ctx.probe?.swallowed?.("listing", error);
     return undefined;
   }
 };

@@ -12,7 +12,6 @@ import { terminalLines } from "./log-clean.ts";
 import { collapseRepeats } from "./log-collapse.ts";
 import { renderSelection } from "./log-render.ts";
 import { selectLogLines } from "./log-select.ts";
-import { noteSwallowed } from "./swallowed.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
 /** Below this many lines (unless the text is long) a lossy selection is not attempted. */
@@ -27,7 +26,7 @@ export const compressLog: Compressor = (input, ctx) => {
   try {
     return compress(input, ctx);
   } catch (error) {
-    noteSwallowed("log", error);
+    ctx.probe?.swallowed?.("log", error);
     return undefined;
   }
 };

@@ -60,7 +60,7 @@ function digitsEnd(line: string, from: number): number {
 }
 
 /** Tells whether a prefix can be a file path (and not a timestamp, URL or sentence). */
-export function looksLikePath(path: string): boolean {
+function looksLikePath(path: string): boolean {
   if (path.length === 0 || path.length > 512) return false;
   if (path.includes("\t") || path.includes("://") || /^\s/.test(path)) return false;
   if (/^[\d\s\-.:]+$/.test(path)) return false;

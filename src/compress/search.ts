@@ -9,7 +9,6 @@
 import { groupByFile } from "./search-group.ts";
 import { parseSearchOutput } from "./search-parse.ts";
 import { selectSearchHits } from "./search-select.ts";
-import { noteSwallowed } from "./swallowed.ts";
 import type { CompressContext, CompressOutput, Compressor } from "./types.ts";
 
 /** A lossy rewrite must beat the lossless one by this share and this many characters. */
@@ -21,7 +20,7 @@ export const compressSearch: Compressor = (input, ctx) => {
   try {
     return compress(input, ctx);
   } catch (error) {
-    noteSwallowed("search", error);
+    ctx.probe?.swallowed?.("search", error);
     return undefined;
   }
 };

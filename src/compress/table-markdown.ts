@@ -59,8 +59,3 @@ export function parseMarkdownTable(lines: readonly string[]): MarkdownTable | un
   }
   return { header, align, rows };
 }
-
-/** Writes a table row as `| a | b |`. */
-export function writeMarkdownRow(cells: readonly string[]): string {
-  return `| ${cells.join(" | ")} |`;
-}

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { noteSwallowed } from "./swallowed.ts";
 import { parseAligned } from "./table-aligned.ts";
 import { parseDelimited } from "./table-csv.ts";
 import { parseMarkdownTable } from "./table-markdown.ts";
@@ -116,7 +115,7 @@ export const compressTable: Compressor = (input, ctx) => {
   try {
     return compressTableText(input, ctx);
   } catch (error) {
-    noteSwallowed("table", error);
+    ctx.probe?.swallowed?.("table", error);
     return undefined;
   }
 };

@@ -10,7 +10,6 @@
  */
 
 import { terminalLines } from "./log-clean.ts";
-import { noteSwallowed } from "./swallowed.ts";
 import { countLine, slowestNote, type Timed } from "./test-run-counts.ts";
 import { TEST_DIALECTS } from "./test-run-lines.ts";
 import { leadingSpaces, TestLine, type TestLineReading } from "./test-run-reading.ts";
@@ -35,7 +34,7 @@ export const compressTestRun: Compressor = (input, ctx) => {
   try {
     return compress(input, ctx);
   } catch (error) {
-    noteSwallowed("test-run", error);
+    ctx.probe?.swallowed?.("test-run", error);
     return undefined;
   }
 };

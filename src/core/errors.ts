@@ -23,12 +23,7 @@ function errorType(provider: Provider, status: number): string {
 }
 
 /** The JSON text of an error body in `provider`'s shape. */
-export function errorBody(
-  provider: Provider,
-  status: number,
-  message: string,
-  code?: string,
-): string {
+function errorBody(provider: Provider, status: number, message: string, code?: string): string {
   const type = errorType(provider, status);
   if (provider === "anthropic") {
     return JSON.stringify({ type: "error", error: { type, message } });

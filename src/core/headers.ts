@@ -18,7 +18,7 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** The prefix of headroom's own control headers: read by the proxy, never forwarded. */
-export const CONTROL_HEADER_PREFIX = "x-headroom-";
+const CONTROL_HEADER_PREFIX = "x-headroom-";
 
 function connectionListed(headers: Headers): Set<string> {
   const listed = new Set<string>();

@@ -54,7 +54,7 @@ const REDACTIONS: ReadonlyArray<[RegExp, string]> = [
 const MIGHT_HOLD_SECRET = /sk-|aiza|bearer|key|token|secret|password|auth|sig|@/i;
 
 /** `text` with everything shaped like a credential replaced by "[redacted]". */
-export function redactSecrets(text: string): string {
+function redactSecrets(text: string): string {
   if (!MIGHT_HOLD_SECRET.test(text)) return text;
   let out = text;
   for (const [pattern, replacement] of REDACTIONS) out = out.replace(pattern, replacement);

@@ -63,7 +63,7 @@ const EFFORTS = ["minimal", "low", "medium"] as const;
 const GIB = 2 ** 30;
 
 /** The table, in the order help and the README list it: flags first. */
-export const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]> } = {
+const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]> } = {
   host: {
     env: "HEADROOM_HOST",
     flag: { name: "host", arg: "HOST" },

@@ -55,12 +55,12 @@ export const TERSE_INSTRUCTIONS: Readonly<Record<number, string>> = {
 const EFFORT_ORDER = ["minimal", "low", "medium", "high"];
 
 /** A stable number in [0, 1) for a conversation, from its identity hash. */
-export function conversationFraction(identityHash: string): number {
+function conversationFraction(identityHash: string): number {
   return Number.parseInt(identityHash.slice(0, 8), 16) / 0x100000000;
 }
 
 /** True when the request's last turn is only tool results (the model resumes after tools). */
-export function resumesAfterTools(api: GenerationApi, body: Json): boolean {
+function resumesAfterTools(api: GenerationApi, body: Json): boolean {
   if (api === "messages") {
     const last = obj(arr(body.messages).at(-1));
     const content = arr(last?.content);

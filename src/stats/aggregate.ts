@@ -164,15 +164,13 @@ export class Histogram {
 }
 
 /** Seconds: from a cache hit of a millisecond to five-minute generations. */
-export const LATENCY_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
-];
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 /** Seconds of proxy-side work before the upstream call: sub-millisecond is the norm. */
-export const OVERHEAD_BUCKETS = [
+const OVERHEAD_BUCKETS = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
 ];
 /** tokens_after / tokens_before of compressed requests. */
-export const RATIO_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+const RATIO_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
 // Names beyond this many per dimension are counted under "other" (bounded memory and storage).
 export const MAX_SLICE_NAMES = 200;

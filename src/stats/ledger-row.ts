@@ -70,7 +70,7 @@ function dollars(value: number): number {
 }
 
 /** Estimated cost of one request's usage at the model's list price, if known. */
-export function usageCost(
+function usageCost(
   prices: PriceTable,
   model: string | null,
   usage: { input: number; output: number; cacheRead: number; cacheWrite: number },

@@ -62,7 +62,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** The UTC start of the bucket `ts` falls in. */
-export function bucketStart(ts: number, granularity: Granularity): number {
+function bucketStart(ts: number, granularity: Granularity): number {
   if (granularity === "hourly") return Math.floor(ts / HOUR) * HOUR;
   const day = Math.floor(ts / DAY) * DAY;
   if (granularity === "daily") return day;

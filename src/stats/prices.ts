@@ -26,7 +26,7 @@ function openai(input: number, cachedInput: number, output: number): ModelPrice 
 }
 
 /** The embedded table, by model-name prefix. */
-export const EMBEDDED_PRICES: Readonly<Record<string, ModelPrice>> = {
+const EMBEDDED_PRICES: Readonly<Record<string, ModelPrice>> = {
   "claude-opus-4-5": anthropic(5, 25),
   "claude-opus-4-6": anthropic(5, 25),
   "claude-opus-4-7": anthropic(5, 25),

@@ -27,7 +27,7 @@ export interface CompressionEvent {
 }
 
 /** A display session ends after this much inactivity (the dashboard's "current session"). */
-export const DISPLAY_GAP_MS = 60 * 60_000;
+const DISPLAY_GAP_MS = 60 * 60_000;
 const RECENT = 50;
 const FEED = 200;
 

@@ -7,8 +7,8 @@ import { renderSelection } from "../../src/compress/log-render.ts";
 import { selectLogLines } from "../../src/compress/log-select.ts";
 import { markerHashes, originalHash } from "../../src/compress/marker.ts";
 import { contextFor } from "../helpers/compress-context.ts";
+import { expandRepeats, LOG_SAMPLES } from "../helpers/log-samples.ts";
 import { mulberry32 } from "../helpers/random.ts";
-import { expandRepeats, LOG_SAMPLES } from "./log-samples.test.ts";
 
 const FRAGMENTS = [
   "INFO request handled",

@@ -6,7 +6,7 @@ import { terminalLines } from "../../src/compress/log-clean.ts";
 import { collapseRepeats } from "../../src/compress/log-collapse.ts";
 import { markerHashes, originalHash } from "../../src/compress/marker.ts";
 import { contextFor } from "../helpers/compress-context.ts";
-import { expandRepeats, LOG_SAMPLES } from "./log-samples.test.ts";
+import { expandRepeats, LOG_SAMPLES } from "../helpers/log-samples.ts";
 
 function lossless(input: string) {
   return compressLog(input, contextFor(input, { lossy: false }));

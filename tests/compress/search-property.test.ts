@@ -5,7 +5,7 @@ import { compressSearch } from "../../src/compress/search.ts";
 import { parseSearchOutput } from "../../src/compress/search-parse.ts";
 import { contextFor } from "../helpers/compress-context.ts";
 import { mulberry32 } from "../helpers/random.ts";
-import { expandGroups, SEARCH_SAMPLES } from "./search-samples.test.ts";
+import { expandGroups, SEARCH_SAMPLES } from "../helpers/search-samples.ts";
 
 const PATHS = [
   "src/index.ts",

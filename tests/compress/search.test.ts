@@ -4,7 +4,7 @@ import { markerHashes, originalHash } from "../../src/compress/marker.ts";
 import { compressSearch } from "../../src/compress/search.ts";
 import { parseSearchOutput } from "../../src/compress/search-parse.ts";
 import { contextFor } from "../helpers/compress-context.ts";
-import { expandGroups, SEARCH_SAMPLES } from "./search-samples.test.ts";
+import { expandGroups, SEARCH_SAMPLES } from "../helpers/search-samples.ts";
 
 function lossless(input: string) {
   return compressSearch(input, contextFor(input, { lossy: false }));

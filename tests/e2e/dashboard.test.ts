@@ -181,6 +181,8 @@ beforeAll(async () => {
     ],
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: "dark" });
+  // The page's timers run on Playwright's clock: real time until a test pauses it.
+  await page.clock.install();
   page.on("request", (request) => requested.push(request.url()));
   page.on("pageerror", (error) => pageErrors.push(error.message));
   // A CSP violation or a failed load (a missing favicon, say) shows up as a console error.
@@ -468,16 +470,21 @@ describe("GET /dashboard", () => {
         Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "${hidden ? "hidden" : "visible"}" });
         document.dispatchEvent(new Event("visibilitychange"));
       })()`);
+    // A request the page makes now is seen by the test only after the ones it made before.
+    const settle = () => page.evaluate(`fetch("/health").then((res) => res.text())`);
     await setHidden(true);
     expect(await page.locator('[data-testid="status"]').textContent()).toContain("paused");
-    await Bun.sleep(500);
+    await page.clock.pauseAt((await page.evaluate<number>("Date.now()")) + 1);
+    await settle();
     const before = polls();
     // Longer than two polling intervals: a visible page would have asked at least twice.
-    await Bun.sleep(7_000);
+    await page.clock.runFor(7_000);
+    await settle();
     expect(polls()).toBe(before);
     await setHidden(false);
     await waitFor(() => polls() > before, 20_000);
     expect(await page.locator('[data-testid="status"]').textContent()).toContain("live");
+    await page.clock.resume();
   }, 40_000);
 
   test("shows an error banner when the proxy stops answering", async () => {

@@ -30,7 +30,7 @@ const bothBaseUrls = (base: string): Record<string, string> => ({
 const generic = (command: string): AgentSpec => ({ command, env: bothBaseUrls });
 
 /** The agents headroom knows by name; any other name is launched as a command with both URLs. */
-export const AGENTS: Readonly<Record<string, AgentSpec>> = {
+const AGENTS: Readonly<Record<string, AgentSpec>> = {
   claude: {
     command: "claude",
     env: (base, project, current) => {

@@ -24,7 +24,7 @@ import { type PortOccupant, probePort } from "./ensure-proxy.ts";
 import { readWrapState } from "./wrap-state.ts";
 
 /** `headroom doctor --help`. */
-export const DOCTOR_HELP = `Usage: headroom doctor [--port PORT] [--workspace-dir DIR] [--upstreams] [--json]
+const DOCTOR_HELP = `Usage: headroom doctor [--port PORT] [--workspace-dir DIR] [--upstreams] [--json]
 
 Checks the headroom executable, the workspace's permissions, what listens on the port, the
 changes headroom wrap made, and with --upstreams whether the provider APIs answer (those of

@@ -12,7 +12,7 @@ import { removeProviderBlock } from "./codex-config.ts";
 import { readWrapState, writeWrapState } from "./wrap-state.ts";
 
 /** `headroom unwrap --help`. */
-export const UNWRAP_HELP = `Usage: headroom unwrap AGENT [--workspace-dir DIR]
+const UNWRAP_HELP = `Usage: headroom unwrap AGENT [--workspace-dir DIR]
 
 Undoes the persistent changes headroom wrap AGENT made: for codex, the "headroom" provider
 block in Codex's config.toml (byte for byte; a file headroom created is removed). The other

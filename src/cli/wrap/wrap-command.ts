@@ -26,7 +26,7 @@ import { unknownModelProblem } from "./model-names.ts";
 import { readWrapState, writeWrapState } from "./wrap-state.ts";
 
 /** `headroom wrap --help`. */
-export const WRAP_HELP = `Usage: headroom wrap AGENT [--port PORT] [--print-env] [--any-model] [-- AGENT-ARGS...]
+const WRAP_HELP = `Usage: headroom wrap AGENT [--port PORT] [--print-env] [--any-model] [-- AGENT-ARGS...]
 
 Runs AGENT through headroom: reuses the headroom proxy on 127.0.0.1:PORT (HEADROOM_PORT,
 default 8787) or starts one in the background, sends it your HEADROOM_* settings, launches

@@ -16,7 +16,7 @@ export interface WrapState {
 const STATE_FILE = "wrap-state.json";
 
 /** The state file's path in `workspaceDir`. */
-export function wrapStatePath(workspaceDir: string): string {
+function wrapStatePath(workspaceDir: string): string {
   return join(workspaceDir, STATE_FILE);
 }
 

@@ -10,7 +10,6 @@
 
 import type { TextCompression, TextCompressionOptions } from "../compress-text.ts";
 import { detectContent, detectsAsInstall } from "../detect.ts";
-import { noteSwallowed } from "../swallowed.ts";
 import { compressRead } from "./compress-read.ts";
 import { splitCut } from "./cut.ts";
 import { keepCutLine } from "./cut-keep.ts";
@@ -38,7 +37,7 @@ export function compressEnveloped(
     result = compressFramed(text, options, bare);
   } catch (error) {
     // Fail open: a bug in this layer must not cost the output its ordinary compression.
-    noteSwallowed("envelope", error);
+    options.probe?.swallowed?.("envelope", error);
     return bare(text, options);
   }
   return result && result.text.length < text.length ? result : undefined;
@@ -124,12 +123,17 @@ function compressClean(
 ): TextCompression | undefined {
   if (!noisy) return bare(body, options) ?? compressCutJson(body, options, bare);
   // Install logs settle their own redraws (npm's spinner erases itself; apt's bars end at 100%).
-  if (detectsAsInstall(body)) return bare(body, options);
+  if (detectsAsInstall(body, options.probe)) return bare(body, options);
   const cleaned = clean ?? cleanTerminal(body);
   const inner = bare(cleaned, options);
   if (inner) return { ...inner, strategy: `terminal+${inner.strategy}` };
   if (cleaned.length >= body.length) return undefined;
-  return { text: cleaned, kind: detectContent(cleaned), strategy: "terminal:clean", lossy: false };
+  return {
+    text: cleaned,
+    kind: detectContent(cleaned, options.probe),
+    strategy: "terminal:clean",
+    lossy: false,
+  };
 }
 
 /**

@@ -24,7 +24,7 @@ export function compressRead(
   const noisy = hasTerminalNoise(raw);
   const lines = noisy ? terminalLines(raw) : read.lines;
   const body = noisy ? lines.join("\n") : raw;
-  const kind = detectContent(body);
+  const kind = detectContent(body, options.probe);
   const saved = noisy || options.savedOutput === true;
   if (!saved && !mayCompressRead(read.lines, kind)) return undefined;
   const clean: NumberedRead = { first: read.first, lines };

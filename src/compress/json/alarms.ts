@@ -6,7 +6,7 @@
  */
 
 import { JsonNumber, JsonObject, type JsonValue } from "./json-value.ts";
-import { workMeter } from "./work-meter.ts";
+import { newMeter, type WorkMeter } from "./work-meter.ts";
 
 /** How loudly an item reports a problem. */
 export const Alarm = { none: 0, mention: 1, warning: 2, error: 3 } as const;
@@ -99,10 +99,10 @@ function kindsOf(keys: readonly string[]): KeyKindValue[] {
   return kinds;
 }
 
-function objectAlarm(object: JsonObject, depth: number): AlarmLevel {
+function objectAlarm(object: JsonObject, depth: number, meter: WorkMeter): AlarmLevel {
   let level: AlarmLevel = Alarm.none;
   const kinds = kindsOf(object.keys);
-  workMeter.steps += object.keys.length;
+  meter.steps += object.keys.length;
   for (let i = 0; i < object.keys.length; i++) {
     const kind = kinds[i]!;
     const value = object.values[i]!;
@@ -119,7 +119,7 @@ function objectAlarm(object: JsonObject, depth: number): AlarmLevel {
     } else if (value instanceof JsonNumber) {
       if (kind >= KeyKind.code && /^[45][0-9][0-9]$/.test(value.text)) return Alarm.error;
     } else if (depth < 3 && (value instanceof JsonObject || Array.isArray(value))) {
-      const inner = valueAlarm(value, depth + 1);
+      const inner = valueAlarm(value, depth + 1, meter);
       if (inner === Alarm.error) return inner;
       if (inner > level) level = inner;
     }
@@ -127,13 +127,13 @@ function objectAlarm(object: JsonObject, depth: number): AlarmLevel {
   return level;
 }
 
-function valueAlarm(value: JsonValue, depth: number): AlarmLevel {
-  if (value instanceof JsonObject) return objectAlarm(value, depth);
+function valueAlarm(value: JsonValue, depth: number, meter: WorkMeter): AlarmLevel {
+  if (value instanceof JsonObject) return objectAlarm(value, depth, meter);
   if (Array.isArray(value)) {
     let level: AlarmLevel = Alarm.none;
     const limit = Math.min(value.length, 20);
     for (let i = 0; i < limit; i++) {
-      const inner = valueAlarm(value[i]!, depth + 1);
+      const inner = valueAlarm(value[i]!, depth + 1, meter);
       if (inner === Alarm.error) return inner;
       if (inner > level) level = inner;
     }
@@ -154,18 +154,18 @@ function lineAlarm(line: string): AlarmLevel {
 }
 
 /** How loudly one array item reports a problem. Strings, and cells of array rows, count as log lines. */
-export function alarmOf(item: JsonValue): AlarmLevel {
+export function alarmOf(item: JsonValue, meter: WorkMeter = newMeter()): AlarmLevel {
   if (typeof item === "string") return lineAlarm(item);
   if (Array.isArray(item)) {
     let level: AlarmLevel = Alarm.none;
     for (const cell of item) {
-      const inner = typeof cell === "string" ? lineAlarm(cell) : valueAlarm(cell, 1);
+      const inner = typeof cell === "string" ? lineAlarm(cell) : valueAlarm(cell, 1, meter);
       if (inner === Alarm.error) return inner;
       if (inner > level) level = inner;
     }
     return level;
   }
-  return valueAlarm(item, 0);
+  return valueAlarm(item, 0, meter);
 }
 
 /** A short form of an item's text in which numbers and hex ids no longer differ. */

@@ -5,7 +5,7 @@
  */
 
 import { JsonNumber, JsonObject, type JsonValue } from "./json-value.ts";
-import { workMeter } from "./work-meter.ts";
+import { newMeter, type WorkMeter } from "./work-meter.ts";
 
 /** Columns examined at most, so very wide rows stay cheap. */
 const MAX_COLUMNS = 64;
@@ -107,7 +107,10 @@ interface KeySlots {
 const NOT_LOOKED_UP = 0;
 
 /** Extracts the columns of `items` (objects by key; numbers or strings as one column). */
-export function extractColumns(items: readonly JsonValue[]): Column[] {
+export function extractColumns(
+  items: readonly JsonValue[],
+  meter: WorkMeter = newMeter(),
+): Column[] {
   const n = items.length;
   const byKey = new Map<string, Column>();
   const columns: Column[] = [];
@@ -139,7 +142,7 @@ export function extractColumns(items: readonly JsonValue[]): Column[] {
         }
         lastKeys = keys;
       }
-      workMeter.steps += keys.length;
+      meter.steps += keys.length;
       for (let k = 0; k < keys.length; k++) {
         const value = item.values[k]!;
         if (value instanceof JsonObject) {

@@ -10,7 +10,6 @@
  */
 
 import { formatNote } from "../marker.ts";
-import { noteSwallowed } from "../swallowed.ts";
 import type { CompressContext, CompressOutput, Compressor } from "../types.ts";
 import { readJsonLines, writeJsonLines } from "./json-lines.ts";
 import { readJson } from "./json-reader.ts";
@@ -18,6 +17,7 @@ import { transformValue } from "./json-transform.ts";
 import { CutString, EmbeddedJson, JsonObject, type JsonValue, Note } from "./json-value.ts";
 import { writeJson } from "./json-writer.ts";
 import { queryTerms } from "./relevance.ts";
+import { newMeter, type WorkMeter } from "./work-meter.ts";
 
 /** Notes named one by one in the marker; beyond this they are counted. */
 const NAMED_NOTES = 3;
@@ -44,9 +44,13 @@ function settleNotes(notes: readonly Note[], ctx: CompressContext): void {
   });
 }
 
-function compress(input: string, ctx: CompressContext): CompressOutput | undefined {
-  const document = readJson(input);
-  const parsed = document ?? readJsonLines(input);
+function compress(
+  input: string,
+  ctx: CompressContext,
+  meter: WorkMeter,
+): CompressOutput | undefined {
+  const document = readJson(input, meter);
+  const parsed = document ?? readJsonLines(input, meter);
   if (!parsed) return undefined;
   const used = new Set<string>();
   const rewrite = {
@@ -54,6 +58,7 @@ function compress(input: string, ctx: CompressContext): CompressOutput | undefin
     terms: ctx.lossy ? queryTerms(ctx.query) : [],
     synthetic: !parsed.usesReservedKeys,
     used,
+    meter,
   };
   const value = transformValue(parsed.value, rewrite, undefined, 0);
   const notes: Note[] = [];
@@ -61,7 +66,7 @@ function compress(input: string, ctx: CompressContext): CompressOutput | undefin
   if (used.has("rows") || used.has("rows+table") || used.has("opaque") || used.has("entries"))
     collectNotes(value, notes);
   if (notes.length > 0) settleNotes(notes, ctx);
-  const text = document ? writeJson(value) : writeJsonLines(value);
+  const text = document ? writeJson(value, meter) : writeJsonLines(value, meter);
   if (text.length >= input.length) return undefined;
   const names = [...used].sort();
   return {
@@ -73,11 +78,14 @@ function compress(input: string, ctx: CompressContext): CompressOutput | undefin
 
 /** Compresses JSON text; declines (undefined) on anything that is not valid JSON or saves nothing. */
 export const compressJson: Compressor = (input, ctx) => {
+  const meter = newMeter();
   try {
-    return compress(input, ctx);
+    return compress(input, ctx, meter);
   } catch (error) {
-    noteSwallowed("json", error);
+    ctx.probe?.swallowed?.("json", error);
     // Never throw into the router: an unexpected failure forwards the original.
     return undefined;
+  } finally {
+    ctx.probe?.steps?.(meter.steps);
   }
 };

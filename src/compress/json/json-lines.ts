@@ -8,14 +8,15 @@
 import { type ParsedJson, readJsonLineValues } from "./json-reader.ts";
 import type { JsonValue } from "./json-value.ts";
 import { writeJson } from "./json-writer.ts";
+import type { WorkMeter } from "./work-meter.ts";
 
 /** Reads JSON Lines into one array; undefined unless every non-blank line is an object or array. */
-export function readJsonLines(text: string): ParsedJson | undefined {
-  return readJsonLineValues(text);
+export function readJsonLines(text: string, meter: WorkMeter): ParsedJson | undefined {
+  return readJsonLineValues(text, meter);
 }
 
 /** Writes an array back as JSON Lines; any other value (a table) as one JSON document. */
-export function writeJsonLines(value: JsonValue): string {
-  if (!Array.isArray(value)) return writeJson(value);
-  return value.map(writeJson).join("\n");
+export function writeJsonLines(value: JsonValue, meter: WorkMeter): string {
+  if (!Array.isArray(value)) return writeJson(value, meter);
+  return value.map((item) => writeJson(item, meter)).join("\n");
 }

@@ -10,13 +10,13 @@ import { CompactEdits } from "./compact-edits.ts";
 import { CompactText, JsonNumber, JsonObject, type JsonValue } from "./json-value.ts";
 import { quote } from "./json-writer.ts";
 import { OPAQUE_MIN_LENGTH as LONG } from "./opaque-string.ts";
-import { workMeter } from "./work-meter.ts";
+import { newMeter, type WorkMeter } from "./work-meter.ts";
 
 /** Nesting deeper than this is declined rather than risking the call stack. */
 const MAX_DEPTH = 400;
 
 /** Keys this compressor writes itself; an input that already uses one gets no synthetic forms. */
-export const RESERVED_KEYS: ReadonlySet<string> = new Set([
+const RESERVED_KEYS: ReadonlySet<string> = new Set([
   "$columns",
   "$same",
   "$rows",
@@ -41,19 +41,22 @@ class Reject extends Error {}
 const REJECT = new Reject();
 
 /** Parses one JSON text (surrounding whitespace allowed); undefined when it is not valid JSON. */
-export function readJson(text: string): ParsedJson | undefined {
-  return read(text, false);
+export function readJson(text: string, meter: WorkMeter = newMeter()): ParsedJson | undefined {
+  return read(text, false, meter);
 }
 
 /**
  * Parses JSON Lines: each non-blank line must be one JSON object or array. Returns them as one
  * array; undefined when a line is anything else.
  */
-export function readJsonLineValues(text: string): ParsedJson | undefined {
-  return read(text, true);
+export function readJsonLineValues(
+  text: string,
+  meter: WorkMeter = newMeter(),
+): ParsedJson | undefined {
+  return read(text, true, meter);
 }
 
-function read(text: string, lines: boolean): ParsedJson | undefined {
+function read(text: string, lines: boolean, meter: WorkMeter): ParsedJson | undefined {
   let pos = 0;
   let reserved = false;
   // Where the value being read must end: the text's end, or (JSON Lines) its line's.
@@ -93,7 +96,7 @@ function read(text: string, lines: boolean): ParsedJson | undefined {
     // Not found: the text's end (not the line's), so the search is not repeated.
     const at = found < 0 ? text.length : found;
     // The characters the search went through.
-    workMeter.steps += at - from;
+    meter.steps += at - from;
     return at;
   }
 
@@ -195,7 +198,7 @@ function read(text: string, lines: boolean): ParsedJson | undefined {
   }
 
   function readValue(depth: number): JsonValue {
-    workMeter.steps++;
+    meter.steps++;
     skipSpace();
     const c = text.charCodeAt(pos);
     if (c === 34) return readString();

@@ -16,7 +16,7 @@ import { selectItems } from "./row-selection.ts";
 import { encodeRuns, plainArraySize } from "./run-encoding.ts";
 import { buildTable, planTable, tableSize } from "./tabular.ts";
 import { formatCount } from "./wording.ts";
-import { workMeter } from "./work-meter.ts";
+import type { WorkMeter } from "./work-meter.ts";
 
 /** A table must be at most this fraction of the plain array to be used. */
 const TABLE_GAIN = 0.9;
@@ -42,6 +42,8 @@ export interface Rewrite {
   readonly synthetic: boolean;
   /** Names of the transforms used, for the strategy tag. */
   readonly used: Set<string>;
+  /** Counts the rewrite's steps (see work-meter.ts). */
+  readonly meter: WorkMeter;
 }
 
 /** Where a node sits, built only for containers (used in notes). */
@@ -90,7 +92,7 @@ export function transformValue(
   depth: number,
   embedded = 0,
 ): JsonValue {
-  workMeter.steps++;
+  rewrite.meter.steps++;
   if (typeof value === "string") return transformString(value, rewrite, path, depth, embedded);
   if (depth > MAX_DEPTH) return value;
   if (Array.isArray(value)) return transformArray(value, rewrite, path, depth, embedded);
@@ -131,7 +133,7 @@ function transformObject(
   if (typeof path?.key === "number") return result;
   const thinned = rewrite.lossy ? thinMap(result, rewrite, path) : undefined;
   if (thinned) return thinned;
-  const table = rewrite.synthetic ? tabulateMap(result) : undefined;
+  const table = rewrite.synthetic ? tabulateMap(result, rewrite.meter) : undefined;
   if (table) rewrite.used.add("map-table");
   return table ?? result;
 }
@@ -163,14 +165,17 @@ function thinMap(
 ): JsonObject | undefined {
   if (!isMapLike(object)) return undefined;
   const texts = object.values.map(
-    (value, i) => `${JSON.stringify(object.keys[i]!)}:${writeJson(value)}`,
+    (value, i) => `${JSON.stringify(object.keys[i]!)}:${writeJson(value, rewrite.meter)}`,
   );
-  const selection = selectItems(object.values, texts, rewrite.terms, true);
+  const selection = selectItems(object.values, texts, rewrite.terms, rewrite.meter, true);
   if (!selection) return undefined;
   const where = path ? ` at ${pathText(path)}` : "";
   const note = new Note(selection.summary.replace(" omitted;", `${where} omitted;`));
   const full = plainArraySize(texts);
-  const thinned = plainArraySize(selection.keep.map((i) => texts[i]!)) + writeJson(note).length + 6;
+  const thinned =
+    plainArraySize(selection.keep.map((i) => texts[i]!)) +
+    writeJson(note, rewrite.meter).length +
+    6;
   if (thinned > LOSSY_GAIN * full) return undefined;
   rewrite.used.add("entries");
   return new JsonObject(
@@ -187,7 +192,7 @@ function transformString(
   embedded: number,
 ): JsonValue {
   if (embedded < MAX_EMBEDDED_DEPTH && looksLikeContainer(text)) {
-    const parsed = readJson(text);
+    const parsed = readJson(text, rewrite.meter);
     if (parsed && isContainer(parsed.value)) {
       const inner: Rewrite = {
         ...rewrite,
@@ -195,7 +200,7 @@ function transformString(
       };
       const value = transformValue(parsed.value, inner, path, depth + 1, embedded + 1);
       const rewritten = new EmbeddedJson(value);
-      if (writeJson(rewritten).length < JSON.stringify(text).length) {
+      if (writeJson(rewritten, rewrite.meter).length < JSON.stringify(text).length) {
         for (const name of inner.used) rewrite.used.add(name);
         rewrite.used.add("embedded");
         return rewritten;
@@ -254,7 +259,7 @@ function transformArray(
   }
   const n = items.length;
   if (n < 2) return items;
-  const texts = items.map(writeJson);
+  const texts = items.map((item) => writeJson(item, rewrite.meter));
   // Texts without a note (whose wording is settled only at the end) are final: the output
   // reuses them instead of writing rewritten rows again.
   for (let i = 0; i < n; i++) {
@@ -266,9 +271,9 @@ function transformArray(
   let best: JsonValue = items;
   let bestSize = plainArraySize(texts);
   let bestName: string | undefined;
-  const plan = rewrite.synthetic && n >= 3 ? planTable(items) : undefined;
+  const plan = rewrite.synthetic && n >= 3 ? planTable(items, rewrite.meter) : undefined;
   if (rewrite.synthetic) {
-    const runs = encodeRuns(items, texts);
+    const runs = encodeRuns(items, texts, rewrite.meter);
     if (runs && runs.size < bestSize) {
       best = runs.items;
       bestSize = runs.size;
@@ -286,12 +291,12 @@ function transformArray(
   }
 
   if (rewrite.lossy) {
-    const selection = selectItems(items, texts, rewrite.terms);
+    const selection = selectItems(items, texts, rewrite.terms, rewrite.meter);
     if (selection) {
       const where = path ? ` at ${pathText(path)}` : "";
       const note = new Note(selection.summary.replace(" omitted;", `${where} omitted;`));
       const keep = selection.keep;
-      const noteSize = writeJson(note).length + 1;
+      const noteSize = writeJson(note, rewrite.meter).length + 1;
       let size = noteSize + plainArraySize(keep.map((i) => texts[i]!));
       let asTable = false;
       if (plan && keep.filter((i) => plan.conforms[i]).length >= 3) {

@@ -12,7 +12,7 @@ import {
   type JsonValue,
   Note,
 } from "./json-value.ts";
-import { workMeter } from "./work-meter.ts";
+import { newMeter, type WorkMeter } from "./work-meter.ts";
 
 /** Characters a JSON string cannot hold as they are (lone surrogates get escaped too). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON strings may not hold raw control characters.
@@ -36,7 +36,7 @@ function quoteKey(key: string): string {
 }
 
 /** Serializes a node (and everything below it) to compact JSON text. */
-export function writeJson(value: JsonValue): string {
+export function writeJson(value: JsonValue, meter: WorkMeter = newMeter()): string {
   if (typeof value === "string") return quote(value);
   if (value instanceof JsonNumber) return value.text;
   if (value === null) return "null";
@@ -46,12 +46,12 @@ export function writeJson(value: JsonValue): string {
     if (value.settledText !== undefined) return value.settledText;
   }
   const parts: string[] = [];
-  writeInto(value, parts);
+  writeInto(value, parts, meter);
   return parts.length === 1 ? parts[0]! : parts.join("");
 }
 
-function writeInto(value: JsonValue, parts: string[]): void {
-  workMeter.steps++;
+function writeInto(value: JsonValue, parts: string[], meter: WorkMeter): void {
+  meter.steps++;
   if (value === null) parts.push("null");
   else if (typeof value === "string") parts.push(quote(value));
   else if (typeof value === "boolean") parts.push(value ? "true" : "false");
@@ -60,7 +60,7 @@ function writeInto(value: JsonValue, parts: string[]): void {
     parts.push("[");
     for (let i = 0; i < value.length; i++) {
       if (i > 0) parts.push(",");
-      writeInto(value[i]!, parts);
+      writeInto(value[i]!, parts, meter);
     }
     parts.push("]");
   } else if (value instanceof JsonObject) {
@@ -77,11 +77,11 @@ function writeInto(value: JsonValue, parts: string[]): void {
     parts.push("{");
     for (let i = 0; i < keys.length; i++) {
       parts.push(i > 0 ? `,${quoteKey(keys[i]!)}:` : `${quoteKey(keys[i]!)}:`);
-      writeInto(values[i]!, parts);
+      writeInto(values[i]!, parts, meter);
     }
     parts.push("}");
   } else if (value instanceof Note) parts.push(quote(value.text));
   else if (value instanceof CutString) parts.push(quote(`${value.head}…${value.note.text}`));
-  else if (value instanceof EmbeddedJson) parts.push(quote(writeJson(value.value)));
+  else if (value instanceof EmbeddedJson) parts.push(quote(writeJson(value.value, meter)));
   else parts.push("null");
 }

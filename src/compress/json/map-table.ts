@@ -10,6 +10,7 @@
 import { JsonObject, type JsonValue } from "./json-value.ts";
 import { writeJson } from "./json-writer.ts";
 import { buildTable, planTable, tableSize } from "./tabular.ts";
+import type { WorkMeter } from "./work-meter.ts";
 
 /** The column that holds each entry's key. */
 export const KEY_COLUMN = "$key";
@@ -19,7 +20,7 @@ const MIN_ENTRIES = 4;
 const TABLE_GAIN = 0.9;
 
 /** The table form of `object`, or undefined when it is not a map of like objects or not shorter. */
-export function tabulateMap(object: JsonObject): JsonObject | undefined {
+export function tabulateMap(object: JsonObject, meter: WorkMeter): JsonObject | undefined {
   const n = object.keys.length;
   if (n < MIN_ENTRIES || !sharesOneShape(object.values)) return undefined;
   const rows: JsonObject[] = [];
@@ -29,12 +30,12 @@ export function tabulateMap(object: JsonObject): JsonObject | undefined {
       return undefined;
     rows.push(new JsonObject([KEY_COLUMN, ...value.keys], [object.keys[i]!, ...value.values]));
   }
-  const plan = planTable(rows);
+  const plan = planTable(rows, meter);
   if (!plan || plan.columns[0]?.key !== KEY_COLUMN) return undefined;
-  const texts = rows.map(writeJson);
+  const texts = rows.map((row) => writeJson(row, meter));
   const all = rows.map((_, i) => i);
   const size = tableSize(plan, texts, all);
-  if (size > TABLE_GAIN * writeJson(object).length) return undefined;
+  if (size > TABLE_GAIN * writeJson(object, meter).length) return undefined;
   return buildTable(plan, rows, all);
 }
 

@@ -5,14 +5,14 @@
  * @module
  */
 
-import { workMeter } from "./work-meter.ts";
+import { newMeter, type WorkMeter } from "./work-meter.ts";
 
 /** The median of `values` (NaN when empty). Reorders `values`. */
-export function medianOf(values: Float64Array): number {
+export function medianOf(values: Float64Array, meter: WorkMeter = newMeter()): number {
   const n = values.length;
   if (n === 0) return Number.NaN;
   const mid = n >> 1;
-  const upper = select(values, mid);
+  const upper = select(values, mid, meter);
   if (n % 2 === 1) return upper;
   // After selection everything left of `mid` is at most `upper`: the lower middle is their largest.
   let lower = values[0]!;
@@ -21,13 +21,13 @@ export function medianOf(values: Float64Array): number {
 }
 
 /** Puts the k-th smallest value at index k (smaller ones before it) and returns it. */
-function select(values: Float64Array, k: number): number {
+function select(values: Float64Array, k: number, meter: WorkMeter): number {
   let lo = 0;
   let hi = values.length - 1;
   // Enough rounds for any reasonable run of pivots; past them, sort what is left.
   let rounds = 2 * Math.ceil(Math.log2(values.length + 1)) + 8;
   while (lo < hi) {
-    workMeter.steps += hi - lo + 1;
+    meter.steps += hi - lo + 1;
     if (rounds-- === 0) {
       values.subarray(lo, hi + 1).sort();
       return values[k]!;

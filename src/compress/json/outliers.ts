@@ -8,7 +8,7 @@
 import { type Column, isSequenceKey, labelCodes } from "./columns.ts";
 import { JsonObject, type JsonValue } from "./json-value.ts";
 import { medianOf } from "./median.ts";
-import { workMeter } from "./work-meter.ts";
+import { newMeter, type WorkMeter } from "./work-meter.ts";
 
 /** One flagged item. */
 export interface Flag {
@@ -49,10 +49,13 @@ export function isMeasure(column: Column, n: number): boolean {
 }
 
 /** Values far from the column's median, judged against its median absolute deviation. */
-export function numericOutliers(column: Column): Flag[] {
+export function numericOutliers(column: Column, meter: WorkMeter = newMeter()): Flag[] {
   const values = presentNumbers(column);
-  const mid = medianOf(values.slice());
-  const mad = medianOf(values.map((value) => Math.abs(value - mid)));
+  const mid = medianOf(values.slice(), meter);
+  const mad = medianOf(
+    values.map((value) => Math.abs(value - mid)),
+    meter,
+  );
   const flags: Flag[] = [];
   const numbers = column.numbers;
   if (mad > 0) {
@@ -130,8 +133,8 @@ export function unusualShapes(items: readonly JsonValue[]): Flag[] {
   return flags;
 }
 
-function windowMedian(values: Float64Array, from: number, to: number): number {
-  return medianOf(values.slice(from, to));
+function windowMedian(values: Float64Array, from: number, to: number, meter: WorkMeter): number {
+  return medianOf(values.slice(from, to), meter);
 }
 
 /**
@@ -139,7 +142,7 @@ function windowMedian(values: Float64Array, from: number, to: number): number {
  * one by much more than both the series' noise and its usual drift. Reports the first item after
  * each shift.
  */
-export function changePoints(column: Column): Flag[] {
+export function changePoints(column: Column, meter: WorkMeter = newMeter()): Flag[] {
   const numbers = column.numbers;
   const n = numbers.length;
   if (column.numberCount < 12 || column.numberCount < n * 0.9) return [];
@@ -168,8 +171,8 @@ export function changePoints(column: Column): Flag[] {
   if (observed.length < 3) return [];
   const steps = new Float64Array(n - 1);
   for (let i = 1; i < n; i++) steps[i - 1] = Math.abs(values[i]! - values[i - 1]!);
-  const noise = (1.4826 * medianOf(steps)) / Math.SQRT2;
-  const threshold = 3 * medianOf(observed) + 3 * noise;
+  const noise = (1.4826 * medianOf(steps, meter)) / Math.SQRT2;
+  const threshold = 3 * medianOf(observed, meter) + 3 * noise;
   if (!(threshold > 0)) return [];
   const flags: Flag[] = [];
   for (let i = w; i + w <= n; i++) {
@@ -177,7 +180,7 @@ export function changePoints(column: Column): Flag[] {
     if (shift <= threshold) continue;
     let peak = true;
     for (let j = Math.max(w, i - w); j <= Math.min(n - w, i + w); j++) {
-      workMeter.steps++;
+      meter.steps++;
       if (shifts[j]! > shift || (shifts[j]! === shift && j < i)) {
         peak = false;
         break;
@@ -186,7 +189,8 @@ export function changePoints(column: Column): Flag[] {
     // A lone spike moves window means too; a level shift also moves the window medians.
     if (
       peak &&
-      Math.abs(windowMedian(values, i, i + w) - windowMedian(values, i - w, i)) > threshold
+      Math.abs(windowMedian(values, i, i + w, meter) - windowMedian(values, i - w, i, meter)) >
+        threshold
     ) {
       flags.push({ index: i, severity: shift / threshold, kind: "change" });
     }

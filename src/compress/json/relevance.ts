@@ -6,7 +6,7 @@
  */
 
 import { type CompactText, JsonObject, type JsonValue } from "./json-value.ts";
-import { workMeter } from "./work-meter.ts";
+import { newMeter, type WorkMeter } from "./work-meter.ts";
 
 const STOPWORDS = new Set(
   (
@@ -68,12 +68,14 @@ export function itemScores(
   items: readonly JsonValue[],
   texts: readonly string[],
   terms: readonly string[],
+  meter: WorkMeter = newMeter(),
 ): Float64Array {
   const spans = documentSpans(items);
   if (!spans) {
     return relevanceScores(
       texts.map((text) => text.toLowerCase()),
       terms,
+      meter,
     );
   }
   const { lower, indices, starts, ends, others } = spans;
@@ -88,7 +90,7 @@ export function itemScores(
     let row = 0;
     let at = count > 0 ? lower.indexOf(term, starts[0]!) : -1;
     while (at >= 0 && at + term.length <= last) {
-      workMeter.steps++;
+      meter.steps++;
       while (ends[row]! <= at) row++;
       if (at >= starts[row]! && at + term.length <= ends[row]!) {
         hits.push(indices[row]!);
@@ -96,7 +98,7 @@ export function itemScores(
         at = ++row < count ? lower.indexOf(term, starts[row]!) : -1;
       } else at = lower.indexOf(term, at + 1);
     }
-    workMeter.steps += others.length;
+    meter.steps += others.length;
     for (let k = 0; k < others.length; k++)
       if (otherTexts[k]!.includes(term)) hits.push(others[k]!);
     addWeights(scores, hits, n, frequent, term);
@@ -158,13 +160,14 @@ function addWeights(
 export function relevanceScores(
   lowerTexts: readonly string[],
   terms: readonly string[],
+  meter: WorkMeter = newMeter(),
 ): Float64Array {
   const n = lowerTexts.length;
   const scores = new Float64Array(n);
   const frequent = Math.max(3, n / 2);
   for (const term of terms) {
     const hits: number[] = [];
-    workMeter.steps += n;
+    meter.steps += n;
     for (let i = 0; i < n; i++) if (lowerTexts[i]!.includes(term)) hits.push(i);
     addWeights(scores, hits, n, frequent, term);
   }

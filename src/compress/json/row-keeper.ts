@@ -5,7 +5,7 @@
  */
 
 import { type Column, labelCodes, MAX_CATEGORIES } from "./columns.ts";
-import { workMeter } from "./work-meter.ts";
+import type { WorkMeter } from "./work-meter.ts";
 
 /** Kept item indices, refusing items identical to one already kept. */
 export class Keeper {
@@ -13,7 +13,11 @@ export class Keeper {
   readonly seen = new Set<string>();
   /** 1 at kept indices: membership tests run over every item, so they stay cheap. */
   readonly #marks: Uint8Array;
-  constructor(private readonly texts: readonly string[]) {
+  /** `meter` counts the steps of the fills below (see work-meter.ts). */
+  constructor(
+    private readonly texts: readonly string[],
+    readonly meter: WorkMeter,
+  ) {
     this.#marks = new Uint8Array(texts.length);
   }
 
@@ -58,7 +62,7 @@ export function keepSpread(
     }
   }
   const rest = indices.filter((i) => !taken.has(i));
-  workMeter.steps += indices.length;
+  keeper.meter.steps += indices.length;
   const slots = cap - kept;
   if (slots <= 0 || rest.length === 0) return kept;
   if (rest.length <= slots) {
@@ -93,7 +97,7 @@ export function fillCoverage(
     const firstAt = new Int32Array(distinct.length).fill(-1);
     // Labels in the order their first unkept item appears.
     const order: number[] = [];
-    workMeter.steps += n;
+    keeper.meter.steps += n;
     for (let i = 0; i < n; i++) {
       const code = codes[i]!;
       if (code < 0) continue;
@@ -140,7 +144,7 @@ export function fillEvenly(keeper: Keeper, n: number, slots: number): void {
     const target = Math.round(s * step);
     // Probe outward from the target for an item not kept yet and not identical to a kept one.
     for (let d = 0; d < step / 2 + 1; d++) {
-      workMeter.steps++;
+      keeper.meter.steps++;
       if (
         (target + d < n && keeper.add(target + d)) ||
         (target - d >= 0 && d > 0 && keeper.add(target - d))

@@ -22,6 +22,7 @@ import { itemScores, relevanceScores } from "./relevance.ts";
 import { MIN_THINNED, rowBudget } from "./row-budget.ts";
 import { fillCoverage, fillEvenly, Keeper, keepSpread } from "./row-keeper.ts";
 import { every, formatCount, plural, pluralOf } from "./wording.ts";
+import type { WorkMeter } from "./work-meter.ts";
 
 /** Which items to keep and what the omission note should say. */
 export interface Selection {
@@ -51,6 +52,7 @@ export function selectItems(
   items: readonly JsonValue[],
   texts: readonly string[],
   terms: readonly string[],
+  meter: WorkMeter,
   entries = false,
 ): Selection | undefined {
   const n = items.length;
@@ -58,7 +60,7 @@ export function selectItems(
   let totalBytes = 0;
   for (const text of texts) totalBytes += text.length;
   const budget = rowBudget(n, totalBytes / n);
-  const keeper = new Keeper(texts);
+  const keeper = new Keeper(texts, meter);
   const parts: string[] = [];
   const objects = items.every((item) => item instanceof JsonObject);
   const noun = entries ? "entry" : objects ? "row" : "item";
@@ -71,7 +73,7 @@ export function selectItems(
   parts.push(`first ${head}`, `last ${tail}`);
 
   // Problems reported by the items themselves.
-  const alarms: AlarmLevel[] = items.map(alarmOf);
+  const alarms: AlarmLevel[] = items.map((item) => alarmOf(item, meter));
   const byLevel = (level: AlarmLevel) => {
     const indices: number[] = [];
     for (let i = 0; i < n; i++) if (alarms[i] === level) indices.push(i);
@@ -104,8 +106,9 @@ export function selectItems(
       ? relevanceScores(
           texts.map((text) => text.toLowerCase()),
           terms,
+          meter,
         )
-      : itemScores(items, texts, terms);
+      : itemScores(items, texts, terms, meter);
     const matches: number[] = [];
     for (let i = 0; i < n; i++) if (scores[i]! > 0) matches.push(i);
     matches.sort((a, b) => scores[b]! - scores[a]! || a - b);
@@ -121,7 +124,7 @@ export function selectItems(
   }
 
   // Statistical signals.
-  const columns = extractColumns(items);
+  const columns = extractColumns(items, meter);
   // A question naming a numeric field ("most comments", "slowest latency_ms") wants its extremes.
   for (const column of columns) {
     const name = column.key.toLowerCase();
@@ -150,8 +153,8 @@ export function selectItems(
   for (const column of columns) {
     outlierFlags.push(...rareLabels(column, n));
     if (isMeasure(column, n)) {
-      outlierFlags.push(...numericOutliers(column));
-      changeFlags.push(...changePoints(column));
+      outlierFlags.push(...numericOutliers(column, meter));
+      changeFlags.push(...changePoints(column, meter));
     }
   }
   // Flags on items already kept (errors are often also rare values) leave room for new ones.

@@ -6,7 +6,7 @@
  */
 
 import { JsonNumber, JsonObject, type JsonValue } from "./json-value.ts";
-import { workMeter } from "./work-meter.ts";
+import type { WorkMeter } from "./work-meter.ts";
 
 /** Longest block of elements looked for as a repeating unit. */
 const MAX_PERIOD = 8;
@@ -61,6 +61,7 @@ function rangeNode(first: string, last: string, step: number): JsonObject {
 export function encodeRuns(
   items: readonly JsonValue[],
   texts: readonly string[],
+  meter: WorkMeter,
 ): RunEncoded | undefined {
   const n = items.length;
   // Each item's integer value (NaN for anything else), found once: runs are scanned repeatedly.
@@ -84,7 +85,7 @@ export function encodeRuns(
       let literal = texts[i]!.length;
       let previous = start;
       while (j < n) {
-        workMeter.steps++;
+        meter.steps++;
         const v = ints[j]!;
         if (v - previous !== step) break;
         previous = v;
@@ -106,7 +107,7 @@ export function encodeRuns(
     for (let p = 1; p <= MAX_PERIOD && i + 2 * p <= n; p++) {
       let reps = 1;
       while (i + (reps + 1) * p <= n) {
-        workMeter.steps += p;
+        meter.steps += p;
         let same = true;
         const base = i + reps * p;
         for (let k = 0; k < p; k++) {

@@ -10,7 +10,7 @@
 
 import { JsonNumber, JsonObject, type JsonValue, type Note } from "./json-value.ts";
 import { quote, writeJson } from "./json-writer.ts";
-import { workMeter } from "./work-meter.ts";
+import type { WorkMeter } from "./work-meter.ts";
 
 /** Levels of nested objects split into sub-columns. */
 const MAX_SUB_DEPTH = 3;
@@ -58,13 +58,13 @@ function keyCost(keys: readonly string[]): number {
   return cost;
 }
 
-function planColumns(objects: readonly JsonObject[], depth: number): Column[] {
+function planColumns(objects: readonly JsonObject[], depth: number, meter: WorkMeter): Column[] {
   const keys = objects[0]!.keys;
   return keys.map((key, index) => {
     if (depth >= MAX_SUB_DEPTH) return { key };
     let shape: string | undefined;
     const nested: JsonObject[] = [];
-    workMeter.steps += objects.length;
+    meter.steps += objects.length;
     for (const object of objects) {
       const value = object.values[index]!;
       if (value === null) continue;
@@ -74,7 +74,7 @@ function planColumns(objects: readonly JsonObject[], depth: number): Column[] {
       nested.push(value as JsonObject);
     }
     if (nested.length === 0 || nested[0]!.keys.length < 2) return { key };
-    return { key, sub: planColumns(nested, depth + 1) };
+    return { key, sub: planColumns(nested, depth + 1, meter) };
   });
 }
 
@@ -105,7 +105,7 @@ function columnsJson(columns: readonly Column[]): JsonValue[] {
 }
 
 /** Plans the table for `rows`, or undefined when too few rows share one shape. */
-export function planTable(rows: readonly JsonValue[]): TablePlan | undefined {
+export function planTable(rows: readonly JsonValue[], meter: WorkMeter): TablePlan | undefined {
   const shapes: (string | undefined)[] = rows.map(shapeOf);
   const counts = new Map<string, number>();
   let best: string | undefined;
@@ -124,19 +124,19 @@ export function planTable(rows: readonly JsonValue[]): TablePlan | undefined {
   const conforms = shapes.map((shape) => shape === best);
   const conforming = rows.filter((_, i) => conforms[i]) as JsonObject[];
   if (conforming[0]!.keys.length === 0) return undefined;
-  const columns = planColumns(conforming, 0);
+  const columns = planColumns(conforming, 0, meter);
   const cost = subCost(columns);
   const saving = rows.map((row, i) =>
     conforms[i] ? rowSaving(row as JsonObject, columns, cost) : 0,
   );
   // {"$columns": + spec + ,"$rows":[ + ... + ]}
-  const frame = 12 + writeJson(columnsJson(columns)).length + 10 + 2;
-  const constants = findConstants(conforming, columns);
+  const frame = 12 + writeJson(columnsJson(columns), meter).length + 10 + 2;
+  const constants = findConstants(conforming, columns, meter);
   let constantSaving = 0;
   // ,"$same":{ + "key":value,... + }
   let constantFrame = 10 + Math.max(0, constants.length - 1) + 1;
   for (const constant of constants) {
-    const size = writeJson(constant.value).length;
+    const size = writeJson(constant.value, meter).length;
     constantSaving += size + 1;
     constantFrame += quote(constant.key).length + 1 + size;
   }
@@ -149,7 +149,11 @@ function sameScalar(a: JsonValue, b: JsonValue): boolean {
 }
 
 /** The top-level scalar columns holding one value in every row, unless all columns do. */
-function findConstants(objects: readonly JsonObject[], columns: readonly Column[]): Constant[] {
+function findConstants(
+  objects: readonly JsonObject[],
+  columns: readonly Column[],
+  meter: WorkMeter,
+): Constant[] {
   const keys = columns.map((column) => column.key);
   // Constants are found again by key when the table is expanded: keys must be distinct.
   if (new Set(keys).size !== keys.length) return [];
@@ -160,7 +164,7 @@ function findConstants(objects: readonly JsonObject[], columns: readonly Column[
     const value = first.values[c]!;
     if (typeof value === "object" && value !== null && !(value instanceof JsonNumber)) continue;
     let same = true;
-    workMeter.steps += objects.length;
+    meter.steps += objects.length;
     for (let r = 1; r < objects.length && same; r++)
       same = sameScalar(value, objects[r]!.values[c]!);
     if (same) constants.push({ index: c, key: keys[c]!, value });

@@ -25,11 +25,12 @@ import { compressListing } from "../../../src/compress/listing.ts";
 import { compressLog } from "../../../src/compress/log.ts";
 import { terminalLines } from "../../../src/compress/log-clean.ts";
 import { formatMarker, originalHash } from "../../../src/compress/marker.ts";
+import type { CompressProbe } from "../../../src/compress/probe.ts";
 import { compressSearch } from "../../../src/compress/search.ts";
-import { swallowed } from "../../../src/compress/swallowed.ts";
 import { compressTable } from "../../../src/compress/table.ts";
 import { countWithEncoding, isEncodingLoaded } from "../../../src/compress/tokens.ts";
 import type { CompressOutput, Compressor } from "../../../src/compress/types.ts";
+import { SwallowedErrors } from "../../helpers/swallowed-errors.ts";
 import { corpus } from "./corpus.ts";
 import { TEXT_GENERATORS, type TextKind } from "./gen-text.ts";
 import { fail, shrinkString, type Target } from "./harness.ts";
@@ -105,16 +106,12 @@ function noteTokens(input: string, out: { text: string; strategy: string }): voi
   }
 }
 
-function call<T>(where: string, fn: () => T): T {
-  const before = swallowed.count;
-  const out = fn();
-  if (swallowed.count !== before) {
-    const error = swallowed.last?.error as Error | undefined;
-    fail(
-      "swallowed-error",
-      `${swallowed.last?.where}: ${error?.stack ?? String(error)} (in ${where})`,
-    );
-  }
+/** Runs `fn` with a probe; an error a compressor swallowed on the way is a failure. */
+function call<T>(where: string, fn: (probe: CompressProbe) => T): T {
+  const swallowed = new SwallowedErrors();
+  const out = fn(swallowed.probe);
+  if (swallowed.caught.length > 0)
+    fail("swallowed-error", `${swallowed.describeFirst()} (in ${where})`);
   return out;
 }
 
@@ -206,13 +203,14 @@ function compressorTarget(name: string, compressor: Compressor, kind: TextKind):
     generate: (rng) => ({ text: genToolText(rng, kind), query: rng.pick(QUERIES) }),
     check({ text, query }) {
       for (const lossy of [false, true]) {
-        const ctx = {
+        const ctx = (probe: CompressProbe) => ({
           query,
           lossy,
           marker: (summary: string) => formatMarker(summary, originalHash(text)),
-        };
-        const first = call(name, () => compressor(text, ctx));
-        const second = call(name, () => compressor(text, ctx));
+          probe,
+        });
+        const first = call(name, (probe) => compressor(text, ctx(probe)));
+        const second = call(name, (probe) => compressor(text, ctx(probe)));
         if (!sameOutput(first, second)) fail("nondeterministic", `lossy=${lossy}`);
         if (!first) continue;
         if (first.text.length >= text.length)
@@ -234,13 +232,19 @@ export const routerTarget: Target<TextInput> = {
   name: "compress-text",
   generate: (rng) => ({ text: genToolText(rng, rng.pick(KINDS)), query: rng.pick(QUERIES) }),
   check({ text, query }) {
-    const kind = call("detect", () => detectContent(text));
-    if (call("detect", () => detectContent(text)) !== kind) fail("nondeterministic", "detect");
+    const kind = call("detect", (probe) => detectContent(text, probe));
+    if (call("detect", (probe) => detectContent(text, probe)) !== kind)
+      fail("nondeterministic", "detect");
     for (const lossy of [false, true]) {
-      const options = { query, lossy, hash: () => originalHash(text) };
+      const options = (probe: CompressProbe) => ({
+        query,
+        lossy,
+        hash: () => originalHash(text),
+        probe,
+      });
       // Through the agents' framings: deterministic, shorter, marked exactly when lossy.
-      const framed = call("router", () => compressText(text, options));
-      const again = call("router", () => compressText(text, options));
+      const framed = call("router", (probe) => compressText(text, options(probe)));
+      const again = call("router", (probe) => compressText(text, options(probe)));
       if (!sameOutput(framed, again)) fail("nondeterministic", `framed router lossy=${lossy}`);
       if (framed) {
         if (framed.text.length >= text.length) fail("not-shorter", framed.strategy);
@@ -249,8 +253,8 @@ export const routerTarget: Target<TextInput> = {
         checkCutKept(text, framed);
       }
       // With no framing: exactly what the detected kind's compressor gave.
-      const first = call("router", () => compressBareText(text, options));
-      const second = call("router", () => compressBareText(text, options));
+      const first = call("router", (probe) => compressBareText(text, options(probe)));
+      const second = call("router", (probe) => compressBareText(text, options(probe)));
       if (!sameOutput(first, second)) fail("nondeterministic", `router lossy=${lossy}`);
       if (!first) continue;
       if (first.kind !== kind) fail("router-kind", `${first.kind} vs detected ${kind}`);

@@ -17,7 +17,6 @@ import {
 import type { Decision, DecisionStore } from "../../../src/compress/decisions.ts";
 import { carriesMarker } from "../../../src/compress/marker.ts";
 import { findSlots, type GenerationApi } from "../../../src/compress/slots.ts";
-import { swallowed } from "../../../src/compress/swallowed.ts";
 import { countWithEncoding, isEncodingLoaded } from "../../../src/compress/tokens.ts";
 import { BodyProblem, decodeBody, parseJsonObject } from "../../../src/core/body.ts";
 import {
@@ -30,6 +29,7 @@ import {
   type Splice,
 } from "../../../src/core/json-edit.ts";
 import { sha256Hex } from "../../../src/core/sha256.ts";
+import { SwallowedErrors } from "../../helpers/swallowed-errors.ts";
 import { genRequest, type RequestCase } from "./gen-request.ts";
 import { jsonValue, writeJson } from "./gen-text.ts";
 import {
@@ -440,18 +440,15 @@ function run(
   store: DecisionStore,
   options: { replayOnly?: boolean } = {},
 ): RequestCompression {
-  const before = swallowed.count;
+  const swallowed = new SwallowedErrors();
   const plan = compressRequestNow(
     input.api,
     body,
     settingsOf(input),
     { decisions: store, sha256: sha256Hex, now: () => 0 },
-    { allLive: input.allLive, ...options },
+    { allLive: input.allLive, ...options, probe: swallowed.probe },
   );
-  if (swallowed.count !== before) {
-    const error = swallowed.last?.error as Error | undefined;
-    fail("swallowed-error", `${swallowed.last?.where}: ${error?.stack ?? String(error)}`);
-  }
+  if (swallowed.caught.length > 0) fail("swallowed-error", swallowed.describeFirst());
   return plan;
 }
 
