@@ -9,18 +9,17 @@ import { Hono } from "hono";
 import { requestTokens } from "../compress/request-tokens.ts";
 import { loadTokenizerFor } from "../compress/tokens.ts";
 import { applySplices, locateValues, pathKey } from "../core/json-edit.ts";
+import type { Json } from "../core/json-value.ts";
+import { compressionSettings, isBypassed } from "../pipeline/compress-tool-outputs.ts";
+import { planCompression } from "../pipeline/secure-originals.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { localOnly, notFoundResponse } from "./local-only.ts";
-import { compressionSettings, isBypassed } from "./optimize-request.ts";
-import { planCompression } from "./secure-originals.ts";
 
 function problem(status: 400 | 500, type: string, message: string): Response {
   return Response.json({ error: { type, message } }, { status });
 }
-
-type Json = Record<string, unknown>;
 
 /** Creates the /v1/compress route. */
 export function compressRoute(deps: AppDeps): Hono<HeadroomEnv> {

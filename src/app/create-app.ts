@@ -6,7 +6,9 @@
 
 import { Hono } from "hono";
 import { providerForCredentials, providerForPath } from "../core/api.ts";
-import { errorResponse } from "../core/errors.ts";
+import { answerFailure } from "../pipeline/answer-failure.ts";
+import { exchangeRecorder } from "../pipeline/ledger-observer.ts";
+import { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import { outputShapingFigures } from "../stats/output-shaping.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { compressRoute } from "./compress-route.ts";
@@ -17,12 +19,10 @@ import { healthRoutes } from "./health-routes.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { notFoundResponse } from "./local-only.ts";
 import { proxyRoutes } from "./proxy-routes.ts";
-import { exchangeRecorder } from "./record-exchange.ts";
 import { retrieveRoutes } from "./retrieve-routes.ts";
 import { statsRoutes } from "./stats-routes.ts";
 import { guardStores, type StoreGuards, storeErrorCounts, storeReports } from "./store-guards.ts";
 import { unsupportedRoutes } from "./unsupported-routes.ts";
-import { UpstreamHealth } from "./upstream-health.ts";
 
 /** The app and the state the runtime entry may want to observe. */
 export interface HeadroomApp {
@@ -97,15 +97,10 @@ export function createApp(given: AppDeps): HeadroomApp {
   app.route("/", unsupportedRoutes());
   app.route("/", proxyRoutes(deps, upstreamHealth));
   app.notFound(() => notFoundResponse());
+  // Errors no route caught: the same mapping as the pipeline's (logged, recorded, a 500).
   app.onError((error, c) => {
-    deps.log.error("unhandled error", { path: c.req.path, error: error.message });
-    const exchange = c.get("exchange");
-    if (exchange) {
-      exchange.outcome = "failed";
-      exchange.error = error.message;
-    }
     const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);
-    return errorResponse(provider, 500, "headroom failed to handle this request");
+    return answerFailure(deps.log, c.get("exchange"), provider, error);
   });
   return { app, upstreamHealth, stores };
 }

@@ -1,6 +1,6 @@
 /**
  * Where originals of lossy compressions are kept, keyed by exactly the hash their marker
- * carries (invariant 4), for a time to live and within a size cap (oldest first out).
+ * carries ("originals retrievable"), for a time to live and within a size cap (oldest first out).
  * Implementations: SQLite in the workspace, memory for --stateless and tests.
  * @module
  */

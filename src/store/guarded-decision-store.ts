@@ -1,7 +1,7 @@
 /**
  * The decision store behind a guard. Every decision is held in memory until the store has taken
  * it, and lookups read the held ones first, so while SQLite refuses writes this process still
- * replays exactly what it sent before (invariant 3); held decisions are written through, oldest
+ * replays exactly what it sent before ("prefix stability"); held decisions are written through, oldest
  * first, once the store takes writes again. The memory is bounded: past the bound the oldest
  * held decision is dropped and counted as lost (that tool output may then be decided afresh).
  *

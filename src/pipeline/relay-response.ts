@@ -5,14 +5,15 @@
  */
 
 import type { Api } from "../core/api.ts";
-import { errorResponse } from "../core/errors.ts";
+import { ProxyError } from "../core/errors.ts";
 import { type Exchange, elapsedMs } from "../core/exchange.ts";
 import { awaitFirstChunk, type FirstChunk } from "../core/first-chunk.ts";
 import { clientResponseHeaders } from "../core/headers.ts";
 import { relayBody } from "../core/relay.ts";
 import { foldStreamUsage, usageFromBody } from "../core/usage.ts";
-import type { AppDeps } from "./deps.ts";
+import type { PipelineDeps } from "./deps.ts";
 import { finishExchange } from "./finish-exchange.ts";
+import { ClientAborted } from "./upstream-call.ts";
 
 // Non-streamed answers larger than this are relayed without reading their usage.
 const USAGE_BODY_LIMIT = 8 * 1024 * 1024;
@@ -25,25 +26,18 @@ export interface RelayResponseOptions {
   readonly extraHeaders?: Headers | undefined;
 }
 
-/** Answers the client when the upstream's body failed before its first byte. */
-function failedBeforeAnyByte(
-  exchange: Exchange,
-  failure: Exclude<FirstChunk, { ok: true }>,
-): Response {
-  exchange.error = failure.message;
-  if (failure.reason === "aborted") {
-    exchange.outcome = "aborted";
-    exchange.status = 499;
-    return new Response(null, { status: 499 });
-  }
-  exchange.outcome = "failed";
-  exchange.status = failure.reason === "timeout" ? 504 : 502;
-  return errorResponse(exchange.provider ?? "openai", exchange.status, failure.message);
+/** The failure of an upstream body that failed before its first byte. */
+function failedBeforeAnyByte(failure: Exclude<FirstChunk, { ok: true }>): ProxyError {
+  if (failure.reason === "aborted") return new ClientAborted(failure.message);
+  return new ProxyError(failure.reason === "timeout" ? 504 : 502, "failed", failure.message);
 }
 
-/** Relays `upstream` to the client and finishes `exchange` when the body ends. */
+/**
+ * Relays `upstream` to the client and finishes `exchange` when the body ends. Throws a
+ * ProxyError when the body fails before its first byte (nothing reached the client yet).
+ */
 export async function relayResponse(
-  deps: AppDeps,
+  deps: PipelineDeps,
   exchange: Exchange,
   upstream: Response,
   options: RelayResponseOptions = {},
@@ -60,7 +54,7 @@ export async function relayResponse(
   const first = upstream.body
     ? await awaitFirstChunk(upstream.body, deps.config.upstreamTimeoutMs)
     : undefined;
-  if (first && !first.ok) return failedBeforeAnyByte(exchange, first);
+  if (first && !first.ok) throw failedBeforeAnyByte(first);
   if (!first?.chunk) {
     exchange.outcome = settledOutcome;
     return new Response(null, { status, statusText: upstream.statusText, headers });

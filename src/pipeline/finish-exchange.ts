@@ -5,12 +5,12 @@
  */
 
 import { type Exchange, elapsedMs } from "../core/exchange.ts";
-import type { AppDeps } from "./deps.ts";
+import type { PipelineDeps } from "./deps.ts";
 
 const finished = new WeakSet<Exchange>();
 
 /** Finishes `exchange`; later calls for the same exchange do nothing. */
-export function finishExchange(deps: AppDeps, exchange: Exchange): void {
+export function finishExchange(deps: PipelineDeps, exchange: Exchange): void {
   if (finished.has(exchange)) return;
   finished.add(exchange);
   exchange.pending = false;
@@ -20,7 +20,7 @@ export function finishExchange(deps: AppDeps, exchange: Exchange): void {
   else report(deps, exchange);
 }
 
-function report(deps: AppDeps, exchange: Exchange): void {
+function report(deps: PipelineDeps, exchange: Exchange): void {
   for (const observe of deps.onExchange ?? []) {
     try {
       observe(exchange);

@@ -12,20 +12,19 @@ import { RETRIEVAL_ADAPTERS } from "../ccr/retrieval-adapters.ts";
 import { answerRetrieveCall, type RetrieveAnswer } from "../ccr/retrieval-result.ts";
 import { addUsage, type HiddenCalls } from "../ccr/retrieval-round.ts";
 import type { GenerationApi } from "../compress/slots.ts";
-import { providerOfApi } from "../core/api.ts";
-import { errorResponse, midStreamError } from "../core/errors.ts";
+import { midStreamError, ProxyError } from "../core/errors.ts";
 import { type Exchange, elapsedMs } from "../core/exchange.ts";
 import { clientResponseHeaders } from "../core/headers.ts";
+import type { Json } from "../core/json-value.ts";
 import { SseParser } from "../core/sse.ts";
-import type { AppDeps } from "./deps.ts";
+import type { PipelineDeps } from "./deps.ts";
 import { finishExchange } from "./finish-exchange.ts";
 import { relayResponse } from "./relay-response.ts";
-
-type Json = Record<string, unknown>;
+import { ClientAborted } from "./upstream-call.ts";
 
 /** Everything one retrieval-aware answer needs. */
 export interface RetrievalContext {
-  readonly deps: AppDeps;
+  readonly deps: PipelineDeps;
   readonly exchange: Exchange;
   readonly api: GenerationApi;
   /** The request text that was sent upstream, and its parsed body. */
@@ -262,20 +261,12 @@ export async function respondWithRetrieval(
   try {
     return streamed ? answerStream(ctx, first) : await answerJson(ctx, first);
   } catch (error) {
+    if (error instanceof ProxyError) throw error;
     const message = (error as Error)?.message ?? String(error);
-    ctx.exchange.error = message;
-    if (ctx.signal.aborted) {
-      // The client left during a retrieval round: nobody to answer, and not a failure.
-      ctx.exchange.outcome = "aborted";
-      ctx.exchange.status = 499;
-      return new Response(null, { status: 499 });
-    }
-    ctx.exchange.outcome = "failed";
-    ctx.exchange.status = 502;
-    return errorResponse(
-      providerOfApi(ctx.api),
-      502,
-      `headroom could not complete a retrieval: ${message}`,
-    );
+    // The client left during a retrieval round: nobody to answer, and not a failure.
+    if (ctx.signal.aborted) throw new ClientAborted(message);
+    throw new ProxyError(502, "failed", `headroom could not complete a retrieval: ${message}`, {
+      recorded: message,
+    });
   }
 }

@@ -1,10 +1,11 @@
 /**
- * Plans the compression of one request so that every marker it sends can be redeemed (invariant
- * 4) even while the original store fails. The original of each lossy rewrite is stored before
- * anything is sent; a new rewrite whose original the store refuses falls back, for that tool
- * output only, to a lossless rewrite (when it still pays) or to the output as sent, and that is
- * what the decision store remembers, so later turns replay exactly what was sent (invariant 3).
- * While the store is backing off, only lossless rewrites are planned at all.
+ * Plans the compression of one request so that every marker it sends can be redeemed
+ * ("originals retrievable") even while the original store fails. The original of each lossy
+ * rewrite is stored before anything is sent; a new rewrite whose original the store refuses
+ * falls back, for that tool output only, to a lossless rewrite (when it still pays) or to the
+ * output as sent, and that is what the decision store remembers, so later turns replay exactly
+ * what was sent ("prefix stability"). While the store is backing off, only lossless rewrites are
+ * planned at all.
  * @module
  */
 
@@ -21,7 +22,7 @@ import { type GenerationApi, latestUserText } from "../compress/slots.ts";
 import { estimateTokens } from "../compress/tokens.ts";
 import { GuardedOriginalStore } from "../store/guarded-original-store.ts";
 import { errorCode } from "../store/store-status.ts";
-import type { AppDeps } from "./deps.ts";
+import type { PipelineDeps } from "./deps.ts";
 import { StagedDecisions } from "./staged-decisions.ts";
 
 /** A plan whose lossy rewrites all have their original stored, and its decisions to commit. */
@@ -39,7 +40,7 @@ export const UNSTORED_REASON = "original_not_stored";
  * Rejects when `signal` (the client's) aborts while compressions run; nothing is remembered then.
  */
 export async function planCompression(
-  deps: AppDeps,
+  deps: PipelineDeps,
   api: GenerationApi,
   body: Record<string, unknown>,
   settings: CompressionSettings,
@@ -85,7 +86,7 @@ async function losslessEdit(
 }
 
 async function storeOriginals(
-  deps: AppDeps,
+  deps: PipelineDeps,
   plan: RequestCompression,
   staged: StagedDecisions,
   fallback: (edit: SlotEdit) => Promise<SlotEdit | undefined>,

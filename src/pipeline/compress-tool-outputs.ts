@@ -13,7 +13,7 @@ import type { JsonBody } from "../core/body.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
 import { locateValues, pathKey, type Splice } from "../core/json-edit.ts";
-import type { AppDeps } from "./deps.ts";
+import type { PipelineDeps } from "./deps.ts";
 import { planCompression } from "./secure-originals.ts";
 
 /** The router's settings as the configuration currently says. */
@@ -63,7 +63,7 @@ export function planSplices(text: string, plan: RequestCompression): Splice[] {
  * what it did on the exchange. A client that aborts (`signal`) stops the compressions it queued.
  */
 export async function optimizeRequest(
-  deps: AppDeps,
+  deps: PipelineDeps,
   api: GenerationApi,
   json: JsonBody,
   exchange: Exchange,
@@ -114,7 +114,7 @@ export async function optimizeRequest(
  * upstream call is in flight.
  */
 export function accountTokens(
-  deps: AppDeps,
+  deps: PipelineDeps,
   api: GenerationApi,
   json: JsonBody,
   optimized: OptimizedBody,

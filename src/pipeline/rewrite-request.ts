@@ -17,8 +17,8 @@ import type { JsonBody } from "../core/body.ts";
 import type { Exchange } from "../core/exchange.ts";
 import { applySplices, type Splice } from "../core/json-edit.ts";
 import { shapeRequest } from "../shape/output-shaper.ts";
-import type { AppDeps } from "./deps.ts";
-import { type OptimizedBody, optimizeRequest } from "./optimize-request.ts";
+import { type OptimizedBody, optimizeRequest } from "./compress-tool-outputs.ts";
+import type { PipelineDeps } from "./deps.ts";
 
 /** A rewritten request. */
 export interface RewrittenRequest {
@@ -33,7 +33,7 @@ const encoder = new TextEncoder();
 
 /** Output shaping's splices, when it is on (and never for bypassed requests). */
 function shape(
-  deps: AppDeps,
+  deps: PipelineDeps,
   api: GenerationApi,
   json: JsonBody,
   exchange: Exchange,
@@ -58,18 +58,23 @@ function shape(
   return shaping.splices;
 }
 
-/**
- * Rewrites the request, or returns undefined when nothing changes (the original bytes go).
- * `signal` is the client's: its abort stops the compressions queued for this request.
- */
+/** What the rewrite stage reads. */
+export interface RewriteInput {
+  readonly api: GenerationApi;
+  readonly json: JsonBody;
+  readonly exchange: Exchange;
+  /** "replay" (a bypass, or compression switched off) only repeats earlier turns' rewrites. */
+  readonly mode: "compress" | "replay";
+  /** The client's x-headroom-session-id, part of a conversation's identity. */
+  readonly sessionHeader: string | undefined;
+  /** The client's: its abort stops the compressions queued for this request. */
+  readonly signal: AbortSignal;
+}
+
+/** Rewrites the request, or returns undefined when nothing changes (the original bytes go). */
 export async function rewriteRequest(
-  deps: AppDeps,
-  api: GenerationApi,
-  json: JsonBody,
-  exchange: Exchange,
-  mode: "compress" | "replay",
-  sessionHeader?: string,
-  signal?: AbortSignal,
+  deps: PipelineDeps,
+  { api, json, exchange, mode, sessionHeader, signal }: RewriteInput,
 ): Promise<RewrittenRequest | undefined> {
   const optimized = await optimizeRequest(deps, api, json, exchange, mode === "replay", signal);
   let text = json.text;
