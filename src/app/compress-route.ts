@@ -6,13 +6,13 @@
  */
 
 import { Hono } from "hono";
+import type { DecisionStore } from "../compress/decisions.ts";
 import { requestTokens } from "../compress/request-tokens.ts";
 import { loadTokenizerFor } from "../compress/tokens.ts";
 import { applySplices, locateValues, pathKey } from "../core/json-edit.ts";
 import type { Json } from "../core/json-value.ts";
 import { compressionSettings, isBypassed } from "../pipeline/compress-tool-outputs.ts";
 import { planCompression } from "../pipeline/secure-originals.ts";
-import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { localOnly, notFoundResponse } from "./local-only.ts";
@@ -22,10 +22,8 @@ function problem(status: 400 | 500, type: string, message: string): Response {
 }
 
 /** Creates the /v1/compress route. */
-export function compressRoute(deps: AppDeps): Hono<HeadroomEnv> {
+export function compressRoute(deps: AppDeps, decisions: DecisionStore): Hono<HeadroomEnv> {
   const app = new Hono<HeadroomEnv>();
-  // Its own decisions: what an SDK compresses must never change what the proxy replays.
-  const decisions = new MemoryDecisionStore(10_000);
   app.post("/v1/compress", localOnly(), async (c) => {
     let text: string;
     let body: Json;

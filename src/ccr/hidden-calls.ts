@@ -16,6 +16,7 @@ import {
   type Splice,
 } from "../core/json-edit.ts";
 import { arr, type Json, obj } from "../core/json-value.ts";
+import type { StoreReport } from "../core/store-health.ts";
 import type { HiddenCalls } from "./retrieval-round.ts";
 
 /** A remembered hidden call set with its answers. */
@@ -31,6 +32,8 @@ export interface HiddenCallStore {
   get(anchor: string): HiddenRecord | undefined;
   /** How many are remembered (0 lets a request skip looking). */
   readonly size: number;
+  /** Its health, when it watches it (a guarded store does): /health, /stats, /metrics. */
+  report?(): StoreReport;
 }
 
 /** Remembered records in memory (bounded, oldest out first). */

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { StoreReport } from "../core/store-health.ts";
+
 /** What is stored with an original. */
 export interface OriginalInput {
   /** The marker hash: 24 hex digits of the original's SHA-256. */
@@ -60,6 +62,10 @@ export interface OriginalStore {
   purgeExpired(): number;
   stats(): OriginalStoreStats;
   readonly ttlSeconds: number;
+  /** False while a put would not even be attempted (a guard backing off): plan no lossy edit. */
+  writable?(): boolean;
+  /** Its health, when it watches it (a guarded store does): /health, /stats, /metrics. */
+  report?(): StoreReport;
 }
 
 /** Hit, miss, eviction counters and the last retrievals, shared by the implementations. */

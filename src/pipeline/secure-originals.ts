@@ -20,8 +20,7 @@ import {
 import type { Decision, DecisionStore } from "../compress/decisions.ts";
 import { type GenerationApi, latestUserText } from "../compress/slots.ts";
 import { estimateTokens } from "../compress/tokens.ts";
-import { GuardedOriginalStore } from "../store/guarded-original-store.ts";
-import { errorCode } from "../store/store-status.ts";
+import { errorCode } from "../core/store-health.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { StagedDecisions } from "./staged-decisions.ts";
 
@@ -50,7 +49,7 @@ export async function planCompression(
 ): Promise<SecuredPlan> {
   const started = performance.now();
   const staged = new StagedDecisions(decisions);
-  const writable = !(deps.originals instanceof GuardedOriginalStore) || deps.originals.writable();
+  const writable = deps.originals.writable?.() ?? true;
   const compress = deps.compress ?? compressInThread;
   const plan = await compressRequest(
     api,
