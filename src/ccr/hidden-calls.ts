@@ -8,11 +8,10 @@
 
 import type { GenerationApi } from "../compress/slots.ts";
 import {
-  applySplices,
   type JsonPath,
-  locateValues,
+  type PendingEdits,
   pathKey,
-  type Span,
+  type Spans,
   type Splice,
 } from "../core/json-edit.ts";
 import { arr, type Json, obj } from "../core/json-value.ts";
@@ -62,7 +61,7 @@ export class MemoryHiddenCallStore implements HiddenCallStore {
 /** The splice that inserts `items` before element `index` of the array at `path`. */
 function insertBefore(
   text: string,
-  spans: Map<string, Span>,
+  spans: Spans,
   path: JsonPath,
   length: number,
   index: number,
@@ -174,38 +173,38 @@ function responsesInsertions(body: Json, store: HiddenCallStore): Insertion[] {
   return out;
 }
 
-/** The splices that put every remembered hidden call of `body` back in place. */
-export function reinsertHiddenCalls(
+/** The edits that put every remembered hidden call of `body` back in place, if there are any. */
+export function hiddenCallEdits(
   api: GenerationApi,
   text: string,
   body: Json,
   store: HiddenCallStore,
-): Splice[] {
-  if (store.size === 0) return [];
+): PendingEdits | undefined {
+  if (store.size === 0) return undefined;
   const insertions =
     api === "messages"
       ? messagesInsertions(body, store)
       : api === "chat"
         ? chatInsertions(body, store)
         : responsesInsertions(body, store);
-  if (insertions.length === 0) return [];
+  if (insertions.length === 0) return undefined;
   const paths: JsonPath[] = [];
   for (const insertion of insertions) {
     paths.push(insertion.path);
     if (insertion.index < insertion.length) paths.push([...insertion.path, insertion.index]);
   }
-  const spans = locateValues(text, paths);
-  return insertions.map((insertion) =>
-    insertBefore(text, spans, insertion.path, insertion.length, insertion.index, insertion.items),
-  );
-}
-
-/** Applies {@link reinsertHiddenCalls} to a text (tests and simple callers). */
-export function withHiddenCalls(
-  api: GenerationApi,
-  text: string,
-  body: Json,
-  store: HiddenCallStore,
-): string {
-  return applySplices(text, reinsertHiddenCalls(api, text, body, store));
+  return {
+    paths,
+    splices: (spans) =>
+      insertions.map((insertion) =>
+        insertBefore(
+          text,
+          spans,
+          insertion.path,
+          insertion.length,
+          insertion.index,
+          insertion.items,
+        ),
+      ),
+  };
 }

@@ -12,7 +12,7 @@ import { runTokenJob } from "../compress/token-job.ts";
 import type { JsonBody } from "../core/body.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
-import { locateValues, pathKey, type Splice } from "../core/json-edit.ts";
+import { locateEdits, type PendingEdits, pathKey, type Splice } from "../core/json-edit.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { planCompression } from "./secure-originals.ts";
 
@@ -39,36 +39,45 @@ export function isBypassed(headers: Headers): boolean {
   );
 }
 
-/** A compression plan and the splices that apply it to the request text. */
+/** A compression plan, not yet remembered. */
 export interface OptimizedBody {
   readonly plan: RequestCompression;
-  readonly splices: Splice[];
+  /** Remembers the plan's decisions and records them: call it once the plan goes upstream. */
+  accept(): void;
 }
 
-/** The splices that put the plan's rewritten tool outputs into the body text. */
+/** The edits that put the plan's rewritten tool outputs into the body text. */
+export function compressionEdits(plan: RequestCompression): PendingEdits {
+  return {
+    paths: plan.edits.map((edit) => edit.slot.path),
+    splices: (spans) =>
+      plan.edits.map((edit) => {
+        const span = spans.get(pathKey(edit.slot.path));
+        if (!span) throw new Error(`Cannot find the tool output at ${pathKey(edit.slot.path)}`);
+        return { ...span, text: JSON.stringify(edit.text) };
+      }),
+  };
+}
+
+/** The splices that put the plan's rewritten tool outputs into `text`. */
 export function planSplices(text: string, plan: RequestCompression): Splice[] {
-  const spans = locateValues(
-    text,
-    plan.edits.map((edit) => edit.slot.path),
-  );
-  return plan.edits.map((edit) => {
-    const span = spans.get(pathKey(edit.slot.path));
-    if (!span) throw new Error(`Cannot find the tool output at ${pathKey(edit.slot.path)}`);
-    return { ...span, text: JSON.stringify(edit.text) };
-  });
+  const edits = compressionEdits(plan);
+  return edits.splices(locateEdits(text, [edits]));
 }
 
 /**
- * Compresses `json` when compression applies; returns undefined to forward the original. Records
- * what it did on the exchange. A client that aborts (`signal`) stops the compressions it queued.
+ * Plans the compression of `json`, or returns undefined to forward it as it is. What the plan
+ * decided is remembered and recorded on the exchange only when the caller accepts it (a request
+ * forwarded as sent after a failure remembers nothing). A client that aborts (`signal`) stops
+ * the compressions it queued.
  */
 export async function optimizeRequest(
   deps: PipelineDeps,
   api: GenerationApi,
   json: JsonBody,
   exchange: Exchange,
-  replayOnly = false,
-  signal?: AbortSignal,
+  replayOnly: boolean,
+  signal: AbortSignal,
 ): Promise<OptimizedBody | undefined> {
   const started = performance.now();
   try {
@@ -87,18 +96,19 @@ export async function optimizeRequest(
       commit();
       return undefined;
     }
-    const splices = planSplices(json.text, plan);
-    // Remembered only now: a request forwarded as sent after a failure remembers nothing.
-    commit();
-    exchange.transforms = [...new Set(plan.edits.map((edit) => edit.strategy))];
-    exchange.markerHashes = [
-      ...new Set(plan.edits.flatMap((edit) => (edit.lossy ? markerHashes(edit.text) : []))),
-    ];
-    exchange.compressionMs = Math.round((performance.now() - started) * 100) / 100;
-    return { plan, splices };
+    return {
+      plan,
+      accept() {
+        commit();
+        exchange.transforms = [...new Set(plan.edits.map((edit) => edit.strategy))];
+        exchange.markerHashes = [
+          ...new Set(plan.edits.flatMap((edit) => (edit.lossy ? markerHashes(edit.text) : []))),
+        ];
+      },
+    };
   } catch (error) {
     // The client left: nothing was remembered, and nothing will be sent.
-    if (signal?.aborted) return undefined;
+    if (signal.aborted) return undefined;
     exchange.compressionFailed = true;
     deps.log.warn("compression failed; forwarding the original request", {
       id: exchange.id,

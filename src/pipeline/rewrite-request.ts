@@ -1,23 +1,24 @@
 /**
- * Builds what goes upstream for a generation request: the client's JSON text with compressed
- * tool outputs spliced in (in "replay" mode, for bypassed requests and switched-off compression,
- * only those compressed on earlier turns, so the history the provider cached stays identical),
- * retrieve calls hidden from earlier replies put back in place, and the headroom_retrieve tool
- * declared from a conversation's first request on (see ccr/retrieve-offer.ts). Every byte outside those
- * edits stays as the client sent it; with no edit at all the original bytes go unchanged.
+ * The rewrite stage: builds what goes upstream for a generation request. Compressed tool outputs
+ * (in "replay" mode, for bypassed requests and switched-off compression, only those compressed on
+ * earlier turns, so the history the provider cached stays identical), retrieve calls hidden from
+ * earlier replies put back in place, output shaping, and the headroom_retrieve tool declared from
+ * a conversation's first request on (see ccr/retrieve-offer.ts). Each of those states the paths
+ * it edits; the client's text is read once for all of them and the splices are applied once.
+ * Every byte outside those edits stays as the client sent it; with no edit the original bytes go.
  * @module
  */
 
-import { reinsertHiddenCalls } from "../ccr/hidden-calls.ts";
+import { hiddenCallEdits } from "../ccr/hidden-calls.ts";
 import { decideRetrieveOffer } from "../ccr/retrieve-offer.ts";
-import { injectRetrieveTool } from "../ccr/retrieve-tool.ts";
+import { carriesMarkerSpliced, retrieveToolEdit } from "../ccr/retrieve-tool.ts";
 import { conversationIdentity } from "../compress/conversation.ts";
 import type { GenerationApi } from "../compress/slots.ts";
 import type { JsonBody } from "../core/body.ts";
 import type { Exchange } from "../core/exchange.ts";
-import { applySplices, type Splice } from "../core/json-edit.ts";
+import { applySplices, locateEdits, type PendingEdits } from "../core/json-edit.ts";
 import { shapeRequest } from "../shape/output-shaper.ts";
-import { type OptimizedBody, optimizeRequest } from "./compress-tool-outputs.ts";
+import { compressionEdits, type OptimizedBody, optimizeRequest } from "./compress-tool-outputs.ts";
 import type { PipelineDeps } from "./deps.ts";
 
 /** A rewritten request. */
@@ -31,14 +32,14 @@ export interface RewrittenRequest {
 
 const encoder = new TextEncoder();
 
-/** Output shaping's splices, when it is on (and never for bypassed requests). */
+/** Output shaping's edits, when it is on (and never for bypassed requests). */
 function shape(
   deps: PipelineDeps,
   api: GenerationApi,
   json: JsonBody,
   exchange: Exchange,
   sessionHeader: string | undefined,
-): Splice[] {
+): PendingEdits[] {
   const config = deps.config;
   if (!config.outputShaper) return [];
   const identity = deps.sha256(conversationIdentity(api, json.value, sessionHeader));
@@ -55,7 +56,7 @@ function shape(
     identity,
   );
   exchange.shaping = shaping.labels;
-  return shaping.splices;
+  return shaping.edits;
 }
 
 /** What the rewrite stage reads. */
@@ -80,17 +81,22 @@ export async function rewriteRequest(
   let text = json.text;
   let offersRetrieve = false;
   try {
-    const splices = [
-      ...(optimized?.splices ?? []),
-      ...reinsertHiddenCalls(api, json.text, json.value, deps.hiddenCalls),
+    // Every stage's edits against one reading of the client's text, applied once.
+    const edits = [
+      ...(optimized ? [compressionEdits(optimized.plan)] : []),
+      ...optional(hiddenCallEdits(api, json.text, json.value, deps.hiddenCalls)),
       ...(mode === "compress" ? shape(deps, api, json, exchange, sessionHeader) : []),
     ];
-    if (splices.length) text = applySplices(json.text, splices);
+    const tool = retrieveToolEdit(api, json.text, json.value);
+    const spans = locateEdits(json.text, [...edits, tool]);
+    const splices = edits.flatMap((edit) => edit.splices(spans));
+    // Remembered only now: a request forwarded as sent after a failure remembers nothing.
+    optimized?.accept();
     const offer = decideRetrieveOffer(
       {
         api,
         body: json.value,
-        text,
+        carriesMarker: () => carriesMarkerSpliced(json.text, splices),
         sessionHeader,
         lossyMayApply: mode === "compress" && deps.config.lossy,
         replaysMarker: optimized?.plan.edits.some((edit) => edit.replayed && edit.lossy) ?? false,
@@ -100,7 +106,9 @@ export async function rewriteRequest(
     );
     if (offer.cacheRewrite) exchange.cacheRewrite = offer.cacheRewrite;
     offersRetrieve = offer.offer;
-    if (offersRetrieve) text = injectRetrieveTool(api, text, json.value);
+    // After the other edits: at the same place (the body's end) the tool comes last.
+    if (offersRetrieve) splices.push(...tool.splices(spans));
+    if (splices.length) text = applySplices(json.text, splices);
   } catch (error) {
     // Fail open: forward the client's request as sent.
     deps.log.warn("request rewrite failed; forwarding the original", {
@@ -112,4 +120,8 @@ export async function rewriteRequest(
   }
   if (text === json.text) return undefined;
   return { text, bytes: encoder.encode(text), optimized, offersRetrieve };
+}
+
+function optional<T>(value: T | undefined): T[] {
+  return value === undefined ? [] : [value];
 }
