@@ -10,6 +10,7 @@ import type { Provider } from "../core/api.ts";
 import { ProxyError, proxyErrorResponse } from "../core/errors.ts";
 import type { Exchange } from "../core/exchange.ts";
 import type { Logger } from "../core/logger.ts";
+import { recordFailure } from "./recorder.ts";
 
 /** What an error nothing expected becomes. */
 function unexpected(log: Logger, exchange: Exchange, error: unknown): ProxyError {
@@ -28,8 +29,6 @@ export function answerFailure(
   error: unknown,
 ): Response {
   const known = error instanceof ProxyError ? error : unexpected(log, exchange, error);
-  exchange.outcome = known.outcome;
-  exchange.status = known.status;
-  exchange.error = known.options.recorded ?? known.message;
+  recordFailure(exchange, known);
   return proxyErrorResponse(provider, known);
 }

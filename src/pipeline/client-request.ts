@@ -5,7 +5,6 @@
  */
 
 import type { Exchange } from "../core/exchange.ts";
-import { agentOf, cleanLabel } from "../stats/agent.ts";
 
 /** One request on its way through the pipeline. */
 export interface ClientRequest {
@@ -26,16 +25,4 @@ export function rawQuery(url: string): string {
   if (q < 0) return "";
   const hash = url.indexOf("#", q);
   return hash < 0 ? url.slice(q + 1) : url.slice(q + 1, hash);
-}
-
-/** Who sent the request, for the ledger's breakdowns (labels only, never credentials). */
-export function labelClient(request: ClientRequest): void {
-  const headers = request.raw.headers;
-  const userAgent = headers.get("user-agent");
-  request.exchange.client = {
-    agent: agentOf(headers.get("x-client"), userAgent),
-    userAgent: userAgent ? userAgent.slice(0, 200) : null,
-    project: cleanLabel(headers.get("x-headroom-project"), 128) ?? null,
-    stack: cleanLabel(headers.get("x-headroom-stack")) ?? null,
-  };
 }

@@ -6,7 +6,6 @@
  */
 
 import type { CompressionSettings, RequestCompression } from "../compress/compress-request.ts";
-import { markerHashes } from "../compress/marker.ts";
 import type { GenerationApi } from "../compress/slots.ts";
 import { runTokenJob } from "../compress/token-job.ts";
 import type { JsonBody } from "../core/body.ts";
@@ -14,6 +13,7 @@ import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
 import { locateEdits, type PendingEdits, pathKey, type Splice } from "../core/json-edit.ts";
 import type { PipelineDeps } from "./deps.ts";
+import { recordCompressed, recordFailOpen, recordPlanning, recordTokens } from "./recorder.ts";
 import { planCompression } from "./secure-originals.ts";
 
 /** The router's settings as the configuration currently says. */
@@ -90,8 +90,7 @@ export async function optimizeRequest(
       { replayOnly },
       signal,
     );
-    exchange.compressionMs = Math.round((performance.now() - started) * 100) / 100;
-    exchange.overBudget = plan.kept.over_budget ?? 0;
+    recordPlanning(exchange, plan, performance.now() - started);
     if (plan.edits.length === 0) {
       commit();
       return undefined;
@@ -100,16 +99,13 @@ export async function optimizeRequest(
       plan,
       accept() {
         commit();
-        exchange.transforms = [...new Set(plan.edits.map((edit) => edit.strategy))];
-        exchange.markerHashes = [
-          ...new Set(plan.edits.flatMap((edit) => (edit.lossy ? markerHashes(edit.text) : []))),
-        ];
+        recordCompressed(exchange, plan);
       },
     };
   } catch (error) {
     // The client left: nothing was remembered, and nothing will be sent.
     if (signal.aborted) return undefined;
-    exchange.compressionFailed = true;
+    recordFailOpen(exchange);
     deps.log.warn("compression failed; forwarding the original request", {
       id: exchange.id,
       error: (error as Error)?.message ?? String(error),
@@ -120,7 +116,7 @@ export async function optimizeRequest(
 
 /**
  * Counts the exact token figures of a compressed request (loading the tokenizer on first use;
- * in the pool's worker when there is one) and stores them on the exchange. Runs while the
+ * in the pool's worker when there is one) and records them. Runs while the
  * upstream call is in flight.
  */
 export function accountTokens(
@@ -140,24 +136,7 @@ export function accountTokens(
     edits: edits.map((edit) => ({ before: edit.slot.text, after: edit.text })),
     candidates: candidates.map((slot) => slot.text),
   })
-    .then((figures) => {
-      const withText = deps.config.logMessages;
-      exchange.compressions = edits.map((edit, i) => ({
-        tool: edit.slot.toolName ?? null,
-        strategy: edit.strategy,
-        tokensBefore: figures.edits[i]?.before ?? 0,
-        tokensAfter: figures.edits[i]?.after ?? 0,
-        lossy: edit.lossy,
-        replayed: edit.replayed,
-        ...(withText
-          ? { original: edit.slot.text.slice(0, 20_000), compressed: edit.text.slice(0, 20_000) }
-          : {}),
-      }));
-      exchange.tokensBefore = figures.before;
-      exchange.tokensAfter = figures.after;
-      exchange.tokensSaved = figures.saved;
-      exchange.compressibleTokens = figures.compressible;
-    })
+    .then((figures) => recordTokens(exchange, edits, figures, deps.config.logMessages))
     .catch((error: unknown) => {
       deps.log.warn("token counting failed", {
         id: exchange.id,

@@ -8,13 +8,13 @@
 import type { Provider } from "../core/api.ts";
 import { BodyProblem } from "../core/body.ts";
 import { ProxyError } from "../core/errors.ts";
-import { elapsedMs } from "../core/exchange.ts";
 import { upstreamRequestHeaders } from "../core/headers.ts";
 import { isLoopbackCaller } from "../core/loopback.ts";
 import { joinUpstreamUrl, normalizeBaseUrl } from "../core/upstream-url.ts";
 import { type ClientRequest, rawQuery } from "./client-request.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { rejected } from "./read-request.ts";
+import { recordAccounting, recordDispatch } from "./recorder.ts";
 import { callUpstream, type UpstreamRequest } from "./upstream-call.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
 
@@ -97,10 +97,10 @@ export async function forward(
   const observe = base.configured
     ? (reachable: boolean) => health.record(provider, reachable)
     : undefined;
-  exchange.overheadMs = elapsedMs(exchange);
+  recordDispatch(exchange);
   try {
     const call = callUpstream(deps, sent, request.raw.signal, observe);
-    if (afterDispatch) exchange.accounting = afterDispatch();
+    if (afterDispatch) recordAccounting(exchange, afterDispatch());
     return { upstream: await call, sent };
   } catch (error) {
     if (error instanceof ProxyError) throw error;

@@ -16,18 +16,26 @@
 
 import type { GenerationApi } from "../compress/slots.ts";
 import { providerOfApi } from "../core/api.ts";
+import type { JsonBody } from "../core/body.ts";
 import { responseCacheKey } from "../core/cache-key.ts";
 import { answerRewritten } from "./answer.ts";
 import { answerFailure } from "./answer-failure.ts";
-import { type ClientRequest, labelClient } from "./client-request.ts";
+import type { ClientRequest } from "./client-request.ts";
 import { accountTokens, isBypassed } from "./compress-tool-outputs.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { forward, upstreamUrlOf } from "./forward.ts";
-import { admit, type GenerationBody, readGeneration } from "./read-request.ts";
+import { admit, parseGeneration, readClientBody } from "./read-request.ts";
+import { recordBody, recordCacheHit, recordGeneration, recordRoute } from "./recorder.ts";
 import { relayResponse } from "./relay-response.ts";
 import { captureBody } from "./response-cache.ts";
 import { rewriteRequest } from "./rewrite-request.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
+
+/** A generation request as read: the bytes as received, and the parsed JSON. */
+interface GenerationBody {
+  readonly raw: Uint8Array;
+  readonly json: JsonBody;
+}
 
 /** The response cache's key for this request, when the cache applies to it. */
 function cacheKeyOf(
@@ -118,19 +126,18 @@ export async function handleGeneration(
 ): Promise<Response> {
   const exchange = request.exchange;
   const provider = providerOfApi(api);
-  labelClient(request);
-  exchange.api = api;
-  exchange.provider = provider;
+  recordRoute(exchange, api, provider, request.raw.headers);
   try {
     admit(deps, request);
-    const body = await readGeneration(deps, request);
+    const raw = await readClientBody(deps, request);
+    recordBody(exchange, raw.raw);
+    const json = parseGeneration(deps, raw);
+    recordGeneration(exchange, json);
+    const body: GenerationBody = { raw: raw.raw, json };
     const cacheKey = cacheKeyOf(deps, request, api, body);
     const hit = cacheKey ? deps.responseCache?.get(cacheKey) : undefined;
     if (hit) {
-      // Served locally: no upstream tokens were spent on it.
-      exchange.cached = true;
-      exchange.outcome = "ok";
-      exchange.usage = { inputTokens: 0, outputTokens: 0 };
+      recordCacheHit(exchange);
       return hit;
     }
     // Streams may go quiet for minutes while a model thinks: lift the server's idle timeout.

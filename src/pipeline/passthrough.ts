@@ -7,10 +7,11 @@
 import { providerForCredentials, providerForPath } from "../core/api.ts";
 import { ProxyError } from "../core/errors.ts";
 import { answerFailure } from "./answer-failure.ts";
-import { type ClientRequest, labelClient } from "./client-request.ts";
+import type { ClientRequest } from "./client-request.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { forward } from "./forward.ts";
 import { admit, readClientBody } from "./read-request.ts";
+import { recordBody, recordRoute } from "./recorder.ts";
 import { relayResponse } from "./relay-response.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
 
@@ -22,9 +23,7 @@ export async function handlePassthrough(
 ): Promise<Response> {
   const { exchange, raw } = request;
   const provider = providerForPath(request.path) ?? providerForCredentials(raw.headers);
-  labelClient(request);
-  exchange.api = "passthrough";
-  exchange.provider = provider;
+  recordRoute(exchange, "passthrough", provider, raw.headers);
   try {
     admit(deps, request);
     if (raw.headers.get("upgrade")?.toLowerCase() === "websocket") {
@@ -34,10 +33,11 @@ export async function handlePassthrough(
       // stays out of the ledger.
       throw new ProxyError(426, "local", "headroom does not relay WebSockets; use HTTP streaming");
     }
-    const body =
-      raw.method === "GET" || raw.method === "HEAD"
-        ? undefined
-        : (await readClientBody(deps, request)).raw;
+    let body: Uint8Array | undefined;
+    if (raw.method !== "GET" && raw.method !== "HEAD") {
+      body = (await readClientBody(deps, request)).raw;
+      recordBody(exchange, body);
+    }
     request.disableIdleTimeout?.();
     const { upstream } = await forward(deps, health, request, provider, { body, original: true });
     return await relayResponse(deps, exchange, upstream);

@@ -4,7 +4,6 @@
  * @module
  */
 
-import { estimateTokens } from "../compress/tokens.ts";
 import {
   BodyProblem,
   decodeBody,
@@ -17,12 +16,6 @@ import { ProxyError } from "../core/errors.ts";
 import type { ClientRequest } from "./client-request.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { ClientAborted } from "./upstream-call.ts";
-
-/** A generation request as read: the bytes as received, and the parsed JSON. */
-export interface GenerationBody {
-  readonly raw: Uint8Array;
-  readonly json: JsonBody;
-}
 
 /** The refusal for a body (or header) that cannot be used as sent. */
 export function rejected(problem: BodyProblem): ProxyError {
@@ -56,24 +49,14 @@ export async function readClientBody(deps: PipelineDeps, request: ClientRequest)
     throw new ClientAborted(`The client went away: ${message}`);
   }
   if (body instanceof BodyProblem) throw rejected(body);
-  request.exchange.bytesIn = body.raw.length;
   return body;
 }
 
-/** Reads, decodes and parses a generation request. */
-export async function readGeneration(
-  deps: PipelineDeps,
-  request: ClientRequest,
-): Promise<GenerationBody> {
-  const body = await readClientBody(deps, request);
+/** Decodes and parses a generation request's body. */
+export function parseGeneration(deps: PipelineDeps, body: RawBody): JsonBody {
   const decoded = decodeBody(body, deps.decodeBody, deps.config.maxBodyBytes);
   if (decoded instanceof BodyProblem) throw rejected(decoded);
   const json = parseJsonObject(decoded);
   if (json instanceof BodyProblem) throw rejected(json);
-  const exchange = request.exchange;
-  if (typeof json.value.model === "string") exchange.model = json.value.model;
-  exchange.stream = json.value.stream === true;
-  // Only needed when the upstream reports no usage; computed then, from the text kept here.
-  exchange.estimateInput = () => estimateTokens(json.text);
-  return { raw: body.raw, json };
+  return json;
 }

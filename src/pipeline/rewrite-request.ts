@@ -20,6 +20,7 @@ import { applySplices, locateEdits, type PendingEdits } from "../core/json-edit.
 import { shapeRequest } from "../shape/output-shaper.ts";
 import { compressionEdits, type OptimizedBody, optimizeRequest } from "./compress-tool-outputs.ts";
 import type { PipelineDeps } from "./deps.ts";
+import { recordCacheRewrite, recordFailOpen, recordShaping } from "./recorder.ts";
 
 /** A rewritten request. */
 export interface RewrittenRequest {
@@ -55,7 +56,7 @@ function shape(
     },
     identity,
   );
-  exchange.shaping = shaping.labels;
+  recordShaping(exchange, shaping.labels);
   return shaping.edits;
 }
 
@@ -104,7 +105,7 @@ export async function rewriteRequest(
       deps.decisions,
       deps.sha256,
     );
-    if (offer.cacheRewrite) exchange.cacheRewrite = offer.cacheRewrite;
+    if (offer.cacheRewrite) recordCacheRewrite(exchange, offer.cacheRewrite);
     offersRetrieve = offer.offer;
     // After the other edits: at the same place (the body's end) the tool comes last.
     if (offersRetrieve) splices.push(...tool.splices(spans));
@@ -115,7 +116,7 @@ export async function rewriteRequest(
       id: exchange.id,
       error: (error as Error).message,
     });
-    exchange.compressionFailed = true;
+    recordFailOpen(exchange);
     return undefined;
   }
   if (text === json.text) return undefined;

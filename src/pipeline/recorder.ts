@@ -1,0 +1,125 @@
+/**
+ * The one writer of a request's record before its answer starts: the stages return what they
+ * found (the route, the body, the compression plan, the token figures, a failure) and these
+ * functions put it on the exchange. The answer stage records the stream itself as it flows
+ * (relay-response.ts, retrieval-loop.ts), and finish-exchange.ts closes the record once.
+ * @module
+ */
+
+import type { RequestCompression, SlotEdit } from "../compress/compress-request.ts";
+import { markerHashes } from "../compress/marker.ts";
+import type { TokenAnswer } from "../compress/token-job.ts";
+import { estimateTokens } from "../compress/tokens.ts";
+import type { Api, Provider } from "../core/api.ts";
+import type { JsonBody } from "../core/body.ts";
+import type { ProxyError } from "../core/errors.ts";
+import { type Exchange, elapsedMs } from "../core/exchange.ts";
+import { agentOf, cleanLabel } from "../stats/agent.ts";
+
+/** Which API and provider the request is for, and who sent it (labels only, never credentials). */
+export function recordRoute(
+  exchange: Exchange,
+  api: Api,
+  provider: Provider,
+  headers: Headers,
+): void {
+  const userAgent = headers.get("user-agent");
+  exchange.client = {
+    agent: agentOf(headers.get("x-client"), userAgent),
+    userAgent: userAgent ? userAgent.slice(0, 200) : null,
+    project: cleanLabel(headers.get("x-headroom-project"), 128) ?? null,
+    stack: cleanLabel(headers.get("x-headroom-stack")) ?? null,
+  };
+  exchange.api = api;
+  exchange.provider = provider;
+}
+
+/** The body's size as received. */
+export function recordBody(exchange: Exchange, raw: Uint8Array): void {
+  exchange.bytesIn = raw.length;
+}
+
+/** What a generation request asks for. */
+export function recordGeneration(exchange: Exchange, json: JsonBody): void {
+  if (typeof json.value.model === "string") exchange.model = json.value.model;
+  exchange.stream = json.value.stream === true;
+  // Only needed when the upstream reports no usage; computed then, from the text kept here.
+  exchange.estimateInput = () => estimateTokens(json.text);
+}
+
+/** Served from the response cache: no upstream tokens were spent on it. */
+export function recordCacheHit(exchange: Exchange): void {
+  exchange.cached = true;
+  exchange.outcome = "ok";
+  exchange.usage = { inputTokens: 0, outputTokens: 0 };
+}
+
+/** The upstream call is on its way: the proxy's own time ends here. */
+export function recordDispatch(exchange: Exchange): void {
+  exchange.overheadMs = elapsedMs(exchange);
+}
+
+/** Work the record still waits for (exact token counting). */
+export function recordAccounting(exchange: Exchange, accounting: Promise<void>): void {
+  exchange.accounting = accounting;
+}
+
+/** A request headroom answered itself with an error. */
+export function recordFailure(exchange: Exchange, error: ProxyError): void {
+  exchange.outcome = error.outcome;
+  exchange.status = error.status;
+  exchange.error = error.options.recorded ?? error.message;
+}
+
+/** How long planning took, and how many outputs went whole for want of time. */
+export function recordPlanning(exchange: Exchange, plan: RequestCompression, ms: number): void {
+  exchange.compressionMs = Math.round(ms * 100) / 100;
+  exchange.overBudget = plan.kept.over_budget ?? 0;
+}
+
+/** The plan went upstream: its strategies and the markers it carries. */
+export function recordCompressed(exchange: Exchange, plan: RequestCompression): void {
+  exchange.transforms = [...new Set(plan.edits.map((edit) => edit.strategy))];
+  exchange.markerHashes = [
+    ...new Set(plan.edits.flatMap((edit) => (edit.lossy ? markerHashes(edit.text) : []))),
+  ];
+}
+
+/** Compression or the rewrite failed and the original went (fail open). */
+export function recordFailOpen(exchange: Exchange): void {
+  exchange.compressionFailed = true;
+}
+
+/** Output shaping's labels. */
+export function recordShaping(exchange: Exchange, labels: string[]): void {
+  exchange.shaping = labels;
+}
+
+/** Why headroom made the provider rewrite its cached prompt prefix. */
+export function recordCacheRewrite(exchange: Exchange, reason: string): void {
+  exchange.cacheRewrite = reason;
+}
+
+/** The exact token figures of a compressed request, and each compression for the live feed. */
+export function recordTokens(
+  exchange: Exchange,
+  edits: readonly SlotEdit[],
+  figures: TokenAnswer,
+  withText: boolean,
+): void {
+  exchange.compressions = edits.map((edit, i) => ({
+    tool: edit.slot.toolName ?? null,
+    strategy: edit.strategy,
+    tokensBefore: figures.edits[i]?.before ?? 0,
+    tokensAfter: figures.edits[i]?.after ?? 0,
+    lossy: edit.lossy,
+    replayed: edit.replayed,
+    ...(withText
+      ? { original: edit.slot.text.slice(0, 20_000), compressed: edit.text.slice(0, 20_000) }
+      : {}),
+  }));
+  exchange.tokensBefore = figures.before;
+  exchange.tokensAfter = figures.after;
+  exchange.tokensSaved = figures.saved;
+  exchange.compressibleTokens = figures.compressible;
+}
