@@ -18,6 +18,7 @@ import {
 } from "../core/loopback.ts";
 import { answerFailure } from "../pipeline/answer-failure.ts";
 import { finishExchange } from "../pipeline/finish-exchange.ts";
+import { recordStatus } from "../pipeline/recorder.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 
@@ -114,7 +115,7 @@ export function edge(deps: AppDeps): MiddlewareHandler<HeadroomEnv> {
       if (!loopbackOrigin) {
         return refuse(403, "Cross-origin requests are only allowed from loopback pages");
       }
-      exchange.status = 204;
+      recordStatus(exchange, 204);
       finishExchange(deps, exchange);
       return withSecurityHeaders(
         new Response(null, {
@@ -133,7 +134,7 @@ export function edge(deps: AppDeps): MiddlewareHandler<HeadroomEnv> {
     // Hono's res setter rebuilds the response and copies its headers: only assign a new one.
     const secured = withSecurityHeaders(c.res, loopbackOrigin);
     if (secured !== c.res) c.res = secured;
-    if (exchange.status === 0) exchange.status = c.res.status;
+    if (exchange.status === 0) recordStatus(exchange, c.res.status);
     if (!exchange.pending) finishExchange(deps, exchange);
   };
 }

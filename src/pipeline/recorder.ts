@@ -1,8 +1,8 @@
 /**
- * The one writer of a request's record before its answer starts: the stages return what they
- * found (the route, the body, the compression plan, the token figures, a failure) and these
- * functions put it on the exchange. The answer stage records the stream itself as it flows
- * (relay-response.ts, retrieval-loop.ts), and finish-exchange.ts closes the record once.
+ * The one writer of a request's record: the stages return what they found (the route, the
+ * body, the compression plan, the token figures, a failure, how the answer flowed) and these
+ * functions put it on the exchange; finish-exchange.ts closes the record once and hands it to
+ * the observers. (A streamed answer's usage is folded in place as events pass, in the relay.)
  * @module
  */
 
@@ -13,7 +13,8 @@ import { estimateTokens } from "../compress/tokens.ts";
 import type { Api, Provider } from "../core/api.ts";
 import type { JsonBody } from "../core/body.ts";
 import type { ProxyError } from "../core/errors.ts";
-import { type Exchange, elapsedMs } from "../core/exchange.ts";
+import { type Exchange, type ExchangeOutcome, elapsedMs } from "../core/exchange.ts";
+import type { Usage } from "../core/usage.ts";
 import { agentOf, cleanLabel } from "../stats/agent.ts";
 
 /** Which API and provider the request is for, and who sent it (labels only, never credentials). */
@@ -122,4 +123,44 @@ export function recordTokens(
   exchange.tokensAfter = figures.after;
   exchange.tokensSaved = figures.saved;
   exchange.compressibleTokens = figures.compressible;
+}
+
+/** The status the client is answered with. */
+export function recordStatus(exchange: Exchange, status: number): void {
+  exchange.status = status;
+}
+
+/** A body is flowing to the client: its end, not the handler's, finishes the record. */
+export function recordFlowing(exchange: Exchange): void {
+  exchange.pending = true;
+}
+
+/** The first byte reached the client (only the first counts). */
+export function recordFirstByte(exchange: Exchange): void {
+  exchange.ttfbMs ??= elapsedMs(exchange);
+}
+
+/** Bytes sent to the client so far. */
+export function recordBytesOut(exchange: Exchange, bytes: number): void {
+  exchange.bytesOut += bytes;
+}
+
+/** The usage the upstream reported for the whole answer. */
+export function recordUsage(exchange: Exchange, usage: Usage): void {
+  exchange.usage = usage;
+}
+
+/** How the answer ended, and why when it failed. */
+export function recordOutcome(
+  exchange: Exchange,
+  outcome: ExchangeOutcome,
+  error?: string | undefined,
+): void {
+  exchange.outcome = outcome;
+  if (error !== undefined) exchange.error = error;
+}
+
+/** headroom_retrieve calls the proxy answered for this request. */
+export function recordRetrievals(exchange: Exchange, calls: number): void {
+  exchange.retrievals = (exchange.retrievals ?? 0) + calls;
 }

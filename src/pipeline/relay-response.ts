@@ -6,13 +6,21 @@
 
 import type { Api } from "../core/api.ts";
 import { ProxyError } from "../core/errors.ts";
-import { type Exchange, elapsedMs } from "../core/exchange.ts";
+import type { Exchange } from "../core/exchange.ts";
 import { awaitFirstChunk, type FirstChunk } from "../core/first-chunk.ts";
 import { clientResponseHeaders } from "../core/headers.ts";
 import { relayBody } from "../core/relay.ts";
 import { foldStreamUsage, usageFromBody } from "../core/usage.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { finishExchange } from "./finish-exchange.ts";
+import {
+  recordBytesOut,
+  recordFirstByte,
+  recordFlowing,
+  recordOutcome,
+  recordStatus,
+  recordUsage,
+} from "./recorder.ts";
 import { ClientAborted } from "./upstream-call.ts";
 
 // Non-streamed answers larger than this are relayed without reading their usage.
@@ -43,7 +51,7 @@ export async function relayResponse(
   options: RelayResponseOptions = {},
 ): Promise<Response> {
   const status = upstream.status;
-  exchange.status = status;
+  recordStatus(exchange, status);
   const headers = clientResponseHeaders(upstream.headers);
   if (options.extraHeaders)
     for (const [name, value] of options.extraHeaders) headers.set(name, value);
@@ -56,11 +64,11 @@ export async function relayResponse(
     : undefined;
   if (first && !first.ok) throw failedBeforeAnyByte(first);
   if (!first?.chunk) {
-    exchange.outcome = settledOutcome;
+    recordOutcome(exchange, settledOutcome);
     return new Response(null, { status, statusText: upstream.statusText, headers });
   }
   if (isSse) headers.set("x-accel-buffering", "no");
-  exchange.pending = true;
+  recordFlowing(exchange);
   // Bun's fetch decodes a compressed body, so a content-length is only the body's when the
   // upstream sent it unencoded.
   const length = upstream.headers.has("content-encoding")
@@ -72,25 +80,25 @@ export async function relayResponse(
     idleTimeoutMs: deps.config.upstreamTimeoutMs,
     collectLimit: !isSse && generation && status < 400 ? USAGE_BODY_LIMIT : 0,
     onFirstByte() {
-      exchange.ttfbMs = elapsedMs(exchange);
+      recordFirstByte(exchange);
     },
     ...(generation ? { onEvent: (event) => foldStreamUsage(api, event, exchange.usage) } : {}),
     onEnd(outcome) {
-      exchange.bytesOut = outcome.bytes;
+      recordBytesOut(exchange, outcome.bytes);
       if (outcome.collected && generation) {
         try {
-          exchange.usage = usageFromBody(api, JSON.parse(utf8.decode(outcome.collected)));
+          recordUsage(exchange, usageFromBody(api, JSON.parse(utf8.decode(outcome.collected))));
         } catch {
           // Not JSON after all: the usage stays unknown.
         }
       }
-      exchange.outcome =
+      const end =
         outcome.end === "complete"
           ? settledOutcome
           : outcome.end === "aborted"
             ? "aborted"
             : "failed";
-      if (outcome.error) exchange.error = outcome.error;
+      recordOutcome(exchange, end, outcome.error || undefined);
       finishExchange(deps, exchange);
     },
   });
