@@ -1,6 +1,7 @@
 /**
- * The record of one request through the proxy: filled in as the request is handled and handed
- * to the observers (log line, ledger) exactly once when it ends.
+ * The record of one request through the proxy: filled in as the request is handled (only through
+ * src/pipeline/recorder.ts) and handed to the observers (log line, ledger) exactly once when it
+ * ends (src/pipeline/finish-exchange.ts).
  * @module
  */
 
