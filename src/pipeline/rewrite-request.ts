@@ -88,9 +88,11 @@ export async function rewriteRequest(
       ...optional(hiddenCallEdits(api, json.text, json.value, deps.hiddenCalls)),
       ...(mode === "compress" ? shape(deps, api, json, exchange, sessionHeader) : []),
     ];
+    // The tool's places are read in the same pass, in case it is offered; with no other edit
+    // the text is read only when it is.
     const tool = retrieveToolEdit(api, json.text, json.value);
-    const spans = locateEdits(json.text, [...edits, tool]);
-    const splices = edits.flatMap((edit) => edit.splices(spans));
+    const spans = edits.length > 0 ? locateEdits(json.text, [...edits, tool]) : undefined;
+    const splices = spans ? edits.flatMap((edit) => edit.splices(spans)) : [];
     // Remembered only now: a request forwarded as sent after a failure remembers nothing.
     optimized?.accept();
     const offer = decideRetrieveOffer(
@@ -108,7 +110,7 @@ export async function rewriteRequest(
     if (offer.cacheRewrite) recordCacheRewrite(exchange, offer.cacheRewrite);
     offersRetrieve = offer.offer;
     // After the other edits: at the same place (the body's end) the tool comes last.
-    if (offersRetrieve) splices.push(...tool.splices(spans));
+    if (offersRetrieve) splices.push(...tool.splices(spans ?? locateEdits(json.text, [tool])));
     if (splices.length) text = applySplices(json.text, splices);
   } catch (error) {
     // Fail open: forward the client's request as sent.
