@@ -29,11 +29,6 @@ export interface StoreReport {
   readonly episodes: number;
 }
 
-/** A store that reports its health. */
-export interface ReportsHealth {
-  report(): StoreReport;
-}
-
 /** The error code a store failure carries: SQLite's ("SQLITE_BUSY") or the system's ("ENOSPC"). */
 export function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
