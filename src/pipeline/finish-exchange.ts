@@ -4,8 +4,9 @@
  * @module
  */
 
-import { type Exchange, elapsedMs } from "../core/exchange.ts";
+import type { Exchange } from "../core/exchange.ts";
 import type { PipelineDeps } from "./deps.ts";
+import { recordFinished } from "./recorder.ts";
 
 const finished = new WeakSet<Exchange>();
 
@@ -13,8 +14,7 @@ const finished = new WeakSet<Exchange>();
 export function finishExchange(deps: PipelineDeps, exchange: Exchange): void {
   if (finished.has(exchange)) return;
   finished.add(exchange);
-  exchange.pending = false;
-  exchange.durationMs = elapsedMs(exchange);
+  recordFinished(exchange);
   // Exact token counting may still run (first tokenizer load): report once it is done.
   if (exchange.accounting) exchange.accounting.then(() => report(deps, exchange));
   else report(deps, exchange);

@@ -17,6 +17,14 @@ import { type Exchange, type ExchangeOutcome, elapsedMs } from "../core/exchange
 import type { Usage } from "../core/usage.ts";
 import { agentOf, cleanLabel } from "../stats/agent.ts";
 
+/** The record as its one writer sees it. */
+type Writable = { -readonly [K in keyof Exchange]: Exchange[K] };
+
+/** The record, writable: only this module uses it. */
+function writable(exchange: Exchange): Writable {
+  return exchange;
+}
+
 /** Which API and provider the request is for, and who sent it (labels only, never credentials). */
 export function recordRoute(
   exchange: Exchange,
@@ -25,80 +33,80 @@ export function recordRoute(
   headers: Headers,
 ): void {
   const userAgent = headers.get("user-agent");
-  exchange.client = {
+  writable(exchange).client = {
     agent: agentOf(headers.get("x-client"), userAgent),
     userAgent: userAgent ? userAgent.slice(0, 200) : null,
     project: cleanLabel(headers.get("x-headroom-project"), 128) ?? null,
     stack: cleanLabel(headers.get("x-headroom-stack")) ?? null,
   };
-  exchange.api = api;
-  exchange.provider = provider;
+  writable(exchange).api = api;
+  writable(exchange).provider = provider;
 }
 
 /** The body's size as received. */
 export function recordBody(exchange: Exchange, raw: Uint8Array): void {
-  exchange.bytesIn = raw.length;
+  writable(exchange).bytesIn = raw.length;
 }
 
 /** What a generation request asks for. */
 export function recordGeneration(exchange: Exchange, json: JsonBody): void {
-  if (typeof json.value.model === "string") exchange.model = json.value.model;
-  exchange.stream = json.value.stream === true;
+  if (typeof json.value.model === "string") writable(exchange).model = json.value.model;
+  writable(exchange).stream = json.value.stream === true;
   // Only needed when the upstream reports no usage; computed then, from the text kept here.
-  exchange.estimateInput = () => estimateTokens(json.text);
+  writable(exchange).estimateInput = () => estimateTokens(json.text);
 }
 
 /** Served from the response cache: no upstream tokens were spent on it. */
 export function recordCacheHit(exchange: Exchange): void {
-  exchange.cached = true;
-  exchange.outcome = "ok";
-  exchange.usage = { inputTokens: 0, outputTokens: 0 };
+  writable(exchange).cached = true;
+  writable(exchange).outcome = "ok";
+  writable(exchange).usage = { inputTokens: 0, outputTokens: 0 };
 }
 
 /** The upstream call is on its way: the proxy's own time ends here. */
 export function recordDispatch(exchange: Exchange): void {
-  exchange.overheadMs = elapsedMs(exchange);
+  writable(exchange).overheadMs = elapsedMs(exchange);
 }
 
 /** Work the record still waits for (exact token counting). */
 export function recordAccounting(exchange: Exchange, accounting: Promise<void>): void {
-  exchange.accounting = accounting;
+  writable(exchange).accounting = accounting;
 }
 
 /** A request headroom answered itself with an error. */
 export function recordFailure(exchange: Exchange, error: ProxyError): void {
-  exchange.outcome = error.outcome;
-  exchange.status = error.status;
-  exchange.error = error.options.recorded ?? error.message;
+  writable(exchange).outcome = error.outcome;
+  writable(exchange).status = error.status;
+  writable(exchange).error = error.options.recorded ?? error.message;
 }
 
 /** How long planning took, and how many outputs went whole for want of time. */
 export function recordPlanning(exchange: Exchange, plan: RequestCompression, ms: number): void {
-  exchange.compressionMs = Math.round(ms * 100) / 100;
-  exchange.overBudget = plan.kept.over_budget ?? 0;
+  writable(exchange).compressionMs = Math.round(ms * 100) / 100;
+  writable(exchange).overBudget = plan.kept.over_budget ?? 0;
 }
 
 /** The plan went upstream: its strategies and the markers it carries. */
 export function recordCompressed(exchange: Exchange, plan: RequestCompression): void {
-  exchange.transforms = [...new Set(plan.edits.map((edit) => edit.strategy))];
-  exchange.markerHashes = [
+  writable(exchange).transforms = [...new Set(plan.edits.map((edit) => edit.strategy))];
+  writable(exchange).markerHashes = [
     ...new Set(plan.edits.flatMap((edit) => (edit.lossy ? markerHashes(edit.text) : []))),
   ];
 }
 
 /** Compression or the rewrite failed and the original went (fail open). */
 export function recordFailOpen(exchange: Exchange): void {
-  exchange.compressionFailed = true;
+  writable(exchange).compressionFailed = true;
 }
 
 /** Output shaping's labels. */
 export function recordShaping(exchange: Exchange, labels: string[]): void {
-  exchange.shaping = labels;
+  writable(exchange).shaping = labels;
 }
 
 /** Why headroom made the provider rewrite its cached prompt prefix. */
 export function recordCacheRewrite(exchange: Exchange, reason: string): void {
-  exchange.cacheRewrite = reason;
+  writable(exchange).cacheRewrite = reason;
 }
 
 /** The exact token figures of a compressed request, and each compression for the live feed. */
@@ -108,7 +116,7 @@ export function recordTokens(
   figures: TokenAnswer,
   withText: boolean,
 ): void {
-  exchange.compressions = edits.map((edit, i) => ({
+  writable(exchange).compressions = edits.map((edit, i) => ({
     tool: edit.slot.toolName ?? null,
     strategy: edit.strategy,
     tokensBefore: figures.edits[i]?.before ?? 0,
@@ -119,35 +127,35 @@ export function recordTokens(
       ? { original: edit.slot.text.slice(0, 20_000), compressed: edit.text.slice(0, 20_000) }
       : {}),
   }));
-  exchange.tokensBefore = figures.before;
-  exchange.tokensAfter = figures.after;
-  exchange.tokensSaved = figures.saved;
-  exchange.compressibleTokens = figures.compressible;
+  writable(exchange).tokensBefore = figures.before;
+  writable(exchange).tokensAfter = figures.after;
+  writable(exchange).tokensSaved = figures.saved;
+  writable(exchange).compressibleTokens = figures.compressible;
 }
 
 /** The status the client is answered with. */
 export function recordStatus(exchange: Exchange, status: number): void {
-  exchange.status = status;
+  writable(exchange).status = status;
 }
 
 /** A body is flowing to the client: its end, not the handler's, finishes the record. */
 export function recordFlowing(exchange: Exchange): void {
-  exchange.pending = true;
+  writable(exchange).pending = true;
 }
 
 /** The first byte reached the client (only the first counts). */
 export function recordFirstByte(exchange: Exchange): void {
-  exchange.ttfbMs ??= elapsedMs(exchange);
+  writable(exchange).ttfbMs ??= elapsedMs(exchange);
 }
 
 /** Bytes sent to the client so far. */
 export function recordBytesOut(exchange: Exchange, bytes: number): void {
-  exchange.bytesOut += bytes;
+  writable(exchange).bytesOut += bytes;
 }
 
 /** The usage the upstream reported for the whole answer. */
 export function recordUsage(exchange: Exchange, usage: Usage): void {
-  exchange.usage = usage;
+  writable(exchange).usage = usage;
 }
 
 /** How the answer ended, and why when it failed. */
@@ -156,11 +164,17 @@ export function recordOutcome(
   outcome: ExchangeOutcome,
   error?: string | undefined,
 ): void {
-  exchange.outcome = outcome;
-  if (error !== undefined) exchange.error = error;
+  writable(exchange).outcome = outcome;
+  if (error !== undefined) writable(exchange).error = error;
 }
 
 /** headroom_retrieve calls the proxy answered for this request. */
 export function recordRetrievals(exchange: Exchange, calls: number): void {
-  exchange.retrievals = (exchange.retrievals ?? 0) + calls;
+  writable(exchange).retrievals = (exchange.retrievals ?? 0) + calls;
+}
+
+/** The record is complete: no body is flowing any more, and its duration is known. */
+export function recordFinished(exchange: Exchange): void {
+  writable(exchange).pending = false;
+  writable(exchange).durationMs = elapsedMs(exchange);
 }
