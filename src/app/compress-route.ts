@@ -60,15 +60,14 @@ export function compressRoute(deps: AppDeps, decisions: DecisionStore): Hono<Hea
     const lossy = typeof config.lossy === "boolean" ? config.lossy : settings.lossy;
     const messagesOnly = { messages: body.messages };
     try {
-      const { plan, commit } = await planCompression(
-        deps,
-        "chat",
-        messagesOnly,
-        { ...settings, lossy },
+      const { plan, commit } = await planCompression(deps, {
+        api: "chat",
+        body: messagesOnly,
+        settings: { ...settings, lossy },
         decisions,
-        { allLive: true },
-        c.req.raw.signal,
-      );
+        options: { allLive: true },
+        signal: c.req.raw.signal,
+      });
       commit();
       const listText = JSON.stringify(messagesOnly);
       const spans = locateValues(

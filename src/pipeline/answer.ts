@@ -18,14 +18,19 @@ import { callUpstream } from "./upstream-call.ts";
 
 const encoder = new TextEncoder();
 
+/** A rewritten generation request on its way: what was read, rewritten and sent. */
+export interface RewrittenExchange {
+  readonly api: GenerationApi;
+  readonly json: JsonBody;
+  readonly rewrite: RewrittenRequest;
+  readonly forwarded: Forwarded;
+}
+
 /** Answers a rewritten generation request. */
 export async function answerRewritten(
   deps: PipelineDeps,
   request: ClientRequest,
-  api: GenerationApi,
-  json: JsonBody,
-  rewrite: RewrittenRequest,
-  { upstream, sent }: Forwarded,
+  { api, json, rewrite, forwarded: { upstream, sent } }: RewrittenExchange,
 ): Promise<Response> {
   const exchange = request.exchange;
   const streamed = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");

@@ -14,6 +14,7 @@ import type { Exchange } from "../core/exchange.ts";
 import { locateEdits, type PendingEdits, pathKey, type Splice } from "../core/json-edit.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { recordCompressed, recordFailOpen, recordPlanning, recordTokens } from "./recorder.ts";
+import type { RewriteInput } from "./rewrite-request.ts";
 import { planCompression } from "./secure-originals.ts";
 
 /** The router's settings as the configuration currently says. */
@@ -73,23 +74,18 @@ export function planSplices(text: string, plan: RequestCompression): Splice[] {
  */
 export async function optimizeRequest(
   deps: PipelineDeps,
-  api: GenerationApi,
-  json: JsonBody,
-  exchange: Exchange,
-  replayOnly: boolean,
-  signal: AbortSignal,
+  { api, json, exchange, mode, signal }: RewriteInput,
 ): Promise<OptimizedBody | undefined> {
   const started = performance.now();
   try {
-    const { plan, commit } = await planCompression(
-      deps,
+    const { plan, commit } = await planCompression(deps, {
       api,
-      json.value,
-      compressionSettings(deps.config),
-      deps.decisions,
-      { replayOnly },
+      body: json.value,
+      settings: compressionSettings(deps.config),
+      decisions: deps.decisions,
+      options: { replayOnly: mode === "replay" },
       signal,
-    );
+    });
     recordPlanning(exchange, plan, performance.now() - started);
     if (plan.edits.length === 0) {
       commit();

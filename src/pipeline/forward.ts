@@ -18,11 +18,14 @@ import { recordAccounting, recordDispatch } from "./recorder.ts";
 import { callUpstream, type UpstreamRequest } from "./upstream-call.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
 
-/** The request body as it will be sent upstream. */
+/** What goes upstream, and to whom. */
 export interface Outgoing {
+  readonly provider: Provider;
   readonly body: Uint8Array | undefined;
   /** True when `body` is the client's original (possibly encoded) bytes. */
   readonly original: boolean;
+  /** Starts once the call is on its way (exact token counting runs while the upstream works). */
+  readonly afterDispatch?: (() => Promise<void>) | undefined;
 }
 
 /** An upstream base URL, and whether it is the configured one (only that one's health counts). */
@@ -71,18 +74,14 @@ export interface Forwarded {
   readonly sent: UpstreamRequest;
 }
 
-/**
- * Sends the request upstream. `afterDispatch` starts once the call is on its way (exact token
- * counting runs while the upstream works).
- */
+/** Sends the request upstream. */
 export async function forward(
   deps: PipelineDeps,
   health: UpstreamHealth,
   request: ClientRequest,
-  provider: Provider,
   outgoing: Outgoing,
-  afterDispatch?: () => Promise<void>,
 ): Promise<Forwarded> {
+  const { provider, afterDispatch } = outgoing;
   const base = upstreamBase(deps, request, provider);
   if (base instanceof BodyProblem) throw rejected(base);
   const exchange = request.exchange;

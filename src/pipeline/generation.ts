@@ -99,22 +99,23 @@ async function rewriteForwardAnswer(
       })
     : undefined;
   if (!rewrite) {
-    const { upstream } = await forward(deps, health, request, provider, {
+    const { upstream } = await forward(deps, health, request, {
+      provider,
       body: body.raw,
       original: true,
     });
     return relayResponse(deps, exchange, upstream);
   }
   const { optimized } = rewrite;
-  const forwarded = await forward(
-    deps,
-    health,
-    request,
+  const forwarded = await forward(deps, health, request, {
     provider,
-    { body: rewrite.bytes, original: false },
-    optimized ? () => accountTokens(deps, api, json, optimized, exchange) : undefined,
-  );
-  return answerRewritten(deps, request, api, json, rewrite, forwarded);
+    body: rewrite.bytes,
+    original: false,
+    afterDispatch: optimized
+      ? () => accountTokens(deps, api, json, optimized, exchange)
+      : undefined,
+  });
+  return answerRewritten(deps, request, { api, json, rewrite, forwarded });
 }
 
 /** Handles one generation request; never throws. */

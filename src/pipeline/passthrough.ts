@@ -39,7 +39,7 @@ export async function handlePassthrough(
       recordBody(exchange, body);
     }
     request.disableIdleTimeout?.();
-    const { upstream } = await forward(deps, health, request, provider, { body, original: true });
+    const { upstream } = await forward(deps, health, request, { provider, body, original: true });
     return await relayResponse(deps, exchange, upstream);
   } catch (error) {
     return answerFailure(deps.log, exchange, provider, error);

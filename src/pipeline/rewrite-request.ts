@@ -76,9 +76,10 @@ export interface RewriteInput {
 /** Rewrites the request, or returns undefined when nothing changes (the original bytes go). */
 export async function rewriteRequest(
   deps: PipelineDeps,
-  { api, json, exchange, mode, sessionHeader, signal }: RewriteInput,
+  input: RewriteInput,
 ): Promise<RewrittenRequest | undefined> {
-  const optimized = await optimizeRequest(deps, api, json, exchange, mode === "replay", signal);
+  const { api, json, exchange, mode, sessionHeader } = input;
+  const optimized = await optimizeRequest(deps, input);
   let text = json.text;
   let offersRetrieve = false;
   try {

@@ -20,6 +20,7 @@ import {
 import type { Decision, DecisionStore } from "../compress/decisions.ts";
 import { type GenerationApi, latestUserText } from "../compress/slots.ts";
 import { estimateTokens } from "../compress/tokens.ts";
+import type { Json } from "../core/json-value.ts";
 import { errorCode } from "../core/store-health.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { StagedDecisions } from "./staged-decisions.ts";
@@ -34,18 +35,21 @@ export interface SecuredPlan {
 /** Why a tool output went as sent although it compressed: its original could not be stored. */
 export const UNSTORED_REASON = "original_not_stored";
 
-/**
- * Plans the compression of `body` with decisions from `decisions`; see the module comment.
- * Rejects when `signal` (the client's) aborts while compressions run; nothing is remembered then.
- */
+/** What to plan: a request body, with the settings and decisions to plan it with. */
+export interface PlanInput {
+  readonly api: GenerationApi;
+  readonly body: Json;
+  readonly settings: CompressionSettings;
+  readonly decisions: DecisionStore;
+  readonly options?: CompressRequestOptions;
+  /** The client's: its abort rejects the plan while compressions run; nothing is remembered. */
+  readonly signal?: AbortSignal;
+}
+
+/** Plans the compression of a request body; see the module comment. */
 export async function planCompression(
   deps: PipelineDeps,
-  api: GenerationApi,
-  body: Record<string, unknown>,
-  settings: CompressionSettings,
-  decisions: DecisionStore,
-  options: CompressRequestOptions = {},
-  signal?: AbortSignal,
+  { api, body, settings, decisions, options = {}, signal }: PlanInput,
 ): Promise<SecuredPlan> {
   const started = performance.now();
   const staged = new StagedDecisions(decisions);
