@@ -6,9 +6,7 @@
  */
 
 import type { CompressionSettings, RequestCompression } from "../compress/compress-request.ts";
-import type { GenerationApi } from "../compress/slots.ts";
 import { runTokenJob } from "../compress/token-job.ts";
-import type { JsonBody } from "../core/body.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
 import { locateEdits, type PendingEdits, pathKey, type Splice } from "../core/json-edit.ts";
@@ -117,10 +115,8 @@ export async function optimizeRequest(
  */
 export function accountTokens(
   deps: PipelineDeps,
-  api: GenerationApi,
-  json: JsonBody,
+  { api, json, exchange }: Pick<RewriteInput, "api" | "json" | "exchange">,
   optimized: OptimizedBody,
-  exchange: Exchange,
 ): Promise<void> {
   const model = exchange.model ?? "";
   const { edits, candidates } = optimized.plan;

@@ -112,7 +112,7 @@ async function rewriteForwardAnswer(
     body: rewrite.bytes,
     original: false,
     afterDispatch: optimized
-      ? () => accountTokens(deps, api, json, optimized, exchange)
+      ? () => accountTokens(deps, { api, json, exchange }, optimized)
       : undefined,
   });
   return answerRewritten(deps, request, { api, json, rewrite, forwarded });
