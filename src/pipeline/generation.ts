@@ -8,7 +8,8 @@
  *    output shaping, the headroom_retrieve tool; nothing changed means the original bytes go;
  * 4. forward (forward.ts) with retries (upstream-call.ts);
  * 5. answer (answer.ts): relay, savings headers, the retrieval loop (retrieval-loop.ts);
- * 6. record: the edge middleware or the relay's end finishes the exchange (finish-exchange.ts).
+ * 6. record: each stage's findings go on the exchange through recorder.ts; the edge middleware
+ *    or the relay's end closes it once (finish-exchange.ts).
  *
  * Any stage may throw a ProxyError; answer-failure.ts turns it into the response and the record.
  * @module
@@ -31,8 +32,9 @@ import { captureBody } from "./response-cache.ts";
 import { rewriteRequest } from "./rewrite-request.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
 
-/** A generation request as read: the bytes as received, and the parsed JSON. */
+/** A generation request as read: its API, the bytes as received, and the parsed JSON. */
 interface GenerationBody {
+  readonly api: GenerationApi;
   readonly raw: Uint8Array;
   readonly json: JsonBody;
 }
@@ -41,9 +43,9 @@ interface GenerationBody {
 function cacheKeyOf(
   deps: PipelineDeps,
   request: ClientRequest,
-  api: GenerationApi,
   body: GenerationBody,
 ): string | undefined {
+  const api = body.api;
   if (!deps.responseCache || isBypassed(request.raw.headers)) return undefined;
   const upstreamUrl = upstreamUrlOf(deps, request, providerOfApi(api));
   if (upstreamUrl === undefined) return undefined;
@@ -80,12 +82,11 @@ async function rewriteForwardAnswer(
   deps: PipelineDeps,
   health: UpstreamHealth,
   request: ClientRequest,
-  api: GenerationApi,
   body: GenerationBody,
 ): Promise<Response> {
+  const { api, json } = body;
   const provider = providerOfApi(api);
   const { exchange, raw } = request;
-  const { json } = body;
   // --no-optimize forwards every byte untouched; a bypass or switched-off compression only
   // stops new compression (the history and the tool it needs stay as on earlier turns).
   const rewrite = deps.config.optimize
@@ -134,8 +135,8 @@ export async function handleGeneration(
     recordBody(exchange, raw.raw);
     const json = parseGeneration(deps, raw);
     recordGeneration(exchange, json);
-    const body: GenerationBody = { raw: raw.raw, json };
-    const cacheKey = cacheKeyOf(deps, request, api, body);
+    const body: GenerationBody = { api, raw: raw.raw, json };
+    const cacheKey = cacheKeyOf(deps, request, body);
     const hit = cacheKey ? deps.responseCache?.get(cacheKey) : undefined;
     if (hit) {
       recordCacheHit(exchange);
@@ -143,7 +144,7 @@ export async function handleGeneration(
     }
     // Streams may go quiet for minutes while a model thinks: lift the server's idle timeout.
     request.disableIdleTimeout?.();
-    const response = await rewriteForwardAnswer(deps, health, request, api, body);
+    const response = await rewriteForwardAnswer(deps, health, request, body);
     return cacheKey ? storeInCache(deps, request, cacheKey, response) : response;
   } catch (error) {
     return answerFailure(deps.log, exchange, provider, error);
