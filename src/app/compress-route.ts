@@ -6,27 +6,24 @@
  */
 
 import { Hono } from "hono";
+import type { DecisionStore } from "../compress/decisions.ts";
 import { requestTokens } from "../compress/request-tokens.ts";
 import { loadTokenizerFor } from "../compress/tokens.ts";
 import { applySplices, locateValues, pathKey } from "../core/json-edit.ts";
-import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
+import type { Json } from "../core/json-value.ts";
+import { compressionSettings, isBypassed } from "../pipeline/compress-tool-outputs.ts";
+import { planCompression } from "../pipeline/secure-originals.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { localOnly, notFoundResponse } from "./local-only.ts";
-import { compressionSettings, isBypassed } from "./optimize-request.ts";
-import { planCompression } from "./secure-originals.ts";
 
 function problem(status: 400 | 500, type: string, message: string): Response {
   return Response.json({ error: { type, message } }, { status });
 }
 
-type Json = Record<string, unknown>;
-
 /** Creates the /v1/compress route. */
-export function compressRoute(deps: AppDeps): Hono<HeadroomEnv> {
+export function compressRoute(deps: AppDeps, decisions: DecisionStore): Hono<HeadroomEnv> {
   const app = new Hono<HeadroomEnv>();
-  // Its own decisions: what an SDK compresses must never change what the proxy replays.
-  const decisions = new MemoryDecisionStore(10_000);
   app.post("/v1/compress", localOnly(), async (c) => {
     let text: string;
     let body: Json;
@@ -63,15 +60,14 @@ export function compressRoute(deps: AppDeps): Hono<HeadroomEnv> {
     const lossy = typeof config.lossy === "boolean" ? config.lossy : settings.lossy;
     const messagesOnly = { messages: body.messages };
     try {
-      const { plan, commit } = await planCompression(
-        deps,
-        "chat",
-        messagesOnly,
-        { ...settings, lossy },
+      const { plan, commit } = await planCompression(deps, {
+        api: "chat",
+        body: messagesOnly,
+        settings: { ...settings, lossy },
         decisions,
-        { allLive: true },
-        c.req.raw.signal,
-      );
+        options: { allLive: true },
+        signal: c.req.raw.signal,
+      });
       commit();
       const listText = JSON.stringify(messagesOnly);
       const spans = locateValues(

@@ -6,8 +6,12 @@
 
 import { Hono } from "hono";
 import { providerForCredentials, providerForPath } from "../core/api.ts";
-import { errorResponse } from "../core/errors.ts";
+import { answerFailure } from "../pipeline/answer-failure.ts";
+import { exchangeRecorder } from "../pipeline/ledger-observer.ts";
+import { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import { outputShapingFigures } from "../stats/output-shaping.ts";
+import { guardStores } from "../store/guard-stores.ts";
+import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { compressRoute } from "./compress-route.ts";
 import { dashboardRoute } from "./dashboard-route.ts";
@@ -17,23 +21,21 @@ import { healthRoutes } from "./health-routes.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { notFoundResponse } from "./local-only.ts";
 import { proxyRoutes } from "./proxy-routes.ts";
-import { exchangeRecorder } from "./record-exchange.ts";
 import { retrieveRoutes } from "./retrieve-routes.ts";
 import { statsRoutes } from "./stats-routes.ts";
-import { guardStores, type StoreGuards, storeErrorCounts, storeReports } from "./store-guards.ts";
+import { type StoreReporters, storeErrorCounts, storeReports } from "./store-reports.ts";
 import { unsupportedRoutes } from "./unsupported-routes.ts";
-import { UpstreamHealth } from "./upstream-health.ts";
 
 /** The app and the state the runtime entry may want to observe. */
 export interface HeadroomApp {
   readonly app: Hono<HeadroomEnv>;
   readonly upstreamHealth: UpstreamHealth;
-  /** The guarded stores the app uses (their health is in /health and /stats). */
-  readonly stores: StoreGuards;
+  /** The stores that report their health (in /health, /stats and /metrics), by name. */
+  readonly stores: StoreReporters;
 }
 
 /** The /stats sections about other parts of the proxy. */
-function statsExtras(deps: AppDeps, stores: StoreGuards): Record<string, unknown> {
+function statsExtras(deps: AppDeps, stores: StoreReporters): Record<string, unknown> {
   const ccr = deps.originals.stats();
   const cache = deps.responseCache?.stats();
   return {
@@ -68,20 +70,25 @@ function statsExtras(deps: AppDeps, stores: StoreGuards): Record<string, unknown
 
 /** Creates the app. */
 export function createApp(given: AppDeps): HeadroomApp {
-  const stores = guardStores(given);
-  // A derived object, not a copy: `config` stays the live getter of the given dependencies.
-  const deps: AppDeps = Object.create(given, {
-    onExchange: {
-      value: [exchangeRecorder(given.stats, given.prices), ...(given.onExchange ?? [])],
+  // The composition root: the one place that knows the stores' guards.
+  const guarded = guardStores(given, given.log);
+  const stores = guarded.reporting;
+  const deps: AppDeps = {
+    ...given,
+    // Live: every read gives the settings' current configuration.
+    get config() {
+      return given.config;
     },
-    originals: { value: stores.originals },
-    decisions: { value: stores.decisions },
-  });
+    originals: guarded.originals,
+    decisions: guarded.decisions,
+    onExchange: [exchangeRecorder(given.stats, given.prices), ...(given.onExchange ?? [])],
+  };
   const upstreamHealth = new UpstreamHealth();
   const app = new Hono<HeadroomEnv>();
   app.use("*", edge(deps));
   app.route("/", healthRoutes(deps, upstreamHealth, stores));
-  app.route("/", compressRoute(deps));
+  // Its own decisions: what an SDK compresses must never change what the proxy replays.
+  app.route("/", compressRoute(deps, new MemoryDecisionStore(10_000)));
   app.route("/", retrieveRoutes(deps));
   app.route(
     "/",
@@ -97,15 +104,10 @@ export function createApp(given: AppDeps): HeadroomApp {
   app.route("/", unsupportedRoutes());
   app.route("/", proxyRoutes(deps, upstreamHealth));
   app.notFound(() => notFoundResponse());
+  // Errors no route caught: the same mapping as the pipeline's (logged, recorded, a 500).
   app.onError((error, c) => {
-    deps.log.error("unhandled error", { path: c.req.path, error: error.message });
-    const exchange = c.get("exchange");
-    if (exchange) {
-      exchange.outcome = "failed";
-      exchange.error = error.message;
-    }
     const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);
-    return errorResponse(provider, 500, "headroom failed to handle this request");
+    return answerFailure(deps.log, c.get("exchange"), provider, error);
   });
   return { app, upstreamHealth, stores };
 }

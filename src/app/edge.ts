@@ -8,7 +8,7 @@
 
 import type { MiddlewareHandler } from "hono";
 import { providerForCredentials, providerForPath } from "../core/api.ts";
-import { errorResponse } from "../core/errors.ts";
+import { ProxyError } from "../core/errors.ts";
 import { startExchange } from "../core/exchange.ts";
 import {
   hasForeignOrigin,
@@ -16,8 +16,10 @@ import {
   isLoopbackCaller,
   isLoopbackOrigin,
 } from "../core/loopback.ts";
+import { answerFailure } from "../pipeline/answer-failure.ts";
+import { finishExchange } from "../pipeline/finish-exchange.ts";
+import { recordStatus } from "../pipeline/recorder.ts";
 import type { AppDeps } from "./deps.ts";
-import { finishExchange } from "./finish-exchange.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 
 const TOKEN_EXEMPT = new Set(["/livez", "/readyz", "/health"]);
@@ -72,10 +74,16 @@ export function edge(deps: AppDeps): MiddlewareHandler<HeadroomEnv> {
     /** Answers `status` in the provider's error shape, without CORS headers. */
     const refuse = (status: 401 | 403, message: string): Response => {
       const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);
-      exchange.status = status;
-      if (c.req.method !== "OPTIONS" && isDataPlanePath(c.req.path)) exchange.outcome = "rejected";
+      const outcome =
+        c.req.method !== "OPTIONS" && isDataPlanePath(c.req.path) ? "rejected" : "local";
+      const response = answerFailure(
+        deps.log,
+        exchange,
+        provider,
+        new ProxyError(status, outcome, message),
+      );
       finishExchange(deps, exchange);
-      return withSecurityHeaders(errorResponse(provider, status, message), undefined);
+      return withSecurityHeaders(response, undefined);
     };
 
     const token = deps.config.proxyToken;
@@ -107,7 +115,7 @@ export function edge(deps: AppDeps): MiddlewareHandler<HeadroomEnv> {
       if (!loopbackOrigin) {
         return refuse(403, "Cross-origin requests are only allowed from loopback pages");
       }
-      exchange.status = 204;
+      recordStatus(exchange, 204);
       finishExchange(deps, exchange);
       return withSecurityHeaders(
         new Response(null, {
@@ -126,7 +134,7 @@ export function edge(deps: AppDeps): MiddlewareHandler<HeadroomEnv> {
     // Hono's res setter rebuilds the response and copies its headers: only assign a new one.
     const secured = withSecurityHeaders(c.res, loopbackOrigin);
     if (secured !== c.res) c.res = secured;
-    if (exchange.status === 0) exchange.status = c.res.status;
+    if (exchange.status === 0) recordStatus(exchange, c.res.status);
     if (!exchange.pending) finishExchange(deps, exchange);
   };
 }

@@ -8,11 +8,11 @@
 
 import { Hono } from "hono";
 import type { ProxyConfig } from "../core/config.ts";
+import type { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { isLocalRequest } from "./local-only.ts";
-import { degradedStores, type StoreGuards, storeReports } from "./store-guards.ts";
-import type { UpstreamHealth } from "./upstream-health.ts";
+import { degradedStores, type StoreReporters, storeReports } from "./store-reports.ts";
 
 /** The effective configuration as /health shows it to loopback callers (never the token). */
 export function describeConfig(config: ProxyConfig): Record<string, unknown> {
@@ -44,7 +44,7 @@ export function describeConfig(config: ProxyConfig): Record<string, unknown> {
 export function healthRoutes(
   deps: AppDeps,
   upstreams: UpstreamHealth,
-  stores: StoreGuards,
+  stores: StoreReporters,
 ): Hono<HeadroomEnv> {
   const startedAt = performance.now();
   const uptime = () => Math.round(performance.now() - startedAt) / 1000;

@@ -1,8 +1,10 @@
 /**
- * The control-plane guard (invariant 8): a route behind it answers only when the peer address
- * AND the Host header are loopback, no forwarding header says a reverse proxy relayed it, no foreign Origin is present (nor a cross-site browser fetch
- * without one), and a POST says it carries JSON. Anything else gets the same 404 as a route that does not exist, so the control plane
- * cannot be discovered, reached remotely, rebound through DNS, or driven by a web page.
+ * The control-plane guard ("loopback-only control plane"): a route behind it answers only when
+ * the peer address AND the Host header are loopback, no forwarding header says a reverse proxy
+ * relayed it, no foreign Origin is present (nor a cross-site browser fetch without one), and a
+ * POST says it carries JSON. Anything else gets the same 404 as a route that does not exist, so
+ * the control plane cannot be discovered, reached remotely, rebound through DNS, or driven by a
+ * web page.
  * @module
  */
 

@@ -11,6 +11,7 @@ import { answerRetrieveCall, lookUp, normalizeHash } from "../ccr/retrieval-resu
 import { isOriginalHash } from "../compress/marker.ts";
 import { RETRIEVE_TOOL_NAME } from "../compress/slots.ts";
 import { countTokensAsync } from "../compress/tokens.ts";
+import type { Json } from "../core/json-value.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { localOnly, notFoundResponse } from "./local-only.ts";
@@ -62,8 +63,6 @@ async function originalResponse(store: OriginalStore, raw: unknown): Promise<Res
     retrieval_count: entry.retrievalCount,
   });
 }
-
-type Json = Record<string, unknown>;
 
 /** Reads the id and hash of a headroom_retrieve call in any provider's shape. */
 function parseToolCall(call: Json, provider: string): { id: string; hash: unknown } | undefined {

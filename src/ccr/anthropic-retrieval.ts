@@ -8,6 +8,7 @@
 
 import { RETRIEVE_TOOL_NAME } from "../compress/slots.ts";
 import { appendItemsAt } from "../core/json-edit.ts";
+import type { Json } from "../core/json-value.ts";
 import type { SseEvent } from "../core/sse.ts";
 import { type Usage, usageFromBody } from "../core/usage.ts";
 import type { RetrieveAnswer, RetrieveCall } from "./retrieval-result.ts";
@@ -18,8 +19,6 @@ import {
   type StreamInterceptor,
   sseText,
 } from "./retrieval-round.ts";
-
-type Json = Record<string, unknown>;
 
 function isRetrieveUse(block: unknown): block is Json {
   const b = block as Json | null;

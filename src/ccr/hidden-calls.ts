@@ -7,8 +7,15 @@
  */
 
 import type { GenerationApi } from "../compress/slots.ts";
-import { type JsonPath, locateValues, pathKey, type Span, type Splice } from "../core/json-edit.ts";
+import {
+  type JsonPath,
+  type PendingEdits,
+  pathKey,
+  type Spans,
+  type Splice,
+} from "../core/json-edit.ts";
 import { arr, type Json, obj } from "../core/json-value.ts";
+import type { StoreReport } from "../core/store-health.ts";
 import type { HiddenCalls } from "./retrieval-round.ts";
 
 /** A remembered hidden call set with its answers. */
@@ -24,6 +31,8 @@ export interface HiddenCallStore {
   get(anchor: string): HiddenRecord | undefined;
   /** How many are remembered (0 lets a request skip looking). */
   readonly size: number;
+  /** Its health, when it watches it (a guarded store does): /health, /stats, /metrics. */
+  report?(): StoreReport;
 }
 
 /** Remembered records in memory (bounded, oldest out first). */
@@ -52,7 +61,7 @@ export class MemoryHiddenCallStore implements HiddenCallStore {
 /** The splice that inserts `items` before element `index` of the array at `path`. */
 function insertBefore(
   text: string,
-  spans: Map<string, Span>,
+  spans: Spans,
   path: JsonPath,
   length: number,
   index: number,
@@ -164,28 +173,38 @@ function responsesInsertions(body: Json, store: HiddenCallStore): Insertion[] {
   return out;
 }
 
-/** The splices that put every remembered hidden call of `body` back in place. */
-export function reinsertHiddenCalls(
+/** The edits that put every remembered hidden call of `body` back in place, if there are any. */
+export function hiddenCallEdits(
   api: GenerationApi,
   text: string,
   body: Json,
   store: HiddenCallStore,
-): Splice[] {
-  if (store.size === 0) return [];
+): PendingEdits | undefined {
+  if (store.size === 0) return undefined;
   const insertions =
     api === "messages"
       ? messagesInsertions(body, store)
       : api === "chat"
         ? chatInsertions(body, store)
         : responsesInsertions(body, store);
-  if (insertions.length === 0) return [];
+  if (insertions.length === 0) return undefined;
   const paths: JsonPath[] = [];
   for (const insertion of insertions) {
     paths.push(insertion.path);
     if (insertion.index < insertion.length) paths.push([...insertion.path, insertion.index]);
   }
-  const spans = locateValues(text, paths);
-  return insertions.map((insertion) =>
-    insertBefore(text, spans, insertion.path, insertion.length, insertion.index, insertion.items),
-  );
+  return {
+    paths,
+    splices: (spans) =>
+      insertions.map((insertion) =>
+        insertBefore(
+          text,
+          spans,
+          insertion.path,
+          insertion.length,
+          insertion.index,
+          insertion.items,
+        ),
+      ),
+  };
 }

@@ -1,9 +1,11 @@
 /**
  * Where originals of lossy compressions are kept, keyed by exactly the hash their marker
- * carries (invariant 4), for a time to live and within a size cap (oldest first out).
+ * carries ("originals retrievable"), for a time to live and within a size cap (oldest first out).
  * Implementations: SQLite in the workspace, memory for --stateless and tests.
  * @module
  */
+
+import type { StoreReport } from "../core/store-health.ts";
 
 /** What is stored with an original. */
 export interface OriginalInput {
@@ -60,6 +62,10 @@ export interface OriginalStore {
   purgeExpired(): number;
   stats(): OriginalStoreStats;
   readonly ttlSeconds: number;
+  /** False while a put would not even be attempted (a guard backing off): plan no lossy edit. */
+  writable?(): boolean;
+  /** Its health, when it watches it (a guarded store does): /health, /stats, /metrics. */
+  report?(): StoreReport;
 }
 
 /** Hit, miss, eviction counters and the last retrievals, shared by the implementations. */

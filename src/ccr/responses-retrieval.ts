@@ -9,6 +9,7 @@
 
 import { RETRIEVE_TOOL_NAME } from "../compress/slots.ts";
 import { appendItemsAt, applySplices, locateValues, pathKey } from "../core/json-edit.ts";
+import type { Json } from "../core/json-value.ts";
 import type { SseEvent } from "../core/sse.ts";
 import { type Usage, usageFromBody } from "../core/usage.ts";
 import type { RetrieveAnswer, RetrieveCall } from "./retrieval-result.ts";
@@ -19,8 +20,6 @@ import {
   type StreamInterceptor,
   sseText,
 } from "./retrieval-round.ts";
-
-type Json = Record<string, unknown>;
 
 function isRetrieveItem(item: unknown): boolean {
   const it = item as Json | null;

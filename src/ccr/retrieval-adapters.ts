@@ -5,6 +5,7 @@
  */
 
 import type { GenerationApi } from "../compress/slots.ts";
+import type { Json } from "../core/json-value.ts";
 import { type Usage, usageFromBody } from "../core/usage.ts";
 import {
   AnthropicRetrievalStream,
@@ -29,8 +30,6 @@ import {
 } from "./responses-retrieval.ts";
 import type { RetrieveAnswer, RetrieveCall } from "./retrieval-result.ts";
 import type { HiddenCalls, StreamInterceptor } from "./retrieval-round.ts";
-
-type Json = Record<string, unknown>;
 
 /** What the retrieval loop needs to know about one API. */
 export interface RetrievalAdapter {

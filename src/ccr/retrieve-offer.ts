@@ -12,7 +12,6 @@
 
 import { conversationIdentity, hasModelTurn } from "../compress/conversation.ts";
 import type { DecisionStore } from "../compress/decisions.ts";
-import { carriesMarker } from "../compress/marker.ts";
 import type { GenerationApi } from "../compress/slots.ts";
 import { arr, type Json, obj } from "../core/json-value.ts";
 import { declaresRetrieveTool } from "./retrieve-tool.ts";
@@ -28,8 +27,8 @@ const OFFERED = { kind: "kept", reason: "retrieve_tool_offered" } as const;
 export interface OfferInput {
   readonly api: GenerationApi;
   readonly body: Json;
-  /** The text that goes upstream, compressed outputs spliced in. */
-  readonly text: string;
+  /** True when the text that goes upstream (compressed outputs spliced in) carries a marker. */
+  readonly carriesMarker: () => boolean;
   readonly sessionHeader: string | undefined;
   /** Lossy compression may apply to this request (compressing route, lossy on, not bypassed). */
   readonly lossyMayApply: boolean;
@@ -51,14 +50,14 @@ export function decideRetrieveOffer(
   memory: DecisionStore,
   sha256: (text: string) => string,
 ): RetrieveOffer {
-  const { api, body, text } = input;
+  const { api, body } = input;
   if (declaresRetrieveTool(body)) return NO_OFFER;
   const declaresTools = arr(body.tools).some((tool) => obj(tool) !== undefined);
   // Without tools of its own the client cannot be mid tool-use: only a marker needs the tool.
-  if (!declaresTools) return { offer: carriesMarker(text), cacheRewrite: undefined };
+  if (!declaresTools) return { offer: input.carriesMarker(), cacheRewrite: undefined };
   const key = KEY_PREFIX + sha256(conversationIdentity(api, body, input.sessionHeader));
   if (memory.get(key) !== undefined) return { offer: true, cacheRewrite: undefined };
-  if (!input.lossyMayApply && !carriesMarker(text)) return NO_OFFER;
+  if (!input.lossyMayApply && !input.carriesMarker()) return NO_OFFER;
   memory.put(key, OFFERED);
   const alreadyOffered = input.replaysMarker;
   const underWay = hasModelTurn(api, body);

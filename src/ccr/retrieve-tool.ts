@@ -5,14 +5,15 @@
  * @module
  */
 
+import { carriesMarker } from "../compress/marker.ts";
 import type { GenerationApi } from "../compress/slots.ts";
 import { RETRIEVE_TOOL_NAME } from "../compress/slots.ts";
 import {
   addMember,
   appendToArray,
-  applySplices,
-  locateValues,
+  type PendingEdits,
   pathKey,
+  type Splice,
 } from "../core/json-edit.ts";
 
 const DESCRIPTION =
@@ -59,21 +60,36 @@ export function declaresRetrieveTool(body: Record<string, unknown>): boolean {
   });
 }
 
-/** Appends the tool to the request's tools (creating the list when absent); returns the new text. */
-export function injectRetrieveTool(
+/** The edit that appends the tool to the request's tools (creating the list when absent). */
+export function retrieveToolEdit(
   api: GenerationApi,
   text: string,
   body: Record<string, unknown>,
-): string {
+): PendingEdits {
   const tool = RETRIEVE_TOOL_JSON[api];
-  const spans = locateValues(text, [["tools"], []]);
-  const tools = Array.isArray(body.tools) ? spans.get(pathKey(["tools"])) : undefined;
-  if (tools) return applySplices(text, [appendToArray(text, tools, tool)]);
-  const root = spans.get(pathKey([]))!;
-  // A "tools": null (or other non-list) value is replaced by a list holding the tool.
-  if (body.tools !== undefined) {
-    const existing = spans.get(pathKey(["tools"]))!;
-    return applySplices(text, [{ ...existing, text: `[${tool}]` }]);
+  return {
+    paths: [["tools"], []],
+    splices(spans) {
+      const tools = spans.get(pathKey(["tools"]));
+      if (Array.isArray(body.tools) && tools) return [appendToArray(text, tools, tool)];
+      // A "tools": null (or other non-list) value is replaced by a list holding the tool.
+      if (body.tools !== undefined) return [{ ...tools!, text: `[${tool}]` }];
+      return [addMember(text, spans.get(pathKey([]))!, "tools", `[${tool}]`)];
+    },
+  };
+}
+
+/**
+ * True when `text` with `splices` applied carries a marker. Read piece by piece, never joined:
+ * a marker cannot straddle a splice's edge, since every edit starts and ends at JSON punctuation.
+ */
+export function carriesMarkerSpliced(text: string, splices: readonly Splice[]): boolean {
+  if (splices.length === 0) return carriesMarker(text);
+  const ordered = [...splices].sort((a, b) => a.start - b.start || a.end - b.end);
+  let cursor = 0;
+  for (const splice of ordered) {
+    if (carriesMarker(text.slice(cursor, splice.start)) || carriesMarker(splice.text)) return true;
+    cursor = splice.end;
   }
-  return applySplices(text, [addMember(text, root, "tools", `[${tool}]`)]);
+  return carriesMarker(text.slice(cursor));
 }

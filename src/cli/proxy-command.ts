@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { createApp } from "../app/create-app.ts";
 import type { Lifecycle } from "../app/deps.ts";
-import { ResponseCache } from "../app/response-cache.ts";
+import { ResponseCache } from "../pipeline/response-cache.ts";
 import { dashboardHtml } from "../assets.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import { createLogger, type Logger } from "../core/logger.ts";

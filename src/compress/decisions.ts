@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { StoreReport } from "../core/store-health.ts";
+
 /** What was decided for one tool output. */
 export type Decision =
   | {
@@ -19,4 +21,6 @@ export type Decision =
 export interface DecisionStore {
   get(key: string): Decision | undefined;
   put(key: string, decision: Decision): void;
+  /** Its health, when it watches it (a guarded store does): /health, /stats, /metrics. */
+  report?(): StoreReport;
 }

@@ -4,6 +4,29 @@
  */
 
 import type { Api, Provider } from "./api.ts";
+import type { ExchangeOutcome } from "./exchange.ts";
+
+/**
+ * A request headroom answers itself, with an error: the status, how the request is recorded, and
+ * the message. The pipeline's stages throw it; one place turns it into the provider-shaped
+ * response and the recorded outcome (src/pipeline/answer-failure.ts).
+ */
+export class ProxyError extends Error {
+  override name = "ProxyError";
+  constructor(
+    readonly status: number,
+    readonly outcome: Exclude<ExchangeOutcome, "ok" | "upstream_error">,
+    message: string,
+    readonly options: {
+      /** Headers of the error response (retry-after). */
+      readonly headers?: Record<string, string>;
+      /** What the record and log line say, when it differs from what the client is told. */
+      readonly recorded?: string;
+    } = {},
+  ) {
+    super(message);
+  }
+}
 
 /** Maps an HTTP status to the error type name each provider uses for it. */
 function errorType(provider: Provider, status: number): string {
@@ -32,7 +55,7 @@ function errorBody(provider: Provider, status: number, message: string, code?: s
 }
 
 /** An error response in `provider`'s shape. */
-export function errorResponse(
+function errorResponse(
   provider: Provider,
   status: number,
   message: string,
@@ -62,4 +85,15 @@ export function midStreamError(api: Api, message: string): string {
     error: { message, type: "server_error", param: null, code: null },
   });
   return `data: ${body}\n\n`;
+}
+
+/** The response for `error`; a client that went away (499) gets no body. */
+export function proxyErrorResponse(provider: Provider, error: ProxyError): Response {
+  if (error.status === 499) return new Response(null, { status: 499 });
+  return errorResponse(
+    provider,
+    error.status,
+    error.message,
+    error.options.headers ? { headers: error.options.headers } : {},
+  );
 }

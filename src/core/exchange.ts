@@ -1,6 +1,7 @@
 /**
- * The record of one request through the proxy: filled in as the request is handled and handed
- * to the observers (log line, ledger) exactly once when it ends.
+ * The record of one request through the proxy: filled in as the request is handled (only through
+ * src/pipeline/recorder.ts) and handed to the observers (log line, ledger) exactly once when it
+ * ends (src/pipeline/finish-exchange.ts).
  * @module
  */
 
@@ -22,7 +23,7 @@ export type ExchangeOutcome =
   /** A local route (health, stats, control plane): not a data-plane request. */
   | "local";
 
-/** Everything known about one request; mutated while it is handled, then frozen. */
+/** Everything known about one request; written only by src/pipeline/recorder.ts. */
 export interface Exchange {
   readonly id: string;
   /** Wall-clock start, milliseconds since the epoch. */
@@ -31,46 +32,46 @@ export interface Exchange {
   readonly startMark: number;
   readonly method: string;
   readonly path: string;
-  api?: Api;
-  provider?: Provider;
-  model?: string;
-  stream: boolean;
-  status: number;
-  outcome: ExchangeOutcome;
-  bytesIn: number;
-  bytesOut: number;
+  readonly api?: Api;
+  readonly provider?: Provider;
+  readonly model?: string;
+  readonly stream: boolean;
+  readonly status: number;
+  readonly outcome: ExchangeOutcome;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
   /** Proxy time before the upstream call was sent. */
-  overheadMs?: number;
-  ttfbMs?: number;
-  durationMs?: number;
-  usage: Usage;
+  readonly overheadMs?: number;
+  readonly ttfbMs?: number;
+  readonly durationMs?: number;
+  readonly usage: Usage;
   /** Exact whole-request tokens before and after compression (set only when compressed). */
-  tokensBefore?: number;
-  tokensAfter?: number;
-  tokensSaved?: number;
+  readonly tokensBefore?: number;
+  readonly tokensAfter?: number;
+  readonly tokensSaved?: number;
   /** Exact tokens of the tool outputs that were candidates for compression. */
-  compressibleTokens?: number;
+  readonly compressibleTokens?: number;
   /** The strategies applied to this request's tool outputs. */
-  transforms: string[];
+  readonly transforms: string[];
   /** Time spent deciding and applying compression. */
-  compressionMs?: number;
+  readonly compressionMs?: number;
   /** True when compression failed and the original was forwarded (fail open). */
-  compressionFailed?: boolean;
+  readonly compressionFailed?: boolean;
   /** Tool outputs sent whole because their compression did not finish within the budget. */
-  overBudget?: number;
+  readonly overBudget?: number;
   /** True when headroom's response cache answered it. */
-  cached?: boolean;
+  readonly cached?: boolean;
   /** Who sent it (data-plane requests): agent, user agent, project, stack. */
-  client?: {
+  readonly client?: {
     agent: string;
     userAgent: string | null;
     project: string | null;
     stack: string | null;
   };
   /** headroom's estimate of the request's input tokens, for streams that report no usage. */
-  estimateInput?: () => number;
+  readonly estimateInput?: () => number;
   /** The tool outputs compressed in this request, with exact token counts (for the live feed). */
-  compressions?: {
+  readonly compressions?: {
     tool: string | null;
     strategy: string;
     tokensBefore: number;
@@ -81,18 +82,18 @@ export interface Exchange {
     compressed?: string;
   }[];
   /** Output-shaping labels of this request. */
-  shaping?: string[];
+  readonly shaping?: string[];
   /** How many headroom_retrieve calls the proxy answered for this request. */
-  retrievals?: number;
+  readonly retrievals?: number;
   /** Why headroom made the provider rewrite its cached prompt prefix, if it did. */
-  cacheRewrite?: string;
+  readonly cacheRewrite?: string;
   /** Marker hashes this request's tool outputs carry. */
-  markerHashes: string[];
+  readonly markerHashes: string[];
   /** Work still running for the record (exact token counting); finishing waits for it. */
-  accounting?: Promise<void>;
-  error?: string;
+  readonly accounting?: Promise<void>;
+  readonly error?: string;
   /** True while a relayed body is still flowing; its end finishes the exchange. */
-  pending: boolean;
+  readonly pending: boolean;
 }
 
 let counter = 0;

@@ -162,6 +162,26 @@ export function locateValues(text: string, paths: readonly JsonPath[]): Map<stri
   return found;
 }
 
+/** The spans found in one reading of a text, by {@link pathKey}. */
+export type Spans = ReadonlyMap<string, Span>;
+
+/**
+ * Edits one stage wants to make to a request text: the paths whose spans it needs, and its
+ * splices once they are found. Every stage's paths are located together in one reading.
+ */
+export interface PendingEdits {
+  readonly paths: readonly JsonPath[];
+  splices(spans: Spans): Splice[];
+}
+
+/** Reads `text` once for every path the `edits` need. */
+export function locateEdits(text: string, edits: readonly PendingEdits[]): Spans {
+  return locateValues(
+    text,
+    edits.flatMap((edit) => edit.paths),
+  );
+}
+
 /** Applies non-overlapping splices to `text`. */
 export function applySplices(text: string, splices: readonly Splice[]): string {
   if (splices.length === 0) return text;

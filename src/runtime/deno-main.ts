@@ -8,7 +8,7 @@
 import pkg from "../../package.json" with { type: "json" };
 import { createApp } from "../app/create-app.ts";
 import type { Lifecycle } from "../app/deps.ts";
-import { ResponseCache } from "../app/response-cache.ts";
+import { ResponseCache } from "../pipeline/response-cache.ts";
 import { MemoryHiddenCallStore } from "../ccr/hidden-calls.ts";
 import { asUsageError } from "../cli/cli-config.ts";
 import { PROXY_HELP } from "../cli/help.ts";

@@ -24,8 +24,9 @@ import {
   addMember,
   appendToArray,
   type JsonPath,
-  locateValues,
+  type PendingEdits,
   pathKey,
+  type Spans,
   type Splice,
 } from "../core/json-edit.ts";
 import { arr, type Json, obj } from "../core/json-value.ts";
@@ -40,7 +41,7 @@ export interface ShapingSettings {
 
 /** What shaping did to one request. */
 export interface Shaping {
-  readonly splices: Splice[];
+  readonly edits: PendingEdits[];
   /** "shaped" or "holdout", plus "effort_lowered" / "effort_holdout" on tool-resume turns. */
   readonly labels: string[];
 }
@@ -76,23 +77,33 @@ function resumesAfterTools(api: GenerationApi, body: Json): boolean {
   return last?.type === "function_call_output" || last?.type === "custom_tool_call_output";
 }
 
-function instructionSplice(
+/** One edit at `paths`, whose splice `make` builds from their spans. */
+function edit(paths: JsonPath[], make: (spans: Spans) => Splice): PendingEdits {
+  return { paths, splices: (spans) => [make(spans)] };
+}
+
+/** The edit that adds the instruction to the request's system text, when it has a place. */
+function instructionEdit(
   api: GenerationApi,
   text: string,
   body: Json,
   instruction: string,
-): Splice | undefined {
+): PendingEdits | undefined {
+  const at = (spans: Spans, path: JsonPath) => spans.get(pathKey(path))!;
   if (api === "messages") {
-    const spans = locateValues(text, [["system"], []]);
-    const system = spans.get(pathKey(["system"]));
-    if (Array.isArray(body.system) && system) {
-      return appendToArray(text, system, JSON.stringify({ type: "text", text: instruction }));
+    const paths: JsonPath[] = [["system"], []];
+    if (Array.isArray(body.system)) {
+      const block = JSON.stringify({ type: "text", text: instruction });
+      return edit(paths, (spans) => appendToArray(text, at(spans, ["system"]), block));
     }
-    if (typeof body.system === "string" && system) {
-      return { ...system, text: JSON.stringify(`${body.system}\n\n${instruction}`) };
+    if (typeof body.system === "string") {
+      const joined = JSON.stringify(`${body.system}\n\n${instruction}`);
+      return edit(paths, (spans) => ({ ...at(spans, ["system"]), text: joined }));
     }
     if (body.system === undefined)
-      return addMember(text, spans.get(pathKey([]))!, "system", JSON.stringify(instruction));
+      return edit(paths, (spans) =>
+        addMember(text, at(spans, []), "system", JSON.stringify(instruction)),
+      );
     return undefined;
   }
   if (api === "chat") {
@@ -101,32 +112,27 @@ function instructionSplice(
     while (["system", "developer"].includes(String(obj(messages[lead + 1])?.role))) lead++;
     if (lead < 0 || typeof obj(messages[lead])?.content !== "string") return undefined;
     const path: JsonPath = ["messages", lead, "content"];
-    const span = locateValues(text, [path]).get(pathKey(path))!;
-    return {
-      ...span,
-      text: JSON.stringify(`${obj(messages[lead])!.content as string}\n\n${instruction}`),
-    };
+    const joined = JSON.stringify(`${obj(messages[lead])!.content as string}\n\n${instruction}`);
+    return edit([path], (spans) => ({ ...at(spans, path), text: joined }));
   }
-  const spans = locateValues(text, [["instructions"], []]);
-  const instructions = spans.get(pathKey(["instructions"]));
-  if (typeof body.instructions === "string" && instructions) {
-    return { ...instructions, text: JSON.stringify(`${body.instructions}\n\n${instruction}`) };
+  const paths: JsonPath[] = [["instructions"], []];
+  if (typeof body.instructions === "string") {
+    const joined = JSON.stringify(`${body.instructions}\n\n${instruction}`);
+    return edit(paths, (spans) => ({ ...at(spans, ["instructions"]), text: joined }));
   }
   if (body.instructions === undefined || body.instructions === null) {
-    return instructions
-      ? { ...instructions, text: JSON.stringify(instruction) }
-      : addMember(text, spans.get(pathKey([]))!, "instructions", JSON.stringify(instruction));
+    return edit(paths, (spans) => {
+      const instructions = spans.get(pathKey(["instructions"]));
+      return instructions
+        ? { ...instructions, text: JSON.stringify(instruction) }
+        : addMember(text, at(spans, []), "instructions", JSON.stringify(instruction));
+    });
   }
   return undefined;
 }
 
-/** The splice that lowers an OpenAI reasoning effort, when the client asked for a higher one. */
-function effortSplice(
-  api: GenerationApi,
-  text: string,
-  body: Json,
-  effort: string,
-): Splice | undefined {
+/** The edit that lowers an OpenAI reasoning effort, when the client asked for a higher one. */
+function effortEdit(api: GenerationApi, body: Json, effort: string): PendingEdits | undefined {
   const path: JsonPath | undefined =
     api === "chat" && typeof body.reasoning_effort === "string"
       ? ["reasoning_effort"]
@@ -137,11 +143,10 @@ function effortSplice(
   const current =
     api === "chat" ? String(body.reasoning_effort) : String(obj(body.reasoning)!.effort);
   if (EFFORT_ORDER.indexOf(current) <= EFFORT_ORDER.indexOf(effort)) return undefined;
-  const span = locateValues(text, [path]).get(pathKey(path));
-  return span ? { ...span, text: JSON.stringify(effort) } : undefined;
+  return edit([path], (spans) => ({ ...spans.get(pathKey(path))!, text: JSON.stringify(effort) }));
 }
 
-/** Shapes one request (or labels it as held out); returns the splices to apply to its text. */
+/** Shapes one request (or labels it as held out); returns the edits to make to its text. */
 export function shapeRequest(
   api: GenerationApi,
   text: string,
@@ -151,22 +156,22 @@ export function shapeRequest(
 ): Shaping {
   const heldOut = conversationFraction(identityHash) < settings.holdout;
   const toolTurn = settings.effortRouter && resumesAfterTools(api, body);
-  if (heldOut) return { splices: [], labels: ["holdout", ...(toolTurn ? ["effort_holdout"] : [])] };
-  const splices: Splice[] = [];
+  if (heldOut) return { edits: [], labels: ["holdout", ...(toolTurn ? ["effort_holdout"] : [])] };
+  const edits: PendingEdits[] = [];
   const labels: string[] = [];
   const instruction =
     TERSE_INSTRUCTIONS[Math.round(settings.verbosityLevel)] ?? TERSE_INSTRUCTIONS[2]!;
-  const terse = instructionSplice(api, text, body, instruction);
+  const terse = instructionEdit(api, text, body, instruction);
   if (terse) {
-    splices.push(terse);
+    edits.push(terse);
     labels.push("shaped");
   }
   if (toolTurn && api !== "messages") {
-    const effort = effortSplice(api, text, body, settings.mechanicalEffort);
+    const effort = effortEdit(api, body, settings.mechanicalEffort);
     if (effort) {
-      splices.push(effort);
+      edits.push(effort);
       labels.push("effort_lowered");
     }
   }
-  return { splices, labels };
+  return { edits, labels };
 }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { StoreReport } from "../core/store-health.ts";
 import type { Aggregate } from "./aggregate.ts";
 import type { LedgerRow } from "./ledger-row.ts";
 
@@ -56,6 +57,8 @@ export interface LedgerStore {
   series(granularity: Granularity): SeriesPoint[];
   /** Drops raw rows past retention (totals and roll-ups stay); returns how many went. */
   purge(): number;
+  /** Its health, when it watches it (a guarded store does): /health, /stats, /metrics. */
+  report?(): StoreReport;
 }
 
 const HOUR = 3_600_000;

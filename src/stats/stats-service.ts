@@ -42,7 +42,8 @@ export class StatsService {
   /** Failures of the durable ledger seen here: headroom keeps serving and reports them. */
   #ownErrors = 0;
   lastStoreError: string | undefined;
-  ledger: LedgerStore;
+  #ledger: LedgerStore;
+  #guarded = false;
   #cliCursor = 0;
   #ownId = 0;
 
@@ -50,7 +51,7 @@ export class StatsService {
     ledger: LedgerStore,
     readonly now: () => number = Date.now,
   ) {
-    this.ledger = ledger;
+    this.#ledger = ledger;
     this.sessionStartedAt = now();
     let newest: StoredRow[] = [];
     try {
@@ -71,21 +72,31 @@ export class StatsService {
     this.recent.push(...newest.slice(0, RECENT).reverse());
   }
 
-  /** Puts the ledger behind `wrap` (createApp guards it); what was recorded stays. */
-  wrapLedger(wrap: (ledger: LedgerStore) => LedgerStore): void {
-    this.ledger = wrap(this.ledger);
+  /**
+   * Puts the ledger behind its guard, once, when the app is composed (src/store/guard-stores.ts);
+   * later calls change nothing.
+   */
+  guardLedger(guard: (ledger: LedgerStore) => LedgerStore): void {
+    if (this.#guarded) return;
+    this.#guarded = true;
+    this.#ledger = guard(this.#ledger);
+  }
+
+  /** The durable ledger (behind its guard once the app is composed). */
+  get ledger(): LedgerStore {
+    return this.#ledger;
   }
 
   /** Failed ledger operations: those a guarded ledger absorbed, and those that reached here. */
   get storeErrors(): number {
-    return this.#ownErrors + ((this.ledger as { failures?: number }).failures ?? 0);
+    return this.#ownErrors + (this.#ledger.report?.().errors ?? 0);
   }
 
   /** Records one row: durably, then in every in-memory view. */
   record(row: LedgerRow): void {
     let id = 0;
     try {
-      id = this.ledger.insert(row);
+      id = this.#ledger.insert(row);
     } catch (error) {
       this.#failed(error);
     }
@@ -107,7 +118,7 @@ export class StatsService {
   /** Picks up rows other processes (the CLI layer) wrote since the last look. */
   syncOtherWriters(): void {
     try {
-      for (const { id, row } of this.ledger.rowsAfter(this.#cliCursor, { layer: "cli" })) {
+      for (const { id, row } of this.#ledger.rowsAfter(this.#cliCursor, { layer: "cli" })) {
         this.#cliCursor = id;
         if (row.ts >= this.sessionStartedAt) this.session.add(row);
         this.#addDisplay(row);
@@ -126,7 +137,7 @@ export class StatsService {
   /** The lifetime view, from the durable totals (empty when the store cannot be read). */
   lifetime(): Aggregate {
     try {
-      return this.ledger.lifetime();
+      return this.#ledger.lifetime();
     } catch (error) {
       this.#failed(error);
       return new Aggregate();

@@ -2,7 +2,7 @@
  * The original store behind a guard: failures are recorded on its {@link StoreStatus}, a failing
  * lane backs off, and a lookup that cannot be answered says "unavailable" instead of throwing.
  * `put` still throws: the caller must know the original was not kept, so that it never sends a
- * marker the model cannot redeem (see src/app/secure-originals.ts).
+ * marker the model cannot redeem (see src/pipeline/secure-originals.ts).
  * @module
  */
 

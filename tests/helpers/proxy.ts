@@ -6,7 +6,6 @@
 import { createHash } from "node:crypto";
 import { createApp } from "../../src/app/create-app.ts";
 import type { AppDeps, ConnEnv, Lifecycle } from "../../src/app/deps.ts";
-import { ResponseCache } from "../../src/app/response-cache.ts";
 import { type HiddenCallStore, MemoryHiddenCallStore } from "../../src/ccr/hidden-calls.ts";
 import type { OriginalStore } from "../../src/ccr/original-store.ts";
 import type { DecisionStore } from "../../src/compress/decisions.ts";
@@ -15,6 +14,7 @@ import type { Exchange } from "../../src/core/exchange.ts";
 import { createLogger } from "../../src/core/logger.ts";
 import { RateLimiter } from "../../src/core/rate-limiter.ts";
 import { RuntimeSettings } from "../../src/core/runtime-settings.ts";
+import { ResponseCache } from "../../src/pipeline/response-cache.ts";
 import {
   type RunningServer,
   type ServeOptions,

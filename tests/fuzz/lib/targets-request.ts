@@ -8,7 +8,6 @@
  */
 
 import { deepStrictEqual } from "node:assert";
-import { planSplices } from "../../../src/app/optimize-request.ts";
 import {
   type CompressionSettings,
   compressRequestNow,
@@ -29,6 +28,7 @@ import {
   type Splice,
 } from "../../../src/core/json-edit.ts";
 import { sha256Hex } from "../../../src/core/sha256.ts";
+import { planSplices } from "../../../src/pipeline/compress-tool-outputs.ts";
 import { SwallowedErrors } from "../../helpers/swallowed-errors.ts";
 import { genRequest, type RequestCase } from "./gen-request.ts";
 import { jsonValue, writeJson } from "./gen-text.ts";

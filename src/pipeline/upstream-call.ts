@@ -4,22 +4,32 @@
  * @module
  */
 
+import { ProxyError } from "../core/errors.ts";
 import { backoffMs, isRetryableStatus, retryAfterMs } from "../core/retry.ts";
-import type { AppDeps } from "./deps.ts";
+import type { PipelineDeps } from "./deps.ts";
 
-/** The upstream could not be reached after every attempt. */
-export class UpstreamUnreachable extends Error {
+/** The upstream could not be reached after every attempt: 502. */
+class UpstreamUnreachable extends ProxyError {
   override name = "UpstreamUnreachable";
+  constructor(message: string) {
+    super(502, "failed", message);
+  }
 }
 
-/** The upstream sent no response headers within the configured timeout. */
-export class UpstreamTimeout extends Error {
+/** The upstream sent no response headers within the configured timeout: 504. */
+class UpstreamTimeout extends ProxyError {
   override name = "UpstreamTimeout";
+  constructor(message: string) {
+    super(504, "failed", message);
+  }
 }
 
-/** The client went away while headroom was still waiting on the upstream. */
-export class ClientAborted extends Error {
+/** The client went away while headroom was still working for it: 499, recorded as aborted. */
+export class ClientAborted extends ProxyError {
   override name = "ClientAborted";
+  constructor(message: string) {
+    super(499, "aborted", message);
+  }
 }
 
 /** What to send upstream. */
@@ -54,7 +64,7 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
  * or {@link ClientAborted}.
  */
 export async function callUpstream(
-  deps: AppDeps,
+  deps: PipelineDeps,
   request: UpstreamRequest,
   clientSignal: AbortSignal,
   observe?: AttemptObserver,

@@ -5,14 +5,23 @@
  */
 
 import type { Api } from "../core/api.ts";
-import { errorResponse } from "../core/errors.ts";
-import { type Exchange, elapsedMs } from "../core/exchange.ts";
+import { ProxyError } from "../core/errors.ts";
+import type { Exchange } from "../core/exchange.ts";
 import { awaitFirstChunk, type FirstChunk } from "../core/first-chunk.ts";
 import { clientResponseHeaders } from "../core/headers.ts";
 import { relayBody } from "../core/relay.ts";
 import { foldStreamUsage, usageFromBody } from "../core/usage.ts";
-import type { AppDeps } from "./deps.ts";
+import type { PipelineDeps } from "./deps.ts";
 import { finishExchange } from "./finish-exchange.ts";
+import {
+  recordBytesOut,
+  recordFirstByte,
+  recordFlowing,
+  recordOutcome,
+  recordStatus,
+  recordUsage,
+} from "./recorder.ts";
+import { ClientAborted } from "./upstream-call.ts";
 
 // Non-streamed answers larger than this are relayed without reading their usage.
 const USAGE_BODY_LIMIT = 8 * 1024 * 1024;
@@ -25,31 +34,24 @@ export interface RelayResponseOptions {
   readonly extraHeaders?: Headers | undefined;
 }
 
-/** Answers the client when the upstream's body failed before its first byte. */
-function failedBeforeAnyByte(
-  exchange: Exchange,
-  failure: Exclude<FirstChunk, { ok: true }>,
-): Response {
-  exchange.error = failure.message;
-  if (failure.reason === "aborted") {
-    exchange.outcome = "aborted";
-    exchange.status = 499;
-    return new Response(null, { status: 499 });
-  }
-  exchange.outcome = "failed";
-  exchange.status = failure.reason === "timeout" ? 504 : 502;
-  return errorResponse(exchange.provider ?? "openai", exchange.status, failure.message);
+/** The failure of an upstream body that failed before its first byte. */
+function failedBeforeAnyByte(failure: Exclude<FirstChunk, { ok: true }>): ProxyError {
+  if (failure.reason === "aborted") return new ClientAborted(failure.message);
+  return new ProxyError(failure.reason === "timeout" ? 504 : 502, "failed", failure.message);
 }
 
-/** Relays `upstream` to the client and finishes `exchange` when the body ends. */
+/**
+ * Relays `upstream` to the client and finishes `exchange` when the body ends. Throws a
+ * ProxyError when the body fails before its first byte (nothing reached the client yet).
+ */
 export async function relayResponse(
-  deps: AppDeps,
+  deps: PipelineDeps,
   exchange: Exchange,
   upstream: Response,
   options: RelayResponseOptions = {},
 ): Promise<Response> {
   const status = upstream.status;
-  exchange.status = status;
+  recordStatus(exchange, status);
   const headers = clientResponseHeaders(upstream.headers);
   if (options.extraHeaders)
     for (const [name, value] of options.extraHeaders) headers.set(name, value);
@@ -60,13 +62,13 @@ export async function relayResponse(
   const first = upstream.body
     ? await awaitFirstChunk(upstream.body, deps.config.upstreamTimeoutMs)
     : undefined;
-  if (first && !first.ok) return failedBeforeAnyByte(exchange, first);
+  if (first && !first.ok) throw failedBeforeAnyByte(first);
   if (!first?.chunk) {
-    exchange.outcome = settledOutcome;
+    recordOutcome(exchange, settledOutcome);
     return new Response(null, { status, statusText: upstream.statusText, headers });
   }
   if (isSse) headers.set("x-accel-buffering", "no");
-  exchange.pending = true;
+  recordFlowing(exchange);
   // Bun's fetch decodes a compressed body, so a content-length is only the body's when the
   // upstream sent it unencoded.
   const length = upstream.headers.has("content-encoding")
@@ -78,25 +80,25 @@ export async function relayResponse(
     idleTimeoutMs: deps.config.upstreamTimeoutMs,
     collectLimit: !isSse && generation && status < 400 ? USAGE_BODY_LIMIT : 0,
     onFirstByte() {
-      exchange.ttfbMs = elapsedMs(exchange);
+      recordFirstByte(exchange);
     },
     ...(generation ? { onEvent: (event) => foldStreamUsage(api, event, exchange.usage) } : {}),
     onEnd(outcome) {
-      exchange.bytesOut = outcome.bytes;
+      recordBytesOut(exchange, outcome.bytes);
       if (outcome.collected && generation) {
         try {
-          exchange.usage = usageFromBody(api, JSON.parse(utf8.decode(outcome.collected)));
+          recordUsage(exchange, usageFromBody(api, JSON.parse(utf8.decode(outcome.collected))));
         } catch {
           // Not JSON after all: the usage stays unknown.
         }
       }
-      exchange.outcome =
+      const end =
         outcome.end === "complete"
           ? settledOutcome
           : outcome.end === "aborted"
             ? "aborted"
             : "failed";
-      if (outcome.error) exchange.error = outcome.error;
+      recordOutcome(exchange, end, outcome.error || undefined);
       finishExchange(deps, exchange);
     },
   });

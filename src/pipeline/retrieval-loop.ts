@@ -12,20 +12,28 @@ import { RETRIEVAL_ADAPTERS } from "../ccr/retrieval-adapters.ts";
 import { answerRetrieveCall, type RetrieveAnswer } from "../ccr/retrieval-result.ts";
 import { addUsage, type HiddenCalls } from "../ccr/retrieval-round.ts";
 import type { GenerationApi } from "../compress/slots.ts";
-import { providerOfApi } from "../core/api.ts";
-import { errorResponse, midStreamError } from "../core/errors.ts";
-import { type Exchange, elapsedMs } from "../core/exchange.ts";
+import { midStreamError, ProxyError } from "../core/errors.ts";
+import type { Exchange } from "../core/exchange.ts";
 import { clientResponseHeaders } from "../core/headers.ts";
+import type { Json } from "../core/json-value.ts";
 import { SseParser } from "../core/sse.ts";
-import type { AppDeps } from "./deps.ts";
+import type { PipelineDeps } from "./deps.ts";
 import { finishExchange } from "./finish-exchange.ts";
+import {
+  recordBytesOut,
+  recordFirstByte,
+  recordFlowing,
+  recordOutcome,
+  recordRetrievals,
+  recordStatus,
+  recordUsage,
+} from "./recorder.ts";
 import { relayResponse } from "./relay-response.ts";
-
-type Json = Record<string, unknown>;
+import { ClientAborted } from "./upstream-call.ts";
 
 /** Everything one retrieval-aware answer needs. */
 export interface RetrievalContext {
-  readonly deps: AppDeps;
+  readonly deps: PipelineDeps;
   readonly exchange: Exchange;
   readonly api: GenerationApi;
   /** The request text that was sent upstream, and its parsed body. */
@@ -49,7 +57,7 @@ function answer(
   ctx: RetrievalContext,
   calls: readonly { id: string; hash: unknown }[],
 ): RetrieveAnswer[] {
-  ctx.exchange.retrievals = (ctx.exchange.retrievals ?? 0) + calls.length;
+  recordRetrievals(ctx.exchange, calls.length);
   return calls.map((call) => answerRetrieveCall(ctx.deps.originals, call));
 }
 
@@ -178,10 +186,11 @@ function answerStream(ctx: RetrievalContext, first: Response): Response {
   let reader: ChunkReader | undefined;
   let cancelled = false;
   let outcome: Exchange["outcome"] = "ok";
-  exchange.pending = true;
+  let failure: string | undefined;
+  recordFlowing(exchange);
   const settle = () => {
-    exchange.usage = interceptor.usage();
-    exchange.outcome = outcome;
+    recordUsage(exchange, interceptor.usage());
+    recordOutcome(exchange, outcome, failure);
     finishExchange(deps, exchange);
   };
   const body = new ReadableStream<Uint8Array>({
@@ -189,8 +198,8 @@ function answerStream(ctx: RetrievalContext, first: Response): Response {
       const send = (texts: readonly string[]) => {
         for (const text of texts) {
           const bytes = encoder.encode(text);
-          if (exchange.ttfbMs === undefined) exchange.ttfbMs = elapsedMs(exchange);
-          exchange.bytesOut += bytes.length;
+          recordFirstByte(exchange);
+          recordBytesOut(exchange, bytes.length);
           controller.enqueue(bytes);
         }
       };
@@ -233,8 +242,8 @@ function answerStream(ctx: RetrievalContext, first: Response): Response {
         if (cancelled) return;
         reader?.cancel().catch(() => {});
         outcome = "failed";
-        exchange.error = (error as Error)?.message ?? String(error);
-        send([midStreamError(api, exchange.error)]);
+        failure = (error as Error)?.message ?? String(error);
+        send([midStreamError(api, failure)]);
       }
       if (cancelled) return;
       controller.close();
@@ -255,27 +264,19 @@ export async function respondWithRetrieval(
   ctx: RetrievalContext,
   first: Response,
 ): Promise<Response> {
-  ctx.exchange.status = first.status;
+  recordStatus(ctx.exchange, first.status);
   if (first.status >= 400 || !first.body)
     return relayResponse(ctx.deps, ctx.exchange, first, { extraHeaders: ctx.extraHeaders });
   const streamed = (first.headers.get("content-type") ?? "").includes("text/event-stream");
   try {
     return streamed ? answerStream(ctx, first) : await answerJson(ctx, first);
   } catch (error) {
+    if (error instanceof ProxyError) throw error;
     const message = (error as Error)?.message ?? String(error);
-    ctx.exchange.error = message;
-    if (ctx.signal.aborted) {
-      // The client left during a retrieval round: nobody to answer, and not a failure.
-      ctx.exchange.outcome = "aborted";
-      ctx.exchange.status = 499;
-      return new Response(null, { status: 499 });
-    }
-    ctx.exchange.outcome = "failed";
-    ctx.exchange.status = 502;
-    return errorResponse(
-      providerOfApi(ctx.api),
-      502,
-      `headroom could not complete a retrieval: ${message}`,
-    );
+    // The client left during a retrieval round: nobody to answer, and not a failure.
+    if (ctx.signal.aborted) throw new ClientAborted(message);
+    throw new ProxyError(502, "failed", `headroom could not complete a retrieval: ${message}`, {
+      recorded: message,
+    });
   }
 }

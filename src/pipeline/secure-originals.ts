@@ -1,10 +1,11 @@
 /**
- * Plans the compression of one request so that every marker it sends can be redeemed (invariant
- * 4) even while the original store fails. The original of each lossy rewrite is stored before
- * anything is sent; a new rewrite whose original the store refuses falls back, for that tool
- * output only, to a lossless rewrite (when it still pays) or to the output as sent, and that is
- * what the decision store remembers, so later turns replay exactly what was sent (invariant 3).
- * While the store is backing off, only lossless rewrites are planned at all.
+ * Plans the compression of one request so that every marker it sends can be redeemed
+ * ("originals retrievable") even while the original store fails. The original of each lossy
+ * rewrite is stored before anything is sent; a new rewrite whose original the store refuses
+ * falls back, for that tool output only, to a lossless rewrite (when it still pays) or to the
+ * output as sent, and that is what the decision store remembers, so later turns replay exactly
+ * what was sent ("prefix stability"). While the store is backing off, only lossless rewrites are
+ * planned at all.
  * @module
  */
 
@@ -19,9 +20,9 @@ import {
 import type { Decision, DecisionStore } from "../compress/decisions.ts";
 import { type GenerationApi, latestUserText } from "../compress/slots.ts";
 import { estimateTokens } from "../compress/tokens.ts";
-import { GuardedOriginalStore } from "../store/guarded-original-store.ts";
-import { errorCode } from "../store/store-status.ts";
-import type { AppDeps } from "./deps.ts";
+import type { Json } from "../core/json-value.ts";
+import { errorCode } from "../core/store-health.ts";
+import type { PipelineDeps } from "./deps.ts";
 import { StagedDecisions } from "./staged-decisions.ts";
 
 /** A plan whose lossy rewrites all have their original stored, and its decisions to commit. */
@@ -32,24 +33,27 @@ export interface SecuredPlan {
 }
 
 /** Why a tool output went as sent although it compressed: its original could not be stored. */
-export const UNSTORED_REASON = "original_not_stored";
+const UNSTORED_REASON = "original_not_stored";
 
-/**
- * Plans the compression of `body` with decisions from `decisions`; see the module comment.
- * Rejects when `signal` (the client's) aborts while compressions run; nothing is remembered then.
- */
+/** What to plan: a request body, with the settings and decisions to plan it with. */
+export interface PlanInput {
+  readonly api: GenerationApi;
+  readonly body: Json;
+  readonly settings: CompressionSettings;
+  readonly decisions: DecisionStore;
+  readonly options?: CompressRequestOptions;
+  /** The client's: its abort rejects the plan while compressions run; nothing is remembered. */
+  readonly signal?: AbortSignal;
+}
+
+/** Plans the compression of a request body; see the module comment. */
 export async function planCompression(
-  deps: AppDeps,
-  api: GenerationApi,
-  body: Record<string, unknown>,
-  settings: CompressionSettings,
-  decisions: DecisionStore,
-  options: CompressRequestOptions = {},
-  signal?: AbortSignal,
+  deps: PipelineDeps,
+  { api, body, settings, decisions, options = {}, signal }: PlanInput,
 ): Promise<SecuredPlan> {
   const started = performance.now();
   const staged = new StagedDecisions(decisions);
-  const writable = !(deps.originals instanceof GuardedOriginalStore) || deps.originals.writable();
+  const writable = deps.originals.writable?.() ?? true;
   const compress = deps.compress ?? compressInThread;
   const plan = await compressRequest(
     api,
@@ -85,7 +89,7 @@ async function losslessEdit(
 }
 
 async function storeOriginals(
-  deps: AppDeps,
+  deps: PipelineDeps,
   plan: RequestCompression,
   staged: StagedDecisions,
   fallback: (edit: SlotEdit) => Promise<SlotEdit | undefined>,

@@ -4,23 +4,23 @@
  * @module
  */
 
-import { type Exchange, elapsedMs } from "../core/exchange.ts";
-import type { AppDeps } from "./deps.ts";
+import type { Exchange } from "../core/exchange.ts";
+import type { PipelineDeps } from "./deps.ts";
+import { recordFinished } from "./recorder.ts";
 
 const finished = new WeakSet<Exchange>();
 
 /** Finishes `exchange`; later calls for the same exchange do nothing. */
-export function finishExchange(deps: AppDeps, exchange: Exchange): void {
+export function finishExchange(deps: PipelineDeps, exchange: Exchange): void {
   if (finished.has(exchange)) return;
   finished.add(exchange);
-  exchange.pending = false;
-  exchange.durationMs = elapsedMs(exchange);
+  recordFinished(exchange);
   // Exact token counting may still run (first tokenizer load): report once it is done.
   if (exchange.accounting) exchange.accounting.then(() => report(deps, exchange));
   else report(deps, exchange);
 }
 
-function report(deps: AppDeps, exchange: Exchange): void {
+function report(deps: PipelineDeps, exchange: Exchange): void {
   for (const observe of deps.onExchange ?? []) {
     try {
       observe(exchange);

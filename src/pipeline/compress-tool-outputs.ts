@@ -6,14 +6,13 @@
  */
 
 import type { CompressionSettings, RequestCompression } from "../compress/compress-request.ts";
-import { markerHashes } from "../compress/marker.ts";
-import type { GenerationApi } from "../compress/slots.ts";
 import { runTokenJob } from "../compress/token-job.ts";
-import type { JsonBody } from "../core/body.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
-import { locateValues, pathKey, type Splice } from "../core/json-edit.ts";
-import type { AppDeps } from "./deps.ts";
+import { locateEdits, type PendingEdits, pathKey, type Splice } from "../core/json-edit.ts";
+import type { PipelineDeps } from "./deps.ts";
+import { recordCompressed, recordFailOpen, recordPlanning, recordTokens } from "./recorder.ts";
+import type { RewriteInput } from "./rewrite-request.ts";
 import { planCompression } from "./secure-originals.ts";
 
 /** The router's settings as the configuration currently says. */
@@ -39,67 +38,68 @@ export function isBypassed(headers: Headers): boolean {
   );
 }
 
-/** A compression plan and the splices that apply it to the request text. */
+/** A compression plan, not yet remembered. */
 export interface OptimizedBody {
   readonly plan: RequestCompression;
-  readonly splices: Splice[];
+  /** Remembers the plan's decisions and records them: call it once the plan goes upstream. */
+  accept(): void;
 }
 
-/** The splices that put the plan's rewritten tool outputs into the body text. */
+/** The edits that put the plan's rewritten tool outputs into the body text. */
+export function compressionEdits(plan: RequestCompression): PendingEdits {
+  return {
+    paths: plan.edits.map((edit) => edit.slot.path),
+    splices: (spans) =>
+      plan.edits.map((edit) => {
+        const span = spans.get(pathKey(edit.slot.path));
+        if (!span) throw new Error(`Cannot find the tool output at ${pathKey(edit.slot.path)}`);
+        return { ...span, text: JSON.stringify(edit.text) };
+      }),
+  };
+}
+
+/** The splices that put the plan's rewritten tool outputs into `text`. */
 export function planSplices(text: string, plan: RequestCompression): Splice[] {
-  const spans = locateValues(
-    text,
-    plan.edits.map((edit) => edit.slot.path),
-  );
-  return plan.edits.map((edit) => {
-    const span = spans.get(pathKey(edit.slot.path));
-    if (!span) throw new Error(`Cannot find the tool output at ${pathKey(edit.slot.path)}`);
-    return { ...span, text: JSON.stringify(edit.text) };
-  });
+  const edits = compressionEdits(plan);
+  return edits.splices(locateEdits(text, [edits]));
 }
 
 /**
- * Compresses `json` when compression applies; returns undefined to forward the original. Records
- * what it did on the exchange. A client that aborts (`signal`) stops the compressions it queued.
+ * Plans the compression of `json`, or returns undefined to forward it as it is. What the plan
+ * decided is remembered and recorded on the exchange only when the caller accepts it (a request
+ * forwarded as sent after a failure remembers nothing). A client that aborts (`signal`) stops
+ * the compressions it queued.
  */
 export async function optimizeRequest(
-  deps: AppDeps,
-  api: GenerationApi,
-  json: JsonBody,
-  exchange: Exchange,
-  replayOnly = false,
-  signal?: AbortSignal,
+  deps: PipelineDeps,
+  { api, json, exchange, mode, signal }: RewriteInput,
 ): Promise<OptimizedBody | undefined> {
   const started = performance.now();
   try {
-    const { plan, commit } = await planCompression(
-      deps,
+    const { plan, commit } = await planCompression(deps, {
       api,
-      json.value,
-      compressionSettings(deps.config),
-      deps.decisions,
-      { replayOnly },
+      body: json.value,
+      settings: compressionSettings(deps.config),
+      decisions: deps.decisions,
+      options: { replayOnly: mode === "replay" },
       signal,
-    );
-    exchange.compressionMs = Math.round((performance.now() - started) * 100) / 100;
-    exchange.overBudget = plan.kept.over_budget ?? 0;
+    });
+    recordPlanning(exchange, plan, performance.now() - started);
     if (plan.edits.length === 0) {
       commit();
       return undefined;
     }
-    const splices = planSplices(json.text, plan);
-    // Remembered only now: a request forwarded as sent after a failure remembers nothing.
-    commit();
-    exchange.transforms = [...new Set(plan.edits.map((edit) => edit.strategy))];
-    exchange.markerHashes = [
-      ...new Set(plan.edits.flatMap((edit) => (edit.lossy ? markerHashes(edit.text) : []))),
-    ];
-    exchange.compressionMs = Math.round((performance.now() - started) * 100) / 100;
-    return { plan, splices };
+    return {
+      plan,
+      accept() {
+        commit();
+        recordCompressed(exchange, plan);
+      },
+    };
   } catch (error) {
     // The client left: nothing was remembered, and nothing will be sent.
-    if (signal?.aborted) return undefined;
-    exchange.compressionFailed = true;
+    if (signal.aborted) return undefined;
+    recordFailOpen(exchange);
     deps.log.warn("compression failed; forwarding the original request", {
       id: exchange.id,
       error: (error as Error)?.message ?? String(error),
@@ -110,15 +110,13 @@ export async function optimizeRequest(
 
 /**
  * Counts the exact token figures of a compressed request (loading the tokenizer on first use;
- * in the pool's worker when there is one) and stores them on the exchange. Runs while the
+ * in the pool's worker when there is one) and records them. Runs while the
  * upstream call is in flight.
  */
 export function accountTokens(
-  deps: AppDeps,
-  api: GenerationApi,
-  json: JsonBody,
+  deps: PipelineDeps,
+  { api, json, exchange }: Pick<RewriteInput, "api" | "json" | "exchange">,
   optimized: OptimizedBody,
-  exchange: Exchange,
 ): Promise<void> {
   const model = exchange.model ?? "";
   const { edits, candidates } = optimized.plan;
@@ -130,24 +128,7 @@ export function accountTokens(
     edits: edits.map((edit) => ({ before: edit.slot.text, after: edit.text })),
     candidates: candidates.map((slot) => slot.text),
   })
-    .then((figures) => {
-      const withText = deps.config.logMessages;
-      exchange.compressions = edits.map((edit, i) => ({
-        tool: edit.slot.toolName ?? null,
-        strategy: edit.strategy,
-        tokensBefore: figures.edits[i]?.before ?? 0,
-        tokensAfter: figures.edits[i]?.after ?? 0,
-        lossy: edit.lossy,
-        replayed: edit.replayed,
-        ...(withText
-          ? { original: edit.slot.text.slice(0, 20_000), compressed: edit.text.slice(0, 20_000) }
-          : {}),
-      }));
-      exchange.tokensBefore = figures.before;
-      exchange.tokensAfter = figures.after;
-      exchange.tokensSaved = figures.saved;
-      exchange.compressibleTokens = figures.compressible;
-    })
+    .then((figures) => recordTokens(exchange, edits, figures, deps.config.logMessages))
     .catch((error: unknown) => {
       deps.log.warn("token counting failed", {
         id: exchange.id,

@@ -1,0 +1,47 @@
+/**
+ * Every other /v1 request, passed to the provider that owns it with its bytes untouched: admit,
+ * read the body (none for GET/HEAD), forward, relay. WebSocket upgrades are refused.
+ * @module
+ */
+
+import { providerForCredentials, providerForPath } from "../core/api.ts";
+import { ProxyError } from "../core/errors.ts";
+import { answerFailure } from "./answer-failure.ts";
+import type { ClientRequest } from "./client-request.ts";
+import type { PipelineDeps } from "./deps.ts";
+import { forward } from "./forward.ts";
+import { admit, readClientBody } from "./read-request.ts";
+import { recordBody, recordRoute } from "./recorder.ts";
+import { relayResponse } from "./relay-response.ts";
+import type { UpstreamHealth } from "./upstream-health.ts";
+
+/** Handles one passthrough request; never throws. */
+export async function handlePassthrough(
+  deps: PipelineDeps,
+  health: UpstreamHealth,
+  request: ClientRequest,
+): Promise<Response> {
+  const { exchange, raw } = request;
+  const provider = providerForPath(request.path) ?? providerForCredentials(raw.headers);
+  recordRoute(exchange, "passthrough", provider, raw.headers);
+  try {
+    admit(deps, request);
+    if (raw.headers.get("upgrade")?.toLowerCase() === "websocket") {
+      // headroom relays HTTP only. Forwarded without its Upgrade header, the handshake would
+      // reach the provider as a plain GET with the caller's key; refused here, the client
+      // (Codex tries WebSockets first) falls back to HTTP streaming. Not a model request: it
+      // stays out of the ledger.
+      throw new ProxyError(426, "local", "headroom does not relay WebSockets; use HTTP streaming");
+    }
+    let body: Uint8Array | undefined;
+    if (raw.method !== "GET" && raw.method !== "HEAD") {
+      body = (await readClientBody(deps, request)).raw;
+      recordBody(exchange, body);
+    }
+    request.disableIdleTimeout?.();
+    const { upstream } = await forward(deps, health, request, { provider, body, original: true });
+    return await relayResponse(deps, exchange, upstream);
+  } catch (error) {
+    return answerFailure(deps.log, exchange, provider, error);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Puts an app's stores behind their guards, once, at the composition root: a store that is
+ * locked, unwritable or full then never fails a request. A store that already reports its health
+ * (the CLI guards its own, for the background purge) is taken as it is. The ledger is guarded
+ * inside the stats service that owns it. Each episode is announced through `log`.
+ * @module
+ */
+
+import type { HiddenCallStore } from "../ccr/hidden-calls.ts";
+import type { OriginalStore } from "../ccr/original-store.ts";
+import type { DecisionStore } from "../compress/decisions.ts";
+import type { Logger } from "../core/logger.ts";
+import type { StoreReport } from "../core/store-health.ts";
+import type { StatsService } from "../stats/stats-service.ts";
+import { GuardedDecisionStore } from "./guarded-decision-store.ts";
+import { GuardedLedgerStore } from "./guarded-ledger.ts";
+import { GuardedOriginalStore } from "./guarded-original-store.ts";
+import { StoreStatus } from "./store-status.ts";
+
+/** The stores as the app receives them. */
+export interface GivenStores {
+  readonly originals: OriginalStore;
+  readonly decisions: DecisionStore;
+  readonly hiddenCalls: HiddenCallStore;
+  readonly stats: StatsService;
+}
+
+/** The stores the app uses, and each one that reports its health, by name. */
+export interface GuardedStores {
+  readonly originals: OriginalStore;
+  readonly decisions: DecisionStore;
+  /** In the order /health, /stats and /metrics list them. */
+  readonly reporting: ReadonlyArray<readonly [string, () => StoreReport]>;
+}
+
+/** Announces a guard's episodes where the app logs (the first logger given wins). */
+function logEpisodes(store: object, log: Logger): void {
+  const status = (store as { status?: unknown }).status;
+  if (status instanceof StoreStatus) status.logTo(log);
+}
+
+/** Guards `given`; see the module comment. */
+export function guardStores(given: GivenStores, log: Logger): GuardedStores {
+  const originals = given.originals.report
+    ? given.originals
+    : new GuardedOriginalStore(given.originals);
+  const decisions = given.decisions.report
+    ? given.decisions
+    : new GuardedDecisionStore(given.decisions);
+  given.stats.guardLedger((ledger) => (ledger.report ? ledger : new GuardedLedgerStore(ledger)));
+  const named: [string, { report?(): StoreReport }][] = [
+    ["originals", originals],
+    ["decisions", decisions],
+    ["ledger", given.stats.ledger],
+    ["hidden_calls", given.hiddenCalls],
+  ];
+  const reporting: [string, () => StoreReport][] = [];
+  for (const [name, store] of named) {
+    if (!store.report) continue;
+    logEpisodes(store, log);
+    reporting.push([name, () => store.report!()]);
+  }
+  return { originals, decisions, reporting };
+}
