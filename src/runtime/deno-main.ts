@@ -8,7 +8,6 @@
 import pkg from "../../package.json" with { type: "json" };
 import { createApp } from "../app/create-app.ts";
 import type { Lifecycle } from "../app/deps.ts";
-import { ResponseCache } from "../pipeline/response-cache.ts";
 import { MemoryHiddenCallStore } from "../ccr/hidden-calls.ts";
 import { asUsageError } from "../cli/cli-config.ts";
 import { PROXY_HELP } from "../cli/help.ts";
@@ -18,6 +17,7 @@ import { createLogger } from "../core/logger.ts";
 import { exposureWarning } from "../core/loopback.ts";
 import { RateLimiter } from "../core/rate-limiter.ts";
 import { RuntimeSettings } from "../core/runtime-settings.ts";
+import { ResponseCache } from "../pipeline/response-cache.ts";
 import { PriceTable } from "../stats/prices.ts";
 import { StatsService } from "../stats/stats-service.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
