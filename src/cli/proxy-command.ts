@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { parseArgs } from "node:util";
 import { createApp } from "../app/create-app.ts";
-import type { Lifecycle } from "../app/deps.ts";
+import type { AppDeps, Lifecycle } from "../app/deps.ts";
 import { ResponseCache } from "../app/response-cache.ts";
 import { dashboardHtml } from "../assets.ts";
 import { ConfigError, type ProxyConfig, type ProxyFlags } from "../core/config.ts";
@@ -20,6 +20,7 @@ import { serveWithBun } from "../runtime/bun-server.ts";
 import { CompressPool, poolSize } from "../runtime/compress-pool.ts";
 import { loadPrices } from "../runtime/load-prices.ts";
 import { nativeSha256 } from "../runtime/native-sha256.ts";
+import { recordRefusals } from "../runtime/oversized-headers.ts";
 import { zlibDecoder } from "../runtime/zlib-decoder.ts";
 import { StatsService } from "../stats/stats-service.ts";
 import { installCrashReporting } from "./crash-reporting.ts";
@@ -102,7 +103,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
   const stores = openStores(config, log);
   const lifecycle: Lifecycle = { state: "starting" };
   const pool = new CompressPool({ size: poolSize(), onError: (message) => log.warn(message) });
-  const { app } = createApp({
+  const deps: AppDeps = {
     get config() {
       return settings.current;
     },
@@ -126,11 +127,12 @@ export async function runProxy(args: string[], version: string): Promise<number>
     responseCache: config.cache
       ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)
       : undefined,
-  });
+  };
+  const { app } = createApp(deps);
   const shutdown = waitForShutdownSignal();
   let server: ReturnType<typeof serveWithBun>;
   try {
-    server = serveWithBun(app, config.host, config.port);
+    server = serveWithBun(app, config.host, config.port, { onRefused: recordRefusals(deps) });
   } catch (error) {
     process.stderr.write(
       `headroom: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`,

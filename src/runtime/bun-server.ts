@@ -3,8 +3,13 @@
  * @module
  */
 
+import type { Server } from "bun";
 import type { Hono } from "hono";
+import type { ConnEnv } from "../app/deps.ts";
 import type { HeadroomEnv } from "../app/hono-env.ts";
+import type { Exchange } from "../core/exchange.ts";
+import { headerBlockBytes, MAX_REQUEST_HEADER_BYTES } from "./header-limit.ts";
+import { refuseOversizedHeaders } from "./oversized-headers.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -22,6 +27,30 @@ const IDLE_TIMEOUT_SECONDS = 60;
 export interface ServeOptions {
   /** Seconds a connection may stay silent outside a stream (tests shorten it). */
   readonly idleTimeoutSeconds?: number;
+  /** The largest request header block answered normally (tests shorten it). */
+  readonly maxHeaderBytes?: number;
+  /** Finishes the record of a request the server refused itself (its log line, its ledger row). */
+  readonly onRefused?: (exchange: Exchange) => void;
+}
+
+/**
+ * The per-request env the app sees. The peer address is looked up only when a route asks for
+ * it: most requests never do, and the lookup and a closure per request add up under load.
+ */
+class BunConnEnv implements ConnEnv {
+  constructor(
+    readonly server: Server<undefined>,
+    readonly request: Request,
+  ) {}
+
+  get remoteAddress(): string {
+    // "" (a closed socket) is unknown like an absent address: never treated as loopback.
+    return this.server.requestIP(this.request)?.address ?? "";
+  }
+
+  disableIdleTimeout(): void {
+    this.server.timeout(this.request, 0);
+  }
 }
 
 /** Starts serving `app` on `hostname:port` (port 0 picks a free one). */
@@ -31,6 +60,7 @@ export function serveWithBun(
   port: number,
   options: ServeOptions = {},
 ): RunningServer {
+  const maxHeaderBytes = options.maxHeaderBytes ?? MAX_REQUEST_HEADER_BYTES;
   const server = Bun.serve({
     hostname,
     port,
@@ -38,11 +68,10 @@ export function serveWithBun(
     // The app enforces its own body limit and answers in the provider's error shape.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     fetch(request, srv) {
-      const remoteAddress = srv.requestIP(request)?.address;
-      return app.fetch(request, {
-        ...(remoteAddress ? { remoteAddress } : {}),
-        disableIdleTimeout: () => srv.timeout(request, 0),
-      });
+      if (headerBlockBytes(request.headers, maxHeaderBytes) > maxHeaderBytes) {
+        return refuseOversizedHeaders(request, maxHeaderBytes, options.onRefused);
+      }
+      return app.fetch(request, new BunConnEnv(srv, request));
     },
   });
   return {
