@@ -14,6 +14,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { PARSER_HEADER_FLAG } from "../src/runtime/header-limit.ts";
 
 const RANK_TABLE = /gpt-tokenizer[\\/]esm[\\/]bpeRanks[\\/][a-z0-9_]+\.js$/;
 const RANKS_DIR = join(import.meta.dir, "..", "node_modules", "gpt-tokenizer", "esm", "bpeRanks");
@@ -80,6 +81,8 @@ export async function compileHeadroom(
         autoloadBunfig: false,
         autoloadTsconfig: false,
         autoloadPackageJson: false,
+        // Bun's parser limit on request headers, above headroom's own (src/runtime/header-limit.ts).
+        execArgv: [PARSER_HEADER_FLAG],
         ...(target ? { target } : {}),
       },
     });

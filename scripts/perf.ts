@@ -1,6 +1,7 @@
 /**
  * headroom's performance figures, each measured side by side in one run and set against its
- * target: passthrough overhead against a direct call, throughput against direct and against
+ * target: passthrough overhead against a direct call and a bare relay, throughput against direct,
+ * against a bare Bun.serve -> fetch relay (with CPU per request) and against
  * Portkey's open-source gateway on the same fake upstream, compression latency per kind and
  * size, memory at idle and under 200 concurrent streams, and cold start. Prints a table with
  * PASS/MISS per figure, then one JSON line (also written to dist/perf.json).
@@ -21,6 +22,7 @@ import { parseArgs } from "node:util";
 import { compressText } from "../src/compress/compress-text.ts";
 import { detectContent } from "../src/compress/detect.ts";
 import { nativeSha256 } from "../src/runtime/native-sha256.ts";
+import { cpuMs } from "./bench/cpu.ts";
 import { hasWrk, type LoadResult, runLoad } from "./bench/load.ts";
 import { treeRss } from "./bench/memory.ts";
 import { PORTKEY_VERSION, portkeyHeaders, startPortkey } from "./bench/portkey.ts";
@@ -53,6 +55,9 @@ const scale = quick ? 0.3 : 1;
 
 const TARGETS = {
   addedP50Ms: 0.3,
+  // Against the bare Bun.serve -> fetch relay on the same load: what headroom's own work costs.
+  relayThroughputShare: 0.75,
+  addedOverRelayP50Ms: 0.1,
   portkeyMultiple: 10,
   compressP99Ms100k: 10,
   idleRssMb: 40,
@@ -236,20 +241,41 @@ const exitCode = await (async () => {
     }
     const added = (name: string, field: "p50_ms" | "p99_ms") =>
       round(med(seq[name]!.map((result, r) => result[field] - seq.direct![r]![field])), 3);
+    // Over the bare relay, round by round: both were measured seconds apart.
+    const addedOverRelay = (name: string) =>
+      seq[name]!.map((result, r) => result.p50_ms - seq["bare relay"]![r]!.p50_ms);
 
     const tputRounds = quick ? 1 : 3;
     const tputSeconds = quick ? 3 : 5;
     progress(`throughput @${connections}: ${tputRounds} rounds x ${tputSeconds}s`);
     const tput: Record<string, LoadResult[]> = Object.fromEntries(names.map((n) => [n, []]));
     const forwarded: Record<string, number> = {};
+    // CPU per request of the processes that are one process each (Portkey's is not measured).
+    const pids: Record<string, number> = {
+      direct: upstream.proc.pid,
+      "bare relay": bare.proc.pid,
+      headroom: headroom.proc.pid,
+      "headroom --stateless": stateless.proc.pid,
+    };
+    const cpuPerRequest: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
     for (let r = 0; r < tputRounds; r++) {
       for (const [name, url] of targets) {
         const before = await upstreamCount();
+        const pid = pids[name];
+        const cpuBefore = pid === undefined ? Number.NaN : cpuMs(pid);
         const result = await load(url, connections, tputSeconds);
         tput[name]!.push(result);
+        if (pid !== undefined) {
+          cpuPerRequest[name]!.push(((cpuMs(pid) - cpuBefore) * 1000) / result.requests);
+        }
         forwarded[name] = (forwarded[name] ?? 0) + (await upstreamCount()) - before;
       }
     }
+    const cpuUs = (name: string) => round(med(cpuPerRequest[name] ?? []), 1);
+    const relayShares = (name: string) =>
+      tput[name]!.map((result, r) => result.rps / tput["bare relay"]![r]!.rps);
+    const spread = (values: number[], digits: number, scale = 1) =>
+      values.map((value) => round(value * scale, digits)).join(", ");
     const rps = (name: string) => round(med(tput[name]!.map((result) => result.rps)), 0);
     const completed = (name: string) =>
       tput[name]!.reduce((sum, result) => sum + result.requests, 0);
@@ -418,6 +444,30 @@ const exitCode = await (async () => {
         verdict: "-",
       },
       {
+        figure: `throughput @${connections}, % of the bare relay (per round)`,
+        measured: `${round(med(relayShares("headroom")) * 100, 1)}% (${spread(relayShares("headroom"), 1, 100)})`,
+        target: `>= ${TARGETS.relayThroughputShare * 100}%`,
+        verdict: verdict(med(relayShares("headroom")) >= TARGETS.relayThroughputShare),
+      },
+      {
+        figure: "added latency p50 over the bare relay (ms, per round)",
+        measured: `${round(med(addedOverRelay("headroom")), 3)} (${spread(addedOverRelay("headroom"), 3)})`,
+        target: `<= ${TARGETS.addedOverRelayP50Ms}`,
+        verdict: verdict(med(addedOverRelay("headroom")) <= TARGETS.addedOverRelayP50Ms),
+      },
+      {
+        figure: "  same, --stateless: % of the bare relay / added p50 (ms)",
+        measured: `${round(med(relayShares("headroom --stateless")) * 100, 1)}% / ${round(med(addedOverRelay("headroom --stateless")), 3)}`,
+        target: "report",
+        verdict: "-",
+      },
+      {
+        figure: `CPU per request @${connections} (us): headroom / --stateless / bare relay`,
+        measured: `${cpuUs("headroom")} / ${cpuUs("headroom --stateless")} / ${cpuUs("bare relay")}`,
+        target: "report",
+        verdict: "-",
+      },
+      {
         figure: `throughput @${connections}, % of direct`,
         measured: `${round((rps("headroom") / rps("direct")) * 100, 1)}% (bare relay ${round((rps("bare relay") / rps("direct")) * 100, 1)}%)`,
         target: "report",
@@ -483,6 +533,7 @@ const exitCode = await (async () => {
         "added p99",
         `req/s @${connections}`,
         "vs direct",
+        "CPU/req (us)",
         "errors",
       ],
       names.map((name) => [
@@ -493,6 +544,7 @@ const exitCode = await (async () => {
         name === "direct" ? "-" : added(name, "p99_ms"),
         rps(name),
         `${round((rps(name) / rps("direct")) * 100, 1)}%`,
+        Number.isNaN(cpuUs(name)) ? "-" : cpuUs(name),
         failures(name),
       ]),
     );
@@ -543,6 +595,8 @@ const exitCode = await (async () => {
             added_p50_ms: name === "direct" ? 0 : added(name, "p50_ms"),
             added_p99_ms: name === "direct" ? 0 : added(name, "p99_ms"),
             rps: rps(name),
+            rps_per_round: tput[name]!.map((result) => round(result.rps, 0)),
+            cpu_us_per_request: Number.isNaN(cpuUs(name)) ? null : cpuUs(name),
             errors: failures(name),
             upstream_requests: forwarded[name],
             client_requests: completed(name),

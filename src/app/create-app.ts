@@ -6,6 +6,7 @@
 
 import { Hono } from "hono";
 import { providerForCredentials, providerForPath } from "../core/api.ts";
+import { startExchange } from "../core/exchange.ts";
 import { answerFailure } from "../pipeline/answer-failure.ts";
 import { exchangeRecorder } from "../pipeline/ledger-observer.ts";
 import { UpstreamHealth } from "../pipeline/upstream-health.ts";
@@ -16,7 +17,7 @@ import { adminRoutes } from "./admin-routes.ts";
 import { compressRoute } from "./compress-route.ts";
 import { dashboardRoute } from "./dashboard-route.ts";
 import type { AppDeps } from "./deps.ts";
-import { edge } from "./edge.ts";
+import { edge, refuseEarly } from "./edge.ts";
 import { healthRoutes } from "./health-routes.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { notFoundResponse } from "./local-only.ts";
@@ -32,6 +33,8 @@ export interface HeadroomApp {
   readonly upstreamHealth: UpstreamHealth;
   /** The stores that report their health (in /health, /stats and /metrics), by name. */
   readonly stores: StoreReporters;
+  /** Answers a request the server refuses before routing it (recorded like the app's own). */
+  refuse(request: Request, status: number, message: string): Response;
 }
 
 /** The /stats sections about other parts of the proxy. */
@@ -109,5 +112,9 @@ export function createApp(given: AppDeps): HeadroomApp {
     const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);
     return answerFailure(deps.log, c.get("exchange"), provider, error);
   });
-  return { app, upstreamHealth, stores };
+  const refuse = (request: Request, status: number, message: string): Response => {
+    const path = new URL(request.url).pathname;
+    return refuseEarly(deps, startExchange(request.method, path), request, path, status, message);
+  };
+  return { app, upstreamHealth, stores, refuse };
 }

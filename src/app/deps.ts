@@ -28,11 +28,3 @@ export interface AppDeps extends PipelineDeps {
   /** The dashboard page served at /dashboard (the CLI embeds it; absent means no dashboard). */
   readonly dashboardHtml?: string | undefined;
 }
-
-/** Per-request facts only the server knows, passed as Hono's env by the runtime entry. */
-export interface ConnEnv {
-  /** The peer's IP address; absent means unknown, which is never treated as loopback. */
-  remoteAddress?: string;
-  /** Lifts the server's idle timeout for this request, so quiet streams are not cut. */
-  disableIdleTimeout?: () => void;
-}

@@ -9,7 +9,7 @@
 import type { MiddlewareHandler } from "hono";
 import { providerForCredentials, providerForPath } from "../core/api.ts";
 import { ProxyError } from "../core/errors.ts";
-import { startExchange } from "../core/exchange.ts";
+import { type Exchange, startExchange } from "../core/exchange.ts";
 import {
   hasForeignOrigin,
   isCrossSiteWithoutOrigin,
@@ -63,6 +63,27 @@ function withSecurityHeaders(response: Response, origin: string | undefined): Re
   return res;
 }
 
+/**
+ * Answers a request refused before any route ran (the edge's own checks, the server's header
+ * limit): in the provider's error shape, without CORS headers, logged and recorded like every
+ * refusal (rejected on a provider path, local elsewhere).
+ */
+export function refuseEarly(
+  deps: AppDeps,
+  exchange: Exchange,
+  request: Request,
+  path: string,
+  status: number,
+  message: string,
+): Response {
+  const provider = providerForPath(path) ?? providerForCredentials(request.headers);
+  const outcome = request.method !== "OPTIONS" && isDataPlanePath(path) ? "rejected" : "local";
+  const error = new ProxyError(status, outcome, message);
+  const response = answerFailure(deps.log, exchange, provider, error);
+  finishExchange(deps, exchange);
+  return withSecurityHeaders(response, undefined);
+}
+
 /** Creates the edge middleware. */
 export function edge(deps: AppDeps): MiddlewareHandler<HeadroomEnv> {
   return async function edgeMiddleware(c, next) {
@@ -71,20 +92,8 @@ export function edge(deps: AppDeps): MiddlewareHandler<HeadroomEnv> {
     const origin = c.req.header("origin");
     const loopbackOrigin = origin !== undefined && isLoopbackOrigin(origin) ? origin : undefined;
 
-    /** Answers `status` in the provider's error shape, without CORS headers. */
-    const refuse = (status: 401 | 403, message: string): Response => {
-      const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);
-      const outcome =
-        c.req.method !== "OPTIONS" && isDataPlanePath(c.req.path) ? "rejected" : "local";
-      const response = answerFailure(
-        deps.log,
-        exchange,
-        provider,
-        new ProxyError(status, outcome, message),
-      );
-      finishExchange(deps, exchange);
-      return withSecurityHeaders(response, undefined);
-    };
+    const refuse = (status: 401 | 403, message: string): Response =>
+      refuseEarly(deps, exchange, c.req.raw, c.req.path, status, message);
 
     const token = deps.config.proxyToken;
     if (

@@ -4,7 +4,7 @@
  */
 
 import type { Exchange } from "../core/exchange.ts";
-import type { ConnEnv } from "./deps.ts";
+import type { ConnEnv } from "../pipeline/client-request.ts";
 
 /** Bindings come from the runtime entry; variables are set by the edge middleware. */
 export interface HeadroomEnv {

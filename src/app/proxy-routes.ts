@@ -19,8 +19,7 @@ function clientRequest(c: Context<HeadroomEnv>): ClientRequest {
   return {
     raw: c.req.raw,
     path: c.req.path,
-    remoteAddress: c.env?.remoteAddress,
-    disableIdleTimeout: c.env?.disableIdleTimeout,
+    conn: c.env,
     exchange: c.get("exchange"),
   };
 }

@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { createApp } from "../app/create-app.ts";
-import type { Lifecycle } from "../app/deps.ts";
+import type { AppDeps, Lifecycle } from "../app/deps.ts";
 import { dashboardHtml } from "../assets.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
@@ -71,7 +71,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
   const stores = openStores(config, log);
   const lifecycle: Lifecycle = { state: "starting" };
   const pool = new CompressPool({ size: poolSize(), onError: (message) => log.warn(message) });
-  const { app } = createApp({
+  const deps: AppDeps = {
     get config() {
       return settings.current;
     },
@@ -95,11 +95,12 @@ export async function runProxy(args: string[], version: string): Promise<number>
     responseCache: config.cache
       ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)
       : undefined,
-  });
+  };
+  const { app, refuse } = createApp(deps);
   const shutdown = waitForShutdownSignal();
   let server: ReturnType<typeof serveWithBun>;
   try {
-    server = serveWithBun(app, config.host, config.port);
+    server = serveWithBun(app, config.host, config.port, { refuse });
   } catch (error) {
     process.stderr.write(
       `headroom: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`,

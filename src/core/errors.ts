@@ -31,7 +31,7 @@ export class ProxyError extends Error {
 /** Maps an HTTP status to the error type name each provider uses for it. */
 function errorType(provider: Provider, status: number): string {
   if (provider === "anthropic") {
-    if (status === 400 || status === 415) return "invalid_request_error";
+    if (status === 400 || status === 415 || status === 431) return "invalid_request_error";
     if (status === 401) return "authentication_error";
     if (status === 403) return "permission_error";
     if (status === 404) return "not_found_error";

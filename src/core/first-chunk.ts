@@ -26,38 +26,43 @@ export type FirstChunk =
       readonly message: string;
     };
 
-/** Reads the first chunk of `body`, giving up (and cancelling it) after `timeoutMs` (0 = never). */
+/**
+ * Reads the first chunk of `body`, giving up (and cancelling it) after `timeoutMs` (0 = never).
+ * The timer cancels the reader, which settles the pending read: no second promise to race per
+ * request.
+ */
 export async function awaitFirstChunk(
   body: ReadableStream<Uint8Array>,
   timeoutMs: number,
 ): Promise<FirstChunk> {
   const reader = body.getReader();
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          reader.cancel(new Error("timeout")).catch(() => {});
+        }, timeoutMs)
+      : undefined;
   let first: Awaited<ReturnType<typeof reader.read>>;
   try {
-    first = await Promise.race([
-      reader.read(),
-      new Promise<never>((_, reject) => {
-        if (timeoutMs <= 0) return;
-        timer = setTimeout(() => {
-          timedOut = true;
-          reject(new Error("timeout"));
-        }, timeoutMs);
-      }),
-    ]);
+    first = await reader.read();
   } catch (error) {
-    reader.cancel().catch(() => {});
-    if (timedOut)
-      return { ok: false, reason: "timeout", message: "The upstream sent nothing for too long" };
-    const message = (error as Error)?.message ?? String(error);
-    return {
-      ok: false,
-      reason: (error as Error)?.name === "AbortError" ? "aborted" : "failed",
-      message: `The upstream connection failed before its answer: ${message}`,
-    };
+    if (!timedOut) {
+      reader.cancel().catch(() => {});
+      const message = (error as Error)?.message ?? String(error);
+      return {
+        ok: false,
+        reason: (error as Error)?.name === "AbortError" ? "aborted" : "failed",
+        message: `The upstream connection failed before its answer: ${message}`,
+      };
+    }
+    first = { done: true, value: undefined };
   } finally {
     clearTimeout(timer);
+  }
+  if (timedOut) {
+    return { ok: false, reason: "timeout", message: "The upstream sent nothing for too long" };
   }
   return { ok: true, chunk: first.done ? null : first.value, reader };
 }

@@ -1,10 +1,14 @@
 /**
  * Header hygiene between client, proxy and upstream.
+ *
+ * Both directions copy the headers whole (one native copy) and then delete what must not pass:
+ * under Bun that is several times cheaper than iterating the headers in JavaScript and appending
+ * the keepers one by one, and it is paid on every request.
  * @module
  */
 
 // RFC 9110 §7.6.1 connection-specific headers, plus the legacy ones proxies still see.
-const HOP_BY_HOP = new Set([
+const HOP_BY_HOP = [
   "connection",
   "keep-alive",
   "proxy-authenticate",
@@ -15,17 +19,32 @@ const HOP_BY_HOP = new Set([
   "trailers",
   "transfer-encoding",
   "upgrade",
-]);
+];
 
 /** The prefix of headroom's own control headers: read by the proxy, never forwarded. */
 const CONTROL_HEADER_PREFIX = "x-headroom-";
 
-function connectionListed(headers: Headers): Set<string> {
-  const listed = new Set<string>();
-  const value = headers.get("connection");
-  if (value) for (const name of value.split(",")) listed.add(name.trim().toLowerCase());
-  return listed;
+/** Deletes each of `names` present in `headers`. */
+function drop(headers: Headers, names: Iterable<string>): void {
+  for (const name of names) if (headers.has(name)) headers.delete(name);
 }
+
+/** A copy of `headers` without hop-by-hop headers, those the Connection header lists, and `also`. */
+function copyWithout(headers: Headers, also: readonly string[]): Headers {
+  const out = new Headers(headers);
+  const listed = headers.get("connection");
+  if (listed)
+    drop(
+      out,
+      listed.split(",").map((name) => name.trim().toLowerCase()),
+    );
+  drop(out, HOP_BY_HOP);
+  drop(out, also);
+  return out;
+}
+
+const NEVER_UPSTREAM = ["host", "content-length", "accept-encoding"];
+const NEVER_UPSTREAM_DECODED = [...NEVER_UPSTREAM, "content-encoding"];
 
 /**
  * Builds the headers sent upstream: everything the client sent (credentials, anthropic-*,
@@ -37,24 +56,17 @@ export function upstreamRequestHeaders(
   incoming: Headers,
   options: { keepContentEncoding: boolean },
 ): Headers {
-  const listed = connectionListed(incoming);
-  const out = new Headers();
-  incoming.forEach((value, name) => {
-    if (
-      HOP_BY_HOP.has(name) ||
-      listed.has(name) ||
-      name === "host" ||
-      name === "content-length" ||
-      name === "accept-encoding" ||
-      name.startsWith(CONTROL_HEADER_PREFIX) ||
-      (name === "content-encoding" && !options.keepContentEncoding)
-    ) {
-      return;
-    }
-    out.append(name, value);
-  });
+  const out = copyWithout(
+    incoming,
+    options.keepContentEncoding ? NEVER_UPSTREAM : NEVER_UPSTREAM_DECODED,
+  );
+  const control: string[] = [];
+  for (const name of out.keys()) if (name.startsWith(CONTROL_HEADER_PREFIX)) control.push(name);
+  drop(out, control);
   return out;
 }
+
+const STALE_FOR_CLIENT = ["content-encoding", "content-length"];
 
 /**
  * Builds the headers relayed to the client from an upstream response. The runtime's fetch has
@@ -62,18 +74,5 @@ export function upstreamRequestHeaders(
  * will never see and must go, together with hop-by-hop headers.
  */
 export function clientResponseHeaders(upstream: Headers): Headers {
-  const listed = connectionListed(upstream);
-  const out = new Headers();
-  upstream.forEach((value, name) => {
-    if (
-      HOP_BY_HOP.has(name) ||
-      listed.has(name) ||
-      name === "content-encoding" ||
-      name === "content-length"
-    ) {
-      return;
-    }
-    out.append(name, value);
-  });
-  return out;
+  return copyWithout(upstream, STALE_FOR_CLIENT);
 }

@@ -75,12 +75,36 @@ function redactFields(fields: LogFields): LogFields {
   return out;
 }
 
+// Per-line work that repeats: the timestamp changes once a millisecond however many lines share
+// it, and messages are mostly a handful of constants ("request"), encoded once each.
+let stampedAt = Number.NaN;
+let stamp = "";
+function timestamp(): string {
+  const now = Date.now();
+  if (now !== stampedAt) {
+    stampedAt = now;
+    stamp = new Date(now).toISOString();
+  }
+  return stamp;
+}
+
+const MAX_ENCODED_MESSAGES = 256;
+const encodedMessages = new Map<string, string>();
+function encodedMessage(msg: string): string {
+  let encoded = encodedMessages.get(msg);
+  if (encoded === undefined) {
+    encoded = JSON.stringify(redactSecrets(msg));
+    if (encodedMessages.size < MAX_ENCODED_MESSAGES) encodedMessages.set(msg, encoded);
+  }
+  return encoded;
+}
+
 /** Creates a logger writing lines at or above `level` through `write`. */
 export function createLogger(level: () => LogLevel, write: (line: string) => void): Logger {
   function emit(at: LogLevel, msg: string, fields?: LogFields): void {
     if (RANK[at] < RANK[level()]) return;
     // Written as text around one stringify of the fields: no merged copy per line.
-    const head = `{"ts":"${new Date().toISOString()}","level":"${at}","msg":${JSON.stringify(redactSecrets(msg))}`;
+    const head = `{"ts":"${timestamp()}","level":"${at}","msg":${encodedMessage(msg)}`;
     const rest = fields ? JSON.stringify(redactFields(fields)) : "{}";
     write(rest === "{}" ? `${head}}` : `${head},${rest.slice(1)}`);
   }

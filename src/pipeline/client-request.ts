@@ -6,15 +6,24 @@
 
 import type { Exchange } from "../core/exchange.ts";
 
+/**
+ * Per-request facts only the server knows, passed as Hono's env by the runtime entry. Read
+ * through the object (never destructured): the Bun server looks the peer up lazily.
+ */
+export interface ConnEnv {
+  /** The peer's IP address; absent means unknown, which is never treated as loopback. */
+  readonly remoteAddress?: string;
+  /** Lifts the server's idle timeout for this request, so quiet streams are not cut. */
+  disableIdleTimeout?(): void;
+}
+
 /** One request on its way through the pipeline. */
 export interface ClientRequest {
   readonly raw: Request;
   /** The URL's path, as routed. */
   readonly path: string;
-  /** The peer's IP address; absent means unknown, which is never treated as loopback. */
-  readonly remoteAddress: string | undefined;
-  /** Lifts the server's idle timeout, so a quiet stream is not cut. */
-  readonly disableIdleTimeout: (() => void) | undefined;
+  /** The connection it came on (absent when the app is called without a server). */
+  readonly conn: ConnEnv | undefined;
   /** The record of this request, started by the edge middleware. */
   readonly exchange: Exchange;
 }

@@ -44,7 +44,10 @@ function upstreamBase(
   if (override === null) return { url: deps.config.upstreams[provider].url, configured: true };
   // Any URL, with the caller's key: from another machine that is a way into this one's
   // network, so it takes the operator's consent.
-  if (!deps.config.remoteBaseUrl && !isLoopbackCaller(request.remoteAddress, request.raw.headers)) {
+  if (
+    !deps.config.remoteBaseUrl &&
+    !isLoopbackCaller(request.conn?.remoteAddress, request.raw.headers)
+  ) {
     return new BodyProblem(
       403,
       "x-headroom-base-url is only honoured from this machine; set HEADROOM_REMOTE_BASE_URL=1 to allow it from other callers",

@@ -143,7 +143,7 @@ export async function handleGeneration(
       return hit;
     }
     // Streams may go quiet for minutes while a model thinks: lift the server's idle timeout.
-    request.disableIdleTimeout?.();
+    request.conn?.disableIdleTimeout?.();
     const response = await rewriteForwardAnswer(deps, health, request, body);
     return cacheKey ? storeInCache(deps, request, cacheKey, response) : response;
   } catch (error) {

@@ -38,7 +38,7 @@ export async function handlePassthrough(
       body = (await readClientBody(deps, request)).raw;
       recordBody(exchange, body);
     }
-    request.disableIdleTimeout?.();
+    request.conn?.disableIdleTimeout?.();
     const { upstream } = await forward(deps, health, request, { provider, body, original: true });
     return await relayResponse(deps, exchange, upstream);
   } catch (error) {

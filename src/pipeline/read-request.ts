@@ -28,7 +28,7 @@ export function admit(deps: PipelineDeps, request: ClientRequest): void {
   if (perMinute <= 0) return;
   const headers = request.raw.headers;
   const credential = headers.get("x-api-key") ?? headers.get("authorization") ?? "";
-  const key = `${deps.sha256(credential)}|${request.remoteAddress ?? ""}`;
+  const key = `${deps.sha256(credential)}|${request.conn?.remoteAddress ?? ""}`;
   const wait = deps.rateLimiter.take(key, perMinute);
   if (wait === 0) return;
   throw new ProxyError(

@@ -5,7 +5,7 @@
 
 import { createHash } from "node:crypto";
 import { createApp } from "../../src/app/create-app.ts";
-import type { AppDeps, ConnEnv, Lifecycle } from "../../src/app/deps.ts";
+import type { AppDeps, Lifecycle } from "../../src/app/deps.ts";
 import { type HiddenCallStore, MemoryHiddenCallStore } from "../../src/ccr/hidden-calls.ts";
 import type { OriginalStore } from "../../src/ccr/original-store.ts";
 import type { DecisionStore } from "../../src/compress/decisions.ts";
@@ -14,6 +14,7 @@ import type { Exchange } from "../../src/core/exchange.ts";
 import { createLogger } from "../../src/core/logger.ts";
 import { RateLimiter } from "../../src/core/rate-limiter.ts";
 import { RuntimeSettings } from "../../src/core/runtime-settings.ts";
+import type { ConnEnv } from "../../src/pipeline/client-request.ts";
 import { ResponseCache } from "../../src/pipeline/response-cache.ts";
 import {
   type RunningServer,
@@ -58,6 +59,8 @@ export interface BuildOptions {
 /** The app plus everything it reported. */
 export interface BuiltApp {
   app: ReturnType<typeof createApp>["app"];
+  /** Records and answers a request refused before routing (what the server calls). */
+  refuse: ReturnType<typeof createApp>["refuse"];
   deps: AppDeps;
   exchanges: Exchange[];
   logs: Record<string, unknown>[];
@@ -112,9 +115,10 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     ...(options.compress ? { compress: options.compress } : {}),
     ...(options.countTokens ? { countTokens: options.countTokens } : {}),
   };
-  const { app } = createApp(deps);
+  const { app, refuse } = createApp(deps);
   return {
     app,
+    refuse,
     deps,
     exchanges,
     logs,
@@ -134,7 +138,7 @@ export interface ServedApp extends BuiltApp {
 /** Serves the app on 127.0.0.1 with a free port. */
 export function serveApp(options: BuildOptions & ServeOptions = {}): ServedApp {
   const built = buildApp(options);
-  const server = serveWithBun(built.app, "127.0.0.1", 0, options);
+  const server = serveWithBun(built.app, "127.0.0.1", 0, { refuse: built.refuse, ...options });
   return {
     ...built,
     url: `http://127.0.0.1:${server.port}`,

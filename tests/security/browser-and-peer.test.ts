@@ -17,7 +17,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { DASHBOARD_CSP } from "../../src/app/dashboard-route.ts";
-import type { ConnEnv } from "../../src/app/deps.ts";
+import type { ConnEnv } from "../../src/pipeline/client-request.ts";
 import { json } from "../helpers/http.ts";
 import { buildApp } from "../helpers/proxy.ts";
 
