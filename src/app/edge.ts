@@ -18,7 +18,7 @@ import {
 } from "../core/loopback.ts";
 import { answerFailure } from "../pipeline/answer-failure.ts";
 import { finishExchange } from "../pipeline/finish-exchange.ts";
-import { recordStatus } from "../pipeline/recorder.ts";
+import { recordProvider, recordStatus } from "../pipeline/recorder.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 
@@ -79,6 +79,7 @@ export function refuseEarly(
   const provider = providerForPath(path) ?? providerForCredentials(request.headers);
   const outcome = request.method !== "OPTIONS" && isDataPlanePath(path) ? "rejected" : "local";
   const error = new ProxyError(status, outcome, message);
+  recordProvider(exchange, provider);
   const response = answerFailure(deps.log, exchange, provider, error);
   finishExchange(deps, exchange);
   return withSecurityHeaders(response, undefined);

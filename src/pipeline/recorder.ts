@@ -43,6 +43,11 @@ export function recordRoute(
   writable(exchange).provider = provider;
 }
 
+/** Which provider a request refused before routing was meant for. */
+export function recordProvider(exchange: Exchange, provider: Provider): void {
+  writable(exchange).provider = provider;
+}
+
 /** The body's size as received. */
 export function recordBody(exchange: Exchange, raw: Uint8Array): void {
   writable(exchange).bytesIn = raw.length;
