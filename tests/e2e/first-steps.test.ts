@@ -39,3 +39,13 @@ test("the Node version the README states is one every locked package accepts", (
     .map(([path, entry]) => `${path} wants node ${entry.engines!.node}`);
   expect(refusing).toEqual([]);
 });
+
+test("the README's test command is the one CI runs", () => {
+  const block = FIRST_STEPS.match(/## Two commands[\s\S]*?```sh\n([\s\S]*?)```/)?.[1] ?? "";
+  const testLine = block.split("\n").find((line) => /\bnpm test\b/.test(line)) ?? "";
+  const command = testLine.replace(/#.*/, "").trim();
+  // CI installs with npm ci first, then runs the rest of the README's line.
+  expect(command.startsWith("npm ci && ")).toBe(true);
+  const ci = readFileSync(join(ROOT, ".ci", "run"), "utf8");
+  expect(ci).toContain(`{ ${command.slice("npm ci && ".length)}; }`);
+});
