@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { PROXY_HELP } from "../../src/cli/help.ts";
-import { startServerProcess } from "../helpers/binary.ts";
+import { DENO_ENTRY, DENO_ENV, startServerProcess } from "../helpers/binary.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
 import { NPM_QUERY, npmQueryRequest } from "../helpers/tool-output-request.ts";
@@ -10,18 +10,6 @@ import { chatStream } from "../helpers/wire.ts";
 const root = join(import.meta.dir, "..", "..");
 const upstream = new FakeUpstream();
 afterAll(() => upstream.stop());
-
-const DENO_ENV = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
-const DENO_ENTRY = [
-  join(root, "node_modules", ".bin", "deno"),
-  "run",
-  "--allow-net",
-  "--allow-env",
-  "--allow-read",
-  "--config",
-  "deno.json",
-  "src/runtime/deno-main.ts",
-];
 
 /** Runs the Deno entry to completion (help and usage errors exit at once). */
 function runDeno(args: string[], env: Record<string, string> = {}) {
@@ -34,23 +22,9 @@ function runDeno(args: string[], env: Record<string, string> = {}) {
 
 describe("the Deno entry", () => {
   test("serves /health and relays a streaming request under Deno.serve", async () => {
-    const deno = join(root, "node_modules", ".bin", "deno");
     const proxy = await startServerProcess(
-      [
-        deno,
-        "run",
-        "--allow-net",
-        "--allow-env",
-        "--allow-read",
-        "--config",
-        "deno.json",
-        "src/runtime/deno-main.ts",
-        "--port",
-        "0",
-        "--openai-api-url",
-        upstream.url,
-      ],
-      { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+      [...DENO_ENTRY, "--port", "0", "--openai-api-url", upstream.url],
+      DENO_ENV,
       root,
     );
     try {

@@ -8,6 +8,24 @@ import { join } from "node:path";
 /** The compiled executable; `npm test` builds it before the suite runs. */
 export const BINARY = join(import.meta.dir, "..", "..", "dist", "headroom");
 
+/** The repository root: where the Deno entry runs from (it reads deno.json there). */
+export const REPO_ROOT = join(import.meta.dir, "..", "..");
+
+/** The command that runs the Deno entry from the repository root, before its own arguments. */
+export const DENO_ENTRY = [
+  join(REPO_ROOT, "node_modules", ".bin", "deno"),
+  "run",
+  "--allow-net",
+  "--allow-env",
+  "--allow-read",
+  "--config",
+  "deno.json",
+  "src/runtime/deno-main.ts",
+];
+
+/** Keeps Deno quiet: no update check, no colour in its messages. */
+export const DENO_ENV = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+
 /** A running `headroom proxy` process. */
 export interface RunningBinary {
   url: string;

@@ -19,7 +19,15 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BINARY, type RunningBinary, startBinary, startServerProcess } from "../helpers/binary.ts";
+import {
+  BINARY,
+  DENO_ENTRY,
+  DENO_ENV,
+  REPO_ROOT,
+  type RunningBinary,
+  startBinary,
+  startServerProcess,
+} from "../helpers/binary.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
 import { askAboutLog, buildLogWithKey } from "../helpers/key-in-output.ts";
@@ -368,24 +376,10 @@ describe("listening beyond loopback", () => {
   });
 
   test("the Deno entry warns the same way", async () => {
-    const repo = join(import.meta.dir, "..", "..");
     const proxy = await startServerProcess(
-      [
-        join(repo, "node_modules", ".bin", "deno"),
-        "run",
-        "--allow-net",
-        "--allow-env",
-        "--allow-read",
-        "--config",
-        "deno.json",
-        "src/runtime/deno-main.ts",
-        "--host",
-        "0.0.0.0",
-        "--port",
-        "0",
-      ],
-      { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-      repo,
+      [...DENO_ENTRY, "--host", "0.0.0.0", "--port", "0"],
+      DENO_ENV,
+      REPO_ROOT,
     );
     await waitFor(() => proxy.lines.some((line) => line.includes("HEADROOM_PROXY_TOKEN")));
     await proxy.stop();
