@@ -102,6 +102,6 @@ export function compressRoute(deps: AppDeps, decisions: DecisionStore): Hono<Hea
     }
   });
   // headroom's own path is never forwarded upstream, whatever the method.
-  app.all("/v1/compress", () => notFoundResponse());
+  app.all("/v1/compress", (c) => notFoundResponse(c.req.raw));
   return app;
 }

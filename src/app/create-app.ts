@@ -106,7 +106,7 @@ export function createApp(given: AppDeps): HeadroomApp {
   if (deps.dashboardHtml !== undefined) app.route("/", dashboardRoute(deps.dashboardHtml));
   app.route("/", unsupportedRoutes());
   app.route("/", proxyRoutes(deps, upstreamHealth));
-  app.notFound(() => notFoundResponse());
+  app.notFound((c) => notFoundResponse(c.req.raw));
   // Errors no route caught: the same mapping as the pipeline's (logged, recorded, a 500).
   app.onError((error, c) => {
     const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);

@@ -9,6 +9,8 @@
  */
 
 import type { MiddlewareHandler } from "hono";
+import { providerForCredentials, providerForPath } from "../core/api.ts";
+import { ProxyError, proxyErrorResponse } from "../core/errors.ts";
 import {
   hasForeignOrigin,
   isCrossSiteWithoutOrigin,
@@ -17,12 +19,16 @@ import {
 } from "../core/loopback.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 
-/** The body of every 404: the same for a missing route and a refused control-plane call. */
-export function notFoundResponse(): Response {
-  return new Response(JSON.stringify({ error: { type: "not_found", message: "Not found" } }), {
-    status: 404,
-    headers: { "content-type": "application/json" },
-  });
+/**
+ * The 404 of a route that does not exist, in the error shape of the provider the request looks
+ * meant for (its path, else its credentials; OpenAI's when nothing says). A refused control-plane
+ * call gets exactly this answer for the same request, so it cannot tell the route exists.
+ */
+export function notFoundResponse(request: Request): Response {
+  const path = new URL(request.url).pathname;
+  const provider = providerForPath(path) ?? providerForCredentials(request.headers);
+  const message = `Not found: ${request.method} ${path}`;
+  return proxyErrorResponse(provider, new ProxyError(404, "local", message));
 }
 
 /** True when the request comes from this machine by every measure the guard applies. */
@@ -36,19 +42,13 @@ export function isLocalRequest(request: Request, remoteAddress: string | undefin
 /** Creates the guard middleware for control-plane routes. */
 export function localOnly(): MiddlewareHandler<HeadroomEnv> {
   return async function localOnlyGuard(c, next) {
-    if (!isLocalRequest(c.req.raw, c.env?.remoteAddress)) return notFoundResponse();
+    if (!isLocalRequest(c.req.raw, c.env?.remoteAddress)) return notFoundResponse(c.req.raw);
     if (c.req.method === "POST") {
       const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
       if (type !== "application/json") {
-        return new Response(
-          JSON.stringify({
-            error: {
-              type: "unsupported_media_type",
-              message: "Control-plane POSTs must be sent with content-type: application/json",
-            },
-          }),
-          { status: 415, headers: { "content-type": "application/json" } },
-        );
+        const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);
+        const message = "Control-plane POSTs must be sent with content-type: application/json";
+        return proxyErrorResponse(provider, new ProxyError(415, "local", message));
       }
     }
     await next();

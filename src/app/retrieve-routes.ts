@@ -181,7 +181,7 @@ export function retrieveRoutes(deps: AppDeps): Hono<HeadroomEnv> {
   });
 
   // headroom's own paths are never forwarded upstream, whatever the method.
-  app.all("/v1/retrieve", () => notFoundResponse());
-  app.all("/v1/retrieve/*", () => notFoundResponse());
+  app.all("/v1/retrieve", (c) => notFoundResponse(c.req.raw));
+  app.all("/v1/retrieve/*", (c) => notFoundResponse(c.req.raw));
   return app;
 }

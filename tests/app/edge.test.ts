@@ -118,7 +118,14 @@ describe("localOnly() control-plane guard", () => {
   test("is a plain 404 for a remote peer, whatever the Host or X-Forwarded-For say", async () => {
     const res = await call({ headers: { "x-forwarded-for": "127.0.0.1" } }, remote);
     expect(res.status).toBe(404);
-    expect(await json(res)).toEqual({ error: { type: "not_found", message: "Not found" } });
+    expect(await json(res)).toEqual({
+      error: {
+        message: expect.stringMatching(/^Not found: /),
+        type: "invalid_request_error",
+        param: null,
+        code: null,
+      },
+    });
   });
 
   test("is a 404 for a loopback peer with a foreign Host (DNS rebinding)", async () => {

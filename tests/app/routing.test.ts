@@ -91,7 +91,60 @@ describe("routing", () => {
         headers: { authorization: "Bearer sk-x" },
       });
       expect(res.status).toBe(404);
-      expect(await json(res)).toEqual({ error: { type: "not_found", message: "Not found" } });
+      // The provider's own 404 shape (OpenAI's, from the Bearer credential), naming the route.
+      expect(await json(res)).toEqual({
+        error: {
+          message: `Not found: POST ${path}`,
+          type: "invalid_request_error",
+          param: null,
+          code: null,
+        },
+      });
+    }
+    expect(calls).toHaveLength(0);
+  });
+
+  test("an unknown route and a control-plane POST without JSON answer in the caller's provider's shape", async () => {
+    const { calls, fetch } = recordingFetch();
+    const app = buildApp({ fetch, env: bases });
+    const anthropic = { "x-api-key": "sk-ant-api03-x", "anthropic-version": "2023-06-01" };
+    const missing = await app.request("/messages", {
+      method: "POST",
+      body: "{}",
+      headers: anthropic,
+    });
+    expect(missing.status).toBe(404);
+    expect(await json(missing)).toEqual({
+      type: "error",
+      error: { type: "not_found_error", message: "Not found: POST /messages" },
+    });
+
+    for (const [headers, body] of [
+      [
+        { ...anthropic, "content-type": "text/plain" },
+        {
+          type: "error",
+          error: {
+            type: "invalid_request_error",
+            message: "Control-plane POSTs must be sent with content-type: application/json",
+          },
+        },
+      ],
+      [
+        { authorization: "Bearer sk-x", "content-type": "text/plain" },
+        {
+          error: {
+            message: "Control-plane POSTs must be sent with content-type: application/json",
+            type: "invalid_request_error",
+            param: null,
+            code: null,
+          },
+        },
+      ],
+    ] as const) {
+      const res = await app.request("/v1/compress", { method: "POST", body: "{}", headers });
+      expect(res.status).toBe(415);
+      expect(await json(res)).toEqual(body);
     }
     expect(calls).toHaveLength(0);
   });
