@@ -15,7 +15,7 @@ import { isLocalRequest } from "./local-only.ts";
 import { degradedStores, type StoreReporters, storeReports } from "./store-reports.ts";
 
 /** The effective configuration as /health shows it to loopback callers (never the token). */
-export function describeConfig(config: ProxyConfig): Record<string, unknown> {
+function describeConfig(config: ProxyConfig): Record<string, unknown> {
   return {
     host: config.host,
     port: config.port,
