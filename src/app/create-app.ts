@@ -11,12 +11,13 @@ import { answerFailure } from "../pipeline/answer-failure.ts";
 import { exchangeRecorder } from "../pipeline/ledger-observer.ts";
 import { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import { outputShapingFigures } from "../stats/output-shaping.ts";
+import { StatsService } from "../stats/stats-service.ts";
 import { guardStores } from "../store/guard-stores.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { compressRoute } from "./compress-route.ts";
 import { dashboardRoute } from "./dashboard-route.ts";
-import type { AppDeps } from "./deps.ts";
+import type { AppDeps, AppInputs } from "./deps.ts";
 import { edge, refuseEarly } from "./edge.ts";
 import { healthRoutes } from "./health-routes.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
@@ -33,6 +34,8 @@ export interface HeadroomApp {
   readonly upstreamHealth: UpstreamHealth;
   /** The stores that report their health (in /health, /stats and /metrics), by name. */
   readonly stores: StoreReporters;
+  /** The ledger's views: what /stats, /metrics and the dashboard read. */
+  readonly stats: StatsService;
   /** Answers a request the server refuses before routing it (recorded like the app's own). */
   refuse(request: Request, status: number, message: string): Response;
 }
@@ -72,10 +75,11 @@ function statsExtras(deps: AppDeps, stores: StoreReporters): Record<string, unkn
 }
 
 /** Creates the app. */
-export function createApp(given: AppDeps): HeadroomApp {
+export function createApp(given: AppInputs): HeadroomApp {
   // The composition root: the one place that knows the stores' guards.
   const guarded = guardStores(given, given.log);
   const stores = guarded.reporting;
+  const stats = new StatsService(guarded.ledger);
   const deps: AppDeps = {
     ...given,
     // Live: every read gives the settings' current configuration.
@@ -84,7 +88,8 @@ export function createApp(given: AppDeps): HeadroomApp {
     },
     originals: guarded.originals,
     decisions: guarded.decisions,
-    onExchange: [exchangeRecorder(given.stats, given.prices), ...(given.onExchange ?? [])],
+    stats,
+    onExchange: [exchangeRecorder(stats, given.prices), ...(given.onExchange ?? [])],
   };
   const upstreamHealth = new UpstreamHealth();
   const app = new Hono<HeadroomEnv>();
@@ -116,5 +121,5 @@ export function createApp(given: AppDeps): HeadroomApp {
     const path = new URL(request.url).pathname;
     return refuseEarly(deps, startExchange(request.method, path), request, path, status, message);
   };
-  return { app, upstreamHealth, stores, refuse };
+  return { app, upstreamHealth, stores, stats, refuse };
 }

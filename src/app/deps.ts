@@ -6,6 +6,7 @@
 
 import type { RuntimeSettings } from "../core/runtime-settings.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
+import type { LedgerStore } from "../stats/ledger-store.ts";
 import type { PriceTable } from "../stats/prices.ts";
 import type { StatsService } from "../stats/stats-service.ts";
 
@@ -28,3 +29,9 @@ export interface AppDeps extends PipelineDeps {
   /** The dashboard page served at /dashboard (the CLI embeds it; absent means no dashboard). */
   readonly dashboardHtml?: string | undefined;
 }
+
+/**
+ * What an entry gives {@link createApp}: the ledger store itself, from which the app builds its
+ * stats service once the store is behind its guard.
+ */
+export type AppInputs = Omit<AppDeps, "stats"> & { readonly ledger: LedgerStore };

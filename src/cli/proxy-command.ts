@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { createApp } from "../app/create-app.ts";
-import type { AppDeps, Lifecycle } from "../app/deps.ts";
+import type { AppInputs, Lifecycle } from "../app/deps.ts";
 import { dashboardHtml } from "../assets.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
@@ -20,7 +20,6 @@ import { CompressPool, poolSize } from "../runtime/compress-pool.ts";
 import { loadPrices } from "../runtime/load-prices.ts";
 import { nativeSha256 } from "../runtime/native-sha256.ts";
 import { zlibDecoder } from "../runtime/zlib-decoder.ts";
-import { StatsService } from "../stats/stats-service.ts";
 import { asUsageError } from "./cli-config.ts";
 import { installCrashReporting } from "./crash-reporting.ts";
 import { PROXY_HELP } from "./help.ts";
@@ -71,7 +70,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
   const stores = openStores(config, log);
   const lifecycle: Lifecycle = { state: "starting" };
   const pool = new CompressPool({ size: poolSize(), onError: (message) => log.warn(message) });
-  const deps: AppDeps = {
+  const deps: AppInputs = {
     get config() {
       return settings.current;
     },
@@ -85,7 +84,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
     decisions: stores.decisions,
     originals: stores.originals,
     hiddenCalls: stores.hiddenCalls,
-    stats: new StatsService(stores.ledger),
+    ledger: stores.ledger,
     prices: loadPrices(config.workspaceDir, log),
     sha256: nativeSha256,
     compress: pool.run,

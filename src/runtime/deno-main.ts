@@ -19,7 +19,6 @@ import { RateLimiter } from "../core/rate-limiter.ts";
 import { RuntimeSettings } from "../core/runtime-settings.ts";
 import { ResponseCache } from "../pipeline/response-cache.ts";
 import { PriceTable } from "../stats/prices.ts";
-import { StatsService } from "../stats/stats-service.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import { MemoryLedgerStore } from "../store/memory-ledger.ts";
 import { MemoryOriginalStore } from "../store/memory-original-store.ts";
@@ -89,7 +88,7 @@ const { app } = createApp({
   decisions: new MemoryDecisionStore(),
   originals: new MemoryOriginalStore(config.ccrTtlSeconds, config.ccrMaxBytes),
   hiddenCalls: new MemoryHiddenCallStore(),
-  stats: new StatsService(new MemoryLedgerStore()),
+  ledger: new MemoryLedgerStore(),
   prices: new PriceTable(),
   sha256: nativeSha256,
   compress: pool.run,

@@ -42,8 +42,7 @@ export class StatsService {
   /** Failures of the durable ledger seen here: headroom keeps serving and reports them. */
   #ownErrors = 0;
   lastStoreError: string | undefined;
-  #ledger: LedgerStore;
-  #guarded = false;
+  readonly #ledger: LedgerStore;
   #cliCursor = 0;
   #ownId = 0;
 
@@ -72,17 +71,7 @@ export class StatsService {
     this.recent.push(...newest.slice(0, RECENT).reverse());
   }
 
-  /**
-   * Puts the ledger behind its guard, once, when the app is composed (src/store/guard-stores.ts);
-   * later calls change nothing.
-   */
-  guardLedger(guard: (ledger: LedgerStore) => LedgerStore): void {
-    if (this.#guarded) return;
-    this.#guarded = true;
-    this.#ledger = guard(this.#ledger);
-  }
-
-  /** The durable ledger (behind its guard once the app is composed). */
+  /** The durable ledger (behind its guard when the app built this service). */
   get ledger(): LedgerStore {
     return this.#ledger;
   }

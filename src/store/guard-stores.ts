@@ -1,8 +1,8 @@
 /**
  * Puts an app's stores behind their guards, once, at the composition root: a store that is
  * locked, unwritable or full then never fails a request. A store that already reports its health
- * (the CLI guards its own, for the background purge) is taken as it is. The ledger is guarded
- * inside the stats service that owns it. Each episode is announced through `log`.
+ * (the CLI guards its own, for the background purge) is taken as it is. Each episode is announced
+ * through `log`.
  * @module
  */
 
@@ -11,7 +11,7 @@ import type { OriginalStore } from "../ccr/original-store.ts";
 import type { DecisionStore } from "../compress/decisions.ts";
 import type { Logger } from "../core/logger.ts";
 import type { StoreReport } from "../core/store-health.ts";
-import type { StatsService } from "../stats/stats-service.ts";
+import type { LedgerStore } from "../stats/ledger-store.ts";
 import { GuardedDecisionStore } from "./guarded-decision-store.ts";
 import { GuardedLedgerStore } from "./guarded-ledger.ts";
 import { GuardedOriginalStore } from "./guarded-original-store.ts";
@@ -22,13 +22,14 @@ export interface GivenStores {
   readonly originals: OriginalStore;
   readonly decisions: DecisionStore;
   readonly hiddenCalls: HiddenCallStore;
-  readonly stats: StatsService;
+  readonly ledger: LedgerStore;
 }
 
 /** The stores the app uses, and each one that reports its health, by name. */
 export interface GuardedStores {
   readonly originals: OriginalStore;
   readonly decisions: DecisionStore;
+  readonly ledger: LedgerStore;
   /** In the order /health, /stats and /metrics list them. */
   readonly reporting: ReadonlyArray<readonly [string, () => StoreReport]>;
 }
@@ -47,11 +48,11 @@ export function guardStores(given: GivenStores, log: Logger): GuardedStores {
   const decisions = given.decisions.report
     ? given.decisions
     : new GuardedDecisionStore(given.decisions);
-  given.stats.guardLedger((ledger) => (ledger.report ? ledger : new GuardedLedgerStore(ledger)));
+  const ledger = given.ledger.report ? given.ledger : new GuardedLedgerStore(given.ledger);
   const named: [string, { report?(): StoreReport }][] = [
     ["originals", originals],
     ["decisions", decisions],
-    ["ledger", given.stats.ledger],
+    ["ledger", ledger],
     ["hidden_calls", given.hiddenCalls],
   ];
   const reporting: [string, () => StoreReport][] = [];
@@ -60,5 +61,5 @@ export function guardStores(given: GivenStores, log: Logger): GuardedStores {
     logEpisodes(store, log);
     reporting.push([name, () => store.report!()]);
   }
-  return { originals, decisions, reporting };
+  return { originals, decisions, ledger, reporting };
 }

@@ -12,7 +12,6 @@ import { DASHBOARD_CSP } from "../../src/app/dashboard-route.ts";
 import { dashboardHtml } from "../../src/assets.ts";
 import { type RunningServer, serveWithBun } from "../../src/runtime/bun-server.ts";
 import type { LedgerRow } from "../../src/stats/ledger-row.ts";
-import { StatsService } from "../../src/stats/stats-service.ts";
 import { MemoryLedgerStore } from "../../src/store/memory-ledger.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
@@ -163,7 +162,7 @@ beforeAll(async () => {
   ledger.insert(pastRow(9, "claude-opus-4-5", 12_000));
   ledger.insert(pastRow(3, "claude-sonnet-4-5", 8_000));
   ledger.insert(pastRow(2, "gpt-4o", 5_000));
-  built = buildApp({ upstream: upstream.url, stats: new StatsService(ledger), dashboardHtml });
+  built = buildApp({ upstream: upstream.url, ledger, dashboardHtml });
   server = serveWithBun(built.app, "127.0.0.1", 0);
   origin = `http://127.0.0.1:${server.port}`;
   await mixedWorkload();

@@ -9,7 +9,6 @@
 import type { Database } from "bun:sqlite";
 import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { StatsService } from "../../src/stats/stats-service.ts";
 import { GuardedDecisionStore } from "../../src/store/guarded-decision-store.ts";
 import { GuardedLedgerStore } from "../../src/store/guarded-ledger.ts";
 import { GuardedOriginalStore } from "../../src/store/guarded-original-store.ts";
@@ -425,7 +424,7 @@ describe("ledger", () => {
     test(`${condition}: responses are unaffected, rows are held and still counted`, async () => {
       const fault = realFault(condition, (db) => new SqliteLedgerStore(db));
       fault.start();
-      const app = recordingApp({ stats: new StatsService(fault.store) });
+      const app = recordingApp({ ledger: fault.store });
       await app.send(conversation(users("r")));
       await app.send(conversation("short output"));
       const stats = await app.json("/stats");
@@ -454,7 +453,7 @@ describe("ledger", () => {
     const fault = realFault("locked", (db) => new SqliteLedgerStore(db));
     const { clock, status } = clocked("ledger");
     const app = recordingApp({
-      stats: new StatsService(new GuardedLedgerStore(fault.store, status)),
+      ledger: new GuardedLedgerStore(fault.store, status),
     });
     fault.start();
     await app.send(conversation("one"));
@@ -475,7 +474,7 @@ describe("ledger", () => {
     const ledger = new FaultyLedgerStore();
     ledger.faults.fail("ENOSPC");
     const app = recordingApp({
-      stats: new StatsService(new GuardedLedgerStore(ledger, new StoreStatus("ledger"), 2)),
+      ledger: new GuardedLedgerStore(ledger, new StoreStatus("ledger"), 2),
     });
     for (const n of [1, 2, 3]) await app.send(conversation(`request ${n}`));
     const stats = await app.json("/stats");
@@ -486,7 +485,7 @@ describe("ledger", () => {
 
   test("a ledger that cannot be read: /stats and /stats-history still answer", async () => {
     const ledger = new FaultyLedgerStore();
-    const app = recordingApp({ stats: new StatsService(ledger) });
+    const app = recordingApp({ ledger });
     await app.send(conversation("before"));
     ledger.faults.fail("SQLITE_BUSY", ["read"]);
     expect((await app.request("/stats")).status).toBe(200);
@@ -505,7 +504,7 @@ describe("saying so", () => {
     const decisions = new FaultyDecisionStore();
     const ledger = new FaultyLedgerStore();
     for (const faulty of [originals, decisions, ledger]) faulty.faults.fail("SQLITE_BUSY");
-    const app = recordingApp({ originals, decisions, stats: new StatsService(ledger) });
+    const app = recordingApp({ originals, decisions, ledger });
     for (let n = 0; n < 5; n++) await app.send(conversation(users(`s${n}`)));
     for (const store of ["originals", "decisions", "ledger"])
       expect(warningsAbout(app.logs, store)).toHaveLength(1);

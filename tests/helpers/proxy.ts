@@ -5,7 +5,7 @@
 
 import { createHash } from "node:crypto";
 import { createApp } from "../../src/app/create-app.ts";
-import type { AppDeps, Lifecycle } from "../../src/app/deps.ts";
+import type { AppDeps, AppInputs, Lifecycle } from "../../src/app/deps.ts";
 import { type HiddenCallStore, MemoryHiddenCallStore } from "../../src/ccr/hidden-calls.ts";
 import type { OriginalStore } from "../../src/ccr/original-store.ts";
 import type { DecisionStore } from "../../src/compress/decisions.ts";
@@ -22,8 +22,9 @@ import {
   serveWithBun,
 } from "../../src/runtime/bun-server.ts";
 import { zlibDecoder } from "../../src/runtime/zlib-decoder.ts";
+import type { LedgerStore } from "../../src/stats/ledger-store.ts";
 import { PriceTable } from "../../src/stats/prices.ts";
-import { StatsService } from "../../src/stats/stats-service.ts";
+import type { StatsService } from "../../src/stats/stats-service.ts";
 import { MemoryDecisionStore } from "../../src/store/memory-decision-store.ts";
 import { MemoryLedgerStore } from "../../src/store/memory-ledger.ts";
 import { MemoryOriginalStore } from "../../src/store/memory-original-store.ts";
@@ -51,7 +52,8 @@ export interface BuildOptions {
   countTokens?: AppDeps["countTokens"];
   decisions?: DecisionStore;
   originals?: OriginalStore;
-  stats?: StatsService;
+  /** The ledger the app builds its stats on (in memory when absent). */
+  ledger?: LedgerStore;
   hiddenCalls?: HiddenCallStore;
   dashboardHtml?: string;
 }
@@ -61,7 +63,9 @@ export interface BuiltApp {
   app: ReturnType<typeof createApp>["app"];
   /** Records and answers a request refused before routing (what the server calls). */
   refuse: ReturnType<typeof createApp>["refuse"];
-  deps: AppDeps;
+  deps: AppInputs;
+  /** The ledger's views the app built (what /stats reads). */
+  stats: StatsService;
   exchanges: Exchange[];
   logs: Record<string, unknown>[];
   lifecycle: Lifecycle;
@@ -85,7 +89,7 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
   const exchanges: Exchange[] = [];
   const logs: Record<string, unknown>[] = [];
   const lifecycle: Lifecycle = { state: "ready" };
-  const deps: AppDeps = {
+  const deps: AppInputs = {
     get config() {
       return settings.current;
     },
@@ -102,7 +106,7 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     decisions: options.decisions ?? new MemoryDecisionStore(),
     originals: options.originals ?? new MemoryOriginalStore(),
     hiddenCalls: options.hiddenCalls ?? new MemoryHiddenCallStore(),
-    stats: options.stats ?? new StatsService(new MemoryLedgerStore()),
+    ledger: options.ledger ?? new MemoryLedgerStore(),
     prices: new PriceTable(),
     sha256: (text) => createHash("sha256").update(text).digest("hex"),
     rateLimiter: new RateLimiter(),
@@ -115,10 +119,11 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     ...(options.compress ? { compress: options.compress } : {}),
     ...(options.countTokens ? { countTokens: options.countTokens } : {}),
   };
-  const { app, refuse } = createApp(deps);
+  const { app, refuse, stats } = createApp(deps);
   return {
     app,
     refuse,
+    stats,
     deps,
     exchanges,
     logs,

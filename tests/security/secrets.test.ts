@@ -19,7 +19,6 @@ import { join } from "node:path";
 import type { AppDeps } from "../../src/app/deps.ts";
 import { crashReporters } from "../../src/cli/crash-reporting.ts";
 import { createLogger } from "../../src/core/logger.ts";
-import { StatsService } from "../../src/stats/stats-service.ts";
 import { openWorkspaceDatabase } from "../../src/store/sqlite-db.ts";
 import { SqliteDecisionStore } from "../../src/store/sqlite-decision-store.ts";
 import { SqliteLedgerStore } from "../../src/store/sqlite-ledger.ts";
@@ -58,7 +57,7 @@ function workspaceApp(fetch: AppDeps["fetch"]) {
     },
     decisions: new SqliteDecisionStore(db),
     originals: new SqliteOriginalStore(db),
-    stats: new StatsService(new SqliteLedgerStore(db)),
+    ledger: new SqliteLedgerStore(db),
     fetch,
   });
   return { ...built, dir, db };
@@ -255,7 +254,7 @@ describe("credential headers are never logged or persisted", () => {
     // The ledger and the feed are written once exact token counts are in.
     // (Generous: the first exact count loads the tokenizer, slow on a busy machine.)
     await waitFor(
-      () => app.deps.stats.feed.length > 0 && app.exchanges.length === sent.length + 1,
+      () => app.stats.feed.length > 0 && app.exchanges.length === sent.length + 1,
       45_000,
     );
     // Every observability surface, as this machine sees it (the fullest view).
@@ -328,7 +327,7 @@ describe("credential headers are never logged or persisted", () => {
     });
     expect(res.status).toBe(200);
     await res.text();
-    await waitFor(() => app.deps.stats.feed.length > 0, 45_000);
+    await waitFor(() => app.stats.feed.length > 0, 45_000);
     const feed = await (await app.request("/transformations/feed")).text();
     expect(JSON.parse(feed).transformations.length).toBeGreaterThan(0);
     expect(feed).not.toContain(CONTENT_SECRET);

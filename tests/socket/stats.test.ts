@@ -2,7 +2,6 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { StatsService } from "../../src/stats/stats-service.ts";
 import { openWorkspaceDatabase } from "../../src/store/sqlite-db.ts";
 import { SqliteLedgerStore } from "../../src/store/sqlite-ledger.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
@@ -12,8 +11,8 @@ import { anthropicStream } from "../helpers/wire.ts";
 
 const upstream = new FakeUpstream();
 const workspace = mkdtempSync(join(tmpdir(), "headroom-ledger-"));
-const openStats = () => new StatsService(new SqliteLedgerStore(openWorkspaceDatabase(workspace)));
-let proxy = serveApp({ upstream: upstream.url, stats: openStats() });
+const openLedger = () => new SqliteLedgerStore(openWorkspaceDatabase(workspace));
+let proxy = serveApp({ upstream: upstream.url, ledger: openLedger() });
 afterAll(async () => {
   await proxy.stop();
   upstream.stop();
@@ -203,7 +202,7 @@ describe("one ledger behind /stats, /metrics and /stats-history", () => {
   test("after a restart the lifetime view is unchanged and the session starts at zero", async () => {
     const before = await snapshot();
     await proxy.stop();
-    proxy = serveApp({ upstream: upstream.url, stats: openStats() });
+    proxy = serveApp({ upstream: upstream.url, ledger: openLedger() });
     const after = await snapshot();
     expect(after.stats.persistent_savings.lifetime).toEqual(
       before.stats.persistent_savings.lifetime,

@@ -8,7 +8,6 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LedgerRow } from "../../src/stats/ledger-row.ts";
-import { StatsService } from "../../src/stats/stats-service.ts";
 import { GuardedLedgerStore } from "../../src/store/guarded-ledger.ts";
 import { openWorkspaceDatabase } from "../../src/store/sqlite-db.ts";
 import { SqliteLedgerStore } from "../../src/store/sqlite-ledger.ts";
@@ -27,7 +26,7 @@ test("rows wait for one batched write, count in /stats meanwhile, and are all st
     60_000,
   );
   const app = buildApp({
-    stats: new StatsService(ledger),
+    ledger,
     fetch: async () =>
       new Response(anthropicMessage({ kind: "text", text: "ok" }, "claude-sonnet-4-5"), {
         headers: { "content-type": "application/json" },
@@ -57,9 +56,8 @@ test("rows wait for one batched write, count in /stats meanwhile, and are all st
 test("with a short interval the rows are written on their own, without a read", async () => {
   const db = openWorkspaceDatabase(mkdtempSync(join(tmpdir(), "headroom-write-behind-")));
   const ledger = new GuardedLedgerStore(new SqliteLedgerStore(db), undefined, undefined, 20);
-  const stats = new StatsService(ledger);
   const app = buildApp({
-    stats,
+    ledger,
     fetch: async () => Response.json({ id: "x", usage: { input_tokens: 5, output_tokens: 1 } }),
   });
   await (
