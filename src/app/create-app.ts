@@ -12,7 +12,7 @@ import { exchangeRecorder } from "../pipeline/ledger-observer.ts";
 import { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import { outputShapingFigures } from "../stats/output-shaping.ts";
 import { StatsService } from "../stats/stats-service.ts";
-import { guardStores } from "../store/guard-stores.ts";
+import { guardStores, type StoreUpkeep } from "../store/guard-stores.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { compressRoute } from "./compress-route.ts";
@@ -34,6 +34,8 @@ export interface HeadroomApp {
   readonly upstreamHealth: UpstreamHealth;
   /** The stores that report their health (in /health, /stats and /metrics), by name. */
   readonly stores: StoreReporters;
+  /** The stores' periodic purge and flush, for the entry that owns the process to schedule. */
+  readonly upkeep: StoreUpkeep;
   /** The ledger's views: what /stats, /metrics and the dashboard read. */
   readonly stats: StatsService;
   /** Answers a request the server refuses before routing it (recorded like the app's own). */
@@ -121,5 +123,5 @@ export function createApp(given: AppInputs): HeadroomApp {
     const path = new URL(request.url).pathname;
     return refuseEarly(deps, startExchange(request.method, path), request, path, status, message);
   };
-  return { app, upstreamHealth, stores, stats, refuse };
+  return { app, upstreamHealth, stores, stats, upkeep: guarded.upkeep, refuse };
 }

@@ -34,4 +34,8 @@ export interface AppDeps extends PipelineDeps {
  * What an entry gives {@link createApp}: the ledger store itself, from which the app builds its
  * stats service once the store is behind its guard.
  */
-export type AppInputs = Omit<AppDeps, "stats"> & { readonly ledger: LedgerStore };
+export type AppInputs = Omit<AppDeps, "stats"> & {
+  readonly ledger: LedgerStore;
+  /** Milliseconds ledger rows may wait to be written together (the CLI's SQLite: 50). */
+  readonly ledgerWriteBehindMs?: number | undefined;
+};

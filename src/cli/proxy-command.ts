@@ -24,7 +24,7 @@ import { asUsageError } from "./cli-config.ts";
 import { installCrashReporting } from "./crash-reporting.ts";
 import { PROXY_HELP } from "./help.ts";
 import { needsMaxRequestsRerun, rerunWithMaxRequests } from "./max-http-requests.ts";
-import { openStores } from "./open-stores.ts";
+import { openStores, startUpkeep } from "./open-stores.ts";
 import { parseProxyArgs } from "./proxy-args.ts";
 import { writeOut } from "./write-out.ts";
 
@@ -67,7 +67,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
   // Everything headroom writes is for its owner's eyes only.
   process.umask(0o077);
   ensureWorkspace(config);
-  const stores = openStores(config, log);
+  const stores = openStores(config);
   const lifecycle: Lifecycle = { state: "starting" };
   const pool = new CompressPool({ size: poolSize(), onError: (message) => log.warn(message) });
   const deps: AppInputs = {
@@ -85,6 +85,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
     originals: stores.originals,
     hiddenCalls: stores.hiddenCalls,
     ledger: stores.ledger,
+    ledgerWriteBehindMs: stores.ledgerWriteBehindMs,
     prices: loadPrices(config.workspaceDir, log),
     sha256: nativeSha256,
     compress: pool.run,
@@ -95,7 +96,8 @@ export async function runProxy(args: string[], version: string): Promise<number>
       ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)
       : undefined,
   };
-  const { app, refuse } = createApp(deps);
+  const { app, refuse, upkeep } = createApp(deps);
+  const stopUpkeep = startUpkeep(upkeep, log);
   const shutdown = waitForShutdownSignal();
   let server: ReturnType<typeof serveWithBun>;
   try {
@@ -119,6 +121,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
   log.info("shutting down", { signal, grace_ms: config.shutdownGraceMs });
   await server.stop(config.shutdownGraceMs);
   pool.close();
+  stopUpkeep();
   stores.close();
   log.info("stopped");
   logLines.flush();

@@ -1,7 +1,7 @@
 /**
  * Puts an app's stores behind their guards, once, at the composition root: a store that is
  * locked, unwritable or full then never fails a request. A store that already reports its health
- * (the CLI guards its own, for the background purge) is taken as it is. Each episode is announced
+ * (a test's instrumented guard) is taken as it is. Each episode is announced
  * through `log`.
  * @module
  */
@@ -23,6 +23,16 @@ export interface GivenStores {
   readonly decisions: DecisionStore;
   readonly hiddenCalls: HiddenCallStore;
   readonly ledger: LedgerStore;
+  /** Milliseconds the ledger's guard may hold rows to write them together (0: at once). */
+  readonly ledgerWriteBehindMs?: number | undefined;
+}
+
+/** The periodic work of the guarded stores, which the entry that owns the process schedules. */
+export interface StoreUpkeep {
+  /** Removes expired entries; how many went. */
+  purge(): number;
+  /** Writes what the guards hold (decisions and ledger rows), when the store takes writes. */
+  flush(): void;
 }
 
 /** The stores the app uses, and each one that reports its health, by name. */
@@ -30,6 +40,7 @@ export interface GuardedStores {
   readonly originals: OriginalStore;
   readonly decisions: DecisionStore;
   readonly ledger: LedgerStore;
+  readonly upkeep: StoreUpkeep;
   /** In the order /health, /stats and /metrics list them. */
   readonly reporting: ReadonlyArray<readonly [string, () => StoreReport]>;
 }
@@ -40,6 +51,23 @@ function logEpisodes(store: object, log: Logger): void {
   if (status instanceof StoreStatus) status.logTo(log);
 }
 
+/** The upkeep of the guarded stores (a store passed in already guarded is purged as it is). */
+function upkeepOf(
+  originals: OriginalStore,
+  decisions: DecisionStore,
+  ledger: LedgerStore,
+): StoreUpkeep {
+  const heldDecisions = decisions instanceof GuardedDecisionStore ? decisions : undefined;
+  const heldRows = ledger instanceof GuardedLedgerStore ? ledger : undefined;
+  return {
+    purge: () => originals.purgeExpired() + (heldDecisions?.purge() ?? 0) + ledger.purge(),
+    flush: () => {
+      heldDecisions?.flush();
+      heldRows?.flush();
+    },
+  };
+}
+
 /** Guards `given`; see the module comment. */
 export function guardStores(given: GivenStores, log: Logger): GuardedStores {
   const originals = given.originals.report
@@ -48,7 +76,9 @@ export function guardStores(given: GivenStores, log: Logger): GuardedStores {
   const decisions = given.decisions.report
     ? given.decisions
     : new GuardedDecisionStore(given.decisions);
-  const ledger = given.ledger.report ? given.ledger : new GuardedLedgerStore(given.ledger);
+  const ledger = given.ledger.report
+    ? given.ledger
+    : new GuardedLedgerStore(given.ledger, undefined, undefined, given.ledgerWriteBehindMs ?? 0);
   const named: [string, { report?(): StoreReport }][] = [
     ["originals", originals],
     ["decisions", decisions],
@@ -61,5 +91,11 @@ export function guardStores(given: GivenStores, log: Logger): GuardedStores {
     logEpisodes(store, log);
     reporting.push([name, () => store.report!()]);
   }
-  return { originals, decisions, ledger, reporting };
+  return {
+    originals,
+    decisions,
+    ledger,
+    upkeep: upkeepOf(originals, decisions, ledger),
+    reporting,
+  };
 }
