@@ -27,8 +27,8 @@ import type { HeadroomEnv } from "./hono-env.ts";
 export function notFoundResponse(request: Request): Response {
   const path = new URL(request.url).pathname;
   const provider = providerForPath(path) ?? providerForCredentials(request.headers);
-  const message = `Not found: ${request.method} ${path}`;
-  return proxyErrorResponse(provider, new ProxyError(404, "local", message));
+  // One message whatever the path, so no two refusals differ by more than the provider's shape.
+  return proxyErrorResponse(provider, new ProxyError(404, "local", "Not found"));
 }
 
 /** True when the request comes from this machine by every measure the guard applies. */

@@ -25,7 +25,7 @@ import type { ClientRequest } from "./client-request.ts";
 import { accountTokens, isBypassed } from "./compress-tool-outputs.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { forward, upstreamUrlOf } from "./forward.ts";
-import { admit, parseGeneration, readClientBody } from "./read-request.ts";
+import { admit, parseGeneration, readClientBody, requireJson } from "./read-request.ts";
 import { recordBody, recordCacheHit, recordGeneration, recordRoute } from "./recorder.ts";
 import { relayResponse } from "./relay-response.ts";
 import { captureBody } from "./response-cache.ts";
@@ -131,6 +131,7 @@ export async function handleGeneration(
   recordRoute(exchange, api, provider, request.raw.headers);
   try {
     admit(deps, request);
+    requireJson(request);
     const raw = await readClientBody(deps, request);
     recordBody(exchange, raw.raw);
     const json = parseGeneration(deps, raw);

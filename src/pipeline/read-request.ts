@@ -39,6 +39,28 @@ export function admit(deps: PipelineDeps, request: ClientRequest): void {
   );
 }
 
+/** True for `application/json` and any `application/…+json`, whatever the parameters. */
+function isJsonType(header: string): boolean {
+  const type = header.split(";")[0]!.trim().toLowerCase();
+  return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
+}
+
+/**
+ * Refuses a generation body labelled as something other than JSON (text/plain, the form that
+ * `curl -d` sends) instead of reading it as JSON anyway. No content-type at all is read as JSON:
+ * some clients send none.
+ */
+export function requireJson(request: ClientRequest): void {
+  const header = request.raw.headers.get("content-type");
+  if (header === null || isJsonType(header)) return;
+  const named = JSON.stringify(header.slice(0, 100));
+  throw new ProxyError(
+    415,
+    "rejected",
+    `headroom reads this endpoint's body as JSON; send it with content-type: application/json (got ${named})`,
+  );
+}
+
 /** Reads the raw body; a read that fails means the client went away while uploading it. */
 export async function readClientBody(deps: PipelineDeps, request: ClientRequest): Promise<RawBody> {
   let body: RawBody | BodyProblem;

@@ -120,7 +120,7 @@ describe("localOnly() control-plane guard", () => {
     expect(res.status).toBe(404);
     expect(await json(res)).toEqual({
       error: {
-        message: expect.stringMatching(/^Not found: /),
+        message: "Not found",
         type: "invalid_request_error",
         param: null,
         code: null,

@@ -94,7 +94,7 @@ describe("routing", () => {
       // The provider's own 404 shape (OpenAI's, from the Bearer credential), naming the route.
       expect(await json(res)).toEqual({
         error: {
-          message: `Not found: POST ${path}`,
+          message: "Not found",
           type: "invalid_request_error",
           param: null,
           code: null,
@@ -116,7 +116,7 @@ describe("routing", () => {
     expect(missing.status).toBe(404);
     expect(await json(missing)).toEqual({
       type: "error",
-      error: { type: "not_found_error", message: "Not found: POST /messages" },
+      error: { type: "not_found_error", message: "Not found" },
     });
 
     for (const [headers, body] of [
