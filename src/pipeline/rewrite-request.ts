@@ -20,6 +20,7 @@ import { applySplices, locateEdits, type PendingEdits } from "../core/json-edit.
 import { shapeRequest } from "../shape/output-shaper.ts";
 import { compressionEdits, type OptimizedBody, optimizeRequest } from "./compress-tool-outputs.ts";
 import type { PipelineDeps } from "./deps.ts";
+import { nothingToRewrite } from "./nothing-to-rewrite.ts";
 import { recordCacheRewrite, recordFailOpen, recordShaping } from "./recorder.ts";
 
 /** A rewritten request. */
@@ -78,6 +79,7 @@ export async function rewriteRequest(
   deps: PipelineDeps,
   input: RewriteInput,
 ): Promise<RewrittenRequest | undefined> {
+  if (nothingToRewrite(deps, input)) return undefined;
   const { api, json, exchange, mode, sessionHeader } = input;
   const optimized = await optimizeRequest(deps, input);
   let text = json.text;
