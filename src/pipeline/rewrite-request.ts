@@ -79,8 +79,9 @@ export async function rewriteRequest(
   deps: PipelineDeps,
   input: RewriteInput,
 ): Promise<RewrittenRequest | undefined> {
-  if (nothingToRewrite(deps, input)) return undefined;
   const { api, json, exchange, mode, sessionHeader } = input;
+  if (nothingToRewrite(json.text, mode === "compress" && deps.config.outputShaper))
+    return undefined;
   const optimized = await optimizeRequest(deps, input);
   let text = json.text;
   let offersRetrieve = false;
