@@ -68,8 +68,8 @@ export interface Exchange {
     project: string | null;
     stack: string | null;
   };
-  /** headroom's estimate of the request's input tokens, for streams that report no usage. */
-  readonly estimateInput?: () => number;
+  /** The request's text, kept to estimate its input tokens when the upstream reports none. */
+  readonly inputText?: string;
   /** The tool outputs compressed in this request, with exact token counts (for the live feed). */
   readonly compressions?: {
     tool: string | null;

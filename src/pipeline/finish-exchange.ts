@@ -8,12 +8,10 @@ import type { Exchange } from "../core/exchange.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { recordFinished } from "./recorder.ts";
 
-const finished = new WeakSet<Exchange>();
-
 /** Finishes `exchange`; later calls for the same exchange do nothing. */
 export function finishExchange(deps: PipelineDeps, exchange: Exchange): void {
-  if (finished.has(exchange)) return;
-  finished.add(exchange);
+  // recordFinished is the one writer of the duration: a record that has one is finished.
+  if (exchange.durationMs !== undefined) return;
   recordFinished(exchange);
   // Exact token counting may still run (first tokenizer load): report once it is done.
   if (exchange.accounting) exchange.accounting.then(() => report(deps, exchange));

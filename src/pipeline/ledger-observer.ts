@@ -4,10 +4,19 @@
  * @module
  */
 
+import { estimateTokens } from "../compress/tokens.ts";
 import type { Exchange } from "../core/exchange.ts";
 import { rowFromExchange } from "../stats/ledger-row.ts";
 import type { PriceTable } from "../stats/prices.ts";
 import type { StatsService } from "../stats/stats-service.ts";
+
+/** The labels of an exchange refused before its client was labelled. */
+const UNLABELLED = Object.freeze({
+  agent: "unknown",
+  userAgent: null,
+  project: null,
+  stack: null,
+});
 
 /** Creates the exchange observer that feeds the ledger. */
 export function exchangeRecorder(
@@ -16,14 +25,10 @@ export function exchangeRecorder(
 ): (exchange: Exchange) => void {
   return function recordExchange(exchange) {
     if (exchange.outcome === "local") return;
-    const labels = exchange.client ?? {
-      agent: "unknown",
-      userAgent: null,
-      project: null,
-      stack: null,
-    };
-    stats.record(rowFromExchange(exchange, labels, prices, () => exchange.estimateInput?.() ?? 0));
-    const fresh = (exchange.compressions ?? []).filter((compression) => !compression.replayed);
+    stats.record(rowFromExchange(exchange, exchange.client ?? UNLABELLED, prices, estimateInput));
+    // Most requests compressed nothing: no live-feed work for them.
+    if (!exchange.compressions?.length) return;
+    const fresh = exchange.compressions.filter((compression) => !compression.replayed);
     if (fresh.length === 0) return;
     stats.recordCompressions(
       fresh.map((compression) => ({
@@ -41,4 +46,9 @@ export function exchangeRecorder(
       })),
     );
   };
+}
+
+/** headroom's estimate of an exchange's input tokens (0 when it has none). */
+function estimateInput(exchange: Exchange): number {
+  return exchange.inputText === undefined ? 0 : estimateTokens(exchange.inputText);
 }

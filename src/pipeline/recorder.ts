@@ -9,7 +9,6 @@
 import type { RequestCompression, SlotEdit } from "../compress/compress-request.ts";
 import { markerHashes } from "../compress/marker.ts";
 import type { TokenAnswer } from "../compress/token-job.ts";
-import { estimateTokens } from "../compress/tokens.ts";
 import type { Api, Provider } from "../core/api.ts";
 import type { JsonBody } from "../core/body.ts";
 import type { ProxyError } from "../core/errors.ts";
@@ -57,8 +56,8 @@ export function recordBody(exchange: Exchange, raw: Uint8Array): void {
 export function recordGeneration(exchange: Exchange, json: JsonBody): void {
   if (typeof json.value.model === "string") writable(exchange).model = json.value.model;
   writable(exchange).stream = json.value.stream === true;
-  // Only needed when the upstream reports no usage; computed then, from the text kept here.
-  writable(exchange).estimateInput = () => estimateTokens(json.text);
+  // Only needed when the upstream reports no usage; estimated then, from the text kept here.
+  writable(exchange).inputText = json.text;
 }
 
 /** Served from the response cache: no upstream tokens were spent on it. */

@@ -20,6 +20,7 @@ import { applySplices, locateEdits, type PendingEdits } from "../core/json-edit.
 import { shapeRequest } from "../shape/output-shaper.ts";
 import { compressionEdits, type OptimizedBody, optimizeRequest } from "./compress-tool-outputs.ts";
 import type { PipelineDeps } from "./deps.ts";
+import { nothingToRewrite } from "./nothing-to-rewrite.ts";
 import { recordCacheRewrite, recordFailOpen, recordShaping } from "./recorder.ts";
 
 /** A rewritten request. */
@@ -79,6 +80,8 @@ export async function rewriteRequest(
   input: RewriteInput,
 ): Promise<RewrittenRequest | undefined> {
   const { api, json, exchange, mode, sessionHeader } = input;
+  if (nothingToRewrite(json.text, mode === "compress" && deps.config.outputShaper))
+    return undefined;
   const optimized = await optimizeRequest(deps, input);
   let text = json.text;
   let offersRetrieve = false;

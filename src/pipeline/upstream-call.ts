@@ -73,56 +73,69 @@ export async function callUpstream(
   const sleep = deps.sleep ?? defaultSleep;
   const random = deps.random ?? Math.random;
   let lastError = "";
-  for (let attempt = 0; attempt < retryMaxAttempts; attempt++) {
-    if (clientSignal.aborted) throw new ClientAborted("The client went away");
-    const controller = new AbortController();
-    const onClientAbort = () => controller.abort(clientSignal.reason);
-    clientSignal.addEventListener("abort", onClientAbort, { once: true });
-    let timedOut = false;
-    const headersTimer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new UpstreamTimeout("timeout"));
-    }, upstreamTimeoutMs);
-    let response: Response;
-    try {
-      response = await deps.fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal: controller.signal,
-        redirect: "manual",
-      });
-    } catch (error) {
-      clearTimeout(headersTimer);
-      clientSignal.removeEventListener("abort", onClientAbort);
+  // One client-abort hook and one timeout callback for the whole call, not per attempt: both
+  // act on whichever attempt is in flight. (A cleared timer cannot be re-armed with refresh()
+  // in Bun, so each attempt still sets its own timer, usually the only one.)
+  let controller: AbortController | undefined;
+  let timedOut = false;
+  const onClientAbort = () => controller?.abort(clientSignal.reason);
+  const onTimeout = () => {
+    timedOut = true;
+    controller?.abort(new UpstreamTimeout("timeout"));
+  };
+  clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  try {
+    for (let attempt = 0; attempt < retryMaxAttempts; attempt++) {
       if (clientSignal.aborted) throw new ClientAborted("The client went away");
-      if (timedOut) {
-        throw new UpstreamTimeout(
-          `The upstream sent no response within ${upstreamTimeoutMs / 1000} seconds`,
-        );
-      }
-      observe?.(false);
-      lastError = (error as Error)?.message ?? String(error);
-      if (attempt + 1 < retryMaxAttempts) {
-        await sleep(backoffMs(attempt, retryBaseDelayMs, retryMaxDelayMs, random()), clientSignal);
-      }
-      continue;
-    }
-    clearTimeout(headersTimer);
-    // The client's abort must still reach the body while it is relayed.
-    observe?.(true);
-    if (isRetryableStatus(response.status) && attempt + 1 < retryMaxAttempts) {
-      const asked = retryAfterMs(response.headers, Date.now());
-      const wait = asked ?? backoffMs(attempt, retryBaseDelayMs, retryMaxDelayMs, random());
-      if (wait <= retryMaxDelayMs) {
-        await response.body?.cancel().catch(() => {});
-        clientSignal.removeEventListener("abort", onClientAbort);
-        await sleep(wait, clientSignal);
+      controller = new AbortController();
+      timedOut = false;
+      const headersTimer = setTimeout(onTimeout, upstreamTimeoutMs);
+      let response: Response;
+      try {
+        response = await deps.fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          signal: controller.signal,
+          redirect: "manual",
+        });
+      } catch (error) {
+        clearTimeout(headersTimer);
+        if (clientSignal.aborted) throw new ClientAborted("The client went away");
+        if (timedOut) {
+          throw new UpstreamTimeout(
+            `The upstream sent no response within ${upstreamTimeoutMs / 1000} seconds`,
+          );
+        }
+        observe?.(false);
+        lastError = (error as Error)?.message ?? String(error);
+        if (attempt + 1 < retryMaxAttempts) {
+          await sleep(
+            backoffMs(attempt, retryBaseDelayMs, retryMaxDelayMs, random()),
+            clientSignal,
+          );
+        }
         continue;
       }
+      clearTimeout(headersTimer);
+      observe?.(true);
+      if (isRetryableStatus(response.status) && attempt + 1 < retryMaxAttempts) {
+        const asked = retryAfterMs(response.headers, Date.now());
+        const wait = asked ?? backoffMs(attempt, retryBaseDelayMs, retryMaxDelayMs, random());
+        if (wait <= retryMaxDelayMs) {
+          await response.body?.cancel().catch(() => {});
+          await sleep(wait, clientSignal);
+          continue;
+        }
+      }
+      // The hook stays: the client's abort must still reach the body while it is relayed.
+      return response;
     }
-    return response;
+  } catch (error) {
+    clientSignal.removeEventListener("abort", onClientAbort);
+    throw error;
   }
+  clientSignal.removeEventListener("abort", onClientAbort);
   throw new UpstreamUnreachable(
     `Cannot reach the upstream after ${retryMaxAttempts} attempts: ${lastError}`,
   );

@@ -101,13 +101,13 @@ export function rowFromExchange(
   exchange: Exchange,
   labels: ClientLabels,
   prices: PriceTable,
-  estimateInput: () => number,
+  estimateInput: (exchange: Exchange) => number,
 ): LedgerRow {
   const usage = exchange.usage;
   const reported = usage.inputTokens !== undefined;
   const input =
     usage.inputTokens ??
-    (exchange.outcome === "rejected" ? 0 : (exchange.tokensAfter ?? estimateInput()));
+    (exchange.outcome === "rejected" ? 0 : (exchange.tokensAfter ?? estimateInput(exchange)));
   // Without reported output, ~40 relayed bytes per output token is the usual SSE overhead ratio.
   const output =
     usage.outputTokens ?? (exchange.status < 400 ? Math.round(exchange.bytesOut / 40) : 0);
