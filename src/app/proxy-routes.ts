@@ -1,12 +1,14 @@
 /**
- * The data plane's routes: the three generation APIs, and every other /v1 path passed through to
- * the provider that owns it. The work is the pipeline's (src/pipeline/generation.ts,
+ * The data plane's routes: the four generation APIs (Gemini's generateContent and
+ * streamGenerateContent among them), and every other /v1 and /v1beta path passed through to the
+ * provider that owns it. The work is the pipeline's (src/pipeline/generation.ts,
  * src/pipeline/passthrough.ts); this file only wires it to the router.
  * @module
  */
 
 import { type Context, Hono } from "hono";
 import type { GenerationApi } from "../compress/slots.ts";
+import { isGeminiGeneration } from "../core/api.ts";
 import type { ClientRequest } from "../pipeline/client-request.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
 import { handleGeneration } from "../pipeline/generation.ts";
@@ -32,6 +34,13 @@ export function proxyRoutes(deps: PipelineDeps, health: UpstreamHealth): Hono<He
   app.post("/v1/messages", generation("messages"));
   app.post("/v1/chat/completions", generation("chat"));
   app.post("/v1/responses", generation("responses"));
-  app.all("/v1/*", (c) => handlePassthrough(deps, health, clientRequest(c)));
+  const passthrough = (c: Context<HeadroomEnv>) =>
+    handlePassthrough(deps, health, clientRequest(c));
+  // Gemini names the model and the method in the path: models/{model}:{method}.
+  app.post("/v1beta/models/*", (c) =>
+    isGeminiGeneration(c.req.path) ? generation("gemini")(c) : passthrough(c),
+  );
+  app.all("/v1beta/*", passthrough);
+  app.all("/v1/*", passthrough);
   return app;
 }

@@ -22,6 +22,7 @@ export class UpstreamHealth {
   readonly #states: Record<Provider, UpstreamState> = {
     openai: { status: "unknown", consecutiveFailures: 0 },
     anthropic: { status: "unknown", consecutiveFailures: 0 },
+    gemini: { status: "unknown", consecutiveFailures: 0 },
   };
 
   /** Records the result of one connection attempt to `provider`'s configured upstream. */
@@ -42,6 +43,7 @@ export class UpstreamHealth {
     return {
       openai: { ...this.#states.openai },
       anthropic: { ...this.#states.anthropic },
+      gemini: { ...this.#states.gemini },
     };
   }
 
