@@ -1,5 +1,5 @@
 /**
- * Sandboxes for the real agent CLIs (Claude Code, Codex) in the client compatibility suite: a
+ * Sandboxes for the real agent CLIs (Claude Code, Codex, Gemini CLI) in the client compatibility suite: a
  * temporary home, working directory and headroom workspace per run, environments that send every
  * model request to the local proxy and switch telemetry, updates and error reporting off, and an
  * egress trap: HTTP(S)_PROXY points at a local listener that refuses and records every request a
@@ -15,6 +15,7 @@ import type { RecordedRequest } from "./fake-upstream.ts";
 const ROOT = join(import.meta.dir, "..", "..");
 export const CLAUDE = join(ROOT, "node_modules", ".bin", "claude");
 export const CODEX = join(ROOT, "node_modules", ".bin", "codex");
+export const GEMINI = join(ROOT, "node_modules", ".bin", "gemini");
 
 /** Every marker headroom leaves where it elided something, with the hash that retrieves it. */
 export const MARKER = /headroom_retrieve hash=([0-9a-f]{24})/;
@@ -53,6 +54,7 @@ export function proxyEnv(upstreamUrl: string, workspace: string): Record<string,
   return {
     ANTHROPIC_TARGET_API_URL: upstreamUrl,
     OPENAI_TARGET_API_URL: upstreamUrl,
+    GEMINI_TARGET_API_URL: upstreamUrl,
     HEADROOM_WORKSPACE_DIR: workspace,
     HEADROOM_COMPRESSION_BUDGET_MS: "30000",
   };
@@ -217,6 +219,40 @@ export function codexEnv(
     ...baseEnv(sandbox, trap),
     CODEX_HOME: codexHome,
     ...(provider === "custom" ? { [CODEX_KEY_ENV]: CODEX_KEY } : { CODEX_API_KEY: CODEX_KEY }),
+  };
+}
+
+/** The Gemini API key the Gemini CLI runs with in these suites. */
+export const GEMINI_KEY = "AIzaSyHeadroomTestGeminiKey0000000000";
+
+/**
+ * Gemini CLI's user settings for these suites: the Gemini API key sign-in chosen (so no auth
+ * dialog, and GOOGLE_GEMINI_BASE_URL applies), usage statistics, telemetry and update checks
+ * off, and folder trust off so `--yolo` may run the shell in the fresh working directory.
+ */
+export function writeGeminiSettings(sandbox: Sandbox, extra: Record<string, unknown> = {}): void {
+  const dir = join(sandbox.home, ".gemini");
+  mkdirSync(dir, { recursive: true });
+  const settings = {
+    privacy: { usageStatisticsEnabled: false },
+    telemetry: { enabled: false },
+    general: { disableAutoUpdate: true, disableUpdateNag: true },
+    security: { auth: { selectedType: "gemini-api-key" }, folderTrust: { enabled: false } },
+    ...extra,
+  };
+  writeFileSync(join(dir, "settings.json"), JSON.stringify(settings, null, 2));
+}
+
+/** Gemini CLI pointed at the proxy with a Gemini API key (the variables `wrap gemini` sets). */
+export function geminiEnv(
+  sandbox: Sandbox,
+  proxyUrl: string,
+  trap: EgressTrap,
+): Record<string, string> {
+  return {
+    ...baseEnv(sandbox, trap),
+    GOOGLE_GEMINI_BASE_URL: proxyUrl,
+    GEMINI_API_KEY: GEMINI_KEY,
   };
 }
 
