@@ -37,9 +37,11 @@ export function proxyRoutes(deps: PipelineDeps, health: UpstreamHealth): Hono<He
   const passthrough = (c: Context<HeadroomEnv>) =>
     handlePassthrough(deps, health, clientRequest(c));
   // Gemini names the model and the method in the path: models/{model}:{method}.
-  app.post("/v1beta/models/*", (c) =>
-    isGeminiGeneration(c.req.path) ? generation("gemini")(c) : passthrough(c),
-  );
+  const gemini = (c: Context<HeadroomEnv>) =>
+    isGeminiGeneration(c.req.path) ? generation("gemini")(c) : passthrough(c);
+  app.post("/v1beta/models/*", gemini);
+  // The genai SDK 3 calls the same methods under /v1 by default.
+  app.post("/v1/models/*", gemini);
   app.all("/v1beta/*", passthrough);
   app.all("/v1/*", passthrough);
   return app;

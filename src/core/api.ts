@@ -26,11 +26,12 @@ export const GEMINI_PATH_PREFIX = "/v1beta/";
 const GEMINI_GENERATION_METHODS = new Set(["generateContent", "streamGenerateContent"]);
 
 /**
- * The model and method of a Gemini generation path
- * (`/v1beta/models/gemini-2.5-flash:streamGenerateContent`), or undefined for any other path.
+ * The model and method of a Gemini model call (`/v1beta/models/gemini-2.5-flash:generateContent`,
+ * or `/v1/models/...:...` as the genai SDK 3 sends by default), or undefined for any other path.
+ * No other provider puts a `:method` after a model name, so the path alone says it is Gemini's.
  */
 export function geminiCall(path: string): { model: string; method: string } | undefined {
-  const match = /^\/v1beta\/models\/([^/:]+):([A-Za-z]+)$/.exec(path);
+  const match = /^\/v1(?:beta)?\/models\/([^/:]+):([A-Za-z]+)$/.exec(path);
   return match ? { model: match[1]!, method: match[2]! } : undefined;
 }
 
@@ -53,10 +54,12 @@ export function isGeminiArrayStream(path: string, url: string): boolean {
 const ANTHROPIC_USER_AGENT = /\b(claude-code|claude-cli)\//i;
 
 /**
- * Chooses the provider for an endpoint that both providers serve (models, unknown /v1 paths):
- * Anthropic when the caller presents Anthropic credentials or headers, OpenAI otherwise.
+ * Chooses the provider for an endpoint several providers serve (models, unknown /v1 paths): Gemini
+ * for a Google API key, Anthropic for Anthropic credentials or headers, OpenAI otherwise.
  */
 export function providerForCredentials(headers: Headers): Provider {
+  // A Google API key belongs to Gemini (the genai SDK lists models at /v1/models with one).
+  if (headers.has("x-goog-api-key")) return "gemini";
   if (headers.has("x-api-key") || headers.has("anthropic-version")) return "anthropic";
   const auth = headers.get("authorization");
   if (auth && /^bearer\s+sk-ant-/i.test(auth)) return "anthropic";
@@ -66,7 +69,7 @@ export function providerForCredentials(headers: Headers): Provider {
 
 /** The provider that owns a /v1 (or Gemini /v1beta) path by its name alone, if any. */
 export function providerForPath(path: string): Provider | undefined {
-  if (path.startsWith(GEMINI_PATH_PREFIX)) return "gemini";
+  if (path.startsWith(GEMINI_PATH_PREFIX) || geminiCall(path)) return "gemini";
   if (path === "/v1/messages" || path.startsWith("/v1/messages/")) return "anthropic";
   if (
     path === "/v1/responses" ||

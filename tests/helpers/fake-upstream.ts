@@ -205,7 +205,7 @@ export class FakeUpstream {
         ? this.stream(responsesStream(reply(), model, this.usage))
         : json(responsesBody(reply(), model, this.usage));
     }
-    const gemini = /^\/v1beta\/models\/([^/:]+):(\w+)$/.exec(request.path);
+    const gemini = /^\/v1(?:beta)?\/models\/([^/:]+):(\w+)$/.exec(request.path);
     if (request.method === "POST" && gemini) {
       const [, geminiModel, method] = gemini;
       if (method === "countTokens") return json(JSON.stringify({ totalTokens: 42 }));
@@ -216,7 +216,11 @@ export class FakeUpstream {
         ? this.stream(geminiSse(chunks), { headers: { "content-type": "text/event-stream" } })
         : json(geminiArray(chunks));
     }
-    if (request.method === "GET" && request.path === "/v1beta/models") {
+    const googleKey = request.headers.has("x-goog-api-key");
+    if (
+      request.method === "GET" &&
+      (request.path === "/v1beta/models" || (googleKey && request.path === "/v1/models"))
+    ) {
       return json(JSON.stringify(GEMINI_MODELS));
     }
     if (request.method === "GET" && request.path === "/v1/models") {
