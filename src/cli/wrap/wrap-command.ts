@@ -22,6 +22,7 @@ import {
   removeProviderBlock,
 } from "./codex-config.ts";
 import { ensureProxy, syncSettings } from "./ensure-proxy.ts";
+import { geminiWrapProblem } from "./gemini-auth.ts";
 import { unknownModelProblem } from "./model-names.ts";
 import { readWrapState, writeWrapState } from "./wrap-state.ts";
 
@@ -34,8 +35,9 @@ AGENT pointed at it, and exits with AGENT's exit code. The proxy keeps running f
 sessions; a setting that needs a restart is reported and applies at its next start.
 
 Agents: claude (ANTHROPIC_BASE_URL), codex (a "headroom" provider in ~/.codex/config.toml,
-Responses API over HTTP, key from OPENAI_API_KEY), aider, opencode, goose; any other command
-gets OPENAI_BASE_URL and ANTHROPIC_BASE_URL. cursor prints the settings to paste.
+Responses API over HTTP, key from OPENAI_API_KEY), gemini (GOOGLE_GEMINI_BASE_URL, with a
+Gemini API key; "Login with Google" is not proxied yet), aider, opencode, goose; any other
+command gets OPENAI_BASE_URL and ANTHROPIC_BASE_URL. cursor prints the settings to paste.
 
 Options:
   --port PORT      the proxy's port
@@ -163,7 +165,12 @@ function launch(command: string, args: string[], env: NodeJS.ProcessEnv): Promis
 }
 
 /** What the agent lacks to run through headroom, or undefined. */
-function missingKey(agent: string, env: Record<string, string | undefined>): string | undefined {
+function missingKey(
+  agent: string,
+  env: Record<string, string | undefined>,
+  home: string,
+): string | undefined {
+  if (agent === "gemini") return geminiWrapProblem(env, home, process.cwd());
   if (agent !== "codex" || env[CODEX_KEY_ENV]) return undefined;
   return `Codex through headroom needs an OpenAI API key in ${CODEX_KEY_ENV}, which is not set. A ChatGPT sign-in does not work through a proxy: its requests go to chatgpt.com, not the API.`;
 }
@@ -184,7 +191,7 @@ export async function runWrap(args: string[], version: string): Promise<number> 
   const codexFile = codexConfigPath(process.env, home);
   const modelProblem = wrap.anyModel ? undefined : unknownModelProblem(wrap.agent, wrap.agentArgs);
   if (modelProblem) throw new UsageError(modelProblem);
-  const keyProblem = missingKey(wrap.agent, process.env);
+  const keyProblem = missingKey(wrap.agent, process.env, home);
   if (wrap.printEnv) {
     await writeOut(describePlan(spec, wrap, base, agentEnv, codexFile));
     // The plan is shown, but it would not run as it stands: say why, as the real run would.
