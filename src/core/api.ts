@@ -67,6 +67,12 @@ export function providerForCredentials(headers: Headers): Provider {
   return "openai";
 }
 
+/** True when the query string carries a Google API key (`?key=`, as Gemini accepts it). */
+export function hasGoogleKeyQuery(url: string): boolean {
+  const query = url.indexOf("?");
+  return query >= 0 && new URLSearchParams(url.slice(query + 1)).has("key");
+}
+
 /** The provider that owns a /v1 (or Gemini /v1beta) path by its name alone, if any. */
 export function providerForPath(path: string): Provider | undefined {
   if (path.startsWith(GEMINI_PATH_PREFIX) || geminiCall(path)) return "gemini";

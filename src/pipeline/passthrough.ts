@@ -4,7 +4,7 @@
  * @module
  */
 
-import { providerForCredentials, providerForPath } from "../core/api.ts";
+import { hasGoogleKeyQuery, providerForCredentials, providerForPath } from "../core/api.ts";
 import { ProxyError } from "../core/errors.ts";
 import { answerFailure } from "./answer-failure.ts";
 import type { ClientRequest } from "./client-request.ts";
@@ -22,7 +22,10 @@ export async function handlePassthrough(
   request: ClientRequest,
 ): Promise<Response> {
   const { exchange, raw } = request;
-  const provider = providerForPath(request.path) ?? providerForCredentials(raw.headers);
+  // A Google key in the query belongs to Gemini as surely as one in x-goog-api-key.
+  const provider =
+    providerForPath(request.path) ??
+    (hasGoogleKeyQuery(raw.url) ? "gemini" : providerForCredentials(raw.headers));
   recordRoute(exchange, "passthrough", provider, raw.headers);
   try {
     admit(deps, request);

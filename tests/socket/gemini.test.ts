@@ -196,6 +196,16 @@ describe("Gemini routes", () => {
     expect(upstream.requests[1]!.headers.get("x-goog-api-key")).toBe(KEY);
   });
 
+  test("GET /v1/models with a Google key (header or ?key=) is Gemini's, never OpenAI's", async () => {
+    await (await fetch(`${proxy.url}/v1/models`, { headers: { "x-goog-api-key": KEY } })).text();
+    await (await fetch(`${proxy.url}/v1/models?key=${KEY}`)).text();
+    await (
+      await fetch(`${proxy.url}/v1/models`, { headers: { authorization: "Bearer sk-x" } })
+    ).text();
+    await waitFor(() => proxy.exchanges.length === 3);
+    expect(proxy.exchanges.map((e) => e.provider)).toEqual(["gemini", "gemini", "openai"]);
+  });
+
   test("bad JSON is refused in Google's error shape and not forwarded", async () => {
     const res = await post("generateContent", "{not json");
     expect(res.status).toBe(400);
