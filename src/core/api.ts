@@ -67,10 +67,19 @@ export function providerForCredentials(headers: Headers): Provider {
   return "openai";
 }
 
-/** True when the query string carries a Google API key (`?key=`, as Gemini accepts it). */
-export function hasGoogleKeyQuery(url: string): boolean {
+/**
+ * The provider of a request on a shared path, from its credentials: the headers first, then a
+ * Google API key in the query (`?key=`, which Gemini accepts) when no header names a provider.
+ */
+export function providerForRequest(headers: Headers, url: string): Provider {
+  const named =
+    headers.has("authorization") ||
+    headers.has("x-api-key") ||
+    headers.has("anthropic-version") ||
+    headers.has("x-goog-api-key");
   const query = url.indexOf("?");
-  return query >= 0 && new URLSearchParams(url.slice(query + 1)).has("key");
+  if (!named && query >= 0 && new URLSearchParams(url.slice(query + 1)).has("key")) return "gemini";
+  return providerForCredentials(headers);
 }
 
 /** The provider that owns a /v1 (or Gemini /v1beta) path by its name alone, if any. */

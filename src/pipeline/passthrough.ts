@@ -4,7 +4,7 @@
  * @module
  */
 
-import { hasGoogleKeyQuery, providerForCredentials, providerForPath } from "../core/api.ts";
+import { providerForPath, providerForRequest } from "../core/api.ts";
 import { ProxyError } from "../core/errors.ts";
 import { answerFailure } from "./answer-failure.ts";
 import type { ClientRequest } from "./client-request.ts";
@@ -22,10 +22,7 @@ export async function handlePassthrough(
   request: ClientRequest,
 ): Promise<Response> {
   const { exchange, raw } = request;
-  // A Google key in the query belongs to Gemini as surely as one in x-goog-api-key.
-  const provider =
-    providerForPath(request.path) ??
-    (hasGoogleKeyQuery(raw.url) ? "gemini" : providerForCredentials(raw.headers));
+  const provider = providerForPath(request.path) ?? providerForRequest(raw.headers, raw.url);
   recordRoute(exchange, "passthrough", provider, raw.headers);
   try {
     admit(deps, request);

@@ -47,8 +47,14 @@ export class UpstreamHealth {
     };
   }
 
-  /** Healthy unless every upstream is known to be unreachable. */
+  /**
+   * Healthy unless every upstream is known to be unreachable. Gemini counts only once it has been
+   * used: most proxies never call it, and its "unknown" must not hide the other two being down.
+   */
   healthy(): boolean {
-    return !Object.values(this.#states).every((state) => state.status === "unreachable");
+    const { gemini, ...others } = this.#states;
+    const counted =
+      gemini.status === "unknown" ? Object.values(others) : [...Object.values(others), gemini];
+    return !counted.every((state) => state.status === "unreachable");
   }
 }
