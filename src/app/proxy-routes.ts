@@ -1,7 +1,8 @@
 /**
- * The data plane's routes: the three generation APIs, and every other /v1 path passed through to
- * the provider that owns it. The work is the pipeline's (src/pipeline/generation.ts,
- * src/pipeline/passthrough.ts); this file only wires it to the router.
+ * The data plane's routes: the three generation APIs (the Responses API under the aliases Codex
+ * and the ChatGPT backend use as well), and every other /v1 path passed through to the upstream
+ * the route table picks (src/core/routes.ts). The work is the pipeline's
+ * (src/pipeline/generation.ts, src/pipeline/passthrough.ts); this file only wires it to the router.
  * @module
  */
 
@@ -13,6 +14,14 @@ import { handleGeneration } from "../pipeline/generation.ts";
 import { handlePassthrough } from "../pipeline/passthrough.ts";
 import type { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
+
+/** Where the Responses API is served: its own path and the aliases of Codex and ChatGPT. */
+const RESPONSES_PATHS = [
+  "/v1/responses",
+  "/v1/codex/responses",
+  "/backend-api/responses",
+  "/backend-api/codex/responses",
+];
 
 /** The pipeline's view of a routed request. */
 function clientRequest(c: Context<HeadroomEnv>): ClientRequest {
@@ -31,7 +40,12 @@ export function proxyRoutes(deps: PipelineDeps, health: UpstreamHealth): Hono<He
     handleGeneration(deps, health, clientRequest(c), api);
   app.post("/v1/messages", generation("messages"));
   app.post("/v1/chat/completions", generation("chat"));
-  app.post("/v1/responses", generation("responses"));
-  app.all("/v1/*", (c) => handlePassthrough(deps, health, clientRequest(c)));
+  for (const path of RESPONSES_PATHS) app.post(path, generation("responses"));
+  const passthrough = (c: Context<HeadroomEnv>) =>
+    handlePassthrough(deps, health, clientRequest(c));
+  app.all("/v1/*", passthrough);
+  // Responses sub-resources under the ChatGPT backend's aliases (compaction, retrieval by id).
+  app.all("/backend-api/responses/*", passthrough);
+  app.all("/backend-api/codex/responses/*", passthrough);
   return app;
 }

@@ -30,11 +30,13 @@ import { recordBody, recordCacheHit, recordGeneration, recordRoute } from "./rec
 import { relayResponse } from "./relay-response.ts";
 import { captureBody } from "./response-cache.ts";
 import { rewriteRequest } from "./rewrite-request.ts";
+import { type RoutedRequest, routeOf } from "./route.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
 
-/** A generation request as read: its API, the bytes as received, and the parsed JSON. */
+/** A generation request as read: its API and route, the bytes as received, and the parsed JSON. */
 interface GenerationBody {
   readonly api: GenerationApi;
+  readonly routed: RoutedRequest;
   readonly raw: Uint8Array;
   readonly json: JsonBody;
 }
@@ -47,7 +49,7 @@ function cacheKeyOf(
 ): string | undefined {
   const api = body.api;
   if (!deps.responseCache || isBypassed(request.raw.headers)) return undefined;
-  const upstreamUrl = upstreamUrlOf(deps, request, providerOfApi(api));
+  const upstreamUrl = upstreamUrlOf(deps, request, body.routed);
   if (upstreamUrl === undefined) return undefined;
   try {
     return responseCacheKey(
@@ -84,8 +86,7 @@ async function rewriteForwardAnswer(
   request: ClientRequest,
   body: GenerationBody,
 ): Promise<Response> {
-  const { api, json } = body;
-  const provider = providerOfApi(api);
+  const { api, json, routed } = body;
   const { exchange, raw } = request;
   // --no-optimize forwards every byte untouched; a bypass or switched-off compression only
   // stops new compression (the history and the tool it needs stay as on earlier turns).
@@ -101,7 +102,7 @@ async function rewriteForwardAnswer(
     : undefined;
   if (!rewrite) {
     const { upstream } = await forward(deps, health, request, {
-      provider,
+      routed,
       body: body.raw,
       original: true,
     });
@@ -109,7 +110,7 @@ async function rewriteForwardAnswer(
   }
   const { optimized } = rewrite;
   const forwarded = await forward(deps, health, request, {
-    provider,
+    routed,
     body: rewrite.bytes,
     original: false,
     afterDispatch: optimized
@@ -130,13 +131,14 @@ export async function handleGeneration(
   const provider = providerOfApi(api);
   recordRoute(exchange, api, provider, request.raw.headers);
   try {
+    const routed = routeOf(request);
     admit(deps, request);
     requireJson(request);
     const raw = await readClientBody(deps, request);
     recordBody(exchange, raw.raw);
     const json = parseGeneration(deps, raw);
     recordGeneration(exchange, json);
-    const body: GenerationBody = { api, raw: raw.raw, json };
+    const body: GenerationBody = { api, routed, raw: raw.raw, json };
     const cacheKey = cacheKeyOf(deps, request, body);
     const hit = cacheKey ? deps.responseCache?.get(cacheKey) : undefined;
     if (hit) {

@@ -53,6 +53,7 @@ export function proxyEnv(upstreamUrl: string, workspace: string): Record<string,
   return {
     ANTHROPIC_TARGET_API_URL: upstreamUrl,
     OPENAI_TARGET_API_URL: upstreamUrl,
+    CHATGPT_TARGET_API_URL: upstreamUrl,
     HEADROOM_WORKSPACE_DIR: workspace,
     HEADROOM_COMPRESSION_BUDGET_MS: "30000",
   };
