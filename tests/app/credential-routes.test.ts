@@ -223,3 +223,30 @@ describe("a request carrying credentials of two providers", () => {
     expect([openai, anthropic, chatgpt].flatMap((fake) => fake.requests)).toEqual([]);
   });
 });
+
+describe("headers a route adds or drops", () => {
+  test("Codex's responses-lite hint never goes upstream; a sent account id is kept as sent", async () => {
+    for (const [authorization, fake] of [
+      ["Bearer sk-proj-ROUTES0openai", openai],
+      [`Bearer ${CHATGPT_TOKEN}`, chatgpt],
+    ] as const) {
+      fake.reset();
+      const response = await built.app.request("/v1/codex/responses", {
+        method: "POST",
+        body: RESPONSES_BODY,
+        headers: {
+          authorization,
+          "content-type": "application/json",
+          "x-openai-internal-codex-responses-lite": "1",
+          ...(fake === chatgpt ? { "chatgpt-account-id": "acct-sent-by-client" } : {}),
+        },
+      });
+      expect(response.status).toBe(200);
+      const [request] = fake.requests as [RecordedRequest];
+      expect(request.headers.has("x-openai-internal-codex-responses-lite")).toBe(false);
+      if (fake === chatgpt) {
+        expect(request.headers.get("chatgpt-account-id")).toBe("acct-sent-by-client");
+      }
+    }
+  });
+});
