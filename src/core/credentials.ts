@@ -94,3 +94,21 @@ export function credentialsOf(headers: Headers, rawQuery: string): Credentials {
     ...(claims?.plan !== undefined ? { chatgptPlan: claims.plan } : {}),
   };
 }
+
+/**
+ * The kind of sign-in a request used, as a stats label ("api-key", "chatgpt:pro",
+ * "claude-oauth", ...), so subscription traffic can be told apart from API billing. Never
+ * derived from the credential's value beyond its kind and a ChatGPT token's plan claim.
+ */
+export function authLabel(credentials: Credentials): string | null {
+  const { kinds, chatgptPlan } = credentials;
+  if (kinds.includes("chatgpt")) {
+    // The plan claim is unverified text: only a plain short word becomes a label.
+    const plan = chatgptPlan && /^[a-z0-9_-]{1,32}$/i.test(chatgptPlan) ? chatgptPlan : undefined;
+    return plan ? `chatgpt:${plan.toLowerCase()}` : "chatgpt";
+  }
+  if (kinds.includes("anthropic-oauth")) return "claude-oauth";
+  if (kinds.includes("google-bearer")) return "google-oauth";
+  if (kinds.some((kind) => kind.endsWith("-key"))) return "api-key";
+  return kinds.includes("bearer") ? "bearer" : null;
+}

@@ -19,6 +19,7 @@ import type { GenerationApi } from "../compress/slots.ts";
 import { providerOfApi } from "../core/api.ts";
 import type { JsonBody } from "../core/body.ts";
 import { responseCacheKey } from "../core/cache-key.ts";
+import { authLabel } from "../core/credentials.ts";
 import { answerRewritten } from "./answer.ts";
 import { answerFailure } from "./answer-failure.ts";
 import type { ClientRequest } from "./client-request.ts";
@@ -26,7 +27,13 @@ import { accountTokens, isBypassed } from "./compress-tool-outputs.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { forward, upstreamUrlOf } from "./forward.ts";
 import { admit, parseGeneration, readClientBody, requireJson } from "./read-request.ts";
-import { recordBody, recordCacheHit, recordGeneration, recordRoute } from "./recorder.ts";
+import {
+  recordAuth,
+  recordBody,
+  recordCacheHit,
+  recordGeneration,
+  recordRoute,
+} from "./recorder.ts";
 import { relayResponse } from "./relay-response.ts";
 import { captureBody } from "./response-cache.ts";
 import { rewriteRequest } from "./rewrite-request.ts";
@@ -132,6 +139,7 @@ export async function handleGeneration(
   recordRoute(exchange, api, provider, request.raw.headers);
   try {
     const routed = routeOf(request);
+    recordAuth(exchange, authLabel(routed.credentials));
     admit(deps, request);
     requireJson(request);
     const raw = await readClientBody(deps, request);

@@ -6,13 +6,14 @@
  */
 
 import { providerForCredentials, providerForPath } from "../core/api.ts";
+import { authLabel } from "../core/credentials.ts";
 import { ProxyError } from "../core/errors.ts";
 import { answerFailure } from "./answer-failure.ts";
 import type { ClientRequest } from "./client-request.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { forward } from "./forward.ts";
 import { admit, readClientBody } from "./read-request.ts";
-import { recordBody, recordRoute } from "./recorder.ts";
+import { recordAuth, recordBody, recordRoute } from "./recorder.ts";
 import { relayResponse } from "./relay-response.ts";
 import { RouteRefused, routeOf } from "./route.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
@@ -28,6 +29,7 @@ export async function handlePassthrough(
   recordRoute(exchange, "passthrough", provider, raw.headers);
   try {
     const routed = routeOf(request);
+    recordAuth(exchange, authLabel(routed.credentials));
     admit(deps, request);
     if (raw.headers.get("upgrade")?.toLowerCase() === "websocket") {
       // headroom relays HTTP only. Forwarded without its Upgrade header, the handshake would

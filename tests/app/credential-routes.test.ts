@@ -224,6 +224,34 @@ describe("a request carrying credentials of two providers", () => {
   });
 });
 
+describe("the ledger tells sign-ins apart", () => {
+  test("each forwarded request is labelled with its kind of sign-in, never with the credential", async () => {
+    const labels: Partial<Record<Credential, string | null>> = {
+      "openai-key": "api-key",
+      "anthropic-key": "api-key",
+      "anthropic-oauth": "claude-oauth",
+      chatgpt: "chatgpt:plus",
+      "chatgpt-claims": "chatgpt:plus",
+      none: null,
+    };
+    for (const [credential, label] of Object.entries(labels)) {
+      const given = CREDENTIALS[credential as Credential];
+      built.exchanges.length = 0;
+      const response = await built.app.request("/v1/models", { headers: given.headers });
+      expect(response.status).toBe(200);
+      expect(built.exchanges.map((exchange) => exchange.client?.auth)).toEqual([label]);
+    }
+    const stats = (await (await built.app.request("/stats")).json()) as {
+      requests: { by_auth: Record<string, number> };
+    };
+    expect(stats.requests.by_auth).toMatchObject({
+      "api-key": expect.any(Number),
+      "claude-oauth": expect.any(Number),
+      "chatgpt:plus": expect.any(Number),
+    });
+  });
+});
+
 describe("headers a route adds or drops", () => {
   test("Codex's responses-lite hint never goes upstream; a sent account id is kept as sent", async () => {
     for (const [authorization, fake] of [

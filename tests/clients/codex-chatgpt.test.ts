@@ -159,6 +159,8 @@ describe("Codex signed in with ChatGPT, through headroom over HTTP", () => {
     expect(stats.requests.compressed).toBe(1);
     expect(stats.requests.by_provider).toEqual({ openai: stats.requests.total });
     expect(stats.requests.by_agent.codex).toBe(stats.requests.total);
+    // Subscription traffic is told apart by its plan, never by anything from the token itself.
+    expect(stats.requests.by_auth).toEqual({ "chatgpt:pro": stats.requests.total });
     expect(stats.tokens.saved).toBeGreaterThan(3_000);
   });
 });
