@@ -90,6 +90,12 @@ const ROUTES = {
     path: "/backend-api/codex/responses",
     body: RESPONSES_BODY,
   },
+  // A sub-resource (Codex's remote compaction lives at /responses/compact), on an alias.
+  "responses sub-resource": {
+    method: "POST",
+    path: "/backend-api/codex/responses/compact",
+    body: RESPONSES_BODY,
+  },
   models: { method: "GET", path: "/v1/models", body: undefined },
   "other /v1": { method: "POST", path: "/v1/embeddings", body: '{"model":"m","input":"hi"}' },
   vertex: {
@@ -122,6 +128,7 @@ const EXPECTED: Record<RouteName, Where[]> = {
   "codex alias":             RESPONSES_ROW,
   "backend-api alias":       RESPONSES_ROW,
   "backend-api codex alias": RESPONSES_ROW,
+  "responses sub-resource":  RESPONSES_ROW,
   models:                    [O, A, A, C, C, _, _, _, O],
   "other /v1":               [O, A, A, _, _, _, _, _, O],
   vertex:                    [_, _, _, _, _, _, _, _, _],
@@ -132,11 +139,13 @@ const EXPECTED: Record<RouteName, Where[]> = {
 /** The path a forwarded request must arrive at on `where`. */
 function arrivalPath(route: RouteName, where: Exclude<Where, null>): string {
   const { path } = ROUTES[route];
-  const responses = path.endsWith("/responses");
+  // Whatever follows the Responses path (or its alias) follows it upstream too.
+  const at = path.indexOf("/responses");
+  const rest = at < 0 ? undefined : path.slice(at + "/responses".length);
   if (where === "chatgpt") {
-    return responses ? "/backend-api/codex/responses" : "/backend-api/codex/models";
+    return rest !== undefined ? `/backend-api/codex/responses${rest}` : "/backend-api/codex/models";
   }
-  return responses ? "/v1/responses" : path;
+  return rest !== undefined ? `/v1/responses${rest}` : path;
 }
 
 function everything(request: RecordedRequest): string {
