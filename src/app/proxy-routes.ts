@@ -1,7 +1,8 @@
 /**
- * The data plane's routes: the four generation APIs (Gemini's generateContent and
- * streamGenerateContent among them), and every other /v1 and /v1beta path passed through to the
- * provider that owns it. The work is the pipeline's (src/pipeline/generation.ts,
+ * The data plane's routes: the four generation APIs (the Responses API under the aliases Codex
+ * and the ChatGPT backend use as well; Gemini's generateContent and streamGenerateContent), and
+ * every other /v1 and /v1beta path passed through to the upstream the route table picks
+ * (src/core/routes.ts). The work is the pipeline's (src/pipeline/generation.ts,
  * src/pipeline/passthrough.ts); this file only wires it to the router.
  * @module
  */
@@ -15,6 +16,14 @@ import { handleGeneration } from "../pipeline/generation.ts";
 import { handlePassthrough } from "../pipeline/passthrough.ts";
 import type { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
+
+/** Where the Responses API is served: its own path and the aliases of Codex and ChatGPT. */
+const RESPONSES_PATHS = [
+  "/v1/responses",
+  "/v1/codex/responses",
+  "/backend-api/responses",
+  "/backend-api/codex/responses",
+];
 
 /** The pipeline's view of a routed request. */
 function clientRequest(c: Context<HeadroomEnv>): ClientRequest {
@@ -33,7 +42,7 @@ export function proxyRoutes(deps: PipelineDeps, health: UpstreamHealth): Hono<He
     handleGeneration(deps, health, clientRequest(c), api);
   app.post("/v1/messages", generation("messages"));
   app.post("/v1/chat/completions", generation("chat"));
-  app.post("/v1/responses", generation("responses"));
+  for (const path of RESPONSES_PATHS) app.post(path, generation("responses"));
   const passthrough = (c: Context<HeadroomEnv>) =>
     handlePassthrough(deps, health, clientRequest(c));
   // Gemini names the model and the method in the path: models/{model}:{method}.
@@ -44,5 +53,8 @@ export function proxyRoutes(deps: PipelineDeps, health: UpstreamHealth): Hono<He
   app.post("/v1/models/*", gemini);
   app.all("/v1beta/*", passthrough);
   app.all("/v1/*", passthrough);
+  // Responses sub-resources under the ChatGPT backend's aliases (compaction, retrieval by id).
+  app.all("/backend-api/responses/*", passthrough);
+  app.all("/backend-api/codex/responses/*", passthrough);
   return app;
 }

@@ -67,28 +67,15 @@ export function providerForCredentials(headers: Headers): Provider {
   return "openai";
 }
 
-/**
- * The provider of a request on a shared path, from its credentials: the headers first, then a
- * Google API key in the query (`?key=`, which Gemini accepts) when no header names a provider.
- */
-export function providerForRequest(headers: Headers, url: string): Provider {
-  const named =
-    headers.has("authorization") ||
-    headers.has("x-api-key") ||
-    headers.has("anthropic-version") ||
-    headers.has("x-goog-api-key");
-  const query = url.indexOf("?");
-  if (!named && query >= 0 && new URLSearchParams(url.slice(query + 1)).has("key")) return "gemini";
-  return providerForCredentials(headers);
-}
-
-/** The provider that owns a /v1 (or Gemini /v1beta) path by its name alone, if any. */
+/** The provider that owns a path by its name alone, if any (the Responses aliases included). */
 export function providerForPath(path: string): Provider | undefined {
   if (path.startsWith(GEMINI_PATH_PREFIX) || geminiCall(path)) return "gemini";
   if (path === "/v1/messages" || path.startsWith("/v1/messages/")) return "anthropic";
   if (
     path === "/v1/responses" ||
     path.startsWith("/v1/responses/") ||
+    path.startsWith("/v1/codex/responses") ||
+    path.startsWith("/backend-api/") ||
     path.startsWith("/v1/chat/") ||
     path === "/v1/chat"
   ) {

@@ -23,10 +23,12 @@ export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 export interface ProxyConfig {
   readonly host: string;
   readonly port: number;
+  /** Base URLs per upstream; `chatgpt` serves Codex signed in with ChatGPT (core/routes.ts). */
   readonly upstreams: {
     readonly openai: UpstreamSetting;
     readonly anthropic: UpstreamSetting;
     readonly gemini: UpstreamSetting;
+    readonly chatgpt: UpstreamSetting;
   };
   /** False with --no-optimize: every request passes untouched. */
   readonly optimize: boolean;
@@ -98,6 +100,7 @@ export interface ProxyFlags {
   "openai-api-url"?: string | undefined;
   "anthropic-api-url"?: string | undefined;
   "gemini-api-url"?: string | undefined;
+  "chatgpt-api-url"?: string | undefined;
   "no-optimize"?: boolean | undefined;
   "workspace-dir"?: string | undefined;
   stateless?: boolean | undefined;
@@ -171,7 +174,7 @@ export function resolveConfig(flags: ProxyFlags, env: Env, homeDir: string): Pro
     values[name] = resolved.value;
     sources[name] = resolved.source;
   }
-  const { openaiApiUrl, anthropicApiUrl, geminiApiUrl, ...rest } =
+  const { openaiApiUrl, anthropicApiUrl, geminiApiUrl, chatgptApiUrl, ...rest } =
     values as unknown as SettingValues;
   return {
     ...rest,
@@ -179,6 +182,7 @@ export function resolveConfig(flags: ProxyFlags, env: Env, homeDir: string): Pro
       openai: { url: openaiApiUrl, source: sources.openaiApiUrl! },
       anthropic: { url: anthropicApiUrl, source: sources.anthropicApiUrl! },
       gemini: { url: geminiApiUrl, source: sources.geminiApiUrl! },
+      chatgpt: { url: chatgptApiUrl, source: sources.chatgptApiUrl! },
     },
   };
 }

@@ -45,6 +45,12 @@ function errorType(provider: Provider, status: number): string {
   return "server_error";
 }
 
+/**
+ * The API whose error shape an answer takes: a provider's, or Google's (for the Google API paths
+ * headroom refuses, so Google's clients read the refusal). Gemini answers in Google's shape too.
+ */
+export type ErrorShape = Provider | "google";
+
 /** Google's canonical status names (google.rpc.Code), as the Gemini API reports them. */
 function googleStatus(status: number): string {
   if (status === 400 || status === 413 || status === 415 || status === 431)
@@ -64,8 +70,8 @@ function googleErrorBody(status: number, message: string): string {
 }
 
 /** The JSON text of an error body in `provider`'s shape. */
-function errorBody(provider: Provider, status: number, message: string, code?: string): string {
-  if (provider === "gemini") return googleErrorBody(status, message);
+function errorBody(provider: ErrorShape, status: number, message: string, code?: string): string {
+  if (provider === "google" || provider === "gemini") return googleErrorBody(status, message);
   const type = errorType(provider, status);
   if (provider === "anthropic") {
     return JSON.stringify({ type: "error", error: { type, message } });
@@ -75,7 +81,7 @@ function errorBody(provider: Provider, status: number, message: string, code?: s
 
 /** An error response in `provider`'s shape. */
 function errorResponse(
-  provider: Provider,
+  provider: ErrorShape,
   status: number,
   message: string,
   options: { code?: string; headers?: Record<string, string> } = {},
@@ -109,7 +115,7 @@ export function midStreamError(api: Api, message: string): string {
 }
 
 /** The response for `error`; a client that went away (499) gets no body. */
-export function proxyErrorResponse(provider: Provider, error: ProxyError): Response {
+export function proxyErrorResponse(provider: ErrorShape, error: ProxyError): Response {
   if (error.status === 499) return new Response(null, { status: 499 });
   return errorResponse(
     provider,

@@ -83,6 +83,7 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
       OPENAI_TARGET_API_URL: upstream,
       ANTHROPIC_TARGET_API_URL: upstream,
       GEMINI_TARGET_API_URL: upstream,
+      CHATGPT_TARGET_API_URL: upstream,
       ...options.env,
     },
     process.env.HOME ?? "/tmp",

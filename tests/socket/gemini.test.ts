@@ -197,13 +197,17 @@ describe("Gemini routes", () => {
   });
 
   test("GET /v1/models with a Google key (header or ?key=) is Gemini's, never OpenAI's", async () => {
-    await (await fetch(`${proxy.url}/v1/models`, { headers: { "x-goog-api-key": KEY } })).text();
-    await (await fetch(`${proxy.url}/v1/models?key=${KEY}`)).text();
-    await (
-      await fetch(`${proxy.url}/v1/models`, { headers: { authorization: "Bearer sk-x" } })
-    ).text();
-    await waitFor(() => proxy.exchanges.length === 3);
-    expect(proxy.exchanges.map((e) => e.provider)).toEqual(["gemini", "gemini", "openai"]);
+    const header = await fetch(`${proxy.url}/v1/models`, { headers: { "x-goog-api-key": KEY } });
+    expect(await header.json()).toEqual(GEMINI_MODELS);
+    expect((await fetch(`${proxy.url}/v1/models?key=${KEY}`)).status).toBe(200);
+    await waitFor(() => proxy.exchanges.length === 2);
+    expect(proxy.exchanges.map((e) => e.provider)).toEqual(["gemini", "gemini"]);
+    // An OpenAI key and a Google key together belong to two providers: sent nowhere.
+    const both = await fetch(`${proxy.url}/v1/models?key=${KEY}`, {
+      headers: { authorization: "Bearer sk-x" },
+    });
+    expect(both.status).toBe(404);
+    expect(upstream.requests).toHaveLength(2);
   });
 
   test("bad JSON is refused in Google's error shape and not forwarded", async () => {
