@@ -142,6 +142,23 @@ export function claudeEnv(
   };
 }
 
+/** The OAuth access token of a fake Claude subscription (the shape `claude setup-token` prints). */
+export const CLAUDE_OAUTH_TOKEN = "sk-ant-oat01-HeadroomFakeSubscriptionToken-0123456789abcdef";
+
+/**
+ * Claude Code signed in with a Claude plan instead of an API key: `CLAUDE_CODE_OAUTH_TOKEN` (what
+ * `claude setup-token` is for), no ANTHROPIC_API_KEY; otherwise as {@link claudeEnv}.
+ */
+export function claudeSubscriptionEnv(
+  sandbox: Sandbox,
+  proxyUrl: string,
+  trap: EgressTrap,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const { ANTHROPIC_API_KEY: _, ...env } = claudeEnv(sandbox, proxyUrl, trap);
+  return { ...env, CLAUDE_CODE_OAUTH_TOKEN: CLAUDE_OAUTH_TOKEN, ...extra };
+}
+
 /** The environment variable that carries the API key of the custom Codex provider below. */
 export const CODEX_KEY_ENV = "HEADROOM_TEST_OPENAI_KEY";
 export const CODEX_KEY = "sk-headroom-test-codex";
