@@ -13,6 +13,7 @@ const KNOWN: ReadonlyArray<[RegExp, string]> = [
   [/goose/i, "goose"],
   [/zed\//i, "zed"],
   [/copilot/i, "copilot"],
+  [/qwencode|qwen-code/i, "qwen-code"],
   [/continue/i, "continue"],
   [/cline/i, "cline"],
   [/^Anthropic\/JS/i, "anthropic-sdk-js"],

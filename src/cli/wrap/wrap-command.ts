@@ -14,6 +14,7 @@ import { cliConfig } from "../cli-config.ts";
 import { UsageError } from "../usage-error.ts";
 import { writeOut } from "../write-out.ts";
 import { type AgentSpec, agentSpec } from "./agents.ts";
+import { byokArgs, byokProblem } from "./byok-agents.ts";
 import {
   addProviderBlock,
   CODEX_KEY_ENV,
@@ -34,8 +35,11 @@ AGENT pointed at it, and exits with AGENT's exit code. The proxy keeps running f
 sessions; a setting that needs a restart is reported and applies at its next start.
 
 Agents: claude (ANTHROPIC_BASE_URL), codex (a "headroom" provider in ~/.codex/config.toml,
-Responses API over HTTP, key from OPENAI_API_KEY), aider, opencode, goose; any other command
-gets OPENAI_BASE_URL and ANTHROPIC_BASE_URL. cursor prints the settings to paste.
+Responses API over HTTP, key from OPENAI_API_KEY), copilot (its BYOK provider, key from
+COPILOT_PROVIDER_API_KEY or OPENAI_API_KEY), qwen (--auth-type openai, OPENAI_BASE_URL, key
+from OPENAI_API_KEY), aider, opencode, goose; any other command gets OPENAI_BASE_URL and
+ANTHROPIC_BASE_URL. cursor prints the settings to paste. A subscription sign-in that cannot go
+through a proxy (ChatGPT for codex, GitHub Copilot, Qwen OAuth) is refused with exit code 1.
 
 Options:
   --port PORT      the proxy's port
@@ -100,6 +104,16 @@ function parseOwn(args: string[]) {
   });
 }
 
+/**
+ * One `export` line. A credential is never shown: one wrap copied from another variable is
+ * printed as that variable, so the plan still runs as printed.
+ */
+function exportLine(name: string, value: string, current: Record<string, string | undefined>) {
+  if (!/KEY|TOKEN|SECRET/.test(name)) return `export ${name}=${shellQuote(value)}`;
+  const source = Object.keys(current).find((other) => other !== name && current[other] === value);
+  return `export ${name}=${source ? `"$${source}"` : "'[hidden]'"}`;
+}
+
 /** The lines `--print-env` shows: exports, Codex's block and the command that would run. */
 function describePlan(
   spec: AgentSpec,
@@ -109,13 +123,18 @@ function describePlan(
   codexFile: string,
 ): string {
   if (spec.instructions) return `${spec.instructions(base)}\n`;
-  const lines = Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
+  const lines = Object.entries(env).map(([name, value]) => exportLine(name, value, process.env));
   if (wrap.agent === "codex") {
     lines.push(`# and in ${codexFile}:`, ...providerBlock(base).trimEnd().split("\n"));
   }
-  const command = [spec.command!, ...(spec.args ?? []), ...wrap.agentArgs];
+  const command = [spec.command!, ...leadingArgs(spec, wrap), ...wrap.agentArgs];
   lines.push(command.map(shellQuote).join(" "));
   return `${lines.join("\n")}\n`;
+}
+
+/** The arguments wrap puts before the agent's own. */
+function leadingArgs(spec: AgentSpec, wrap: WrapArgs): string[] {
+  return [...(spec.args ?? []), ...byokArgs(wrap.agent, wrap.agentArgs)];
 }
 
 /** Adds Codex's provider block (replacing one headroom added for another port); returns notes. */
@@ -184,7 +203,8 @@ export async function runWrap(args: string[], version: string): Promise<number> 
   const codexFile = codexConfigPath(process.env, home);
   const modelProblem = wrap.anyModel ? undefined : unknownModelProblem(wrap.agent, wrap.agentArgs);
   if (modelProblem) throw new UsageError(modelProblem);
-  const keyProblem = missingKey(wrap.agent, process.env);
+  const keyProblem =
+    missingKey(wrap.agent, process.env) ?? byokProblem(wrap.agent, process.env, wrap.agentArgs);
   if (wrap.printEnv) {
     await writeOut(describePlan(spec, wrap, base, agentEnv, codexFile));
     // The plan is shown, but it would not run as it stands: say why, as the real run would.
@@ -212,7 +232,7 @@ export async function runWrap(args: string[], version: string): Promise<number> 
     await writeOut(`${spec.instructions!(base)}\n`);
     return 0;
   }
-  return launch(spec.command, [...(spec.args ?? []), ...wrap.agentArgs], {
+  return launch(spec.command, [...leadingArgs(spec, wrap), ...wrap.agentArgs], {
     ...process.env,
     ...agentEnv,
   });
