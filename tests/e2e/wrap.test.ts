@@ -292,6 +292,39 @@ describe("headroom wrap", () => {
     expect(await fetch(`http://127.0.0.1:${port}/health`).catch(() => "refused")).toBe("refused");
   });
 
+  test("qwen and copilot: a key meant for another provider's base URL is not sent to headroom's upstream", async () => {
+    const port = freePort();
+    standIn("qwen", 0);
+    const dashscope = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1";
+    const refused = await runHeadroom(["wrap", "qwen", "--port", String(port)], {
+      OPENAI_API_KEY: "sk-dashscope-key",
+      OPENAI_BASE_URL: dashscope,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `headroom: OPENAI_BASE_URL is ${dashscope}, but the headroom on http://127.0.0.1:${port} forwards OpenAI-style requests to ${upstream.url}: your key would go there instead. Start headroom with OPENAI_TARGET_API_URL=https://dashscope-intl.aliyuncs.com/compatible-mode to keep your provider, or unset OPENAI_BASE_URL to use ${upstream.url}.\n`,
+    );
+    expect(existsSync(h.record)).toBe(false);
+    await healthOn(port);
+    // The same provider as the proxy's upstream (here the fake one): launched, pointed at headroom.
+    const same = await runHeadroom(["wrap", "qwen", "--port", String(port)], {
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_BASE_URL: `${upstream.url}/v1/`,
+    });
+    expect(same.code).toBe(0);
+    expect(readFileSync(h.record, "utf8")).toContain(
+      `OPENAI_BASE_URL=http://127.0.0.1:${port}/v1\n`,
+    );
+    // Copilot's own provider URL is checked the same way.
+    standIn("copilot", 0);
+    const copilot = await runHeadroom(["wrap", "copilot", "--port", String(port)], {
+      COPILOT_PROVIDER_BASE_URL: "http://localhost:11434/v1",
+      COPILOT_PROVIDER_API_KEY: "ollama",
+    });
+    expect(copilot.code).toBe(1);
+    expect(copilot.stderr).toContain("COPILOT_PROVIDER_BASE_URL is http://localhost:11434/v1, but");
+  });
+
   test("a --model claude or codex does not know is refused with the known names before anything starts; --any-model lets it through", async () => {
     const port = freePort();
     standIn("claude", 0);

@@ -84,6 +84,55 @@ function qwenProblem(env: Env, args: readonly string[]): string | undefined {
   return `Qwen Code through headroom needs an API key in ${key} (auth type ${type}), which is not set. Qwen OAuth cannot go through a proxy: it goes to Qwen's own endpoint, not an API headroom forwards to.`;
 }
 
+/** Where the agent would have sent its key without wrap, and which upstream of headroom stands in. */
+function ownBaseUrl(
+  agent: string,
+  env: Env,
+  args: readonly string[],
+): { name: string; url: string; upstream: "openai" | "anthropic" } | undefined {
+  let name: string;
+  let upstream: "openai" | "anthropic";
+  if (agent === "copilot") {
+    name = "COPILOT_PROVIDER_BASE_URL";
+    upstream = copilotType(env) === "anthropic" ? "anthropic" : "openai";
+  } else if (agent === "qwen") {
+    upstream = qwenAuthType(args) === "anthropic" ? "anthropic" : "openai";
+    name = upstream === "anthropic" ? "ANTHROPIC_BASE_URL" : "OPENAI_BASE_URL";
+  } else return undefined;
+  const url = env[name];
+  return url ? { name, url, upstream } : undefined;
+}
+
+/** A base URL without its trailing slashes and `/v1`, as headroom keeps its upstreams. */
+const bare = (url: string): string => url.replace(/\/+$/, "").replace(/\/v1$/, "");
+
+/**
+ * Why the agent's key would reach a provider the user did not choose, or undefined: their own
+ * base URL for it (DashScope for Qwen Code, say) is not the upstream the proxy at `base`
+ * forwards to, so wrap's base URL would send the key there instead.
+ */
+export async function byokMisroute(
+  agent: string,
+  env: Env,
+  args: readonly string[],
+  base: string,
+): Promise<string | undefined> {
+  const own = ownBaseUrl(agent, env, args);
+  if (!own || bare(own.url) === base) return undefined;
+  let forwardsTo: unknown;
+  try {
+    const health = (await (await fetch(`${base}/health`)).json()) as {
+      config?: Record<string, unknown>;
+    };
+    forwardsTo = health.config?.[`${own.upstream}_api_url`];
+  } catch {
+    return undefined; // ensureProxy just saw it healthy; nothing better to go on
+  }
+  if (typeof forwardsTo !== "string" || bare(own.url) === bare(forwardsTo)) return undefined;
+  const target = own.upstream === "openai" ? "OPENAI_TARGET_API_URL" : "ANTHROPIC_TARGET_API_URL";
+  return `${own.name} is ${own.url}, but the headroom on ${base} forwards ${own.upstream === "openai" ? "OpenAI" : "Anthropic"}-style requests to ${forwardsTo}: your key would go there instead. Start headroom with ${target}=${bare(own.url)} to keep your provider, or unset ${own.name} to use ${forwardsTo}.`;
+}
+
 /** Arguments wrap puts before the user's: Qwen Code's auth type, unless the user chose one. */
 export function byokArgs(agent: string, args: readonly string[]): string[] {
   return agent === "qwen" && qwenAuthType(args) === undefined ? ["--auth-type", "openai"] : [];

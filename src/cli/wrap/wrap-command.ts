@@ -14,7 +14,7 @@ import { cliConfig } from "../cli-config.ts";
 import { UsageError } from "../usage-error.ts";
 import { writeOut } from "../write-out.ts";
 import { type AgentSpec, agentSpec } from "./agents.ts";
-import { byokArgs, byokProblem } from "./byok-agents.ts";
+import { byokArgs, byokMisroute, byokProblem } from "./byok-agents.ts";
 import {
   addProviderBlock,
   CODEX_KEY_ENV,
@@ -228,6 +228,11 @@ export async function runWrap(args: string[], version: string): Promise<number> 
   ];
   if (wrap.agent === "codex") notes.push(...configureCodex(codexFile, base, config.workspaceDir));
   for (const note of notes) process.stderr.write(`headroom: ${note}\n`);
+  const misrouted = await byokMisroute(wrap.agent, process.env, wrap.agentArgs, proxy.base);
+  if (misrouted) {
+    process.stderr.write(`headroom: ${misrouted}\n`);
+    return 1;
+  }
   if (!spec.command) {
     await writeOut(`${spec.instructions!(base)}\n`);
     return 0;
