@@ -106,7 +106,13 @@ function pairs(): [RecordedRequest, RecordedRequest][] {
 /** Everything headroom wrote or serves, as text, to search for a credential. */
 async function everythingWritten(proxy: RunningBinary, sandbox: Sandbox): Promise<string> {
   let all = proxy.lines.join("\n");
-  for (const path of ["/stats", "/stats-history?detail=full", "/metrics", "/health"])
+  for (const path of [
+    "/stats",
+    "/stats-history?detail=full",
+    "/metrics",
+    "/health",
+    "/transformations/feed?limit=200",
+  ])
     all += await (await fetch(`${proxy.url}${path}`)).text();
   for (const file of readdirSync(sandbox.workspace, { recursive: true, withFileTypes: true }))
     if (file.isFile()) all += readFileSync(join(file.parentPath, file.name)).toString("latin1");
@@ -122,7 +128,12 @@ describe("Claude Code on a Claude subscription through headroom", () => {
     fakeClaudeModel(upstream);
     sandbox = makeSandbox("claude-oauth");
     writeFileSync(join(sandbox.work, "worker.log"), LOG);
-    proxy = await startBinary([], proxyEnv(upstream.url, sandbox.workspace));
+    // The most a proxy ever writes: every log level, tool outputs in the feed.
+    proxy = await startBinary([], {
+      ...proxyEnv(upstream.url, sandbox.workspace),
+      HEADROOM_LOG_LEVEL: "debug",
+      HEADROOM_LOG_MESSAGES: "1",
+    });
     proxyUrl = proxy.url;
     run = await runAgent([CLAUDE, ...CLAUDE_ARGS], {
       cwd: sandbox.work,
@@ -189,6 +200,7 @@ describe("Claude Code on a Claude subscription through headroom", () => {
     expect(stats.requests.compressed).toBe(1);
     const written = await everythingWritten(proxy, sandbox);
     expect(written).toContain("claude-code");
+    expect(written).toContain('"level":"debug"');
     expect(written).not.toContain(CLAUDE_OAUTH_TOKEN);
     expect(written).not.toContain(CLAUDE_OAUTH_TOKEN.slice(14));
   });
