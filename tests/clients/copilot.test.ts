@@ -1,10 +1,10 @@
 /**
  * GitHub Copilot CLI (the real @github/copilot) launched by `headroom wrap copilot` with its
  * bring-your-own-key provider: wrap points COPILOT_PROVIDER_BASE_URL at the proxy and lends it
- * the user's OPENAI_API_KEY; the fake OpenAI upstream asks for a bash `cat` of a large log, the
- * output comes back compressed with a marker, and Copilot prints the answer. Nothing else leaves
- * 127.0.0.1. (A Copilot subscription cannot take this path; tests/e2e/wrap.test.ts checks that
- * wrap says so.)
+ * the user's OPENAI_API_KEY (or ANTHROPIC_API_KEY with COPILOT_PROVIDER_TYPE=anthropic); the fake
+ * upstream asks for a bash `cat` of a large log, the output comes back compressed with a marker,
+ * and Copilot prints the answer. Nothing else leaves 127.0.0.1. (A Copilot subscription cannot
+ * take this path; tests/e2e/wrap.test.ts checks that wrap says so.)
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -29,6 +29,7 @@ import {
   toolMessage,
   toolMessageText,
 } from "../helpers/fake-chat-agent.ts";
+import { agentTurns, fakeClaudeModel, resultText, toolResult } from "../helpers/fake-claude.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
 import { runWrapped, type WrappedRun } from "../helpers/wrap-run.ts";
@@ -36,21 +37,25 @@ import { runWrapped, type WrappedRun } from "../helpers/wrap-run.ts";
 // Under Copilot CLI's own limit (about 20 KB), above which it saves an output to a file and
 // sends the model a 500-character preview instead.
 const LOG = workerLog(200);
-const KEY = "sk-headroom-test-copilot-byok";
+const SHELL = { command: "cat worker.log", description: "Show the worker log" };
 
 const upstream = new FakeUpstream();
 let trap: EgressTrap;
-let wrapped: WrappedRun;
 beforeAll(async () => {
   trap = await startEgressTrap();
-  fakeChatAgent(upstream, {
-    name: "bash",
-    input: { command: "cat worker.log", description: "Show the worker log" },
-  });
-  const sandbox = makeSandbox("copilot");
+});
+afterAll(() => {
+  upstream.stop();
+  trap.stop();
+});
+
+/** `headroom wrap copilot -- -p … --allow-all-tools` in a fresh sandbox, with `extra` env. */
+async function wrapCopilot(name: string, extra: Record<string, string>): Promise<WrappedRun> {
+  trap.attempts.length = 0;
+  const sandbox = makeSandbox(`copilot-${name}`);
   writeFileSync(join(sandbox.work, "worker.log"), LOG);
-  const env = copilotCliEnv(sandbox, trap, { OPENAI_API_KEY: KEY, COPILOT_MODEL: "gpt-4.1" });
-  wrapped = await runWrapped("copilot", ["-p", CHAT_AGENT_PROMPT, "--allow-all-tools"], {
+  const env = copilotCliEnv(sandbox, trap, extra);
+  return runWrapped("copilot", ["-p", CHAT_AGENT_PROMPT, "--allow-all-tools"], {
     cwd: sandbox.work,
     env: {
       ...env,
@@ -58,18 +63,27 @@ beforeAll(async () => {
       PATH: `${join(COPILOT, "..")}:${env.PATH}`,
     },
   });
-}, 180_000);
-afterAll(() => {
-  wrapped?.stop();
-  upstream.stop();
-  trap.stop();
-});
+}
 
-describe("Copilot CLI (BYOK) launched by headroom wrap", () => {
+function expectCompletedThroughHeadroom(wrapped: WrappedRun): void {
+  const { run } = wrapped;
+  if (run.code !== 0) throw new Error(`wrap exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
+  expect(run.stdout).toContain(FOUND);
+  expect(trap.attempts).toEqual([]);
+}
+
+describe("Copilot CLI with an OpenAI key (BYOK) launched by headroom wrap", () => {
+  const KEY = "sk-headroom-test-copilot-byok";
+  let wrapped: WrappedRun;
+  beforeAll(async () => {
+    upstream.reset();
+    fakeChatAgent(upstream, { name: "bash", input: SHELL });
+    wrapped = await wrapCopilot("openai", { OPENAI_API_KEY: KEY, COPILOT_MODEL: "gpt-4.1" });
+  }, 180_000);
+  afterAll(() => wrapped?.stop());
+
   test("the bash round trip completes through headroom with the user's key, and nothing tried to leave", () => {
-    const { run } = wrapped;
-    if (run.code !== 0) throw new Error(`wrap exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
-    expect(run.stdout).toContain(FOUND);
+    expectCompletedThroughHeadroom(wrapped);
     const turns = chatAgentTurns(upstream, "bash");
     expect(turns).toHaveLength(2);
     expect(toolMessage(turns[0]!)).toBeUndefined();
@@ -78,7 +92,6 @@ describe("Copilot CLI (BYOK) launched by headroom wrap", () => {
       expect(request.headers.get("authorization")).toBe(`Bearer ${KEY}`);
       expect(request.headers.get("x-headroom-project")).toBeNull(); // read, then stripped
     }
-    expect(trap.attempts).toEqual([]);
   });
 
   test("the log reaches the model compressed, with a marker, headroom_retrieve and the original kept", async () => {
@@ -99,5 +112,34 @@ describe("Copilot CLI (BYOK) launched by headroom wrap", () => {
     expect(Object.keys(stats.savings.per_project)).toEqual(["work"]);
     expect(stats.requests.by_stack).toEqual({ wrap_copilot: upstream.requests.length });
     expect(stats.tokens.saved).toBeGreaterThan(1_000);
+  });
+});
+
+describe("Copilot CLI with an Anthropic key (BYOK) launched by headroom wrap", () => {
+  const KEY = "sk-ant-headroom-test-copilot-byok";
+  let wrapped: WrappedRun;
+  beforeAll(async () => {
+    upstream.reset();
+    fakeClaudeModel(upstream, "bash");
+    wrapped = await wrapCopilot("anthropic", {
+      COPILOT_PROVIDER_TYPE: "anthropic",
+      ANTHROPIC_API_KEY: KEY,
+      COPILOT_MODEL: "claude-sonnet-4.5",
+    });
+  }, 180_000);
+  afterAll(() => wrapped?.stop());
+
+  test("Messages requests reach the upstream with the key, and the log arrives compressed", () => {
+    expectCompletedThroughHeadroom(wrapped);
+    for (const request of upstream.requests) {
+      expect(request.path).toBe("/v1/messages");
+      expect(request.headers.get("x-api-key")).toBe(KEY);
+    }
+    const [first, second] = agentTurns(upstream, "bash");
+    expect(toolResult(first!)).toBeUndefined();
+    const sent = resultText(toolResult(second!));
+    expect(sent).toMatch(MARKER);
+    expect(sent).toContain(FAILED_LINE);
+    expect(sent.length).toBeLessThan(LOG.length / 4);
   });
 });

@@ -16,13 +16,16 @@ export const CLAUDE_PROMPT = "Which batch failed in worker.log? Read the file wi
 type Json = any;
 
 /** The main agent loop's requests (Claude Code's side calls carry no Bash tool). */
-export function agentTurns(upstream: { requests: RecordedRequest[] }): RecordedRequest[] {
+export function agentTurns(
+  upstream: { requests: RecordedRequest[] },
+  tool = "Bash",
+): RecordedRequest[] {
   return upstream.requests.filter(
     (r) =>
       r.method === "POST" &&
       r.path === "/v1/messages" &&
       Array.isArray(r.json?.tools) &&
-      r.json.tools.some((t: Json) => t.name === "Bash"),
+      r.json.tools.some((t: Json) => t.name === tool),
   );
 }
 
@@ -43,9 +46,9 @@ export function resultText(block: Json): string {
 /**
  * The fake model, streaming as Claude Code asks: first a Bash tool_use that cats the log; once the
  * tool_result is in its context, the answer. Side calls (titles, summaries, token counts, model
- * lists) get plausible answers.
+ * lists) get plausible answers. Another agent's shell tool can stand in for `Bash`.
  */
-export function fakeClaudeModel(upstream: FakeUpstream): void {
+export function fakeClaudeModel(upstream: FakeUpstream, tool = "Bash"): void {
   upstream.always((request) => {
     if (request.method === "POST" && request.path === "/v1/messages/count_tokens")
       return jsonResponse({ input_tokens: 2048 });
@@ -58,13 +61,14 @@ export function fakeClaudeModel(upstream: FakeUpstream): void {
       );
     const body = request.json;
     let reply: Reply;
-    if (!agentTurns(upstream).includes(request)) reply = { kind: "text", text: "Worker log check" };
+    if (!agentTurns(upstream, tool).includes(request))
+      reply = { kind: "text", text: "Worker log check" };
     else if (toolResult(request))
       reply = { kind: "text", text: bodyText(request).includes(FAILED_LINE) ? FOUND : NOT_FOUND };
     else
       reply = {
         kind: "tool",
-        name: "Bash",
+        name: tool,
         id: CLAUDE_TOOL_ID,
         input: { command: "cat worker.log", description: "Show the worker log" },
         text: "Let me read the log.",
