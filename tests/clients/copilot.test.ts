@@ -106,11 +106,13 @@ describe("Copilot CLI with an OpenAI key (BYOK) launched by headroom wrap", () =
     expect(original.original_content).toContain(FAILED_LINE);
   });
 
-  test("/stats attributes the savings to the project and to wrap_copilot", async () => {
+  // Its requests carry only "OpenAI/JS …" as user agent; wrap's stack label names the agent.
+  test("/stats attributes the savings to the project and to copilot", async () => {
     const stats = await json(fetch(`${wrapped.url}/stats`));
     expect(stats.requests.compressed).toBe(1);
     expect(Object.keys(stats.savings.per_project)).toEqual(["work"]);
     expect(stats.requests.by_stack).toEqual({ wrap_copilot: upstream.requests.length });
+    expect(stats.requests.by_agent).toEqual({ copilot: upstream.requests.length });
     expect(stats.tokens.saved).toBeGreaterThan(1_000);
   });
 });
