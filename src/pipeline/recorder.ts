@@ -33,7 +33,7 @@ export function recordRoute(
 ): void {
   const userAgent = headers.get("user-agent");
   writable(exchange).client = {
-    agent: agentOf(headers.get("x-client"), userAgent),
+    agent: agentOf(headers.get("x-client"), userAgent, headers.get("x-headroom-stack")),
     userAgent: userAgent ? userAgent.slice(0, 200) : null,
     project: cleanLabel(headers.get("x-headroom-project"), 128) ?? null,
     stack: cleanLabel(headers.get("x-headroom-stack")) ?? null,

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { copilotEnv } from "./byok-agents.ts";
+
 /** One agent's wiring. */
 export interface AgentSpec {
   /** The program to launch; undefined for tools configured by hand (Cursor). */
@@ -56,6 +58,9 @@ const AGENTS: Readonly<Record<string, AgentSpec>> = {
     command: "goose",
     env: (base) => ({ ...bothBaseUrls(base), OPENAI_HOST: base, ANTHROPIC_HOST: base }),
   },
+  // BYOK only (byok-agents.ts): GitHub's and Qwen's own sign-ins cannot go through a proxy.
+  copilot: { command: "copilot", env: copilotEnv },
+  qwen: { command: "qwen", env: bothBaseUrls },
   cursor: {
     command: undefined,
     env: () => ({}),
