@@ -88,7 +88,7 @@ function post(method: string, body: unknown, query = "", headers: Record<string,
 }
 
 /** The fake Gemini: calls headroom_retrieve for the marker's hash until the original is back. */
-function modelThatRetrieves(options: { withId?: boolean; mixed?: boolean } = {}) {
+function modelThatRetrieves(options: { withId?: boolean; mixed?: boolean; stream?: boolean } = {}) {
   upstream.always((request) => {
     const body = text(request);
     const hash = /headroom_retrieve hash=([0-9a-f]{24})/.exec(body)?.[1];
@@ -108,9 +108,14 @@ function modelThatRetrieves(options: { withId?: boolean; mixed?: boolean } = {})
     if (options.mixed && !answered && reply.kind === "tool") {
       const whole = geminiResponse(reply, MODEL, DEFAULT_USAGE);
       whole.candidates[0].content.parts.push({
-        functionCall: { id: "call_ls", name: "list_directory", args: { path: "." } },
+        functionCall: {
+          ...(options.withId ? { id: "call_ls" } : {}),
+          name: "list_directory",
+          args: { path: "." },
+        },
       });
-      return Response.json(whole);
+      if (!streamed) return Response.json(whole);
+      return upstream.stream(geminiSse([whole]));
     }
     if (!streamed) return Response.json(geminiResponse(reply, MODEL, DEFAULT_USAGE));
     const chunks = geminiChunks(reply, MODEL, DEFAULT_USAGE);
@@ -349,6 +354,24 @@ describe("Gemini compression", () => {
     expect(sent[4].parts[0].functionResponse.response.output).toContain(NEEDLE);
     expect(sent[4].parts[1].functionResponse.id).toBe("call_ls");
   }, 30_000);
+});
+
+describe("Gemini 3 thought signatures", () => {
+  for (const stream of [false, true]) {
+    test(`a hidden retrieve call without ids hands its signature to the client's call (${stream ? "alt=sse" : "JSON"})`, async () => {
+      modelThatRetrieves({ mixed: true });
+      const res = stream
+        ? await post("streamGenerateContent", conversation(), "?alt=sse")
+        : await post("generateContent", conversation());
+      const raw = await res.text();
+      const reply = JSON.parse(stream ? raw.replace(/^data: /, "") : raw) as GeminiJson;
+      expect(reply.candidates[0].content.parts.at(-1)).toEqual({
+        functionCall: { name: "list_directory", args: { path: "." } },
+        thoughtSignature: "CiQBVKhc7fakeSignature==",
+      });
+      expect(raw).not.toContain("headroom_retrieve");
+    }, 30_000);
+  }
 });
 
 describe("Gemini credentials", () => {
