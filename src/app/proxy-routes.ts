@@ -24,14 +24,35 @@ function clientRequest(c: Context<HeadroomEnv>): ClientRequest {
   };
 }
 
+/** The generation APIs by their path (all POST). */
+const GENERATION_PATHS: ReadonlyArray<[string, GenerationApi]> = [
+  ["/v1/messages", "messages"],
+  ["/v1/chat/completions", "chat"],
+  ["/v1/responses", "responses"],
+];
+
+/**
+ * The generation routes by "METHOD path", for the edge to serve without the router
+ * (edge.ts, directRoutes): the same handlers the router would call.
+ */
+export function directProxyRoutes(
+  deps: PipelineDeps,
+  health: UpstreamHealth,
+): Map<string, (request: ClientRequest) => Promise<Response>> {
+  return new Map(
+    GENERATION_PATHS.map(([path, api]) => [
+      `POST ${path}`,
+      (request: ClientRequest) => handleGeneration(deps, health, request, api),
+    ]),
+  );
+}
+
 /** Creates the data-plane routes. */
 export function proxyRoutes(deps: PipelineDeps, health: UpstreamHealth): Hono<HeadroomEnv> {
   const app = new Hono<HeadroomEnv>();
-  const generation = (api: GenerationApi) => (c: Context<HeadroomEnv>) =>
-    handleGeneration(deps, health, clientRequest(c), api);
-  app.post("/v1/messages", generation("messages"));
-  app.post("/v1/chat/completions", generation("chat"));
-  app.post("/v1/responses", generation("responses"));
+  for (const [path, api] of GENERATION_PATHS) {
+    app.post(path, (c) => handleGeneration(deps, health, clientRequest(c), api));
+  }
   app.all("/v1/*", (c) => handlePassthrough(deps, health, clientRequest(c)));
   return app;
 }
