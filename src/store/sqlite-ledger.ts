@@ -79,8 +79,9 @@ const TEXT_COLUMNS = new Set([
 
 type DbRow = Record<(typeof ROW_COLUMNS)[number], string | number | null> & { id: number };
 
-function toDb(row: LedgerRow): (string | number | null)[] {
-  return [
+/** Appends the row's column values to `into`, in ROW_COLUMNS order. */
+function pushDb(row: LedgerRow, into: (string | number | null)[]): void {
+  into.push(
     row.ts,
     row.layer,
     row.provider,
@@ -114,7 +115,7 @@ function toDb(row: LedgerRow): (string | number | null)[] {
     row.costUsd,
     row.savedUsd,
     row.overBudget,
-  ];
+  );
 }
 
 function fromDb(r: DbRow): LedgerRow {
@@ -366,12 +367,16 @@ export class SqliteLedgerStore implements LedgerStore {
     let id = 0;
     let at = 0;
     for (; at + ROWS_PER_INSERT <= rows.length; at += ROWS_PER_INSERT) {
+      // One array bound positionally: spreading hundreds of values into arguments costs more
+      // than the insert's own JavaScript.
       const values: (string | number | null)[] = [];
-      for (let i = at; i < at + ROWS_PER_INSERT; i++) values.push(...toDb(rows[i]!));
-      id = Number(this.#insertMany.run(...values).lastInsertRowid);
+      for (let i = at; i < at + ROWS_PER_INSERT; i++) pushDb(rows[i]!, values);
+      id = Number(this.#insertMany.run(values).lastInsertRowid);
     }
     for (; at < rows.length; at++) {
-      id = Number(this.#insertRow.run(...toDb(rows[at]!)).lastInsertRowid);
+      const values: (string | number | null)[] = [];
+      pushDb(rows[at]!, values);
+      id = Number(this.#insertRow.run(values).lastInsertRowid);
     }
     return id;
   }
