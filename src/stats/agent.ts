@@ -36,8 +36,25 @@ export function cleanLabel(value: string | undefined | null, max = 64): string |
   return label || undefined;
 }
 
+// An agent sends the same headers on every request: the last answer is kept, so the patterns
+// run once per change of client rather than once per request.
+let lastXClient: string | undefined | null;
+let lastUserAgent: string | undefined | null;
+let lastAgent = "unknown";
+
 /** The agent behind a request. */
 export function agentOf(
+  xClient: string | undefined | null,
+  userAgent: string | undefined | null,
+): string {
+  if (xClient === lastXClient && userAgent === lastUserAgent) return lastAgent;
+  lastAgent = recognise(xClient, userAgent);
+  lastXClient = xClient;
+  lastUserAgent = userAgent;
+  return lastAgent;
+}
+
+function recognise(
   xClient: string | undefined | null,
   userAgent: string | undefined | null,
 ): string {
