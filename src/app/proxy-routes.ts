@@ -1,18 +1,29 @@
 /**
- * The data plane's routes: the three generation APIs, and every other /v1 path passed through to
- * the provider that owns it. The work is the pipeline's (src/pipeline/generation.ts,
+ * The data plane's routes: the four generation APIs (the Responses API under the aliases Codex
+ * and the ChatGPT backend use as well; Gemini's generateContent and streamGenerateContent), and
+ * every other /v1 and /v1beta path passed through to the upstream the route table picks
+ * (src/core/routes.ts). The work is the pipeline's (src/pipeline/generation.ts,
  * src/pipeline/passthrough.ts); this file only wires it to the router.
  * @module
  */
 
 import { type Context, Hono } from "hono";
 import type { GenerationApi } from "../compress/slots.ts";
+import { isGeminiGeneration } from "../core/api.ts";
 import type { ClientRequest } from "../pipeline/client-request.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
 import { handleGeneration } from "../pipeline/generation.ts";
 import { handlePassthrough } from "../pipeline/passthrough.ts";
 import type { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
+
+/** Where the Responses API is served: its own path and the aliases of Codex and ChatGPT. */
+const RESPONSES_PATHS = [
+  "/v1/responses",
+  "/v1/codex/responses",
+  "/backend-api/responses",
+  "/backend-api/codex/responses",
+];
 
 /** The pipeline's view of a routed request. */
 function clientRequest(c: Context<HeadroomEnv>): ClientRequest {
@@ -24,11 +35,11 @@ function clientRequest(c: Context<HeadroomEnv>): ClientRequest {
   };
 }
 
-/** The generation APIs by their path (all POST). */
+/** The generation APIs at fixed paths (all POST); Gemini's name the model in theirs. */
 const GENERATION_PATHS: ReadonlyArray<[string, GenerationApi]> = [
   ["/v1/messages", "messages"],
   ["/v1/chat/completions", "chat"],
-  ["/v1/responses", "responses"],
+  ...RESPONSES_PATHS.map((path): [string, GenerationApi] => [path, "responses"]),
 ];
 
 /**
@@ -50,9 +61,21 @@ export function directProxyRoutes(
 /** Creates the data-plane routes. */
 export function proxyRoutes(deps: PipelineDeps, health: UpstreamHealth): Hono<HeadroomEnv> {
   const app = new Hono<HeadroomEnv>();
-  for (const [path, api] of GENERATION_PATHS) {
-    app.post(path, (c) => handleGeneration(deps, health, clientRequest(c), api));
-  }
-  app.all("/v1/*", (c) => handlePassthrough(deps, health, clientRequest(c)));
+  const generation = (api: GenerationApi) => (c: Context<HeadroomEnv>) =>
+    handleGeneration(deps, health, clientRequest(c), api);
+  for (const [path, api] of GENERATION_PATHS) app.post(path, generation(api));
+  const passthrough = (c: Context<HeadroomEnv>) =>
+    handlePassthrough(deps, health, clientRequest(c));
+  // Gemini names the model and the method in the path: models/{model}:{method}.
+  const gemini = (c: Context<HeadroomEnv>) =>
+    isGeminiGeneration(c.req.path) ? generation("gemini")(c) : passthrough(c);
+  app.post("/v1beta/models/*", gemini);
+  // The genai SDK 3 calls the same methods under /v1 by default.
+  app.post("/v1/models/*", gemini);
+  app.all("/v1beta/*", passthrough);
+  app.all("/v1/*", passthrough);
+  // Responses sub-resources under the ChatGPT backend's aliases (compaction, retrieval by id).
+  app.all("/backend-api/responses/*", passthrough);
+  app.all("/backend-api/codex/responses/*", passthrough);
   return app;
 }

@@ -21,10 +21,12 @@ import {
   type ValueKind,
 } from "./setting-kinds.ts";
 
-/** The configuration as the table holds it: the two upstreams are plain URLs here. */
+/** The configuration as the table holds it: the upstreams are plain URLs here. */
 export type SettingValues = Omit<ProxyConfig, "upstreams"> & {
   readonly openaiApiUrl: string;
   readonly anthropicApiUrl: string;
+  readonly geminiApiUrl: string;
+  readonly chatgptApiUrl: string;
 };
 
 /** A flag that takes a value, shown as `--name ARG`. */
@@ -95,6 +97,22 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
     default: "https://api.anthropic.com",
     live: false,
     help: "Anthropic upstream",
+  },
+  geminiApiUrl: {
+    env: "GEMINI_TARGET_API_URL",
+    flag: { name: "gemini-api-url", arg: "URL" },
+    kind: baseUrl,
+    default: "https://generativelanguage.googleapis.com",
+    live: false,
+    help: "Gemini API upstream (its paths start with /v1beta)",
+  },
+  chatgptApiUrl: {
+    env: "CHATGPT_TARGET_API_URL",
+    flag: { name: "chatgpt-api-url", arg: "URL" },
+    kind: baseUrl,
+    default: "https://chatgpt.com/backend-api/codex",
+    live: false,
+    help: "ChatGPT backend for Codex signed in with ChatGPT (its /responses and /models)",
   },
   optimize: {
     env: "HEADROOM_OPTIMIZE",

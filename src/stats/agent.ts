@@ -7,6 +7,7 @@
 const KNOWN: ReadonlyArray<[RegExp, string]> = [
   [/claude-code|claude-cli/i, "claude-code"],
   [/codex/i, "codex"],
+  [/GeminiCLI/i, "gemini-cli"],
   [/cursor/i, "cursor"],
   [/aider/i, "aider"],
   [/opencode/i, "opencode"],
@@ -19,6 +20,7 @@ const KNOWN: ReadonlyArray<[RegExp, string]> = [
   [/^anthropic-python|^Anthropic\/Python/i, "anthropic-sdk-python"],
   [/^OpenAI\/JS/i, "openai-sdk-js"],
   [/^OpenAI\/Python/i, "openai-sdk-python"],
+  [/google-genai-sdk/i, "google-genai-sdk"],
   // AI SDK 7: "ai/7.x ai-sdk-provider-utils/..." (generateText) or "ai-sdk-openai/..." (streams).
   [/^ai\/\d|^ai-sdk|vercel/i, "vercel-ai-sdk"],
   [/^curl\//i, "curl"],

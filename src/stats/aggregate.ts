@@ -140,6 +140,7 @@ export function rowSlices(row: LedgerRow): [string, string][] {
   );
   if (row.project) slices.push(["project", row.project]);
   if (row.stack) slices.push(["stack", row.stack]);
+  if (row.auth) slices.push(["auth", row.auth]);
   for (const strategy of row.transforms ? new Set(row.transforms.split(",")) : [])
     slices.push(["strategy", strategy]);
   for (const label of row.shaping ? row.shaping.split(",") : []) slices.push(["shaping", label]);
@@ -154,7 +155,7 @@ export function rowSlices(row: LedgerRow): [string, string][] {
 export function sliceSignature(row: LedgerRow): string {
   if (row.layer === "cli") return "cli";
   const text = (value: string | null) => (value === null ? "-" : `${value.length}:${value}`);
-  return `proxy${text(row.provider)}${text(row.model)}${text(row.agent)}${text(row.project)}${text(row.stack)}${text(row.transforms)}${text(row.shaping)}${text(row.cacheRewrite)}`;
+  return `proxy${text(row.provider)}${text(row.model)}${text(row.agent)}${text(row.project)}${text(row.stack)}${text(row.auth)}${text(row.transforms)}${text(row.shaping)}${text(row.cacheRewrite)}`;
 }
 
 /** A fixed-bucket histogram in Prometheus' cumulative form. */

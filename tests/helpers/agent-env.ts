@@ -1,5 +1,5 @@
 /**
- * Sandboxes for the real agent CLIs (Claude Code, Codex) in the client compatibility suite: a
+ * Sandboxes for the real agent CLIs (Claude Code, Codex, Gemini CLI) in the client compatibility suite: a
  * temporary home, working directory and headroom workspace per run, environments that send every
  * model request to the local proxy and switch telemetry, updates and error reporting off, and an
  * egress trap: HTTP(S)_PROXY points at a local listener that refuses and records every request a
@@ -10,11 +10,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chatgptToken } from "./chatgpt-token.ts";
 import type { RecordedRequest } from "./fake-upstream.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
 export const CLAUDE = join(ROOT, "node_modules", ".bin", "claude");
 export const CODEX = join(ROOT, "node_modules", ".bin", "codex");
+export const GEMINI = join(ROOT, "node_modules", ".bin", "gemini");
 
 /** Every marker headroom leaves where it elided something, with the hash that retrieves it. */
 export const MARKER = /headroom_retrieve hash=([0-9a-f]{24})/;
@@ -53,6 +55,8 @@ export function proxyEnv(upstreamUrl: string, workspace: string): Record<string,
   return {
     ANTHROPIC_TARGET_API_URL: upstreamUrl,
     OPENAI_TARGET_API_URL: upstreamUrl,
+    GEMINI_TARGET_API_URL: upstreamUrl,
+    CHATGPT_TARGET_API_URL: upstreamUrl,
     HEADROOM_WORKSPACE_DIR: workspace,
     HEADROOM_COMPRESSION_BUDGET_MS: "30000",
   };
@@ -151,9 +155,11 @@ export const CODEX_KEY = "sk-headroom-test-codex";
  * over plain HTTP (`supports_websockets = false`), its key from {@link CODEX_KEY_ENV}; "builtin"
  * is Codex's own OpenAI provider with `openai_base_url` pointing at the proxy (the only way to
  * move it since Codex dropped OPENAI_BASE_URL), its key from CODEX_API_KEY. The built-in provider
- * tries the Responses WebSocket transport first.
+ * tries the Responses WebSocket transport first. "chatgpt" is the `headroom` provider as `wrap
+ * codex` writes it for a ChatGPT sign-in (`requires_openai_auth`, no key), with a signed-in
+ * auth.json ({@link CODEX_ACCOUNT}).
  */
-export type CodexProvider = "custom" | "builtin";
+export type CodexProvider = "custom" | "builtin" | "chatgpt";
 
 /**
  * Writes a config.toml into a fresh CODEX_HOME for `provider` (see {@link CodexProvider}), with
@@ -167,6 +173,8 @@ export function writeCodexConfig(
   proxyUrl: string,
   model: string,
   provider: CodexProvider = "custom",
+  /** Where Codex's own ChatGPT account calls (usage, plugins) go, instead of chatgpt.com. */
+  chatgptBaseUrl?: string,
 ): string {
   const codexHome = join(sandbox.home, ".codex");
   mkdirSync(codexHome, { recursive: true });
@@ -174,7 +182,7 @@ export function writeCodexConfig(
 approval_policy = "never"
 sandbox_mode = "danger-full-access"
 check_for_update_on_startup = false
-`;
+${chatgptBaseUrl ? `chatgpt_base_url = "${chatgptBaseUrl}"\n` : ""}`;
   const routing =
     provider === "builtin"
       ? `openai_base_url = "${proxyUrl}/v1"
@@ -190,11 +198,13 @@ plugins = false
 remote_plugin = false
 apps = false
 `;
+  const auth =
+    provider === "chatgpt" ? "requires_openai_auth = true" : `env_key = "${CODEX_KEY_ENV}"`;
   const custom = `
 [model_providers.headroom]
 name = "headroom"
 base_url = "${proxyUrl}/v1"
-env_key = "${CODEX_KEY_ENV}"
+${auth}
 wire_api = "responses"
 supports_websockets = false
 request_max_retries = 0
@@ -202,9 +212,34 @@ stream_max_retries = 0
 `;
   writeFileSync(
     join(codexHome, "config.toml"),
-    top + routing + tables + (provider === "custom" ? custom : ""),
+    top + routing + tables + (provider === "builtin" ? "" : custom),
   );
+  if (provider === "chatgpt") writeChatgptAuth(codexHome);
   return codexHome;
+}
+
+/** The ChatGPT account of the fake sign-in, and its access token. */
+export const CODEX_ACCOUNT = "acct-headroom-codex";
+export const CODEX_CHATGPT_TOKEN = chatgptToken(CODEX_ACCOUNT, "codex-signed-in", "pro");
+
+/**
+ * A signed-in auth.json as `codex login` leaves it. The token expires in 2100 and was "refreshed"
+ * just now, so Codex sees no reason to refresh it: it refreshes an access token whose `exp` is
+ * near or past, or, without `exp`, one last refreshed more than 8 days ago.
+ */
+function writeChatgptAuth(codexHome: string): void {
+  const auth = {
+    auth_mode: "chatgpt",
+    OPENAI_API_KEY: null,
+    tokens: {
+      id_token: CODEX_CHATGPT_TOKEN,
+      access_token: CODEX_CHATGPT_TOKEN,
+      refresh_token: "rt-headroom-test-never-used",
+      account_id: CODEX_ACCOUNT,
+    },
+    last_refresh: new Date().toISOString(),
+  };
+  writeFileSync(join(codexHome, "auth.json"), JSON.stringify(auth, null, 2), { mode: 0o600 });
 }
 
 export function codexEnv(
@@ -216,7 +251,42 @@ export function codexEnv(
   return {
     ...baseEnv(sandbox, trap),
     CODEX_HOME: codexHome,
-    ...(provider === "custom" ? { [CODEX_KEY_ENV]: CODEX_KEY } : { CODEX_API_KEY: CODEX_KEY }),
+    ...(provider === "custom" ? { [CODEX_KEY_ENV]: CODEX_KEY } : {}),
+    ...(provider === "builtin" ? { CODEX_API_KEY: CODEX_KEY } : {}),
+  };
+}
+
+/** The Gemini API key the Gemini CLI runs with in these suites. */
+export const GEMINI_KEY = "AIzaSyHeadroomTestGeminiKey0000000000";
+
+/**
+ * Gemini CLI's user settings for these suites: the Gemini API key sign-in chosen (so no auth
+ * dialog, and GOOGLE_GEMINI_BASE_URL applies), usage statistics, telemetry and update checks
+ * off, and folder trust off so `--yolo` may run the shell in the fresh working directory.
+ */
+export function writeGeminiSettings(sandbox: Sandbox, extra: Record<string, unknown> = {}): void {
+  const dir = join(sandbox.home, ".gemini");
+  mkdirSync(dir, { recursive: true });
+  const settings = {
+    privacy: { usageStatisticsEnabled: false },
+    telemetry: { enabled: false },
+    general: { disableAutoUpdate: true, disableUpdateNag: true },
+    security: { auth: { selectedType: "gemini-api-key" }, folderTrust: { enabled: false } },
+    ...extra,
+  };
+  writeFileSync(join(dir, "settings.json"), JSON.stringify(settings, null, 2));
+}
+
+/** Gemini CLI pointed at the proxy with a Gemini API key (the variables `wrap gemini` sets). */
+export function geminiEnv(
+  sandbox: Sandbox,
+  proxyUrl: string,
+  trap: EgressTrap,
+): Record<string, string> {
+  return {
+    ...baseEnv(sandbox, trap),
+    GOOGLE_GEMINI_BASE_URL: proxyUrl,
+    GEMINI_API_KEY: GEMINI_KEY,
   };
 }
 

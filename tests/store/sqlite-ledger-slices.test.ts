@@ -1,7 +1,7 @@
 /**
  * A batch's totals and hourly roll-up, written by the SQLite ledger, are exactly what the same
  * rows add up to one at a time (and, for the totals, what the in-memory ledger adds up): every
- * slice (provider, model, agent, project, stack, strategy, shaping label, cache rewrite), the
+ * slice (provider, model, agent, project, stack, sign-in, strategy, shaping label, cache rewrite), the
  * CLI's rows, refused ones, two hours, and rows of one kind interleaved with others.
  */
 
@@ -27,6 +27,7 @@ const base: LedgerRow = {
   userAgent: null,
   project: null,
   stack: null,
+  auth: null,
   tokensBefore: 1000,
   tokensAfter: 900,
   tokensSaved: 100,
@@ -67,6 +68,8 @@ const KINDS: Partial<LedgerRow>[] = [
   { project: "3:x" },
   { stack: "node" },
   { stack: "" },
+  { auth: "chatgpt:pro" },
+  { auth: "api-key" },
   { transforms: "log:select" },
   { transforms: "log:select,json:table" },
   { shaping: "verbosity:low" },
@@ -127,6 +130,7 @@ test("one batch adds up to the same totals and hours as its rows one at a time",
   expect(Object.keys(stored).sort()).toEqual([
     "agent",
     "all",
+    "auth",
     "cache_rewrite",
     "model",
     "project",

@@ -48,6 +48,8 @@ const AGENTS: Readonly<Record<string, AgentSpec>> = {
     args: ["-c", 'model_provider="headroom"'],
     env: () => ({}),
   },
+  // Gemini CLI with a Gemini API key; Google sign-ins are refused in gemini-auth.ts.
+  gemini: { command: "gemini", env: (base) => ({ GOOGLE_GEMINI_BASE_URL: base }) },
   aider: generic("aider"),
   opencode: generic("opencode"),
   goose: {
