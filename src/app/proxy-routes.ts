@@ -11,6 +11,8 @@ import type { ClientRequest } from "../pipeline/client-request.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
 import { handleGeneration } from "../pipeline/generation.ts";
 import { handlePassthrough } from "../pipeline/passthrough.ts";
+import { handleResponsesSocket, isSocketUpgrade } from "../pipeline/responses-socket.ts";
+import type { SocketCount } from "../pipeline/socket-count.ts";
 import type { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 
@@ -25,13 +27,23 @@ function clientRequest(c: Context<HeadroomEnv>): ClientRequest {
 }
 
 /** Creates the data-plane routes. */
-export function proxyRoutes(deps: PipelineDeps, health: UpstreamHealth): Hono<HeadroomEnv> {
+export function proxyRoutes(
+  deps: PipelineDeps,
+  health: UpstreamHealth,
+  sockets: SocketCount,
+): Hono<HeadroomEnv> {
   const app = new Hono<HeadroomEnv>();
   const generation = (api: GenerationApi) => (c: Context<HeadroomEnv>) =>
     handleGeneration(deps, health, clientRequest(c), api);
   app.post("/v1/messages", generation("messages"));
   app.post("/v1/chat/completions", generation("chat"));
   app.post("/v1/responses", generation("responses"));
+  // Codex's Responses WebSocket: relayed where the runtime can, refused (426) where it cannot.
+  app.get("/v1/responses", (c) =>
+    isSocketUpgrade(c.req.raw)
+      ? handleResponsesSocket(deps, sockets, clientRequest(c))
+      : handlePassthrough(deps, health, clientRequest(c)),
+  );
   app.all("/v1/*", (c) => handlePassthrough(deps, health, clientRequest(c)));
   return app;
 }

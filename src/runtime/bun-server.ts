@@ -3,12 +3,18 @@
  * @module
  */
 
-import type { Server } from "bun";
+import type { Server, ServerWebSocket } from "bun";
 import type { Hono } from "hono";
 import type { HeadroomEnv } from "../app/hono-env.ts";
 import { providerForCredentials, providerForPath } from "../core/api.ts";
 import { ProxyError, proxyErrorResponse } from "../core/errors.ts";
-import type { ConnEnv } from "../pipeline/client-request.ts";
+import type {
+  ConnEnv,
+  SocketEnd,
+  SocketEvents,
+  SocketTarget,
+  StartSocketRelay,
+} from "../pipeline/client-request.ts";
 import { headerBlockBytes, MAX_REQUEST_HEADER_BYTES } from "./header-limit.ts";
 
 /** A running server. */
@@ -42,7 +48,7 @@ export interface ServeOptions {
  */
 class BunConnEnv implements ConnEnv {
   constructor(
-    readonly server: Server<undefined>,
+    readonly server: Server<RelayedSocket>,
     readonly request: Request,
   ) {}
 
@@ -54,8 +60,104 @@ class BunConnEnv implements ConnEnv {
   disableIdleTimeout(): void {
     this.server.timeout(this.request, 0);
   }
+
+  async relaySocket(target: SocketTarget, start: StartSocketRelay): Promise<Response | undefined> {
+    const upstream = await openUpstreamSocket(target);
+    if (!upstream) return undefined;
+    const relayed = new RelayedSocket(upstream, start);
+    // The client learns the subprotocol the upstream chose, as if it had dialled it itself.
+    const headers = upstream.protocol ? { "sec-websocket-protocol": upstream.protocol } : undefined;
+    if (!this.server.upgrade(this.request, { data: relayed, ...(headers ? { headers } : {}) })) {
+      upstream.close(1011, "the client's upgrade failed");
+      return new Response("WebSocket upgrade failed", { status: 400 });
+    }
+    // Bun has answered the upgrade itself; this response is never sent.
+    return new Response(null);
+  }
 }
 
+/** Opens the upstream socket, resolving undefined when it fails or times out before opening. */
+function openUpstreamSocket(target: SocketTarget): Promise<WebSocket | undefined> {
+  return new Promise((resolve) => {
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(target.url, {
+        headers: target.headers,
+        protocols: [...target.protocols],
+      } as unknown as string[]);
+    } catch {
+      resolve(undefined);
+      return;
+    }
+    socket.binaryType = "arraybuffer";
+    const timer = setTimeout(() => {
+      socket.close();
+      settle(undefined);
+    }, target.connectTimeoutMs);
+    const settle = (value: WebSocket | undefined) => {
+      clearTimeout(timer);
+      socket.removeEventListener("open", onOpen);
+      socket.removeEventListener("error", onFail);
+      socket.removeEventListener("close", onFail);
+      resolve(value);
+    };
+    const onOpen = () => settle(socket);
+    const onFail = () => settle(undefined);
+    socket.addEventListener("open", onOpen);
+    socket.addEventListener("error", onFail);
+    socket.addEventListener("close", onFail);
+  });
+}
+
+/**
+ * One relayed WebSocket: the upstream socket, and the pipeline's relay once the client's side is
+ * open. What the upstream says before then waits here (it says nothing until asked, so little).
+ */
+class RelayedSocket {
+  #events: SocketEvents | undefined;
+  #early: Array<() => void> = [];
+
+  constructor(
+    readonly upstream: WebSocket,
+    readonly start: StartSocketRelay,
+  ) {
+    upstream.addEventListener("message", (event) => {
+      const data = typeof event.data === "string" ? event.data : new Uint8Array(event.data);
+      this.#deliver((events) => events.upstreamMessage(data));
+    });
+    upstream.addEventListener("close", (event) => {
+      this.#deliver((events) => events.upstreamClosed(event.code, event.reason));
+    });
+  }
+
+  #deliver(act: (events: SocketEvents) => void): void {
+    if (this.#events) act(this.#events);
+    else this.#early.push(() => act(this.#events!));
+  }
+
+  opened(client: ServerWebSocket<RelayedSocket>): void {
+    const upstream = this.upstream;
+    const clientEnd: SocketEnd = {
+      send: (data) => void client.send(data),
+      close: (code, reason) => client.close(code, reason),
+      buffered: () => client.getBufferedAmount(),
+    };
+    const upstreamEnd: SocketEnd = {
+      send: (data) => upstream.send(data),
+      close: (code, reason) => upstream.close(code, reason),
+      buffered: () => upstream.bufferedAmount,
+    };
+    this.#events = this.start(clientEnd, upstreamEnd);
+    for (const act of this.#early.splice(0)) act();
+  }
+
+  get events(): SocketEvents | undefined {
+    return this.#events;
+  }
+}
+
+// A backstop only: the relay enforces the configured body limit on each message itself.
+const MAX_SOCKET_MESSAGE_BYTES = 256 * 1024 * 1024;
 /** A refusal in the provider's shape, when no app records it. */
 function unrecordedRefusal(request: Request, status: number, message: string): Response {
   const path = new URL(request.url).pathname;
@@ -71,12 +173,29 @@ export function serveWithBun(
   options: ServeOptions = {},
 ): RunningServer {
   const maxHeaderBytes = options.maxHeaderBytes ?? MAX_REQUEST_HEADER_BYTES;
-  const server = Bun.serve({
+  const server = Bun.serve<RelayedSocket>({
     hostname,
     port,
     idleTimeout: options.idleTimeoutSeconds ?? IDLE_TIMEOUT_SECONDS,
     // The app enforces its own body limit and answers in the provider's error shape.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    websocket: {
+      maxPayloadLength: MAX_SOCKET_MESSAGE_BYTES,
+      // A model may think for minutes; pings keep a quiet socket alive meanwhile.
+      idleTimeout: 960,
+      sendPings: true,
+      open(ws) {
+        ws.data.opened(ws);
+      },
+      message(ws, message) {
+        ws.data.events?.clientMessage(
+          typeof message === "string" ? message : new Uint8Array(message),
+        );
+      },
+      close(ws, code, reason) {
+        ws.data.events?.clientClosed(code, reason);
+      },
+    },
     fetch(request, srv) {
       if (headerBlockBytes(request.headers, maxHeaderBytes) > maxHeaderBytes) {
         const message = `Request headers too large: the limit is ${maxHeaderBytes} bytes`;

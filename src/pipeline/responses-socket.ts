@@ -1,0 +1,72 @@
+/**
+ * The Responses WebSocket's handshake (Codex dials base_url + /responses with the ws scheme):
+ * the same admission and upstream rules as an HTTP request, then the upstream socket is opened
+ * with the client's headers (cleaned) and subprotocols, and only once it is open is the client's
+ * upgrade accepted. When the upstream socket cannot be opened the client gets 426, which Codex
+ * takes as "use HTTP streaming" for the rest of its session, so nothing is lost.
+ * @module
+ */
+
+import { ProxyError } from "../core/errors.ts";
+import { socketProtocols, upstreamSocketHeaders } from "../core/headers.ts";
+import { webSocketUrl } from "../core/upstream-url.ts";
+import { answerFailure } from "./answer-failure.ts";
+import type { ClientRequest } from "./client-request.ts";
+import type { PipelineDeps } from "./deps.ts";
+import { upstreamUrlOrRefusal } from "./forward.ts";
+import { admit } from "./read-request.ts";
+import type { SocketCount } from "./socket-count.ts";
+import { ResponsesSocketSession } from "./socket-session.ts";
+
+/** True when the request asks to upgrade to a WebSocket. */
+export function isSocketUpgrade(request: Request): boolean {
+  return request.headers.get("upgrade")?.toLowerCase() === "websocket";
+}
+
+/**
+ * Relays a Responses WebSocket; never throws. The handshake itself is not a model request and
+ * stays out of the ledger: each response on the socket is recorded on its own.
+ */
+export async function handleResponsesSocket(
+  deps: PipelineDeps,
+  sockets: SocketCount,
+  request: ClientRequest,
+): Promise<Response> {
+  const { exchange, raw, conn } = request;
+  try {
+    if (!conn?.relaySocket) {
+      throw new ProxyError(
+        426,
+        "local",
+        "headroom relays WebSockets only under Bun; use HTTP streaming",
+      );
+    }
+    admit(deps, request);
+    const target = {
+      url: webSocketUrl(upstreamUrlOrRefusal(deps, request, "openai")),
+      headers: upstreamSocketHeaders(raw.headers),
+      protocols: socketProtocols(raw.headers),
+      connectTimeoutMs: deps.config.upstreamTimeoutMs,
+    };
+    const response = await conn.relaySocket(
+      target,
+      (client, upstream) =>
+        new ResponsesSocketSession({
+          deps,
+          headers: raw.headers,
+          path: request.path,
+          client,
+          upstream,
+          sockets,
+        }),
+    );
+    if (response) return response;
+    throw new ProxyError(
+      426,
+      "local",
+      "headroom could not open the upstream's WebSocket; use HTTP streaming",
+    );
+  } catch (error) {
+    return answerFailure(deps.log, exchange, "openai", error);
+  }
+}
