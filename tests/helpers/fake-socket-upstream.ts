@@ -135,6 +135,11 @@ export class FakeSocketUpstream {
     }
   }
 
+  /** How many sockets are open on the fake's side. */
+  get openSockets(): number {
+    return this.#sockets.size;
+  }
+
   /** The open server-side socket of upgrade `index`, if it is still open. */
   socket(index: number): ServerWebSocket<Conn> | undefined {
     return this.#sockets.get(index);

@@ -15,13 +15,70 @@ const KEY = "sk-headroom-test-socket";
 const BETA = "responses_websockets=2026-02-06";
 const CALL_ID = "call_01HeadroomSocketCat";
 
+// A tool output whose lossy compression drops row 58, where the needle is.
+const NEEDLE = "needle-7f3a-the-answer";
+const ROWS = JSON.stringify(
+  Array.from({ length: 120 }, (_, i) => ({
+    id: i + 1,
+    host: `web-${(i % 6) + 1}`,
+    status: "healthy",
+    note: i === 57 ? NEEDLE : `routine check ${i}`,
+  })),
+  null,
+  2,
+);
+const FINAL = "The note on row 58 is needle-7f3a-the-answer.";
+
+/** Sends a raw upgrade request and returns the status line and body of the answer. */
+async function rawHandshake(
+  proxy: ServedApp,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const port = Number(new URL(proxy.url).port);
+  let text = "";
+  const done = Promise.withResolvers<void>();
+  const socket = await Bun.connect({
+    hostname: "127.0.0.1",
+    port,
+    socket: {
+      data(_socket, data) {
+        text += new TextDecoder().decode(data);
+        if (text.includes("\r\n\r\n") && /}\s*$/.test(text)) done.resolve();
+      },
+      close() {
+        done.resolve();
+      },
+    },
+  });
+  const lines = [
+    "GET /v1/responses HTTP/1.1",
+    `Host: 127.0.0.1:${port}`,
+    "Connection: Upgrade",
+    "Upgrade: websocket",
+    "Sec-WebSocket-Version: 13",
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+    `Authorization: Bearer ${KEY}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  socket.write(`${lines.join("\r\n")}\r\n\r\n`);
+  await done.promise;
+  socket.end();
+  return text;
+}
+
 const upstream = new FakeSocketUpstream();
 const proxies: ServedApp[] = [];
 afterAll(async () => {
   for (const proxy of proxies) await proxy.stop();
   upstream.stop();
 });
-beforeEach(() => upstream.reset());
+// Every test's sockets are closed before the next one counts closes, whatever it asserted.
+const clients: WebSocket[] = [];
+beforeEach(async () => {
+  for (const ws of clients.splice(0)) if (ws.readyState <= 1) ws.close(1000, "done");
+  await waitFor(() => upstream.openSockets === 0);
+  upstream.reset();
+});
 
 function startProxy(env: Record<string, string> = {}): ServedApp {
   const proxy = serveApp({ upstream: upstream.url, env });
@@ -48,6 +105,7 @@ async function connect(
     headers: { authorization: `Bearer ${KEY}`, "openai-beta": BETA, ...headers },
     ...(protocols ? { protocols } : {}),
   } as unknown as string[]);
+  clients.push(ws);
   const received: string[] = [];
   let waiter: { from: number; resolve: (events: Json[]) => void } | undefined;
   ws.addEventListener("message", (event) => {
@@ -174,6 +232,139 @@ describe("the Responses WebSocket relay", () => {
     const [turn1] = proxy.exchanges.filter((e) => e.api === "responses");
     expect(turn1!.tokensSaved).toBeGreaterThan(0);
     second.ws.close(1000, "done");
+  });
+
+  test("answers headroom_retrieve on the socket; the client never sees the call", async () => {
+    const proxy = startProxy();
+    upstream.answer = (message) => {
+      const hash = /headroom_retrieve hash=([0-9a-f]{24})/.exec(message.text)?.[1];
+      if (!hash || message.text.includes(NEEDLE)) return { reply: { kind: "text", text: FINAL } };
+      return {
+        reply: {
+          kind: "tool",
+          name: "headroom_retrieve",
+          input: { hash },
+          id: "call_retrieve_1",
+          text: "Let me fetch the full output.",
+        },
+      };
+    };
+    const client = await connect(proxy);
+    const events = await client.turn(
+      create([user("Summarise the health checks."), call, output(ROWS)]),
+    );
+    // The first message offered the tool and carried a marker; the second continued the response.
+    const [first, second] = upstream.messages;
+    expect(upstream.messages).toHaveLength(2);
+    expect(first!.json.tools.map((t: Json) => t.name)).toContain("headroom_retrieve");
+    expect(sentOutput(first!)).not.toContain(NEEDLE);
+    expect(second!.socket).toBe(0);
+    expect(second!.json.type).toBe("response.create");
+    const answered = second!.json.input.find(
+      (item: Json) => item.type === "function_call_output" && item.call_id === "call_retrieve_1",
+    );
+    expect(answered.output).toContain(NEEDLE);
+    // The client saw one response: no retrieve call, the final answer, one terminal event.
+    expect(client.received.join("\n")).not.toContain("headroom_retrieve");
+    const completed = events.at(-1);
+    expect(completed.type).toBe("response.completed");
+    expect(events.filter((e) => e.type === "response.completed")).toHaveLength(1);
+    expect(JSON.stringify(completed.response.output)).toContain(FINAL);
+    expect(events.filter((e) => e.type === "response.created")).toHaveLength(1);
+    await waitFor(() => proxy.exchanges.some((e) => e.api === "responses"));
+    const exchange = proxy.exchanges.find((e) => e.api === "responses")!;
+    expect(exchange.retrievals).toBe(1);
+    // Both rounds' usage, summed.
+    expect(exchange.usage.inputTokens).toBe(50);
+    client.ws.close(1000, "done");
+  });
+
+  test("passes the client's headers and subprotocol, never headroom's own", async () => {
+    const proxy = startProxy();
+    upstream.acceptProtocol = "codex-v1";
+    const client = await connect(
+      proxy,
+      {
+        session_id: "sess-1",
+        "chatgpt-account-id": "acct-1",
+        "x-headroom-session-id": "private",
+        "x-headroom-bypass": "false",
+      },
+      ["codex-v1"],
+    );
+    expect(client.ws.protocol).toBe("codex-v1");
+    const [upgrade] = upstream.upgrades;
+    expect(upgrade!.path).toBe("/v1/responses");
+    const headers = upgrade!.headers;
+    expect(headers.get("authorization")).toBe(`Bearer ${KEY}`);
+    expect(headers.get("openai-beta")).toBe(BETA);
+    expect(headers.get("session_id")).toBe("sess-1");
+    expect(headers.get("chatgpt-account-id")).toBe("acct-1");
+    expect(headers.get("sec-websocket-protocol")).toBe("codex-v1");
+    expect(headers.get("host")).toBe(new URL(upstream.url).host);
+    expect([...headers.keys()].filter((name) => name.startsWith("x-headroom-"))).toEqual([]);
+    client.ws.close(1000, "done");
+  });
+
+  test("a close on either side closes the other with the same code", async () => {
+    const proxy = startProxy();
+    const a = await connect(proxy);
+    await a.turn(create([user("hi")]));
+    a.ws.close(4001, "client says bye");
+    await waitFor(() => upstream.closes.length === 1);
+    expect(upstream.closes[0]).toEqual({ socket: 0, code: 4001, reason: "client says bye" });
+
+    const b = await connect(proxy);
+    upstream.answer = () => ({ close: { code: 4002, reason: "upstream says bye" } });
+    b.ws.send(JSON.stringify(create([user("hi")])));
+    expect(await b.closed).toEqual({ code: 4002, reason: "upstream says bye" });
+    await waitFor(() => proxy.exchanges.filter((e) => e.api === "responses").length === 2);
+    const failed = proxy.exchanges.filter((e) => e.api === "responses")[1]!;
+    expect(failed.outcome).toBe("failed");
+  });
+
+  test("a message over the body limit closes both sides with 1009", async () => {
+    const proxy = startProxy({ HEADROOM_MAX_BODY_BYTES: "20000" });
+    const client = await connect(proxy);
+    client.ws.send(JSON.stringify(create([user("x".repeat(30_000))])));
+    expect((await client.closed).code).toBe(1009);
+    await waitFor(() => upstream.closes.length === 1);
+    expect(upstream.closes[0]!.code).toBe(1009);
+    expect(upstream.messages).toEqual([]);
+  });
+
+  test("an upstream that refuses the handshake gets the client a 426, so Codex uses HTTP", async () => {
+    const proxy = startProxy();
+    upstream.refuseWith = 401;
+    const answer = await rawHandshake(proxy);
+    expect(answer).toStartWith("HTTP/1.1 426");
+    const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
+    expect(body.error.message).toContain("use HTTP streaming");
+    expect(upstream.upgrades).toHaveLength(1);
+    expect(proxy.exchanges.filter((e) => e.outcome !== "local")).toEqual([]);
+  });
+
+  test("a client that vanishes mid-response closes the upstream socket and leaks nothing", async () => {
+    const proxy = startProxy();
+    upstream.answer = () => ({
+      reply: { kind: "text", text: "a slow answer ".repeat(20) },
+      delayMs: 20,
+    });
+    const client = await connect(proxy);
+    const health = async () => (await (await fetch(`${proxy.url}/health`)).json()) as Json;
+    expect((await health()).websocket_sessions).toBe(1);
+    client.ws.send(JSON.stringify(create([user("take your time")])));
+    await waitFor(() => client.received.length >= 3);
+    (client.ws as unknown as { terminate(): void }).terminate();
+    await waitFor(() => upstream.closes.length === 1);
+    expect(upstream.closes[0]!.code).toBe(1001);
+    await waitFor(() => proxy.exchanges.some((e) => e.api === "responses"));
+    expect(proxy.exchanges.find((e) => e.api === "responses")!.outcome).toBe("aborted");
+    expect((await health()).websocket_sessions).toBe(0);
+    // The upstream stopped streaming to nobody.
+    const sent = upstream.sent[0]!.length;
+    await Bun.sleep(100);
+    expect(upstream.sent[0]!.length).toBe(sent);
   });
 
   test("x-headroom-bypass on the handshake sends tool outputs as they came", async () => {
