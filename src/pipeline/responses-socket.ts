@@ -38,7 +38,7 @@ export async function handleResponsesSocket(
       throw new ProxyError(
         426,
         "local",
-        "headroom relays WebSockets only under Bun; use HTTP streaming",
+        "headroom does not relay WebSockets under this runtime (its Bun server does); use HTTP streaming",
       );
     }
     admit(deps, request);

@@ -125,6 +125,7 @@ describe("headroom wrap", () => {
     ]);
     expect(codex.stdout).toContain('base_url = "http://127.0.0.1:9911/v1"');
     expect(codex.stdout).toContain('wire_api = "responses"');
+    expect(codex.stdout).toContain("supports_websockets = true");
     expect(codex.stdout.trimEnd().split("\n").at(-1)).toBe(
       `codex -c 'model_provider="headroom"' exec 'it'"'"'s done'`,
     );

@@ -37,6 +37,37 @@ export function eventData(sseTexts: readonly string[]): string[] {
   return sseTexts.map((text) => /\ndata: (.*)\n\n$/s.exec(text)![1]!);
 }
 
+/** The events answering a `generate: false` request: created, then completed with no output. */
+function warmUpEvents(model: string): string[] {
+  const response = (status: string, usage: Json) => ({
+    id: "resp_FakeWarmUp01",
+    object: "response",
+    created_at: 1764115200,
+    status,
+    model,
+    output: [],
+    usage,
+  });
+  return [
+    JSON.stringify({
+      type: "response.created",
+      sequence_number: 0,
+      response: response("in_progress", null),
+    }),
+    JSON.stringify({
+      type: "response.completed",
+      sequence_number: 1,
+      response: response("completed", {
+        input_tokens: 0,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: 0,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: 0,
+      }),
+    }),
+  ];
+}
+
 interface Conn {
   readonly index: number;
 }
@@ -54,6 +85,8 @@ export class FakeSocketUpstream {
   refuseWith: number | undefined;
   /** The subprotocol the fake selects when the client offers it. */
   acceptProtocol: string | undefined;
+  /** Answers plain HTTP requests (a model list, say); 404 in OpenAI's shape when absent. */
+  http: ((method: string, path: string) => Response | undefined) | undefined;
   /** The fake model. */
   answer: (message: SocketMessage) => SocketReply = () => ({
     reply: { kind: "text", text: "ok" },
@@ -69,6 +102,8 @@ export class FakeSocketUpstream {
         const path = new URL(request.url).pathname;
         if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
           this.httpRequests.push({ method: request.method, path });
+          const answer = this.http?.(request.method, path);
+          if (answer) return answer;
           return new Response(
             JSON.stringify({ error: { message: "use the socket", type: "invalid_request_error" } }),
             { status: 404, headers: { "content-type": "application/json" } },
@@ -118,7 +153,12 @@ export class FakeSocketUpstream {
 
   async #respond(ws: ServerWebSocket<Conn>, message: SocketMessage): Promise<void> {
     if (message.json.type !== "response.create") return;
-    const answer = this.answer(message);
+    // Codex warms the socket up with `generate: false`: the response is created and completed
+    // at once, with no output.
+    const answer: SocketReply =
+      message.json.generate === false
+        ? { events: warmUpEvents(message.json.model ?? "m") }
+        : this.answer(message);
     if ("close" in answer) {
       ws.close(answer.close.code, answer.close.reason);
       return;
@@ -158,6 +198,7 @@ export class FakeSocketUpstream {
     this.sent.length = 0;
     this.refuseWith = undefined;
     this.acceptProtocol = undefined;
+    this.http = undefined;
     this.answer = () => ({ reply: { kind: "text", text: "ok" } });
   }
 

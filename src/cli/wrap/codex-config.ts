@@ -19,8 +19,9 @@ export function codexConfigPath(env: Record<string, string | undefined>, home: s
 }
 
 /**
- * The provider block for a proxy at `base`: the Responses API over plain HTTP (headroom does not
- * proxy Codex's websocket transport), the key from OPENAI_API_KEY.
+ * The provider block for a proxy at `base`: the Responses API, over Codex's WebSocket transport
+ * (headroom relays it, and answers 426 where it cannot, so Codex falls back to HTTP), the key
+ * from OPENAI_API_KEY.
  */
 export function providerBlock(base: string): string {
   return [
@@ -30,7 +31,7 @@ export function providerBlock(base: string): string {
     `base_url = "${base}/v1"`,
     `env_key = "${CODEX_KEY_ENV}"`,
     'wire_api = "responses"',
-    "supports_websockets = false",
+    "supports_websockets = true",
     END,
     "",
   ].join("\n");
