@@ -4,9 +4,11 @@
  */
 
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { createApp } from "../../src/app/create-app.ts";
+import { serveWithBun } from "../../src/runtime/bun-server.ts";
 import { FAILED_LINE, workerLog } from "../helpers/agent-env.ts";
 import { FakeSocketUpstream, type SocketMessage } from "../helpers/fake-socket-upstream.ts";
-import { type ServedApp, serveApp, waitFor } from "../helpers/proxy.ts";
+import { buildApp, type ServedApp, serveApp, waitFor } from "../helpers/proxy.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary provider JSON
 type Json = any;
@@ -365,6 +367,49 @@ describe("the Responses WebSocket relay", () => {
     const sent = upstream.sent[0]!.length;
     await Bun.sleep(100);
     expect(upstream.sent[0]!.length).toBe(sent);
+  });
+
+  test("an upstream error event reaches the client as sent and is recorded", async () => {
+    const proxy = startProxy();
+    const error = JSON.stringify({
+      type: "error",
+      status: 429,
+      error: { type: "usage_limit_reached", message: "The usage limit has been reached" },
+      headers: { "retry-after": "30" },
+    });
+    upstream.answer = () => ({ events: [error] });
+    const client = await connect(proxy);
+    const events = await client.turn(create([user("hi")]));
+    expect(client.received).toEqual([error]);
+    expect(events[0].error.type).toBe("usage_limit_reached");
+    await waitFor(() => proxy.exchanges.some((e) => e.api === "responses"));
+    const exchange = proxy.exchanges.find((e) => e.api === "responses")!;
+    expect([exchange.outcome, exchange.status]).toEqual(["upstream_error", 429]);
+  });
+
+  test("a failure inside compression sends the client's message as it came (fail open)", async () => {
+    const built = buildApp({ upstream: upstream.url });
+    const broken = createApp({
+      ...built.deps,
+      sha256: () => {
+        throw new Error("hasher exploded");
+      },
+    });
+    const server = serveWithBun(broken.app, "127.0.0.1", 0);
+    try {
+      const proxy = { ...built, url: `http://127.0.0.1:${server.port}` } as ServedApp;
+      const client = await connect(proxy);
+      const message = JSON.stringify(
+        create([user("Which batch failed?"), call, output(workerLog())]),
+      );
+      const events = await client.turn(message);
+      expect(events.at(-1).type).toBe("response.completed");
+      expect(upstream.messages[0]!.text).toBe(message);
+      client.ws.close(1000, "done");
+      await client.closed;
+    } finally {
+      await server.stop(0);
+    }
   });
 
   test("x-headroom-bypass on the handshake sends tool outputs as they came", async () => {
