@@ -9,6 +9,7 @@ import { serveWithBun } from "../../src/runtime/bun-server.ts";
 import { FAILED_LINE, workerLog } from "../helpers/agent-env.ts";
 import { FakeSocketUpstream, type SocketMessage } from "../helpers/fake-socket-upstream.ts";
 import { buildApp, type ServedApp, serveApp, waitFor } from "../helpers/proxy.ts";
+import { rawHandshake } from "../helpers/raw-handshake.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary provider JSON
 type Json = any;
@@ -30,43 +31,6 @@ const ROWS = JSON.stringify(
   2,
 );
 const FINAL = "The note on row 58 is needle-7f3a-the-answer.";
-
-/** Sends a raw upgrade request and returns the status line and body of the answer. */
-async function rawHandshake(
-  proxy: ServedApp,
-  headers: Record<string, string> = {},
-): Promise<string> {
-  const port = Number(new URL(proxy.url).port);
-  let text = "";
-  const done = Promise.withResolvers<void>();
-  const socket = await Bun.connect({
-    hostname: "127.0.0.1",
-    port,
-    socket: {
-      data(_socket, data) {
-        text += new TextDecoder().decode(data);
-        if (text.includes("\r\n\r\n") && /}\s*$/.test(text)) done.resolve();
-      },
-      close() {
-        done.resolve();
-      },
-    },
-  });
-  const lines = [
-    "GET /v1/responses HTTP/1.1",
-    `Host: 127.0.0.1:${port}`,
-    "Connection: Upgrade",
-    "Upgrade: websocket",
-    "Sec-WebSocket-Version: 13",
-    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-    `Authorization: Bearer ${KEY}`,
-    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-  ];
-  socket.write(`${lines.join("\r\n")}\r\n\r\n`);
-  await done.promise;
-  socket.end();
-  return text;
-}
 
 const upstream = new FakeSocketUpstream();
 const proxies: ServedApp[] = [];
@@ -338,7 +302,7 @@ describe("the Responses WebSocket relay", () => {
   test("an upstream that refuses the handshake gets the client a 426, so Codex uses HTTP", async () => {
     const proxy = startProxy();
     upstream.refuseWith = 401;
-    const answer = await rawHandshake(proxy);
+    const answer = await rawHandshake(proxy.url, KEY);
     expect(answer).toStartWith("HTTP/1.1 426");
     const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
     expect(body.error.message).toContain("use HTTP streaming");
