@@ -27,13 +27,27 @@ test("a shell block that runs dist/headroom first builds it", () => {
   }
 });
 
-test("the Node version the README states is one every locked package accepts", () => {
+interface LockEntry {
+  readonly engines?: { readonly node?: string };
+  readonly os?: readonly string[];
+  readonly cpu?: readonly string[];
+}
+
+/** npm skips (and never engine-checks) a platform package built for another OS or CPU. */
+function installsHere(entry: LockEntry): boolean {
+  const fits = (list: readonly string[] | undefined, value: string) =>
+    !list || list.some((item) => (item.startsWith("!") ? item.slice(1) !== value : item === value));
+  return fits(entry.os, process.platform) && fits(entry.cpu, process.arch);
+}
+
+test("the Node version the README states is one every package npm installs here accepts", () => {
   const stated = FIRST_STEPS.match(/Node\.js (\d+) or later/)?.[1];
   expect(stated).toBeDefined();
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
   expect(pkg.engines.node).toBe(`>=${stated}`);
   const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8"));
-  const refusing = Object.entries(lock.packages as Record<string, { engines?: { node?: string } }>)
+  const refusing = Object.entries(lock.packages as Record<string, LockEntry>)
+    .filter(([, entry]) => installsHere(entry))
     .filter(([, entry]) => typeof entry.engines?.node === "string")
     .filter(([, entry]) => !Bun.semver.satisfies(`${stated}.0.0`, entry.engines!.node!))
     .map(([path, entry]) => `${path} wants node ${entry.engines!.node}`);
