@@ -5,9 +5,11 @@
 
 import type { Server, ServerWebSocket } from "bun";
 import type { Hono } from "hono";
+import UpstreamSocket from "ws";
 import type { HeadroomEnv } from "../app/hono-env.ts";
 import { providerForCredentials, providerForPath } from "../core/api.ts";
 import { ProxyError, proxyErrorResponse } from "../core/errors.ts";
+import { clientResponseHeaders } from "../core/headers.ts";
 import type {
   ConnEnv,
   SocketEnd,
@@ -62,13 +64,14 @@ class BunConnEnv implements ConnEnv {
   }
 
   async relaySocket(target: SocketTarget, start: StartSocketRelay): Promise<Response | undefined> {
-    const upstream = await openUpstreamSocket(target);
-    if (!upstream) return undefined;
-    const relayed = new RelayedSocket(upstream, start);
-    // The client learns the subprotocol the upstream chose, as if it had dialled it itself.
-    const headers = upstream.protocol ? { "sec-websocket-protocol": upstream.protocol } : undefined;
-    if (!this.server.upgrade(this.request, { data: relayed, ...(headers ? { headers } : {}) })) {
-      upstream.close(1011, "the client's upgrade failed");
+    const opened = await openUpstreamSocket(target);
+    if (!opened) return undefined;
+    const relayed = new RelayedSocket(opened.socket, start);
+    // The client's 101 carries the upstream's headers (its subprotocol, Codex's turn state and
+    // model headers), as if it had dialled the upstream itself.
+    const headers = socketResponseHeaders(opened.headers);
+    if (!this.server.upgrade(this.request, { data: relayed, headers })) {
+      opened.socket.close(1011, "the client's upgrade failed");
       return new Response("WebSocket upgrade failed", { status: 400 });
     }
     // Bun has answered the upgrade itself; this response is never sent.
@@ -76,37 +79,68 @@ class BunConnEnv implements ConnEnv {
   }
 }
 
+/** An open upstream socket and the headers of its 101 answer. */
+interface OpenedSocket {
+  readonly socket: UpstreamSocket;
+  readonly headers: Headers;
+}
+
 /** Opens the upstream socket, resolving undefined when it fails or times out before opening. */
-function openUpstreamSocket(target: SocketTarget): Promise<WebSocket | undefined> {
+function openUpstreamSocket(target: SocketTarget): Promise<OpenedSocket | undefined> {
   return new Promise((resolve) => {
-    let socket: WebSocket;
+    let socket: UpstreamSocket;
     try {
-      socket = new WebSocket(target.url, {
-        headers: target.headers,
-        protocols: [...target.protocols],
-      } as unknown as string[]);
+      socket = new UpstreamSocket(target.url, [...target.protocols], {
+        headers: Object.fromEntries(target.headers),
+        perMessageDeflate: false,
+      });
     } catch {
       resolve(undefined);
       return;
     }
-    socket.binaryType = "arraybuffer";
+    let headers = new Headers();
     const timer = setTimeout(() => {
-      socket.close();
+      socket.terminate();
       settle(undefined);
     }, target.connectTimeoutMs);
-    const settle = (value: WebSocket | undefined) => {
+    const settle = (value: OpenedSocket | undefined) => {
       clearTimeout(timer);
-      socket.removeEventListener("open", onOpen);
-      socket.removeEventListener("error", onFail);
-      socket.removeEventListener("close", onFail);
+      socket.removeAllListeners();
+      if (!value) socket.on("error", () => {});
       resolve(value);
     };
-    const onOpen = () => settle(socket);
-    const onFail = () => settle(undefined);
-    socket.addEventListener("open", onOpen);
-    socket.addEventListener("error", onFail);
-    socket.addEventListener("close", onFail);
+    socket.on("upgrade", (response) => {
+      headers = nodeHeaders(response.headers);
+    });
+    socket.on("open", () => settle({ socket, headers }));
+    socket.on("unexpected-response", () => {
+      socket.terminate();
+      settle(undefined);
+    });
+    socket.on("error", () => settle(undefined));
+    socket.on("close", () => settle(undefined));
   });
+}
+
+/** Node-style response headers as Fetch Headers. */
+function nodeHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const one of value) headers.append(name, one);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}
+
+// Headers of the upstream's 101 that describe that connection, not the client's: Bun writes
+// its own for the client's upgrade.
+const OWN_UPGRADE_HEADERS = ["sec-websocket-accept", "sec-websocket-extensions", "date", "server"];
+
+/** The upstream's 101 headers to repeat on the client's: all but the connection's own. */
+function socketResponseHeaders(upstream: Headers): Headers {
+  const headers = clientResponseHeaders(upstream);
+  for (const name of OWN_UPGRADE_HEADERS) headers.delete(name);
+  return headers;
 }
 
 /**
@@ -118,16 +152,18 @@ class RelayedSocket {
   #early: Array<() => void> = [];
 
   constructor(
-    readonly upstream: WebSocket,
+    readonly upstream: UpstreamSocket,
     readonly start: StartSocketRelay,
   ) {
-    upstream.addEventListener("message", (event) => {
-      const data = typeof event.data === "string" ? event.data : new Uint8Array(event.data);
-      this.#deliver((events) => events.upstreamMessage(data));
+    upstream.on("message", (data, isBinary) => {
+      const message = isBinary ? new Uint8Array(data) : utf8.decode(data);
+      this.#deliver((events) => events.upstreamMessage(message));
     });
-    upstream.addEventListener("close", (event) => {
-      this.#deliver((events) => events.upstreamClosed(event.code, event.reason));
+    upstream.on("close", (code, reason) => {
+      this.#deliver((events) => events.upstreamClosed(code, utf8.decode(reason)));
     });
+    // A failed socket also closes (1006), which is what the relay acts on.
+    upstream.on("error", () => {});
   }
 
   #deliver(act: (events: SocketEvents) => void): void {
@@ -155,6 +191,8 @@ class RelayedSocket {
     return this.#events;
   }
 }
+
+const utf8 = new TextDecoder();
 
 // A backstop only: the relay enforces the configured body limit on each message itself.
 const MAX_SOCKET_MESSAGE_BYTES = 256 * 1024 * 1024;

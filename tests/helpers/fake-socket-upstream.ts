@@ -83,6 +83,8 @@ export class FakeSocketUpstream {
   readonly sent: string[][] = [];
   /** When set, the handshake is refused with this status. */
   refuseWith: number | undefined;
+  /** Headers the fake adds to its 101 answer (Codex reads its turn state and model there). */
+  upgradeHeaders: Record<string, string> = {};
   /** The subprotocol the fake selects when the client offers it. */
   acceptProtocol: string | undefined;
   /** Answers plain HTTP requests (a model list, say); 404 in OpenAI's shape when absent. */
@@ -122,15 +124,11 @@ export class FakeSocketUpstream {
         const offered = (request.headers.get("sec-websocket-protocol") ?? "")
           .split(",")
           .map((p) => p.trim());
-        const protocol =
-          this.acceptProtocol && offered.includes(this.acceptProtocol)
-            ? { "sec-websocket-protocol": this.acceptProtocol }
-            : undefined;
+        const headers: Record<string, string> = { ...this.upgradeHeaders };
+        if (this.acceptProtocol && offered.includes(this.acceptProtocol))
+          headers["sec-websocket-protocol"] = this.acceptProtocol;
         this.sent[index] = [];
-        if (
-          server.upgrade(request, { data: { index }, ...(protocol ? { headers: protocol } : {}) })
-        )
-          return undefined;
+        if (server.upgrade(request, { data: { index }, headers })) return undefined;
         return new Response("upgrade failed", { status: 400 });
       },
       websocket: {
@@ -198,6 +196,7 @@ export class FakeSocketUpstream {
     this.sent.length = 0;
     this.refuseWith = undefined;
     this.acceptProtocol = undefined;
+    this.upgradeHeaders = {};
     this.http = undefined;
     this.answer = () => ({ reply: { kind: "text", text: "ok" } });
   }

@@ -4,6 +4,7 @@
  */
 
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import WsClient from "ws";
 import { createApp } from "../../src/app/create-app.ts";
 import { serveWithBun } from "../../src/runtime/bun-server.ts";
 import { FAILED_LINE, workerLog } from "../helpers/agent-env.ts";
@@ -270,6 +271,27 @@ describe("the Responses WebSocket relay", () => {
     expect(headers.get("host")).toBe(new URL(upstream.url).host);
     expect([...headers.keys()].filter((name) => name.startsWith("x-headroom-"))).toEqual([]);
     client.ws.close(1000, "done");
+  });
+
+  test("the client's 101 carries the upstream's handshake headers (Codex's turn state, model)", async () => {
+    const proxy = startProxy();
+    upstream.upgradeHeaders = {
+      "x-codex-turn-state": "ts-7f3a",
+      "openai-model": "gpt-5.5",
+      "x-reasoning-included": "true",
+    };
+    const url = `${proxy.url.replace("http:", "ws:")}/v1/responses`;
+    const client = new WsClient(url, [], { headers: { authorization: `Bearer ${KEY}` } });
+    const opened = new Promise<void>((resolve) => client.on("open", () => resolve()));
+    const upgraded = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      client.on("upgrade", (response) => resolve(response.headers));
+      client.on("error", reject);
+    });
+    await opened;
+    expect(upgraded["x-codex-turn-state"]).toBe("ts-7f3a");
+    expect(upgraded["openai-model"]).toBe("gpt-5.5");
+    expect(upgraded["x-reasoning-included"]).toBe("true");
+    client.close(1000, "done");
   });
 
   test("a close on either side closes the other with the same code", async () => {
