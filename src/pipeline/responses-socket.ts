@@ -1,6 +1,7 @@
 /**
  * The Responses WebSocket's handshake (Codex dials base_url + /responses with the ws scheme):
- * the same admission and upstream rules as an HTTP request, then the upstream socket is opened
+ * the edge's checks and the upstream rules of an HTTP request (the rate limit counts each
+ * response on the socket instead), then the upstream socket is opened
  * with the client's headers (cleaned) and subprotocols, and only once it is open is the client's
  * upgrade accepted. When the upstream socket cannot be opened the client gets 426, which Codex
  * takes as "use HTTP streaming" for the rest of its session, so nothing is lost.
@@ -41,7 +42,6 @@ export async function handleResponsesSocket(
         "headroom does not relay WebSockets under this runtime (its Bun server does); use HTTP streaming",
       );
     }
-    admit(deps, request);
     const target = {
       url: webSocketUrl(upstreamUrlOrRefusal(deps, request, "openai")),
       headers: upstreamSocketHeaders(raw.headers),
@@ -58,6 +58,8 @@ export async function handleResponsesSocket(
           client,
           upstream,
           sockets,
+          // Each response is a model request: the rate limit counts them, not the handshake.
+          admit: () => admit(deps, request),
         }),
     );
     if (response) return response;

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { ProxyError } from "../core/errors.ts";
 import type { SocketEnd, SocketEvents } from "./client-request.ts";
 import type { PipelineDeps } from "./deps.ts";
 import type { SocketCount } from "./socket-count.ts";
@@ -45,6 +46,8 @@ export interface SessionInputs {
   readonly client: SocketEnd;
   readonly upstream: SocketEnd;
   readonly sockets: SocketCount;
+  /** Admits one response (the rate limit, as for an HTTP request); throws a ProxyError. */
+  readonly admit: () => void;
 }
 
 /** The relay of one client socket and its upstream socket. */
@@ -52,6 +55,7 @@ export class ResponsesSocketSession implements SocketEvents {
   readonly #scope: TurnScope;
   readonly #abort = new AbortController();
   readonly #countOut: () => void;
+  readonly #admit: () => void;
   #turns: SocketTurn[] = [];
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
@@ -60,6 +64,7 @@ export class ResponsesSocketSession implements SocketEvents {
     const { deps, headers, path, client, upstream } = inputs;
     this.#scope = { deps, headers, path, client, upstream, signal: this.#abort.signal };
     this.#countOut = inputs.sockets.opened();
+    this.#admit = inputs.admit;
   }
 
   clientMessage(data: string | Uint8Array): void {
@@ -88,6 +93,13 @@ export class ResponsesSocketSession implements SocketEvents {
     if (!create) upstream.send(data);
     else {
       const turn = new SocketTurn(this.#scope, bytes, create);
+      try {
+        this.#admit();
+      } catch (error) {
+        if (!(error instanceof ProxyError)) throw error;
+        turn.refuse(error);
+        return;
+      }
       this.#turns.push(turn);
       await turn.send();
     }

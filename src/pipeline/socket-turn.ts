@@ -10,6 +10,7 @@
 import { ResponsesRetrievalStream } from "../ccr/responses-retrieval.ts";
 import type { StreamInterceptor } from "../ccr/retrieval-round.ts";
 import type { JsonBody } from "../core/body.ts";
+import type { ProxyError } from "../core/errors.ts";
 import { type Exchange, startExchange } from "../core/exchange.ts";
 import { foldStreamUsage } from "../core/usage.ts";
 import type { SocketEnd } from "./client-request.ts";
@@ -206,6 +207,25 @@ export class SocketTurn {
   #toClient(text: string): void {
     this.scope.client.send(text);
     recordBytesOut(this.exchange, encoder.encode(text).length);
+  }
+
+  /**
+   * Answers the turn with headroom's own refusal (the rate limit), as the error event the
+   * Responses WebSocket uses: Codex reads its status and retry-after like an HTTP answer's.
+   */
+  refuse(error: ProxyError): void {
+    const event = JSON.stringify({
+      type: "error",
+      status: error.status,
+      error: {
+        type: error.status === 429 ? "rate_limit_exceeded" : "invalid_request_error",
+        code: error.status === 429 ? "rate_limit_exceeded" : null,
+        message: error.message,
+      },
+      ...(error.options.headers ? { headers: error.options.headers } : {}),
+    });
+    this.#toClient(event);
+    this.finish(error.status, error.outcome === "aborted" ? "aborted" : "rejected", error.message);
   }
 
   /** Closes the record once (the response ended, or a socket closed under it). */

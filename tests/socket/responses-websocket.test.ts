@@ -398,6 +398,21 @@ describe("the Responses WebSocket relay", () => {
     }
   });
 
+  test("the rate limit counts each response; one over it gets a 429 error event, sent nowhere", async () => {
+    const proxy = startProxy({ HEADROOM_RATE_LIMIT_RPM: "2" });
+    const client = await connect(proxy);
+    await client.turn(create([user("one")]));
+    await client.turn(create([user("two")]));
+    const [refused] = await client.turn(create([user("three")]));
+    expect(refused).toMatchObject({ type: "error", status: 429 });
+    expect(refused.error.code).toBe("rate_limit_exceeded");
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+    expect(upstream.messages).toHaveLength(2);
+    await waitFor(() => proxy.exchanges.filter((e) => e.api === "responses").length === 3);
+    const last = proxy.exchanges.filter((e) => e.api === "responses")[2]!;
+    expect([last.outcome, last.status]).toEqual(["rejected", 429]);
+  });
+
   test("x-headroom-bypass on the handshake sends tool outputs as they came", async () => {
     const proxy = startProxy();
     const log = workerLog();
