@@ -246,6 +246,77 @@ describe("the Responses WebSocket relay", () => {
     client.ws.close(1000, "done");
   });
 
+  test("a retrieve call beside the client's own call is hidden, then answered on the chained turn", async () => {
+    const proxy = startProxy();
+    const retrieve = (hash: string) => ({
+      type: "function_call",
+      id: "fc_retrieve",
+      call_id: "call_retrieve_mixed",
+      name: "headroom_retrieve",
+      arguments: JSON.stringify({ hash }),
+      status: "completed",
+    });
+    const cat = {
+      type: "function_call",
+      id: "fc_cat",
+      call_id: "call_cat_2",
+      name: "exec_command",
+      arguments: '{"cmd":"cat more.log"}',
+      status: "completed",
+    };
+    const response = (status: string, output: Json[]) => ({
+      id: "resp_mixed_1",
+      object: "response",
+      status,
+      model: "gpt-5.5",
+      output,
+      usage:
+        status === "completed"
+          ? { input_tokens: 30, output_tokens: 9, input_tokens_details: { cached_tokens: 0 } }
+          : null,
+    });
+    upstream.answer = (message) => {
+      const hash = /headroom_retrieve hash=([0-9a-f]{24})/.exec(message.text)?.[1];
+      if (message.json.previous_response_id || !hash)
+        return { reply: { kind: "text", text: FINAL } };
+      const items = [retrieve(hash), cat];
+      const ev = (type: string, data: Json, n: number) =>
+        JSON.stringify({ type, sequence_number: n, ...data });
+      return {
+        events: [
+          ev("response.created", { response: response("in_progress", []) }, 0),
+          ev("response.output_item.added", { output_index: 0, item: items[0] }, 1),
+          ev("response.output_item.done", { output_index: 0, item: items[0] }, 2),
+          ev("response.output_item.added", { output_index: 1, item: items[1] }, 3),
+          ev("response.output_item.done", { output_index: 1, item: items[1] }, 4),
+          ev("response.completed", { response: response("completed", items) }, 5),
+        ],
+      };
+    };
+    const client = await connect(proxy);
+    const first = await client.turn(
+      create([user("Summarise the health checks."), call, output(ROWS)]),
+    );
+    // The client sees its own call only, at output index 0, and no retrieve call anywhere.
+    expect(client.received.join("\n")).not.toContain("headroom_retrieve");
+    const done = first.filter((e) => e.type === "response.output_item.done");
+    expect(done.map((e) => [e.output_index, e.item.call_id])).toEqual([[0, "call_cat_2"]]);
+    expect(first.at(-1).response.output.map((item: Json) => item.call_id)).toEqual(["call_cat_2"]);
+    // Codex chains its next turn and sends only its call's output; headroom adds the hidden
+    // call's answer, since the upstream holds the call itself.
+    await client.turn(
+      create([{ type: "function_call_output", call_id: "call_cat_2", output: "more" }], {
+        previous_response_id: "resp_mixed_1",
+      }),
+    );
+    const chained = upstream.messages[1]!.json;
+    expect(chained.input.map((item: Json) => item.call_id)).toEqual([
+      "call_retrieve_mixed",
+      "call_cat_2",
+    ]);
+    expect(chained.input[0].output).toContain(NEEDLE);
+  });
+
   test("passes the client's headers and subprotocol, never headroom's own", async () => {
     const proxy = startProxy();
     upstream.acceptProtocol = "codex-v1";
