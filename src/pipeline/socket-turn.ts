@@ -68,6 +68,17 @@ function parsedMessage(text: string): Record<string, unknown> | undefined {
   }
 }
 
+// The Responses API writes `type` first; read it without parsing every delta.
+const LEADING_TYPE = /^\{\s*"type"\s*:\s*"([^"\\]+)"/;
+
+/** An event's `type` ("" when it has none). */
+function eventType(text: string): string {
+  const leading = LEADING_TYPE.exec(text);
+  if (leading) return leading[1]!;
+  const type = parsedMessage(text)?.type;
+  return typeof type === "string" ? type : "";
+}
+
 /** Whether a client message is a `response.create` headroom should rewrite. */
 export function createMessage(text: string): JsonBody | undefined {
   // Cheap refusal first: most other client messages are small and never parsed.
@@ -142,6 +153,7 @@ export class SocketTurn {
       });
       text = json.text;
       this.#interceptor = undefined;
+      recordDispatch(exchange);
     }
     if (signal.aborted) return;
     this.#bodyText = text;
@@ -157,9 +169,9 @@ export class SocketTurn {
   upstreamEvent(text: string): boolean {
     const { exchange } = this;
     recordFirstByte(exchange);
-    const data = parsedMessage(text);
-    const type = typeof data?.type === "string" ? data.type : "";
+    const type = eventType(text);
     if (type === "error") {
+      const data = parsedMessage(text);
       this.#toClient(text);
       const status = Number(data?.status ?? data?.status_code ?? 500);
       this.finish(
