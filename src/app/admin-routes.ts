@@ -53,10 +53,11 @@ export function adminRoutes(deps: AppDeps): Hono<HeadroomEnv> {
   });
 
   app.get("/admin/upstream", guard, (c) => {
-    const { openai, anthropic } = deps.config.upstreams;
+    const { openai, anthropic, chatgpt } = deps.config.upstreams;
     return c.json({
       openai: { url: openai.url, source: openai.source },
       anthropic: { url: anthropic.url, source: anthropic.source },
+      chatgpt: { url: chatgpt.url, source: chatgpt.source },
     });
   });
 

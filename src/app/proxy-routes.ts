@@ -1,7 +1,8 @@
 /**
- * The data plane's routes: the three generation APIs, and every other /v1 path passed through to
- * the provider that owns it. The work is the pipeline's (src/pipeline/generation.ts,
- * src/pipeline/passthrough.ts); this file only wires it to the router.
+ * The data plane's routes: the three generation APIs (the Responses API under the aliases Codex
+ * and the ChatGPT backend use as well), and every other /v1 path passed through to the upstream
+ * the route table picks (src/core/routes.ts). The work is the pipeline's
+ * (src/pipeline/generation.ts, src/pipeline/passthrough.ts); this file only wires it to the router.
  * @module
  */
 
@@ -15,6 +16,14 @@ import { handleResponsesSocket, isSocketUpgrade } from "../pipeline/responses-so
 import type { SocketCount } from "../pipeline/socket-count.ts";
 import type { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
+
+/** Where the Responses API is served: its own path and the aliases of Codex and ChatGPT. */
+const RESPONSES_PATHS = [
+  "/v1/responses",
+  "/v1/codex/responses",
+  "/backend-api/responses",
+  "/backend-api/codex/responses",
+];
 
 /** The pipeline's view of a routed request. */
 function clientRequest(c: Context<HeadroomEnv>): ClientRequest {
@@ -37,13 +46,20 @@ export function proxyRoutes(
     handleGeneration(deps, health, clientRequest(c), api);
   app.post("/v1/messages", generation("messages"));
   app.post("/v1/chat/completions", generation("chat"));
-  app.post("/v1/responses", generation("responses"));
-  // Codex's Responses WebSocket: relayed where the runtime can, refused (426) where it cannot.
-  app.get("/v1/responses", (c) =>
-    isSocketUpgrade(c.req.raw)
-      ? handleResponsesSocket(deps, sockets, clientRequest(c))
-      : handlePassthrough(deps, health, clientRequest(c)),
-  );
-  app.all("/v1/*", (c) => handlePassthrough(deps, health, clientRequest(c)));
+  for (const path of RESPONSES_PATHS) app.post(path, generation("responses"));
+  const passthrough = (c: Context<HeadroomEnv>) =>
+    handlePassthrough(deps, health, clientRequest(c));
+  // Codex's Responses WebSocket, on every Responses path: relayed where the runtime can,
+  // refused (426) where it cannot.
+  for (const path of RESPONSES_PATHS)
+    app.get(path, (c) =>
+      isSocketUpgrade(c.req.raw)
+        ? handleResponsesSocket(deps, sockets, clientRequest(c))
+        : passthrough(c),
+    );
+  app.all("/v1/*", passthrough);
+  // Responses sub-resources under the ChatGPT backend's aliases (compaction, retrieval by id).
+  app.all("/backend-api/responses/*", passthrough);
+  app.all("/backend-api/codex/responses/*", passthrough);
   return app;
 }

@@ -68,6 +68,7 @@ function cliRow(model: string, before: number, after: number, prices: PriceTable
     userAgent: null,
     project: null,
     stack: null,
+    auth: null,
     tokensBefore: before,
     tokensAfter: after,
     tokensSaved: saved,

@@ -31,12 +31,14 @@ export function providerForCredentials(headers: Headers): Provider {
   return "openai";
 }
 
-/** The provider that owns a /v1 path by its name alone, if any. */
+/** The provider that owns a path by its name alone, if any (the Responses aliases included). */
 export function providerForPath(path: string): Provider | undefined {
   if (path === "/v1/messages" || path.startsWith("/v1/messages/")) return "anthropic";
   if (
     path === "/v1/responses" ||
     path.startsWith("/v1/responses/") ||
+    path.startsWith("/v1/codex/responses") ||
+    path.startsWith("/backend-api/") ||
     path.startsWith("/v1/chat/") ||
     path === "/v1/chat"
   ) {

@@ -23,7 +23,12 @@ export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 export interface ProxyConfig {
   readonly host: string;
   readonly port: number;
-  readonly upstreams: { readonly openai: UpstreamSetting; readonly anthropic: UpstreamSetting };
+  /** Base URLs per upstream; `chatgpt` serves Codex signed in with ChatGPT (core/routes.ts). */
+  readonly upstreams: {
+    readonly openai: UpstreamSetting;
+    readonly anthropic: UpstreamSetting;
+    readonly chatgpt: UpstreamSetting;
+  };
   /** False with --no-optimize: every request passes untouched. */
   readonly optimize: boolean;
   readonly workspaceDir: string;
@@ -93,6 +98,7 @@ export interface ProxyFlags {
   port?: string | undefined;
   "openai-api-url"?: string | undefined;
   "anthropic-api-url"?: string | undefined;
+  "chatgpt-api-url"?: string | undefined;
   "no-optimize"?: boolean | undefined;
   "workspace-dir"?: string | undefined;
   stateless?: boolean | undefined;
@@ -166,12 +172,14 @@ export function resolveConfig(flags: ProxyFlags, env: Env, homeDir: string): Pro
     values[name] = resolved.value;
     sources[name] = resolved.source;
   }
-  const { openaiApiUrl, anthropicApiUrl, ...rest } = values as unknown as SettingValues;
+  const { openaiApiUrl, anthropicApiUrl, chatgptApiUrl, ...rest } =
+    values as unknown as SettingValues;
   return {
     ...rest,
     upstreams: {
       openai: { url: openaiApiUrl, source: sources.openaiApiUrl! },
       anthropic: { url: anthropicApiUrl, source: sources.anthropicApiUrl! },
+      chatgpt: { url: chatgptApiUrl, source: sources.chatgptApiUrl! },
     },
   };
 }

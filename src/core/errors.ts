@@ -45,8 +45,26 @@ function errorType(provider: Provider, status: number): string {
   return "server_error";
 }
 
+/**
+ * The API whose error shape an answer takes: a provider's, or Google's (for the Google API paths
+ * headroom refuses, so Google's clients read the refusal).
+ */
+export type ErrorShape = Provider | "google";
+
+/** Google's canonical status names for the statuses headroom answers Google clients with. */
+const GOOGLE_STATUS: Readonly<Record<number, string>> = {
+  400: "INVALID_ARGUMENT",
+  404: "NOT_FOUND",
+  429: "RESOURCE_EXHAUSTED",
+};
+
 /** The JSON text of an error body in `provider`'s shape. */
-function errorBody(provider: Provider, status: number, message: string, code?: string): string {
+function errorBody(provider: ErrorShape, status: number, message: string, code?: string): string {
+  if (provider === "google") {
+    return JSON.stringify({
+      error: { code: status, message, status: GOOGLE_STATUS[status] ?? "INTERNAL" },
+    });
+  }
   const type = errorType(provider, status);
   if (provider === "anthropic") {
     return JSON.stringify({ type: "error", error: { type, message } });
@@ -56,7 +74,7 @@ function errorBody(provider: Provider, status: number, message: string, code?: s
 
 /** An error response in `provider`'s shape. */
 function errorResponse(
-  provider: Provider,
+  provider: ErrorShape,
   status: number,
   message: string,
   options: { code?: string; headers?: Record<string, string> } = {},
@@ -88,7 +106,7 @@ export function midStreamError(api: Api, message: string): string {
 }
 
 /** The response for `error`; a client that went away (499) gets no body. */
-export function proxyErrorResponse(provider: Provider, error: ProxyError): Response {
+export function proxyErrorResponse(provider: ErrorShape, error: ProxyError): Response {
   if (error.status === 499) return new Response(null, { status: 499 });
   return errorResponse(
     provider,

@@ -67,6 +67,8 @@ export interface Exchange {
     userAgent: string | null;
     project: string | null;
     stack: string | null;
+    /** The kind of sign-in (credentials.ts `authLabel`), once the request was routed. */
+    auth: string | null;
   };
   /** The request's text, kept to estimate its input tokens when the upstream reports none. */
   readonly inputText?: string;

@@ -21,10 +21,11 @@ import {
   type ValueKind,
 } from "./setting-kinds.ts";
 
-/** The configuration as the table holds it: the two upstreams are plain URLs here. */
+/** The configuration as the table holds it: the upstreams are plain URLs here. */
 export type SettingValues = Omit<ProxyConfig, "upstreams"> & {
   readonly openaiApiUrl: string;
   readonly anthropicApiUrl: string;
+  readonly chatgptApiUrl: string;
 };
 
 /** A flag that takes a value, shown as `--name ARG`. */
@@ -95,6 +96,14 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
     default: "https://api.anthropic.com",
     live: false,
     help: "Anthropic upstream",
+  },
+  chatgptApiUrl: {
+    env: "CHATGPT_TARGET_API_URL",
+    flag: { name: "chatgpt-api-url", arg: "URL" },
+    kind: baseUrl,
+    default: "https://chatgpt.com/backend-api/codex",
+    live: false,
+    help: "ChatGPT backend for Codex signed in with ChatGPT (its /responses and /models)",
   },
   optimize: {
     env: "HEADROOM_OPTIMIZE",

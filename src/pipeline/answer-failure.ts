@@ -6,8 +6,7 @@
  * @module
  */
 
-import type { Provider } from "../core/api.ts";
-import { ProxyError, proxyErrorResponse } from "../core/errors.ts";
+import { type ErrorShape, ProxyError, proxyErrorResponse } from "../core/errors.ts";
 import type { Exchange } from "../core/exchange.ts";
 import type { Logger } from "../core/logger.ts";
 import { recordFailure } from "./recorder.ts";
@@ -25,7 +24,7 @@ function unexpected(log: Logger, exchange: Exchange, error: unknown): ProxyError
 export function answerFailure(
   log: Logger,
   exchange: Exchange,
-  provider: Provider,
+  provider: ErrorShape,
   error: unknown,
 ): Response {
   const known = error instanceof ProxyError ? error : unexpected(log, exchange, error);

@@ -5,7 +5,6 @@
  * @module
  */
 
-import type { Provider } from "../core/api.ts";
 import { BodyProblem } from "../core/body.ts";
 import { ProxyError } from "../core/errors.ts";
 import { upstreamRequestHeaders } from "../core/headers.ts";
@@ -15,12 +14,14 @@ import { type ClientRequest, rawQuery } from "./client-request.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { rejected } from "./read-request.ts";
 import { recordAccounting, recordDispatch } from "./recorder.ts";
+import { applyRouteHeaders, type RoutedRequest } from "./route.ts";
 import { callUpstream, type UpstreamRequest } from "./upstream-call.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
 
 /** What goes upstream, and to whom. */
 export interface Outgoing {
-  readonly provider: Provider;
+  /** The upstream and path the route table chose (src/pipeline/route.ts). */
+  readonly routed: RoutedRequest;
   readonly body: Uint8Array | undefined;
   /** True when `body` is the client's original (possibly encoded) bytes. */
   readonly original: boolean;
@@ -38,10 +39,12 @@ interface UpstreamBase {
 function upstreamBase(
   deps: PipelineDeps,
   request: ClientRequest,
-  provider: Provider,
+  routed: RoutedRequest,
 ): UpstreamBase | BodyProblem {
   const override = request.raw.headers.get("x-headroom-base-url");
-  if (override === null) return { url: deps.config.upstreams[provider].url, configured: true };
+  if (override === null) {
+    return { url: deps.config.upstreams[routed.route.upstream].url, configured: true };
+  }
   // Any URL, with the caller's key: from another machine that is a way into this one's
   // network, so it takes the operator's consent.
   if (
@@ -64,22 +67,22 @@ function upstreamBase(
 export function upstreamUrlOf(
   deps: PipelineDeps,
   request: ClientRequest,
-  provider: Provider,
+  routed: RoutedRequest,
 ): string | undefined {
-  const base = upstreamBase(deps, request, provider);
+  const base = upstreamBase(deps, request, routed);
   if (base instanceof BodyProblem) return undefined;
-  return joinUpstreamUrl(base.url, request.path, rawQuery(request.raw.url));
+  return joinUpstreamUrl(base.url, routed.route.path, rawQuery(request.raw.url));
 }
 
 /** The full upstream URL of this request; throws the refusal when its base is refused. */
 export function upstreamUrlOrRefusal(
   deps: PipelineDeps,
   request: ClientRequest,
-  provider: Provider,
+  routed: RoutedRequest,
 ): string {
-  const base = upstreamBase(deps, request, provider);
+  const base = upstreamBase(deps, request, routed);
   if (base instanceof BodyProblem) throw rejected(base);
-  return joinUpstreamUrl(base.url, request.path, rawQuery(request.raw.url));
+  return joinUpstreamUrl(base.url, routed.route.path, rawQuery(request.raw.url));
 }
 
 /** A sent request: the upstream's response, and the request (for continuations). */
@@ -95,21 +98,26 @@ export async function forward(
   request: ClientRequest,
   outgoing: Outgoing,
 ): Promise<Forwarded> {
-  const { provider, afterDispatch } = outgoing;
-  const base = upstreamBase(deps, request, provider);
+  const { routed, afterDispatch } = outgoing;
+  const base = upstreamBase(deps, request, routed);
   if (base instanceof BodyProblem) throw rejected(base);
   const exchange = request.exchange;
+  const headers = upstreamRequestHeaders(request.raw.headers, {
+    keepContentEncoding: outgoing.original,
+  });
+  applyRouteHeaders(headers, routed);
   const sent: UpstreamRequest = {
-    url: joinUpstreamUrl(base.url, request.path, rawQuery(request.raw.url)),
+    url: joinUpstreamUrl(base.url, routed.route.path, rawQuery(request.raw.url)),
     method: request.raw.method,
-    headers: upstreamRequestHeaders(request.raw.headers, {
-      keepContentEncoding: outgoing.original,
-    }),
+    headers,
     body: outgoing.body,
   };
-  const observe = base.configured
-    ? (reachable: boolean) => health.record(provider, reachable)
-    : undefined;
+  // /health reports the two API upstreams; the ChatGPT backend serves signed-in Codex only.
+  const upstream = routed.route.upstream;
+  const observe =
+    base.configured && upstream !== "chatgpt"
+      ? (reachable: boolean) => health.record(upstream, reachable)
+      : undefined;
   recordDispatch(exchange);
   try {
     const call = callUpstream(deps, sent, request.raw.signal, observe);

@@ -19,6 +19,7 @@ import type { GenerationApi } from "../compress/slots.ts";
 import { providerOfApi } from "../core/api.ts";
 import type { JsonBody } from "../core/body.ts";
 import { responseCacheKey } from "../core/cache-key.ts";
+import { authLabel } from "../core/credentials.ts";
 import { answerRewritten } from "./answer.ts";
 import { answerFailure } from "./answer-failure.ts";
 import type { ClientRequest } from "./client-request.ts";
@@ -26,15 +27,23 @@ import { accountTokens, isBypassed } from "./compress-tool-outputs.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { forward, upstreamUrlOf } from "./forward.ts";
 import { admit, parseGeneration, readClientBody, requireJson } from "./read-request.ts";
-import { recordBody, recordCacheHit, recordGeneration, recordRoute } from "./recorder.ts";
+import {
+  recordAuth,
+  recordBody,
+  recordCacheHit,
+  recordGeneration,
+  recordRoute,
+} from "./recorder.ts";
 import { relayResponse } from "./relay-response.ts";
 import { captureBody } from "./response-cache.ts";
 import { rewriteRequest } from "./rewrite-request.ts";
+import { type RoutedRequest, routeOf } from "./route.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
 
-/** A generation request as read: its API, the bytes as received, and the parsed JSON. */
+/** A generation request as read: its API and route, the bytes as received, and the parsed JSON. */
 interface GenerationBody {
   readonly api: GenerationApi;
+  readonly routed: RoutedRequest;
   readonly raw: Uint8Array;
   readonly json: JsonBody;
 }
@@ -47,7 +56,7 @@ function cacheKeyOf(
 ): string | undefined {
   const api = body.api;
   if (!deps.responseCache || isBypassed(request.raw.headers)) return undefined;
-  const upstreamUrl = upstreamUrlOf(deps, request, providerOfApi(api));
+  const upstreamUrl = upstreamUrlOf(deps, request, body.routed);
   if (upstreamUrl === undefined) return undefined;
   try {
     return responseCacheKey(
@@ -84,8 +93,7 @@ async function rewriteForwardAnswer(
   request: ClientRequest,
   body: GenerationBody,
 ): Promise<Response> {
-  const { api, json } = body;
-  const provider = providerOfApi(api);
+  const { api, json, routed } = body;
   const { exchange, raw } = request;
   // --no-optimize forwards every byte untouched; a bypass or switched-off compression only
   // stops new compression (the history and the tool it needs stay as on earlier turns).
@@ -101,7 +109,7 @@ async function rewriteForwardAnswer(
     : undefined;
   if (!rewrite) {
     const { upstream } = await forward(deps, health, request, {
-      provider,
+      routed,
       body: body.raw,
       original: true,
     });
@@ -109,7 +117,7 @@ async function rewriteForwardAnswer(
   }
   const { optimized } = rewrite;
   const forwarded = await forward(deps, health, request, {
-    provider,
+    routed,
     body: rewrite.bytes,
     original: false,
     afterDispatch: optimized
@@ -130,13 +138,15 @@ export async function handleGeneration(
   const provider = providerOfApi(api);
   recordRoute(exchange, api, provider, request.raw.headers);
   try {
+    const routed = routeOf(request);
+    recordAuth(exchange, authLabel(routed.credentials));
     admit(deps, request);
     requireJson(request);
     const raw = await readClientBody(deps, request);
     recordBody(exchange, raw.raw);
     const json = parseGeneration(deps, raw);
     recordGeneration(exchange, json);
-    const body: GenerationBody = { api, raw: raw.raw, json };
+    const body: GenerationBody = { api, routed, raw: raw.raw, json };
     const cacheKey = cacheKeyOf(deps, request, body);
     const hit = cacheKey ? deps.responseCache?.get(cacheKey) : undefined;
     if (hit) {

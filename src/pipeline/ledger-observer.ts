@@ -16,6 +16,7 @@ const UNLABELLED = Object.freeze({
   userAgent: null,
   project: null,
   stack: null,
+  auth: null,
 });
 
 /** Creates the exchange observer that feeds the ledger. */

@@ -1,18 +1,21 @@
 /**
- * Every other /v1 request, passed to the provider that owns it with its bytes untouched: admit,
- * read the body (none for GET/HEAD), forward, relay. WebSocket upgrades are refused.
+ * Every other /v1 request, passed with its bytes untouched to the upstream the route table picks
+ * for its path and credentials (src/core/routes.ts; refused with a 404 when there is none):
+ * admit, read the body (none for GET/HEAD), forward, relay. WebSocket upgrades are refused.
  * @module
  */
 
 import { providerForCredentials, providerForPath } from "../core/api.ts";
+import { authLabel } from "../core/credentials.ts";
 import { ProxyError } from "../core/errors.ts";
 import { answerFailure } from "./answer-failure.ts";
 import type { ClientRequest } from "./client-request.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { forward } from "./forward.ts";
 import { admit, readClientBody } from "./read-request.ts";
-import { recordBody, recordRoute } from "./recorder.ts";
+import { recordAuth, recordBody, recordRoute } from "./recorder.ts";
 import { relayResponse } from "./relay-response.ts";
+import { RouteRefused, routeOf } from "./route.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
 
 /** Handles one passthrough request; never throws. */
@@ -25,6 +28,8 @@ export async function handlePassthrough(
   const provider = providerForPath(request.path) ?? providerForCredentials(raw.headers);
   recordRoute(exchange, "passthrough", provider, raw.headers);
   try {
+    const routed = routeOf(request);
+    recordAuth(exchange, authLabel(routed.credentials));
     admit(deps, request);
     if (raw.headers.get("upgrade")?.toLowerCase() === "websocket") {
       // Only the Responses WebSocket is relayed (responses-socket.ts). Forwarded without its
@@ -39,9 +44,10 @@ export async function handlePassthrough(
       recordBody(exchange, body);
     }
     request.conn?.disableIdleTimeout?.();
-    const { upstream } = await forward(deps, health, request, { provider, body, original: true });
+    const { upstream } = await forward(deps, health, request, { routed, body, original: true });
     return await relayResponse(deps, exchange, upstream);
   } catch (error) {
-    return answerFailure(deps.log, exchange, provider, error);
+    const shape = error instanceof RouteRefused ? error.refusal.shape : provider;
+    return answerFailure(deps.log, exchange, shape, error);
   }
 }

@@ -37,9 +37,16 @@ export function recordRoute(
     userAgent: userAgent ? userAgent.slice(0, 200) : null,
     project: cleanLabel(headers.get("x-headroom-project"), 128) ?? null,
     stack: cleanLabel(headers.get("x-headroom-stack")) ?? null,
+    auth: null,
   };
   writable(exchange).api = api;
   writable(exchange).provider = provider;
+}
+
+/** The kind of sign-in the request was routed with (a label, never the credential). */
+export function recordAuth(exchange: Exchange, auth: string | null): void {
+  const client = exchange.client;
+  if (client) writable(exchange).client = { ...client, auth };
 }
 
 /** Which provider a request refused before routing was meant for. */

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { authLabel } from "../core/credentials.ts";
 import { ProxyError } from "../core/errors.ts";
 import { socketProtocols, upstreamSocketHeaders } from "../core/headers.ts";
 import { webSocketUrl } from "../core/upstream-url.ts";
@@ -16,6 +17,7 @@ import type { ClientRequest } from "./client-request.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { upstreamUrlOrRefusal } from "./forward.ts";
 import { admit } from "./read-request.ts";
+import { applyRouteHeaders, RouteRefused, routeOf } from "./route.ts";
 import type { SocketCount } from "./socket-count.ts";
 import { ResponsesSocketSession } from "./socket-session.ts";
 
@@ -42,9 +44,14 @@ export async function handleResponsesSocket(
         "headroom does not relay WebSockets under this runtime (its Bun server does); use HTTP streaming",
       );
     }
+    // The same table as HTTP: an API key's socket goes to the OpenAI upstream, a ChatGPT
+    // sign-in's to the ChatGPT backend's /responses; anything else is refused (404).
+    const routed = routeOf(request);
+    const headers = upstreamSocketHeaders(raw.headers);
+    applyRouteHeaders(headers, routed);
     const target = {
-      url: webSocketUrl(upstreamUrlOrRefusal(deps, request, "openai")),
-      headers: upstreamSocketHeaders(raw.headers),
+      url: webSocketUrl(upstreamUrlOrRefusal(deps, request, routed)),
+      headers,
       protocols: socketProtocols(raw.headers),
       connectTimeoutMs: deps.config.upstreamTimeoutMs,
     };
@@ -58,6 +65,7 @@ export async function handleResponsesSocket(
           client,
           upstream,
           sockets,
+          auth: authLabel(routed.credentials),
           // Each response is a model request: the rate limit counts them, not the handshake.
           admit: () => admit(deps, request),
         }),
@@ -69,6 +77,7 @@ export async function handleResponsesSocket(
       "headroom could not open the upstream's WebSocket; use HTTP streaming",
     );
   } catch (error) {
-    return answerFailure(deps.log, exchange, "openai", error);
+    const shape = error instanceof RouteRefused ? error.refusal.shape : "openai";
+    return answerFailure(deps.log, exchange, shape, error);
   }
 }

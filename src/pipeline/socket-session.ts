@@ -46,6 +46,8 @@ export interface SessionInputs {
   readonly client: SocketEnd;
   readonly upstream: SocketEnd;
   readonly sockets: SocketCount;
+  /** The kind of sign-in the handshake carried, for each response's record. */
+  readonly auth: string | null;
   /** Admits one response (the rate limit, as for an HTTP request); throws a ProxyError. */
   readonly admit: () => void;
 }
@@ -61,8 +63,8 @@ export class ResponsesSocketSession implements SocketEvents {
   #closed = false;
 
   constructor(inputs: SessionInputs) {
-    const { deps, headers, path, client, upstream } = inputs;
-    this.#scope = { deps, headers, path, client, upstream, signal: this.#abort.signal };
+    const { deps, headers, path, client, upstream, auth } = inputs;
+    this.#scope = { deps, headers, path, client, upstream, auth, signal: this.#abort.signal };
     this.#countOut = inputs.sockets.opened();
     this.#admit = inputs.admit;
   }

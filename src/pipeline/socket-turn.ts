@@ -19,6 +19,7 @@ import type { PipelineDeps } from "./deps.ts";
 import { finishExchange } from "./finish-exchange.ts";
 import {
   recordAccounting,
+  recordAuth,
   recordBody,
   recordBytesOut,
   recordDispatch,
@@ -46,6 +47,8 @@ export interface TurnScope {
   readonly path: string;
   readonly client: SocketEnd;
   readonly upstream: SocketEnd;
+  /** The kind of sign-in the handshake carried (the ledger's auth label). */
+  readonly auth: string | null;
   /** Aborted when the client leaves: stops compressions queued for it. */
   readonly signal: AbortSignal;
 }
@@ -105,6 +108,7 @@ export class SocketTurn {
     const exchange = startExchange("POST", scope.path);
     this.exchange = exchange;
     recordRoute(exchange, "responses", "openai", scope.headers);
+    recordAuth(exchange, scope.auth);
     recordBody(exchange, bytes);
     recordGeneration(exchange, json);
   }

@@ -140,6 +140,7 @@ export function rowSlices(row: LedgerRow): [string, string][] {
   );
   if (row.project) slices.push(["project", row.project]);
   if (row.stack) slices.push(["stack", row.stack]);
+  if (row.auth) slices.push(["auth", row.auth]);
   for (const strategy of row.transforms ? new Set(row.transforms.split(",")) : [])
     slices.push(["strategy", strategy]);
   for (const label of row.shaping ? row.shaping.split(",") : []) slices.push(["shaping", label]);

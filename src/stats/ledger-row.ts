@@ -20,6 +20,8 @@ export interface LedgerRow {
   readonly userAgent: string | null;
   readonly project: string | null;
   readonly stack: string | null;
+  /** The kind of sign-in: "api-key", "chatgpt:pro", "claude-oauth", ... (null when none). */
+  readonly auth: string | null;
   /** headroom's whole-request figures (exact tokenizer counts when compressed). */
   readonly tokensBefore: number;
   readonly tokensAfter: number;
@@ -60,6 +62,7 @@ export interface ClientLabels {
   readonly userAgent: string | null;
   readonly project: string | null;
   readonly stack: string | null;
+  readonly auth: string | null;
 }
 
 const PER_MILLION = 1_000_000;
@@ -126,6 +129,7 @@ export function rowFromExchange(
     userAgent: labels.userAgent,
     project: labels.project,
     stack: labels.stack,
+    auth: labels.auth,
     tokensBefore: before,
     tokensAfter: exchange.tokensAfter ?? before,
     tokensSaved: saved,

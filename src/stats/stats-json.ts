@@ -117,6 +117,7 @@ export function statsJson(
       by_model: counts(session, "model"),
       by_agent: counts(session, "agent"),
       by_stack: counts(session, "stack"),
+      by_auth: counts(session, "auth"),
     },
     tokens: tokenFigures(s),
     ...timing(session, s),

@@ -140,6 +140,7 @@ describe("GET /admin/upstream", () => {
     expect(await json(app.request("/admin/upstream"))).toEqual({
       openai: { url: "http://gateway.invalid", source: "env" },
       anthropic: { url: "http://flag.invalid", source: "flag" },
+      chatgpt: { url: "http://upstream.invalid", source: "env" },
     });
   });
 });

@@ -80,6 +80,19 @@ describe("the WebSocket handshake at the edge", () => {
     expect(remote.opened).toEqual([]);
   });
 
+  test("credentials of two providers on one handshake are refused (404) and sent nowhere", async () => {
+    const app = buildApp();
+    const conn = socketConn("127.0.0.1");
+    const res = await app.request(
+      "/v1/responses",
+      { headers: { ...UPGRADE, "x-api-key": "sk-ant-api03-not-for-openai" } },
+      conn.env,
+    );
+    expect(res.status).toBe(404);
+    expect((await json(res)).error.message).toContain("Nothing was sent upstream");
+    expect(conn.opened).toEqual([]);
+  });
+
   test("an upstream socket that does not open is answered 426 in OpenAI's shape", async () => {
     const app = buildApp();
     const conn = socketConn("127.0.0.1");

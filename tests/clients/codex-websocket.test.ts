@@ -88,7 +88,9 @@ beforeAll(async () => {
   const sandbox = makeSandbox("codex-ws");
   writeFileSync(join(sandbox.work, "worker.log"), LOG);
   proxy = await startBinary([], proxyEnv(upstream.url, sandbox.workspace));
-  const codexHome = writeCodexConfig(sandbox, proxy.url, MODEL, "custom", { websockets: true });
+  const codexHome = writeCodexConfig(sandbox, proxy.url, MODEL, "custom", undefined, {
+    websockets: true,
+  });
   run = await runAgent([CODEX, "exec", "--skip-git-repo-check", PROMPT], {
     cwd: sandbox.work,
     env: codexEnv(sandbox, codexHome, trap, "custom"),

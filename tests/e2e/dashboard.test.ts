@@ -34,6 +34,7 @@ function pastRow(daysAgo: number, model: string, saved: number): LedgerRow {
     userAgent: null,
     project: "archive",
     stack: null,
+    auth: null,
     tokensBefore: before,
     tokensAfter: before - saved,
     tokensSaved: saved,

@@ -17,6 +17,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BINARY } from "../helpers/binary.ts";
+import { chatgptToken } from "../helpers/chatgpt-token.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
 
@@ -87,6 +88,7 @@ async function runHeadroom(args: string[], env: Record<string, string> = {}) {
       HOME: h.home,
       ANTHROPIC_TARGET_API_URL: upstream.url,
       OPENAI_TARGET_API_URL: upstream.url,
+      CHATGPT_TARGET_API_URL: upstream.url,
       ...env,
     },
     stdout: "pipe",
@@ -211,7 +213,7 @@ describe("headroom wrap", () => {
     expect(noKey.code).toBe(1);
     expect(noKey.stdout).toContain('base_url = "http://127.0.0.1:9911/v1"');
     expect(noKey.stderr).toBe(
-      "headroom: Codex through headroom needs an OpenAI API key in OPENAI_API_KEY, which is not set. A ChatGPT sign-in does not work through a proxy: its requests go to chatgpt.com, not the API.\n",
+      "headroom: Codex through headroom needs a ChatGPT sign-in (codex login) or an OpenAI API key in OPENAI_API_KEY; it has neither.\n",
     );
     const withKey = await runHeadroom(["wrap", "codex", "--print-env", "--port", "9911"], {
       OPENAI_API_KEY: "sk-wrap-test",
@@ -307,7 +309,7 @@ describe("headroom wrap", () => {
 
     const noKey = await runHeadroom(["wrap", "codex", "--port", String(port)]);
     expect(noKey.code).toBe(1);
-    expect(noKey.stderr).toContain("needs an OpenAI API key in OPENAI_API_KEY");
+    expect(noKey.stderr).toContain("or an OpenAI API key in OPENAI_API_KEY");
 
     const run = await runHeadroom(["wrap", "codex", "--port", String(port), "--", "exec", "hi"], {
       OPENAI_API_KEY: "sk-wrap-test",
@@ -331,6 +333,56 @@ describe("headroom wrap", () => {
     expect(readFileSync(config, "utf8")).toBe(original);
     expect((await runHeadroom(["unwrap", "codex"])).stdout).toContain("nothing to undo");
     expect((await runHeadroom(["unwrap", "claude"])).stdout).toContain("nothing to undo");
+  });
+
+  test("codex signed in with ChatGPT: the block keeps the sign-in and needs no key; an API key later replaces it", async () => {
+    const codexDir = join(h.home, ".codex");
+    mkdirSync(codexDir);
+    // auth.json as `codex login` leaves it after a ChatGPT sign-in.
+    const token = chatgptToken("acct-wrap", "wrap-test");
+    const auth = {
+      auth_mode: "chatgpt",
+      OPENAI_API_KEY: null,
+      tokens: {
+        id_token: token,
+        access_token: token,
+        refresh_token: "rt-x",
+        account_id: "acct-wrap",
+      },
+      last_refresh: new Date().toISOString(),
+    };
+    writeFileSync(join(codexDir, "auth.json"), JSON.stringify(auth));
+    const plan = await runHeadroom(["wrap", "codex", "--print-env", "--port", "9911"]);
+    expect(plan).toMatchObject({ code: 0, stderr: "" });
+    expect(plan.stdout).toContain("requires_openai_auth = true");
+    expect(plan.stdout).not.toContain("env_key");
+    expect(plan.stdout).not.toContain(token);
+
+    const port = freePort();
+    const config = join(codexDir, "config.toml");
+    standIn("codex", 0, `cat "${config}" >> "${h.record}"`);
+    const run = await runHeadroom(["wrap", "codex", "--port", String(port), "--", "exec", "hi"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("keeping Codex's ChatGPT sign-in");
+    const seen = readFileSync(h.record, "utf8");
+    expect(seen).toContain('args: [-c] [model_provider="headroom"] [exec] [hi]\n');
+    expect(seen).toContain(`base_url = "http://127.0.0.1:${port}/v1"`);
+    expect(seen).toContain("requires_openai_auth = true");
+    expect(seen).toContain("supports_websockets = false");
+    await healthOn(port);
+
+    // Signed out, with a key: the block headroom wrote is replaced by the API-key one.
+    writeFileSync(join(codexDir, "auth.json"), JSON.stringify({ OPENAI_API_KEY: null }));
+    const keyed = await runHeadroom(["wrap", "codex", "--port", String(port)], {
+      OPENAI_API_KEY: "sk-wrap-test",
+    });
+    expect(keyed.code).toBe(0);
+    const text = readFileSync(config, "utf8");
+    expect(text).toContain('env_key = "OPENAI_API_KEY"');
+    expect(text).not.toContain("requires_openai_auth");
+    expect(text.split("[model_providers.headroom]")).toHaveLength(2);
+    expect((await runHeadroom(["unwrap", "codex"])).code).toBe(0);
+    expect(existsSync(config)).toBe(false);
   });
 
   test("codex: a config headroom created is removed again, directory included, and another port replaces the block", async () => {

@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chatgptToken } from "./chatgpt-token.ts";
 import type { RecordedRequest } from "./fake-upstream.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
@@ -53,6 +54,7 @@ export function proxyEnv(upstreamUrl: string, workspace: string): Record<string,
   return {
     ANTHROPIC_TARGET_API_URL: upstreamUrl,
     OPENAI_TARGET_API_URL: upstreamUrl,
+    CHATGPT_TARGET_API_URL: upstreamUrl,
     HEADROOM_WORKSPACE_DIR: workspace,
     HEADROOM_COMPRESSION_BUDGET_MS: "30000",
   };
@@ -148,12 +150,15 @@ export const CODEX_KEY = "sk-headroom-test-codex";
 
 /**
  * How Codex reaches the proxy: "custom" is a `headroom` model provider speaking the Responses API
- * over plain HTTP (`supports_websockets = false`, or over its WebSocket with `websockets: true`), its key from {@link CODEX_KEY_ENV}; "builtin"
+ * over plain HTTP (`supports_websockets = false`; over its WebSocket with `websockets: true`),
+ * its key from {@link CODEX_KEY_ENV}; "builtin"
  * is Codex's own OpenAI provider with `openai_base_url` pointing at the proxy (the only way to
  * move it since Codex dropped OPENAI_BASE_URL), its key from CODEX_API_KEY. The built-in provider
- * tries the Responses WebSocket transport first.
+ * tries the Responses WebSocket transport first. "chatgpt" is the `headroom` provider as `wrap
+ * codex` writes it for a ChatGPT sign-in (`requires_openai_auth`, no key), with a signed-in
+ * auth.json ({@link CODEX_ACCOUNT}).
  */
-export type CodexProvider = "custom" | "builtin";
+export type CodexProvider = "custom" | "builtin" | "chatgpt";
 
 /**
  * Writes a config.toml into a fresh CODEX_HOME for `provider` (see {@link CodexProvider}), with
@@ -167,6 +172,8 @@ export function writeCodexConfig(
   proxyUrl: string,
   model: string,
   provider: CodexProvider = "custom",
+  /** Where Codex's own ChatGPT account calls (usage, plugins) go, instead of chatgpt.com. */
+  chatgptBaseUrl?: string,
   options: { websockets?: boolean } = {},
 ): string {
   const codexHome = join(sandbox.home, ".codex");
@@ -175,7 +182,7 @@ export function writeCodexConfig(
 approval_policy = "never"
 sandbox_mode = "danger-full-access"
 check_for_update_on_startup = false
-`;
+${chatgptBaseUrl ? `chatgpt_base_url = "${chatgptBaseUrl}"\n` : ""}`;
   const routing =
     provider === "builtin"
       ? `openai_base_url = "${proxyUrl}/v1"
@@ -191,11 +198,13 @@ plugins = false
 remote_plugin = false
 apps = false
 `;
+  const auth =
+    provider === "chatgpt" ? "requires_openai_auth = true" : `env_key = "${CODEX_KEY_ENV}"`;
   const custom = `
 [model_providers.headroom]
 name = "headroom"
 base_url = "${proxyUrl}/v1"
-env_key = "${CODEX_KEY_ENV}"
+${auth}
 wire_api = "responses"
 supports_websockets = ${options.websockets === true}
 request_max_retries = 0
@@ -203,9 +212,34 @@ stream_max_retries = 0
 `;
   writeFileSync(
     join(codexHome, "config.toml"),
-    top + routing + tables + (provider === "custom" ? custom : ""),
+    top + routing + tables + (provider === "builtin" ? "" : custom),
   );
+  if (provider === "chatgpt") writeChatgptAuth(codexHome);
   return codexHome;
+}
+
+/** The ChatGPT account of the fake sign-in, and its access token. */
+export const CODEX_ACCOUNT = "acct-headroom-codex";
+export const CODEX_CHATGPT_TOKEN = chatgptToken(CODEX_ACCOUNT, "codex-signed-in", "pro");
+
+/**
+ * A signed-in auth.json as `codex login` leaves it. The token expires in 2100 and was "refreshed"
+ * just now, so Codex sees no reason to refresh it: it refreshes an access token whose `exp` is
+ * near or past, or, without `exp`, one last refreshed more than 8 days ago.
+ */
+function writeChatgptAuth(codexHome: string): void {
+  const auth = {
+    auth_mode: "chatgpt",
+    OPENAI_API_KEY: null,
+    tokens: {
+      id_token: CODEX_CHATGPT_TOKEN,
+      access_token: CODEX_CHATGPT_TOKEN,
+      refresh_token: "rt-headroom-test-never-used",
+      account_id: CODEX_ACCOUNT,
+    },
+    last_refresh: new Date().toISOString(),
+  };
+  writeFileSync(join(codexHome, "auth.json"), JSON.stringify(auth, null, 2), { mode: 0o600 });
 }
 
 export function codexEnv(
@@ -217,7 +251,8 @@ export function codexEnv(
   return {
     ...baseEnv(sandbox, trap),
     CODEX_HOME: codexHome,
-    ...(provider === "custom" ? { [CODEX_KEY_ENV]: CODEX_KEY } : { CODEX_API_KEY: CODEX_KEY }),
+    ...(provider === "custom" ? { [CODEX_KEY_ENV]: CODEX_KEY } : {}),
+    ...(provider === "builtin" ? { CODEX_API_KEY: CODEX_KEY } : {}),
   };
 }
 

@@ -193,7 +193,9 @@ export class FakeUpstream {
           )
         : json(chatCompletion(reply(), model, this.usage), headers);
     }
-    if (request.method === "POST" && request.path === "/v1/responses") {
+    // The ChatGPT backend serves the same Responses API to a signed-in Codex.
+    const responsesPaths = ["/v1/responses", "/backend-api/codex/responses"];
+    if (request.method === "POST" && responsesPaths.includes(request.path)) {
       return body.stream
         ? this.stream(responsesStream(reply(), model, this.usage))
         : json(responsesBody(reply(), model, this.usage));

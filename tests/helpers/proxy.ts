@@ -82,6 +82,7 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
       HEADROOM_RETRY_BASE_DELAY_MS: "1",
       OPENAI_TARGET_API_URL: upstream,
       ANTHROPIC_TARGET_API_URL: upstream,
+      CHATGPT_TARGET_API_URL: upstream,
       ...options.env,
     },
     process.env.HOME ?? "/tmp",

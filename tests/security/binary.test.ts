@@ -143,7 +143,8 @@ describe("the compiled proxy in its default workspace", () => {
       "content-type": "application/json",
       authorization: `Bearer ${SECRETS.openai}`,
     };
-    const query = `?beta=true&key=${SECRETS.query}`;
+    // A secret in the query string; as `key=` (a Google API key) it is refused, sent nowhere.
+    const query = `?beta=true&sig=${SECRETS.query}`;
     const send = async (path: string, init: RequestInit) => {
       const res = await fetch(`${proxy!.url}${path}`, init);
       await res.text();
@@ -177,8 +178,13 @@ describe("the compiled proxy in its default workspace", () => {
         headers: { ...openai, "x-headroom-base-url": `http://127.0.0.1:${closedPort()}` },
         body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }),
       }),
+      await send(`/v1/messages?key=${SECRETS.query}`, {
+        method: "POST",
+        headers: anthropic,
+        body: messagesBody(false),
+      }),
     ];
-    expect(statuses).toEqual([200, 200, 200, 200, 400, 502]);
+    expect(statuses).toEqual([200, 200, 200, 200, 400, 502, 404]);
     expect(upstream.requests.some((r) => r.headers.get("x-api-key") === SECRETS.anthropic)).toBe(
       true,
     );

@@ -1,6 +1,6 @@
 /**
  * No secrets at rest (docs/ARCHITECTURE.md). Requests carry sentinel credentials in every place a client
- * puts them (x-api-key, Authorization, a ?key= query parameter, the proxy token) and the proxy
+ * puts them (x-api-key, Authorization, a query parameter, a refused ?key=, the proxy token) and the proxy
  * is driven through success, upstream errors, refusals, transport failures and an unhandled
  * error. Then every place headroom writes to is searched: each log level (debug, with
  * HEADROOM_LOG_MESSAGES on), the SQLite files in the workspace, /stats, /stats-history,
@@ -166,7 +166,9 @@ describe("credential headers are never logged or persisted", () => {
         },
       );
     });
-    const query = `?beta=true&key=${HEADER_SECRETS.query}`;
+    // A secret in the query string (a gateway's signature, say); `key=` would be a Google API
+    // key, which the route table refuses on these routes (sent below, among the refusals).
+    const query = `?beta=true&sig=${HEADER_SECRETS.query}`;
     const remote = { remoteAddress: "203.0.113.7" };
     const sent: Response[] = [];
     const send = async (path: string, init: RequestInit, env?: { remoteAddress: string }) => {
@@ -224,6 +226,11 @@ describe("credential headers are never logged or persisted", () => {
       headers: anthropicHeaders(),
       body: `{"api_key": "${HEADER_SECRETS.anthropic}"`,
     });
+    await send(`/v1/messages?key=${HEADER_SECRETS.query}`, {
+      method: "POST",
+      headers: anthropicHeaders(),
+      body: anthropicBody("toolu_4"),
+    });
     // The upstream quotes the key back; then the transport fails in ways that quote it too.
     mode = "echo-401";
     const echoed = await app.request(`/v1/messages${query}`, {
@@ -246,7 +253,7 @@ describe("credential headers are never logged or persisted", () => {
     // The sentinels really were sent where they belong.
     expect(upstreamSaw.some((line) => line.includes(HEADER_SECRETS.anthropic))).toBe(true);
     expect(upstreamSaw.some((line) => line.includes(HEADER_SECRETS.openai))).toBe(true);
-    expect(upstreamSaw.some((line) => line.includes(`key=${HEADER_SECRETS.query}`))).toBe(true);
+    expect(upstreamSaw.some((line) => line.includes(`sig=${HEADER_SECRETS.query}`))).toBe(true);
     expect(sent.map((res) => res.status)).toEqual(
       expect.arrayContaining([200, 401, 400, 502, 500]),
     );

@@ -33,8 +33,10 @@ describe("byte-faithful forwarding (byte fidelity)", () => {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          "x-api-key": "sk-ant-test",
-          authorization: "Bearer sk-test",
+          // Each provider's own credential: one request carrying both would be refused.
+          ...(path.startsWith("/v1/messages")
+            ? { "x-api-key": "sk-ant-test" }
+            : { authorization: "Bearer sk-test" }),
         },
         body,
       });

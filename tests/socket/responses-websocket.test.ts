@@ -8,6 +8,7 @@ import WsClient from "ws";
 import { createApp } from "../../src/app/create-app.ts";
 import { serveWithBun } from "../../src/runtime/bun-server.ts";
 import { FAILED_LINE, workerLog } from "../helpers/agent-env.ts";
+import { chatgptToken } from "../helpers/chatgpt-token.ts";
 import { FakeSocketUpstream, type SocketMessage } from "../helpers/fake-socket-upstream.ts";
 import { buildApp, type ServedApp, serveApp, waitFor } from "../helpers/proxy.ts";
 import { rawHandshake } from "../helpers/raw-handshake.ts";
@@ -66,8 +67,9 @@ async function connect(
   proxy: ServedApp,
   headers: Record<string, string> = {},
   protocols?: string[],
+  path = "/v1/responses",
 ): Promise<Client> {
-  const url = `${proxy.url.replace("http:", "ws:")}/v1/responses`;
+  const url = `${proxy.url.replace("http:", "ws:")}${path}`;
   const ws = new WebSocket(url, {
     headers: { authorization: `Bearer ${KEY}`, "openai-beta": BETA, ...headers },
     ...(protocols ? { protocols } : {}),
@@ -324,7 +326,6 @@ describe("the Responses WebSocket relay", () => {
       proxy,
       {
         session_id: "sess-1",
-        "chatgpt-account-id": "acct-1",
         "x-headroom-session-id": "private",
         "x-headroom-bypass": "false",
       },
@@ -337,11 +338,54 @@ describe("the Responses WebSocket relay", () => {
     expect(headers.get("authorization")).toBe(`Bearer ${KEY}`);
     expect(headers.get("openai-beta")).toBe(BETA);
     expect(headers.get("session_id")).toBe("sess-1");
-    expect(headers.get("chatgpt-account-id")).toBe("acct-1");
     expect(headers.get("sec-websocket-protocol")).toBe("codex-v1");
     expect(headers.get("host")).toBe(new URL(upstream.url).host);
     expect([...headers.keys()].filter((name) => name.startsWith("x-headroom-"))).toEqual([]);
     client.ws.close(1000, "done");
+  });
+
+  test("a ChatGPT sign-in's socket goes to the ChatGPT backend, on every Responses alias", async () => {
+    const backend = new FakeSocketUpstream();
+    try {
+      const proxy = startProxy({ CHATGPT_TARGET_API_URL: `${backend.url}/backend-api/codex` });
+      const token = chatgptToken("acct-socket-1", "socket-test", "pro");
+      const paths = [
+        "/v1/responses",
+        "/v1/codex/responses",
+        "/backend-api/responses",
+        "/backend-api/codex/responses",
+      ];
+      for (const path of paths) {
+        const client = await connect(proxy, { authorization: `Bearer ${token}` }, undefined, path);
+        const events = await client.turn(create([user("hi")]));
+        expect(events.at(-1).type).toBe("response.completed");
+        client.ws.close(1000, "done");
+        await client.closed;
+      }
+      expect(backend.upgrades.map((u) => u.path)).toEqual(
+        paths.map(() => "/backend-api/codex/responses"),
+      );
+      for (const upgrade of backend.upgrades) {
+        expect(upgrade.headers.get("authorization")).toBe(`Bearer ${token}`);
+        // The account the token names, added because this client did not send it.
+        expect(upgrade.headers.get("chatgpt-account-id")).toBe("acct-socket-1");
+      }
+      expect(backend.messages).toHaveLength(4);
+      expect(upstream.upgrades).toEqual([]);
+      await waitFor(() => proxy.exchanges.filter((e) => e.api === "responses").length === 4);
+      for (const exchange of proxy.exchanges.filter((e) => e.api === "responses")) {
+        expect(exchange.client?.auth).toBe("chatgpt:pro");
+        expect(exchange.provider).toBe("openai");
+      }
+      // An API key on an alias still goes to the OpenAI upstream.
+      const keyed = await connect(proxy, {}, undefined, "/backend-api/codex/responses");
+      await keyed.turn(create([user("hi")]));
+      expect(upstream.upgrades.map((u) => u.path)).toEqual(["/v1/responses"]);
+      keyed.ws.close(1000, "done");
+      await keyed.closed;
+    } finally {
+      backend.stop();
+    }
   });
 
   test("the client's 101 carries the upstream's handshake headers (Codex's turn state, model)", async () => {

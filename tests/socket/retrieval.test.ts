@@ -8,6 +8,7 @@ import { openWorkspaceDatabase } from "../../src/store/sqlite-db.ts";
 import { SqliteDecisionStore } from "../../src/store/sqlite-decision-store.ts";
 import { SqliteHiddenCallStore } from "../../src/store/sqlite-hidden-call-store.ts";
 import { SqliteOriginalStore } from "../../src/store/sqlite-original-store.ts";
+import { chatgptToken } from "../helpers/chatgpt-token.ts";
 import type { RecordedRequest } from "../helpers/fake-upstream.ts";
 import { proxiedUpstream } from "../helpers/proxied-upstream.ts";
 import { serveApp, waitFor } from "../helpers/proxy.ts";
@@ -263,6 +264,27 @@ describe("headroom answers the model's retrieve calls itself", () => {
     expect(final.usage?.output_tokens).toBe(24);
     expect(sequence).toEqual(sequence.map((_, i) => i));
     expectRetrievalLoop();
+  });
+
+  test("Responses signed in with ChatGPT, on Codex's alias: the same loop, every round at the ChatGPT backend", async () => {
+    modelThatRetrieves("responses");
+    const token = chatgptToken("acct-retrieval", "retrieval");
+    // The ChatGPT backend's base is the fake's root here (CHATGPT_TARGET_API_URL in serveApp).
+    const signedIn = new OpenAI({
+      apiKey: token,
+      baseURL: `${proxy.url}/backend-api/codex`,
+      maxRetries: 0,
+    });
+    const stream = signedIn.responses.stream({ model: "m", input: responsesInput });
+    const final = await stream.finalResponse();
+    expect(final.output_text).toBe(FINAL);
+    expect(JSON.stringify(final.output)).not.toContain("headroom_retrieve");
+    expectRetrievalLoop();
+    for (const request of upstream.requests) {
+      expect(request.path).toBe("/responses");
+      expect(request.headers.get("authorization")).toBe(`Bearer ${token}`);
+      expect(request.headers.get("chatgpt-account-id")).toBe("acct-retrieval");
+    }
   });
 
   test("a retrieve call for an unknown hash gets a clear error result, and the loop still ends", async () => {

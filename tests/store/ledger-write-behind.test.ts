@@ -84,6 +84,7 @@ function sampleRow(i = 0): LedgerRow {
     userAgent: null,
     project: `p${i % 5}`,
     stack: null,
+    auth: null,
     tokensBefore: 1000 + i,
     tokensAfter: 400 + i,
     tokensSaved: 600,

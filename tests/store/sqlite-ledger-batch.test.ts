@@ -25,6 +25,7 @@ function row(n: number): LedgerRow {
     userAgent: `agent/${n}`,
     project: n % 4 === 0 ? "shop" : null,
     stack: null,
+    auth: null,
     tokensBefore: 1000 + n,
     tokensAfter: 900 + n,
     tokensSaved: 100,

@@ -13,23 +13,49 @@ const END = "# <<< headroom";
 /** The environment variable Codex reads the API key from for the headroom provider. */
 export const CODEX_KEY_ENV = "OPENAI_API_KEY";
 
+/** Codex's own directory: $CODEX_HOME, else ~/.codex. */
+function codexHome(env: Record<string, string | undefined>, home: string): string {
+  return env.CODEX_HOME || join(home, ".codex");
+}
+
 /** Codex's config file: $CODEX_HOME/config.toml, else ~/.codex/config.toml. */
 export function codexConfigPath(env: Record<string, string | undefined>, home: string): string {
-  return join(env.CODEX_HOME || join(home, ".codex"), "config.toml");
+  return join(codexHome(env, home), "config.toml");
+}
+
+/** How Codex authenticates through headroom: its ChatGPT sign-in, or an API key. */
+export type CodexAuth = "chatgpt" | "api-key";
+
+/**
+ * True when Codex is signed in with ChatGPT: its auth.json (written by `codex login`) holds
+ * ChatGPT tokens. Only the file's shape is read; no token leaves this function.
+ */
+export function signedInWithChatgpt(
+  env: Record<string, string | undefined>,
+  home: string,
+): boolean {
+  try {
+    const auth = JSON.parse(readFileSync(join(codexHome(env, home), "auth.json"), "utf8"));
+    if (auth?.auth_mode === "chatgpt") return true;
+    return auth?.auth_mode === undefined && typeof auth?.tokens?.access_token === "string";
+  } catch {
+    return false;
+  }
 }
 
 /**
- * The provider block for a proxy at `base`: the Responses API, over Codex's WebSocket transport
- * (headroom relays it, and answers 426 where it cannot, so Codex falls back to HTTP), the key
- * from OPENAI_API_KEY.
+ * The provider block for a proxy at `base`: the Responses API over Codex's WebSocket transport
+ * (headroom relays it, and answers 426 where it cannot, so Codex falls back to HTTP). With a ChatGPT sign-in Codex keeps its own auth
+ * (`requires_openai_auth`) and headroom sends that traffic to the ChatGPT backend; otherwise the
+ * key comes from OPENAI_API_KEY.
  */
-export function providerBlock(base: string): string {
+export function providerBlock(base: string, auth: CodexAuth): string {
   return [
     BEGIN,
     "[model_providers.headroom]",
     'name = "OpenAI through headroom"',
     `base_url = "${base}/v1"`,
-    `env_key = "${CODEX_KEY_ENV}"`,
+    auth === "chatgpt" ? "requires_openai_auth = true" : `env_key = "${CODEX_KEY_ENV}"`,
     'wire_api = "responses"',
     "supports_websockets = true",
     END,
@@ -59,20 +85,21 @@ function blockIn(text: string): string | undefined {
 export type CodexRefusal = { readonly reason: string };
 
 /**
- * Adds the provider block for `base`. Returns the change made, "present" when the same block is
+ * Adds the provider block for `base` and `auth`. Returns the change made, "present" when the same block is
  * there already, or a refusal (a block for another address, or a provider the user wrote).
  */
 export function addProviderBlock(
   file: string,
   base: string,
+  auth: CodexAuth,
 ): CodexChange | "present" | CodexRefusal {
   const exists = existsSync(file);
   const text = exists ? readFileSync(file, "utf8") : "";
-  const block = providerBlock(base);
+  const block = providerBlock(base, auth);
   const current = blockIn(text);
   if (current === block) return "present";
   if (current !== undefined) {
-    return { reason: `${file} holds a headroom provider for another address` };
+    return { reason: `${file} holds a headroom provider for another address or sign-in` };
   }
   if (/^\s*\[model_providers\.headroom\]/m.test(text)) {
     return { reason: `${file} defines its own [model_providers.headroom]; headroom uses it as is` };

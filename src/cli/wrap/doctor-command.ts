@@ -195,7 +195,8 @@ function upstreamsToCheck(
     return { urls: { openai, anthropic }, running: true };
   }
   return {
-    urls: Object.fromEntries(Object.entries(config.upstreams).map(([p, u]) => [p, u.url])),
+    // The API upstreams only: the ChatGPT backend answers signed-in Codex sessions, not a probe.
+    urls: { openai: config.upstreams.openai.url, anthropic: config.upstreams.anthropic.url },
     running: false,
   };
 }

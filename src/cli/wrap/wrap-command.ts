@@ -17,9 +17,11 @@ import { type AgentSpec, agentSpec } from "./agents.ts";
 import {
   addProviderBlock,
   CODEX_KEY_ENV,
+  type CodexAuth,
   codexConfigPath,
   providerBlock,
   removeProviderBlock,
+  signedInWithChatgpt,
 } from "./codex-config.ts";
 import { ensureProxy, syncSettings } from "./ensure-proxy.ts";
 import { unknownModelProblem } from "./model-names.ts";
@@ -34,8 +36,9 @@ AGENT pointed at it, and exits with AGENT's exit code. The proxy keeps running f
 sessions; a setting that needs a restart is reported and applies at its next start.
 
 Agents: claude (ANTHROPIC_BASE_URL), codex (a "headroom" provider in ~/.codex/config.toml,
-Responses API over HTTP, key from OPENAI_API_KEY), aider, opencode, goose; any other command
-gets OPENAI_BASE_URL and ANTHROPIC_BASE_URL. cursor prints the settings to paste.
+Responses API over HTTP, keeping Codex's ChatGPT sign-in, else the key from OPENAI_API_KEY),
+aider, opencode, goose; any other command gets OPENAI_BASE_URL and ANTHROPIC_BASE_URL. cursor
+prints the settings to paste.
 
 Options:
   --port PORT      the proxy's port
@@ -107,11 +110,12 @@ function describePlan(
   base: string,
   env: Record<string, string>,
   codexFile: string,
+  codexAuth: CodexAuth,
 ): string {
   if (spec.instructions) return `${spec.instructions(base)}\n`;
   const lines = Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   if (wrap.agent === "codex") {
-    lines.push(`# and in ${codexFile}:`, ...providerBlock(base).trimEnd().split("\n"));
+    lines.push(`# and in ${codexFile}:`, ...providerBlock(base, codexAuth).trimEnd().split("\n"));
   }
   const command = [spec.command!, ...(spec.args ?? []), ...wrap.agentArgs];
   lines.push(command.map(shellQuote).join(" "));
@@ -119,20 +123,26 @@ function describePlan(
 }
 
 /** Adds Codex's provider block (replacing one headroom added for another port); returns notes. */
-function configureCodex(file: string, base: string, workspaceDir: string): string[] {
+function configureCodex(
+  file: string,
+  base: string,
+  auth: CodexAuth,
+  workspaceDir: string,
+): string[] {
   const state = readWrapState(workspaceDir);
-  let result = addProviderBlock(file, base);
+  let result = addProviderBlock(file, base, auth);
   if (typeof result === "object" && "reason" in result && state.codex?.file === file) {
-    // Ours, for another port: take it out and put the new one in.
+    // Ours, for another port or sign-in: take it out and put the new one in.
     removeProviderBlock(state.codex);
     delete state.codex;
     writeWrapState(workspaceDir, state);
-    result = addProviderBlock(file, base);
+    result = addProviderBlock(file, base, auth);
   }
   if (result === "present") return [];
   if ("reason" in result) return [result.reason];
   writeWrapState(workspaceDir, { ...state, codex: result });
-  return [`added a "headroom" provider to ${file} (headroom unwrap codex removes it)`];
+  const how = auth === "chatgpt" ? ", keeping Codex's ChatGPT sign-in" : "";
+  return [`added a "headroom" provider to ${file}${how} (headroom unwrap codex removes it)`];
 }
 
 /** Runs the agent with the terminal; resolves with its exit code (128+n when a signal ended it). */
@@ -163,9 +173,13 @@ function launch(command: string, args: string[], env: NodeJS.ProcessEnv): Promis
 }
 
 /** What the agent lacks to run through headroom, or undefined. */
-function missingKey(agent: string, env: Record<string, string | undefined>): string | undefined {
-  if (agent !== "codex" || env[CODEX_KEY_ENV]) return undefined;
-  return `Codex through headroom needs an OpenAI API key in ${CODEX_KEY_ENV}, which is not set. A ChatGPT sign-in does not work through a proxy: its requests go to chatgpt.com, not the API.`;
+function missingKey(
+  agent: string,
+  env: Record<string, string | undefined>,
+  codexAuth: CodexAuth,
+): string | undefined {
+  if (agent !== "codex" || codexAuth === "chatgpt" || env[CODEX_KEY_ENV]) return undefined;
+  return `Codex through headroom needs a ChatGPT sign-in (codex login) or an OpenAI API key in ${CODEX_KEY_ENV}; it has neither.`;
 }
 
 /** Runs `headroom wrap`; resolves with the exit code. */
@@ -182,11 +196,13 @@ export async function runWrap(args: string[], version: string): Promise<number> 
   const spec = agentSpec(wrap.agent);
   const agentEnv = spec.env(base, basename(process.cwd()), process.env);
   const codexFile = codexConfigPath(process.env, home);
+  // Codex's own sign-in wins, as it does when Codex runs alone: a ChatGPT plan stays on the plan.
+  const codexAuth: CodexAuth = signedInWithChatgpt(process.env, home) ? "chatgpt" : "api-key";
   const modelProblem = wrap.anyModel ? undefined : unknownModelProblem(wrap.agent, wrap.agentArgs);
   if (modelProblem) throw new UsageError(modelProblem);
-  const keyProblem = missingKey(wrap.agent, process.env);
+  const keyProblem = missingKey(wrap.agent, process.env, codexAuth);
   if (wrap.printEnv) {
-    await writeOut(describePlan(spec, wrap, base, agentEnv, codexFile));
+    await writeOut(describePlan(spec, wrap, base, agentEnv, codexFile, codexAuth));
     // The plan is shown, but it would not run as it stands: say why, as the real run would.
     if (keyProblem) process.stderr.write(`headroom: ${keyProblem}\n`);
     return keyProblem ? 1 : 0;
@@ -206,7 +222,9 @@ export async function runWrap(args: string[], version: string): Promise<number> 
     // A proxy started just now already runs with this environment.
     ...(proxy.started ? [] : await syncSettings(proxy.base, process.env, SYNCED_KEYS)),
   ];
-  if (wrap.agent === "codex") notes.push(...configureCodex(codexFile, base, config.workspaceDir));
+  if (wrap.agent === "codex") {
+    notes.push(...configureCodex(codexFile, base, codexAuth, config.workspaceDir));
+  }
   for (const note of notes) process.stderr.write(`headroom: ${note}\n`);
   if (!spec.command) {
     await writeOut(`${spec.instructions!(base)}\n`);
