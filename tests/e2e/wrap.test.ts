@@ -368,7 +368,7 @@ describe("headroom wrap", () => {
     expect(seen).toContain('args: [-c] [model_provider="headroom"] [exec] [hi]\n');
     expect(seen).toContain(`base_url = "http://127.0.0.1:${port}/v1"`);
     expect(seen).toContain("requires_openai_auth = true");
-    expect(seen).toContain("supports_websockets = false");
+    expect(seen).toContain("supports_websockets = true");
     await healthOn(port);
 
     // Signed out, with a key: the block headroom wrote is replaced by the API-key one.
