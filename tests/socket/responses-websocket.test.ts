@@ -4,6 +4,7 @@
  */
 
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { connect as tcpConnect } from "node:net";
 import WsClient from "ws";
 import { createApp } from "../../src/app/create-app.ts";
 import { serveWithBun } from "../../src/runtime/bun-server.ts";
@@ -33,6 +34,23 @@ const ROWS = JSON.stringify(
   2,
 );
 const FINAL = "The note on row 58 is needle-7f3a-the-answer.";
+
+/** One masked text frame, as a client must send it (RFC 6455 §5.2). */
+function maskedTextFrame(text: string): Uint8Array {
+  const payload = new TextEncoder().encode(text);
+  const mask = [0x12, 0x34, 0x56, 0x78];
+  const head =
+    payload.length < 126
+      ? [0x81, 0x80 | payload.length]
+      : [0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff];
+  const frame = new Uint8Array(head.length + 4 + payload.length);
+  frame.set(head, 0);
+  frame.set(mask, head.length);
+  payload.forEach((byte, i) => {
+    frame[head.length + 4 + i] = byte ^ mask[i % 4]!;
+  });
+  return frame;
+}
 
 const upstream = new FakeSocketUpstream();
 const proxies: ServedApp[] = [];
@@ -469,6 +487,38 @@ describe("the Responses WebSocket relay", () => {
     await Bun.sleep(100);
     expect(upstream.sent[0]!.length).toBe(sent);
   });
+
+  test("a client that stops reading is cut off with 1013 instead of buffered without bound", async () => {
+    const proxy = startProxy();
+    // Events of about 1 MiB each: far more than the kernel's socket buffers and the relay's bound.
+    const big = JSON.stringify({ type: "response.output_text.delta", delta: "x".repeat(1 << 20) });
+    upstream.answer = () => ({ events: Array.from({ length: 64 }, () => big) });
+    // A raw client that sends one response.create and then never reads again.
+    const port = Number(new URL(proxy.url).port);
+    const socket = tcpConnect(port, "127.0.0.1");
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    socket.write(
+      [
+        "GET /v1/responses HTTP/1.1",
+        `Host: 127.0.0.1:${port}`,
+        "Connection: Upgrade",
+        "Upgrade: websocket",
+        "Sec-WebSocket-Version: 13",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        `Authorization: Bearer ${KEY}`,
+        "",
+        "",
+      ].join("\r\n"),
+    );
+    await new Promise<void>((resolve) => socket.once("data", () => resolve()));
+    socket.pause();
+    socket.write(maskedTextFrame(JSON.stringify(create([user("flood me")]))));
+    await waitFor(() => upstream.closes.length === 1, 20_000);
+    expect(upstream.closes[0]!.code).toBe(1013);
+    await waitFor(() => proxy.exchanges.some((e) => e.api === "responses"));
+    expect(proxy.exchanges.find((e) => e.api === "responses")!.outcome).toBe("failed");
+    socket.destroy();
+  }, 30_000);
 
   test("an upstream error event reaches the client as sent and is recorded", async () => {
     const proxy = startProxy();
