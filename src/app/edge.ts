@@ -7,7 +7,7 @@
  */
 
 import type { MiddlewareHandler } from "hono";
-import { providerForCredentials, providerForPath } from "../core/api.ts";
+import { GEMINI_PATH_PREFIX, providerForCredentials, providerForPath } from "../core/api.ts";
 import { ProxyError } from "../core/errors.ts";
 import { type Exchange, startExchange } from "../core/exchange.ts";
 import {
@@ -26,6 +26,7 @@ const TOKEN_EXEMPT = new Set(["/livez", "/readyz", "/health"]);
 
 /** Provider API paths: a refusal there counts as a rejected request; elsewhere it is local. */
 function isDataPlanePath(path: string): boolean {
+  if (path.startsWith(GEMINI_PATH_PREFIX)) return true;
   return path.startsWith("/v1/") && !/^\/v1\/(compress|retrieve)(\/|$)/.test(path);
 }
 

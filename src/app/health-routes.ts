@@ -22,6 +22,7 @@ function describeConfig(config: ProxyConfig): Record<string, unknown> {
     port: config.port,
     openai_api_url: config.upstreams.openai.url,
     anthropic_api_url: config.upstreams.anthropic.url,
+    gemini_api_url: config.upstreams.gemini.url,
     chatgpt_api_url: config.upstreams.chatgpt.url,
     optimize: config.optimize,
     workspace_dir: config.workspaceDir,

@@ -1,13 +1,15 @@
 /**
- * The data plane's routes: the three generation APIs (the Responses API under the aliases Codex
- * and the ChatGPT backend use as well), and every other /v1 path passed through to the upstream
- * the route table picks (src/core/routes.ts). The work is the pipeline's
- * (src/pipeline/generation.ts, src/pipeline/passthrough.ts); this file only wires it to the router.
+ * The data plane's routes: the four generation APIs (the Responses API under the aliases Codex
+ * and the ChatGPT backend use as well; Gemini's generateContent and streamGenerateContent), and
+ * every other /v1 and /v1beta path passed through to the upstream the route table picks
+ * (src/core/routes.ts). The work is the pipeline's (src/pipeline/generation.ts,
+ * src/pipeline/passthrough.ts); this file only wires it to the router.
  * @module
  */
 
 import { type Context, Hono } from "hono";
 import type { GenerationApi } from "../compress/slots.ts";
+import { isGeminiGeneration } from "../core/api.ts";
 import type { ClientRequest } from "../pipeline/client-request.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
 import { handleGeneration } from "../pipeline/generation.ts";
@@ -57,6 +59,13 @@ export function proxyRoutes(
         ? handleResponsesSocket(deps, sockets, clientRequest(c))
         : passthrough(c),
     );
+  // Gemini names the model and the method in the path: models/{model}:{method}.
+  const gemini = (c: Context<HeadroomEnv>) =>
+    isGeminiGeneration(c.req.path) ? generation("gemini")(c) : passthrough(c);
+  app.post("/v1beta/models/*", gemini);
+  // The genai SDK 3 calls the same methods under /v1 by default.
+  app.post("/v1/models/*", gemini);
+  app.all("/v1beta/*", passthrough);
   app.all("/v1/*", passthrough);
   // Responses sub-resources under the ChatGPT backend's aliases (compaction, retrieval by id).
   app.all("/backend-api/responses/*", passthrough);

@@ -173,6 +173,35 @@ function responsesInsertions(body: Json, store: HiddenCallStore): Insertion[] {
   return out;
 }
 
+/** Gemini: calls go back among the model turn's parts, answers first in the next user turn. */
+function geminiInsertions(body: Json, store: HiddenCallStore): Insertion[] {
+  const contents = arr(body.contents);
+  const out: Insertion[] = [];
+  contents.forEach((content, i) => {
+    const c = obj(content);
+    if (c?.role !== "model") return;
+    const parts = arr(c.parts);
+    for (const part of parts) {
+      const id = obj(obj(part)?.functionCall)?.id;
+      if (typeof id !== "string") continue;
+      const record = store.get(id);
+      if (record?.api !== "gemini") continue;
+      const next = obj(contents[i + 1]);
+      if (!Array.isArray(next?.parts)) return;
+      for (const [index, items] of byClientIndex(record))
+        out.push({ path: ["contents", i, "parts"], length: parts.length, index, items });
+      out.push({
+        path: ["contents", i + 1, "parts"],
+        length: next.parts.length,
+        index: 0,
+        items: [...record.answers],
+      });
+      return;
+    }
+  });
+  return out;
+}
+
 /** The edits that put every remembered hidden call of `body` back in place, if there are any. */
 export function hiddenCallEdits(
   api: GenerationApi,
@@ -186,7 +215,9 @@ export function hiddenCallEdits(
       ? messagesInsertions(body, store)
       : api === "chat"
         ? chatInsertions(body, store)
-        : responsesInsertions(body, store);
+        : api === "gemini"
+          ? geminiInsertions(body, store)
+          : responsesInsertions(body, store);
   if (insertions.length === 0) return undefined;
   const paths: JsonPath[] = [];
   for (const insertion of insertions) {

@@ -1,5 +1,5 @@
 /**
- * One interface over the three APIs' retrieval handling, so the loop that answers the model's
+ * One interface over the four APIs' retrieval handling, so the loop that answers the model's
  * headroom_retrieve calls is written once.
  * @module
  */
@@ -21,6 +21,16 @@ import {
   chatUsageJson,
   hideChatCalls,
 } from "./chat-retrieval.ts";
+import {
+  GeminiRetrievalStream,
+  geminiAnswerJson,
+  geminiCalls,
+  geminiContinuation,
+  geminiParts,
+  geminiUsageJson,
+  hideGeminiCalls,
+  withGeminiParts,
+} from "./gemini-retrieval.ts";
 import {
   hideResponsesCalls,
   ResponsesRetrievalStream,
@@ -148,9 +158,31 @@ const responsesAdapter: RetrievalAdapter = {
   usage: (reply) => usageFromBody("responses", reply),
 };
 
+const geminiAdapter: RetrievalAdapter = {
+  calls: (reply) => geminiCalls(geminiParts(reply)),
+  hide(reply) {
+    const { visible, hidden } = hideGeminiCalls(geminiParts(reply));
+    return { reply: withGeminiParts(reply, visible), hidden };
+  },
+  finish: (reply) => withGeminiParts(reply, hideGeminiCalls(geminiParts(reply)).visible),
+  continuation(bodyText, _body, reply, answers) {
+    const candidate = (reply.candidates as Json[] | undefined)?.[0];
+    const content = (candidate?.content as Json | undefined) ?? { parts: [] };
+    return geminiContinuation(bodyText, content, answers);
+  },
+  withUsage: (reply, usage) => ({
+    ...reply,
+    usageMetadata: geminiUsageJson(usage, reply.usageMetadata as Json | undefined),
+  }),
+  answerJson: geminiAnswerJson,
+  stream: () => new GeminiRetrievalStream(),
+  usage: (reply) => usageFromBody("gemini", reply),
+};
+
 /** The adapter of each generation API. */
 export const RETRIEVAL_ADAPTERS: Readonly<Record<GenerationApi, RetrievalAdapter>> = {
   messages: messagesAdapter,
   chat: chatAdapter,
   responses: responsesAdapter,
+  gemini: geminiAdapter,
 };

@@ -30,7 +30,16 @@ const INPUT_SCHEMA = {
   required: ["hash"],
 };
 
-/** The tool definition's JSON text in each API's shape. */
+/** Gemini's schema form (OpenAPI subset, upper-case types), accepted by every Gemini model. */
+const GEMINI_PARAMETERS = {
+  type: "OBJECT",
+  properties: {
+    hash: { type: "STRING", description: INPUT_SCHEMA.properties.hash.description },
+  },
+  required: ["hash"],
+};
+
+/** The tool definition's JSON text in each API's shape (Gemini's is one function declaration). */
 export const RETRIEVE_TOOL_JSON: Readonly<Record<GenerationApi, string>> = {
   messages: JSON.stringify({
     name: RETRIEVE_TOOL_NAME,
@@ -48,14 +57,34 @@ export const RETRIEVE_TOOL_JSON: Readonly<Record<GenerationApi, string>> = {
     parameters: INPUT_SCHEMA,
     strict: false,
   }),
+  gemini: JSON.stringify({
+    name: RETRIEVE_TOOL_NAME,
+    description: DESCRIPTION,
+    parameters: GEMINI_PARAMETERS,
+  }),
 };
+
+/** The index of the first Gemini tool holding a `functionDeclarations` list, or -1. */
+function geminiDeclarationsAt(tools: readonly unknown[]): number {
+  return tools.findIndex((tool) =>
+    Array.isArray((tool as { functionDeclarations?: unknown } | null)?.functionDeclarations),
+  );
+}
 
 /** True when the client already declares a tool named headroom_retrieve. */
 export function declaresRetrieveTool(body: Record<string, unknown>): boolean {
   if (!Array.isArray(body.tools)) return false;
   return body.tools.some((tool) => {
     if (tool === null || typeof tool !== "object") return false;
-    const t = tool as { name?: unknown; function?: { name?: unknown } };
+    const t = tool as {
+      name?: unknown;
+      function?: { name?: unknown };
+      functionDeclarations?: unknown;
+    };
+    if (Array.isArray(t.functionDeclarations))
+      return t.functionDeclarations.some(
+        (d) => (d as { name?: unknown } | null)?.name === RETRIEVE_TOOL_NAME,
+      );
     return t.name === RETRIEVE_TOOL_NAME || t.function?.name === RETRIEVE_TOOL_NAME;
   });
 }
@@ -66,6 +95,7 @@ export function retrieveToolEdit(
   text: string,
   body: Record<string, unknown>,
 ): PendingEdits {
+  if (api === "gemini") return geminiRetrieveToolEdit(text, body);
   const tool = RETRIEVE_TOOL_JSON[api];
   return {
     paths: [["tools"], []],
@@ -75,6 +105,33 @@ export function retrieveToolEdit(
       // A "tools": null (or other non-list) value is replaced by a list holding the tool.
       if (body.tools !== undefined) return [{ ...tools!, text: `[${tool}]` }];
       return [addMember(text, spans.get(pathKey([]))!, "tools", `[${tool}]`)];
+    },
+  };
+}
+
+/**
+ * Gemini: the declaration joins the client's first `functionDeclarations` list (one Tool of
+ * functions, as Gemini CLI sends), or a Tool of its own when the client has none.
+ */
+function geminiRetrieveToolEdit(text: string, body: Record<string, unknown>): PendingEdits {
+  const declaration = RETRIEVE_TOOL_JSON.gemini;
+  const ownTool = `{"functionDeclarations":[${declaration}]}`;
+  const tools = Array.isArray(body.tools) ? body.tools : undefined;
+  const at = tools ? geminiDeclarationsAt(tools) : -1;
+  if (at >= 0) {
+    const path = ["tools", at, "functionDeclarations"];
+    return {
+      paths: [path],
+      splices: (spans) => [appendToArray(text, spans.get(pathKey(path))!, declaration)],
+    };
+  }
+  return {
+    paths: [["tools"], []],
+    splices(spans) {
+      const span = spans.get(pathKey(["tools"]));
+      if (tools && span) return [appendToArray(text, span, ownTool)];
+      if (body.tools !== undefined) return [{ ...span!, text: `[${ownTool}]` }];
+      return [addMember(text, spans.get(pathKey([]))!, "tools", `[${ownTool}]`)];
     },
   };
 }

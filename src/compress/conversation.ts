@@ -22,6 +22,11 @@ export function conversationIdentity(
   sessionHeader: string | undefined,
 ): string {
   if (sessionHeader) return `session:${sessionHeader}`;
+  if (api === "gemini") {
+    // The model is in the URL, not the body: the system text and first question identify it.
+    const first = arr(body.contents).find((item) => obj(item)?.role === "user");
+    return JSON.stringify(["gemini", body.systemInstruction ?? "", first ?? ""]);
+  }
   const list = api === "responses" ? body.input : body.messages;
   const first = Array.isArray(list) ? list.find((item) => obj(item)?.role === "user") : list;
   return JSON.stringify(
@@ -36,6 +41,7 @@ export function conversationIdentity(
 
 /** True when the request repeats at least one model turn: the conversation is under way. */
 export function hasModelTurn(api: GenerationApi, body: Json): boolean {
+  if (api === "gemini") return arr(body.contents).some((c) => obj(c)?.role === "model");
   if (api !== "responses") return arr(body.messages).some((m) => obj(m)?.role === "assistant");
   return arr(body.input).some((item) => {
     const it = obj(item);

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Json, obj } from "../core/json-value.ts";
+import { arr, type Json, obj } from "../core/json-value.ts";
 import type { GenerationApi } from "./slots.ts";
 import { countTokens } from "./tokens.ts";
 
@@ -39,8 +39,28 @@ function contentTokens(content: unknown, model: string): number {
   return total;
 }
 
+/** Tokens of a Gemini request: its system instruction, tools and every part of `contents`. */
+function geminiRequestTokens(body: Json, model: string): number {
+  let total = 0;
+  const tokensOfPart = (part: unknown) => {
+    const p = obj(part);
+    if (!p) return 0;
+    return typeof p.text === "string"
+      ? countTokens(p.text, model)
+      : countTokens(JSON.stringify(p), model);
+  };
+  for (const part of arr(obj(body.systemInstruction)?.parts)) total += tokensOfPart(part);
+  for (const tool of arr(body.tools)) total += countTokens(JSON.stringify(tool), model);
+  for (const content of arr(body.contents)) {
+    total += PER_MESSAGE;
+    for (const part of arr(obj(content)?.parts)) total += tokensOfPart(part);
+  }
+  return total;
+}
+
 /** Tokens of the original request: system, tools and messages (or Responses instructions and input). */
 export function requestTokens(api: GenerationApi, body: Json, model: string): number {
+  if (api === "gemini") return geminiRequestTokens(body, model);
   let total = 0;
   if (body.system !== undefined) total += contentTokens(body.system, model);
   if (typeof body.instructions === "string") total += countTokens(body.instructions, model);

@@ -12,7 +12,7 @@ import { arr, type Json, obj } from "../core/json-value.ts";
 import { carriesMarker } from "./marker.ts";
 
 /** The generation APIs whose bodies headroom reads. */
-export type GenerationApi = "messages" | "chat" | "responses";
+export type GenerationApi = "messages" | "chat" | "responses" | "gemini";
 
 /** Why a slot must be left exactly as it is. */
 export type Protection = "error" | "retrieve_result" | "marker";
@@ -242,11 +242,63 @@ function responsesSlots(body: Json): Slot[] {
   return slots;
 }
 
+/** The Gemini turn roles that carry tool outputs (`function` is the older name). */
+const GEMINI_RESULT_ROLES = new Set(["user", "function"]);
+
+/**
+ * Gemini generateContent: `functionResponse` parts in `contents[]`. Their `response` is a free
+ * object; its string members (`output` from Gemini CLI, `result`, `error`, ...) are the text.
+ */
+function geminiSlots(body: Json): Slot[] {
+  const contents = arr(body.contents);
+  let lastModel = -1;
+  contents.forEach((content, i) => {
+    if (obj(content)?.role === "model") lastModel = i;
+  });
+  const slots: Slot[] = [];
+  contents.forEach((content, i) => {
+    const c = obj(content);
+    if (!c || !GEMINI_RESULT_ROLES.has(String(c.role ?? "user"))) return;
+    arr(c.parts).forEach((part, j) => {
+      const fr = obj(obj(part)?.functionResponse);
+      const response = obj(fr?.response);
+      if (!fr || !response) return;
+      const call: CallOf = {
+        id: typeof fr.id === "string" && fr.id !== "" ? fr.id : undefined,
+        toolName: typeof fr.name === "string" ? fr.name : undefined,
+      };
+      for (const [key, value] of Object.entries(response)) {
+        if (typeof value !== "string") continue;
+        slots.push({
+          path: ["contents", i, "parts", j, "functionResponse", "response", key],
+          text: value,
+          toolName: call.toolName,
+          occurrence: call.id === undefined ? undefined : `${call.id}#${key}`,
+          live: i > lastModel,
+          protection: protectionOf(value, call.toolName),
+          isError: key === "error",
+          savedOutput: false,
+        });
+      }
+    });
+  });
+  return slots;
+}
+
 /** Every tool output of a request body, in document order. */
 export function findSlots(api: GenerationApi, body: Json): Slot[] {
   if (api === "messages") return messagesSlots(body);
   if (api === "chat") return chatSlots(body);
+  if (api === "gemini") return geminiSlots(body);
   return responsesSlots(body);
+}
+
+/** The user's text in a Gemini `contents[]` entry (tool-output parts carry none). */
+function geminiUserText(content: unknown): string {
+  return arr(obj(content)?.parts)
+    .map((part) => obj(part)?.text)
+    .filter((text): text is string => typeof text === "string" && text !== "")
+    .join("\n");
 }
 
 function textOf(content: unknown, partTypes: ReadonlySet<string>): string {
@@ -268,6 +320,15 @@ const USER_TEXT_PARTS = new Set(["text", "input_text"]);
  */
 export function latestUserText(api: GenerationApi, body: Json): string {
   if (api === "responses" && typeof body.input === "string") return body.input;
+  if (api === "gemini") {
+    const contents = arr(body.contents);
+    for (let i = contents.length - 1; i >= 0; i--) {
+      if (obj(contents[i])?.role !== "user") continue;
+      const text = geminiUserText(contents[i]).trim();
+      if (text) return text.length > 2000 ? text.slice(-2000) : text;
+    }
+    return "";
+  }
   const list = api === "responses" ? arr(body.input) : arr(body.messages);
   for (let i = list.length - 1; i >= 0; i--) {
     const m = obj(list[i]);

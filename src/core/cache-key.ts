@@ -1,10 +1,12 @@
 /**
  * The response cache's key: a hash over everything that shapes an answer (the upstream URL, the
  * API, the provider headers that change behaviour, and the request body with its keys sorted),
- * plus the caller's credential so one user's answers are never served to another. Fields that
+ * plus the caller's credentials so one user's answers are never served to another. Fields that
  * only tag a request (`metadata`, OpenAI's `user`) are left out so identical questions match.
  * @module
  */
+
+import { callerCredential } from "./caller-credential.ts";
 
 const IGNORED_FIELDS = new Set(["metadata", "user", "prompt_cache_key", "safety_identifier"]);
 const SHAPING_HEADERS = [
@@ -33,7 +35,7 @@ export function responseCacheKey(
   const body = Object.fromEntries(
     Object.entries(request.body).filter(([key]) => !IGNORED_FIELDS.has(key)),
   );
-  const credential = request.headers.get("x-api-key") ?? request.headers.get("authorization") ?? "";
+  const credential = callerCredential(request.headers);
   const headers = SHAPING_HEADERS.map((name) => `${name}=${request.headers.get(name) ?? ""}`).join(
     "\n",
   );

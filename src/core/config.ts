@@ -27,6 +27,7 @@ export interface ProxyConfig {
   readonly upstreams: {
     readonly openai: UpstreamSetting;
     readonly anthropic: UpstreamSetting;
+    readonly gemini: UpstreamSetting;
     readonly chatgpt: UpstreamSetting;
   };
   /** False with --no-optimize: every request passes untouched. */
@@ -98,6 +99,7 @@ export interface ProxyFlags {
   port?: string | undefined;
   "openai-api-url"?: string | undefined;
   "anthropic-api-url"?: string | undefined;
+  "gemini-api-url"?: string | undefined;
   "chatgpt-api-url"?: string | undefined;
   "no-optimize"?: boolean | undefined;
   "workspace-dir"?: string | undefined;
@@ -172,13 +174,14 @@ export function resolveConfig(flags: ProxyFlags, env: Env, homeDir: string): Pro
     values[name] = resolved.value;
     sources[name] = resolved.source;
   }
-  const { openaiApiUrl, anthropicApiUrl, chatgptApiUrl, ...rest } =
+  const { openaiApiUrl, anthropicApiUrl, geminiApiUrl, chatgptApiUrl, ...rest } =
     values as unknown as SettingValues;
   return {
     ...rest,
     upstreams: {
       openai: { url: openaiApiUrl, source: sources.openaiApiUrl! },
       anthropic: { url: anthropicApiUrl, source: sources.anthropicApiUrl! },
+      gemini: { url: geminiApiUrl, source: sources.geminiApiUrl! },
       chatgpt: { url: chatgptApiUrl, source: sources.chatgptApiUrl! },
     },
   };

@@ -47,24 +47,31 @@ function errorType(provider: Provider, status: number): string {
 
 /**
  * The API whose error shape an answer takes: a provider's, or Google's (for the Google API paths
- * headroom refuses, so Google's clients read the refusal).
+ * headroom refuses, so Google's clients read the refusal). Gemini answers in Google's shape too.
  */
 export type ErrorShape = Provider | "google";
 
-/** Google's canonical status names for the statuses headroom answers Google clients with. */
-const GOOGLE_STATUS: Readonly<Record<number, string>> = {
-  400: "INVALID_ARGUMENT",
-  404: "NOT_FOUND",
-  429: "RESOURCE_EXHAUSTED",
-};
+/** Google's canonical status names (google.rpc.Code), as the Gemini API reports them. */
+function googleStatus(status: number): string {
+  if (status === 400 || status === 413 || status === 415 || status === 431)
+    return "INVALID_ARGUMENT";
+  if (status === 401) return "UNAUTHENTICATED";
+  if (status === 403) return "PERMISSION_DENIED";
+  if (status === 404) return "NOT_FOUND";
+  if (status === 429) return "RESOURCE_EXHAUSTED";
+  if (status === 503 || status === 502) return "UNAVAILABLE";
+  if (status === 504) return "DEADLINE_EXCEEDED";
+  return "INTERNAL";
+}
+
+/** Google's error body: `{"error": {"code", "message", "status"}}`. */
+function googleErrorBody(status: number, message: string): string {
+  return JSON.stringify({ error: { code: status, message, status: googleStatus(status) } });
+}
 
 /** The JSON text of an error body in `provider`'s shape. */
 function errorBody(provider: ErrorShape, status: number, message: string, code?: string): string {
-  if (provider === "google") {
-    return JSON.stringify({
-      error: { code: status, message, status: GOOGLE_STATUS[status] ?? "INTERNAL" },
-    });
-  }
+  if (provider === "google" || provider === "gemini") return googleErrorBody(status, message);
   const type = errorType(provider, status);
   if (provider === "anthropic") {
     return JSON.stringify({ type: "error", error: { type, message } });
@@ -87,10 +94,12 @@ function errorResponse(
 
 /**
  * The bytes that end a stream which failed after it started, in the form each API's clients
- * understand: Anthropic's `error` event, a chat `data:` line holding an error object, or the
- * Responses API's `error` event.
+ * understand: Anthropic's `error` event, a chat `data:` line holding an error object, the
+ * Responses API's `error` event, or a Gemini event holding Google's error object (the genai SDK
+ * throws on a chunk with an `error` member).
  */
 export function midStreamError(api: Api, message: string): string {
+  if (api === "gemini") return `data: ${googleErrorBody(500, message)}\r\n\r\n`;
   if (api === "messages") {
     const body = JSON.stringify({ type: "error", error: { type: "api_error", message } });
     return `event: error\ndata: ${body}\n\n`;

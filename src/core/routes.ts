@@ -6,10 +6,10 @@
  * @module
  */
 
-import type { Provider } from "./api.ts";
+import { geminiCall, type Provider } from "./api.ts";
 import type { CredentialKind, Credentials } from "./credentials.ts";
 
-/** An upstream headroom can send to: the two provider APIs, and ChatGPT's backend for Codex. */
+/** An upstream headroom can send to: the provider APIs, and ChatGPT's backend for Codex. */
 export type Upstream = Provider | "chatgpt";
 
 /** The families of paths the table knows. */
@@ -35,9 +35,10 @@ type ByHeaders = "by-headers";
 /**
  * The table. A missing cell is a refusal. `bearer` (a token headroom cannot place) and `none` go
  * where the route's owner goes, so a gateway configured as the upstream keeps working; a
- * credential that names a provider goes to that provider only. Vertex AI (`/v1/projects/…`),
- * Cloud Code (`/v1/v1internal:…`) and Gemini (`/v1beta/…`) have no upstream here yet: every
- * cell of theirs refuses.
+ * credential that names a provider goes to that provider only. Gemini (`/v1beta/…`, and its model
+ * calls under `/v1/models/{model}:{method}`) takes a Google API key only. Vertex AI
+ * (`/v1/projects/…`) and Cloud Code (`/v1/v1internal:…`) have no upstream here yet: every cell of
+ * theirs refuses.
  */
 const ROUTES: Readonly<
   Record<RouteFamily, Readonly<Partial<Record<Column, Upstream | ByHeaders>>>>
@@ -55,6 +56,7 @@ const ROUTES: Readonly<
     "anthropic-key": "anthropic",
     "anthropic-oauth": "anthropic",
     chatgpt: "chatgpt",
+    "google-key": "gemini",
     bearer: "by-headers",
     none: "by-headers",
   },
@@ -67,7 +69,7 @@ const ROUTES: Readonly<
   },
   vertex: {},
   v1internal: {},
-  gemini: {},
+  gemini: { "google-key": "gemini" },
 };
 
 /** The Responses API's path and the aliases Codex and the original Headroom's users send to. */
@@ -94,7 +96,7 @@ function under(path: string, prefix: string): boolean {
 /** The family of a path, or undefined when headroom serves no such path at all. */
 function routeFamily(path: string): RouteFamily | undefined {
   if (responsesRest(path) !== undefined) return "responses";
-  if (under(path, "/v1beta")) return "gemini";
+  if (under(path, "/v1beta") || geminiCall(path)) return "gemini";
   if (!path.startsWith("/v1/")) return undefined;
   if (under(path, "/v1/messages")) return "messages";
   if (under(path, "/v1/chat")) return "chat";
@@ -146,7 +148,7 @@ const FAMILY_NAMES: Readonly<Record<RouteFamily, string>> = {
   "v1-other": "this /v1 path",
   vertex: "Vertex AI (/v1/projects/…)",
   v1internal: "Google Cloud Code (/v1/v1internal:…)",
-  gemini: "the Gemini API (/v1beta/…)",
+  gemini: "the Gemini API (/v1beta/…, /v1/models/{model}:{method})",
 };
 
 /** The API whose error shape a refusal of this family and these credentials answers in. */

@@ -25,6 +25,7 @@ import {
 export type SettingValues = Omit<ProxyConfig, "upstreams"> & {
   readonly openaiApiUrl: string;
   readonly anthropicApiUrl: string;
+  readonly geminiApiUrl: string;
   readonly chatgptApiUrl: string;
 };
 
@@ -96,6 +97,14 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
     default: "https://api.anthropic.com",
     live: false,
     help: "Anthropic upstream",
+  },
+  geminiApiUrl: {
+    env: "GEMINI_TARGET_API_URL",
+    flag: { name: "gemini-api-url", arg: "URL" },
+    kind: baseUrl,
+    default: "https://generativelanguage.googleapis.com",
+    live: false,
+    help: "Gemini API upstream (its paths start with /v1beta)",
   },
   chatgptApiUrl: {
     env: "CHATGPT_TARGET_API_URL",

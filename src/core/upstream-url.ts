@@ -5,7 +5,7 @@
 
 /**
  * Normalises a provider base URL: it must be http(s); a trailing slash and one trailing `/v1`
- * are dropped because every inbound path already starts with /v1.
+ * (or Gemini's `/v1beta`) are dropped because every inbound path already starts with it.
  * @throws {TypeError} when the value is not an absolute http(s) URL.
  */
 export function normalizeBaseUrl(value: string): string {
@@ -24,7 +24,7 @@ export function normalizeBaseUrl(value: string): string {
     );
   }
   let base = `${url.origin}${url.pathname}`.replace(/\/+$/, "");
-  if (base.endsWith("/v1")) base = base.slice(0, -3);
+  base = base.replace(/\/v1(beta)?$/, "");
   return base;
 }
 

@@ -57,8 +57,39 @@ function mergeResponses(usage: Json, into: Usage): void {
   if (cached !== undefined) into.cacheReadTokens = cached;
 }
 
+/**
+ * Merges a Gemini `usageMetadata` object. Its prompt count already includes the cached part;
+ * thinking tokens are billed as output, so they count as output here.
+ */
+function mergeGemini(usage: Json, into: Usage): void {
+  const prompt = num(usage.promptTokenCount);
+  const toolPrompt = num(usage.toolUsePromptTokenCount) ?? 0;
+  const cached = num(usage.cachedContentTokenCount);
+  const candidates = num(usage.candidatesTokenCount);
+  const thoughts = num(usage.thoughtsTokenCount);
+  if (prompt !== undefined) into.inputTokens = prompt + toolPrompt;
+  if (cached !== undefined) into.cacheReadTokens = cached;
+  if (candidates !== undefined || thoughts !== undefined)
+    into.outputTokens = (candidates ?? 0) + (thoughts ?? 0);
+}
+
+/**
+ * The usage of a Gemini answer: one response object, or the JSON array a stream without
+ * `alt=sse` sends (each element carries the running totals, so the last one counts).
+ */
+function geminiUsage(body: unknown): Usage {
+  const usage: Usage = {};
+  const list = Array.isArray(body) ? body : [body];
+  for (const item of list) {
+    const reported = obj(obj(item)?.usageMetadata);
+    if (reported) mergeGemini(reported, usage);
+  }
+  return usage;
+}
+
 /** Reads the usage of a complete (non-streamed) JSON response body. */
 export function usageFromBody(api: Api, body: unknown): Usage {
+  if (api === "gemini") return geminiUsage(body);
   const usage: Usage = {};
   const root = obj(body);
   const reported = obj(root?.usage) ?? obj(obj(root?.response)?.usage);
@@ -71,11 +102,11 @@ export function usageFromBody(api: Api, body: unknown): Usage {
 
 /**
  * Folds one stream event into `into`: Anthropic message_start/message_delta, a chat chunk that
- * carries `usage`, or a Responses terminal event (`response.completed` and its siblings). Events
+ * carries `usage`, a Gemini chunk's `usageMetadata` (running totals), or a Responses terminal event (`response.completed` and its siblings). Events
  * without "usage" in their text are skipped without parsing, which keeps the tap cheap.
  */
 export function foldStreamUsage(api: Api, event: SseEvent, into: Usage): void {
-  if (!event.data.includes('"usage"')) return;
+  if (!event.data.includes(api === "gemini" ? '"usageMetadata"' : '"usage"')) return;
   let parsed: Json | undefined;
   try {
     parsed = obj(JSON.parse(event.data));
@@ -83,7 +114,10 @@ export function foldStreamUsage(api: Api, event: SseEvent, into: Usage): void {
     return;
   }
   if (!parsed) return;
-  if (api === "messages") {
+  if (api === "gemini") {
+    const usage = obj(parsed.usageMetadata);
+    if (usage) mergeGemini(usage, into);
+  } else if (api === "messages") {
     const usage = obj(parsed.usage) ?? obj(obj(parsed.message)?.usage);
     if (usage) mergeAnthropic(usage, into);
   } else if (api === "responses") {

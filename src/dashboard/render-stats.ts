@@ -162,7 +162,11 @@ function renderCache(pc: NonNullable<StatsBody["prefix_cache"]>): void {
   replace(byId("cache-list"), rows);
 }
 
-const PROVIDERS: Readonly<Record<string, string>> = { anthropic: "Anthropic", openai: "OpenAI" };
+const PROVIDERS: Readonly<Record<string, string>> = {
+  anthropic: "Anthropic",
+  openai: "OpenAI",
+  gemini: "Gemini",
+};
 
 function cacheBlock(name: string, p: CacheFigures): HTMLElement {
   const rate = (label: string, field: string, value: unknown) =>

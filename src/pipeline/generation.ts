@@ -145,7 +145,7 @@ export async function handleGeneration(
     const raw = await readClientBody(deps, request);
     recordBody(exchange, raw.raw);
     const json = parseGeneration(deps, raw);
-    recordGeneration(exchange, json);
+    recordGeneration(exchange, json, request.path);
     const body: GenerationBody = { api, routed, raw: raw.raw, json };
     const cacheKey = cacheKeyOf(deps, request, body);
     const hit = cacheKey ? deps.responseCache?.get(cacheKey) : undefined;

@@ -13,7 +13,7 @@ import type { ClientRequest } from "./client-request.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { forward } from "./forward.ts";
 import { admit, readClientBody } from "./read-request.ts";
-import { recordAuth, recordBody, recordRoute } from "./recorder.ts";
+import { recordAuth, recordBody, recordProvider, recordRoute } from "./recorder.ts";
 import { relayResponse } from "./relay-response.ts";
 import { RouteRefused, routeOf } from "./route.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
@@ -30,6 +30,9 @@ export async function handlePassthrough(
   try {
     const routed = routeOf(request);
     recordAuth(exchange, authLabel(routed.credentials));
+    // On a shared path the table may pick the provider a credential names (a Google key's ?key=).
+    const to = routed.route.upstream;
+    recordProvider(exchange, to === "chatgpt" ? "openai" : to);
     admit(deps, request);
     if (raw.headers.get("upgrade")?.toLowerCase() === "websocket") {
       // Only the Responses WebSocket is relayed (responses-socket.ts). Forwarded without its

@@ -12,6 +12,7 @@ import {
   type RawBody,
   readBody,
 } from "../core/body.ts";
+import { callerCredential } from "../core/caller-credential.ts";
 import { ProxyError } from "../core/errors.ts";
 import type { ClientRequest } from "./client-request.ts";
 import type { PipelineDeps } from "./deps.ts";
@@ -22,12 +23,11 @@ export function rejected(problem: BodyProblem): ProxyError {
   return new ProxyError(problem.status, "rejected", problem.message);
 }
 
-/** Refuses a client over its per-minute allowance, when rate limiting is on. */
+/** Refuses a client (its credentials and address) over its per-minute allowance, when on. */
 export function admit(deps: PipelineDeps, request: ClientRequest): void {
   const perMinute = deps.config.rateLimitRpm;
   if (perMinute <= 0) return;
-  const headers = request.raw.headers;
-  const credential = headers.get("x-api-key") ?? headers.get("authorization") ?? "";
+  const credential = callerCredential(request.raw.headers);
   const key = `${deps.sha256(credential)}|${request.conn?.remoteAddress ?? ""}`;
   const wait = deps.rateLimiter.take(key, perMinute);
   if (wait === 0) return;

@@ -9,7 +9,7 @@
 import type { RequestCompression, SlotEdit } from "../compress/compress-request.ts";
 import { markerHashes } from "../compress/marker.ts";
 import type { TokenAnswer } from "../compress/token-job.ts";
-import type { Api, Provider } from "../core/api.ts";
+import { type Api, geminiCall, type Provider } from "../core/api.ts";
 import type { JsonBody } from "../core/body.ts";
 import type { ProxyError } from "../core/errors.ts";
 import { type Exchange, type ExchangeOutcome, elapsedMs } from "../core/exchange.ts";
@@ -33,7 +33,7 @@ export function recordRoute(
 ): void {
   const userAgent = headers.get("user-agent");
   writable(exchange).client = {
-    agent: agentOf(headers.get("x-client"), userAgent),
+    agent: agentOf(headers.get("x-client"), userAgent, headers.get("x-headroom-stack")),
     userAgent: userAgent ? userAgent.slice(0, 200) : null,
     project: cleanLabel(headers.get("x-headroom-project"), 128) ?? null,
     stack: cleanLabel(headers.get("x-headroom-stack")) ?? null,
@@ -59,10 +59,14 @@ export function recordBody(exchange: Exchange, raw: Uint8Array): void {
   writable(exchange).bytesIn = raw.length;
 }
 
-/** What a generation request asks for. */
-export function recordGeneration(exchange: Exchange, json: JsonBody): void {
-  if (typeof json.value.model === "string") writable(exchange).model = json.value.model;
-  writable(exchange).stream = json.value.stream === true;
+/** What a generation request asks for (Gemini names its model and streaming in the path). */
+export function recordGeneration(exchange: Exchange, json: JsonBody, path: string): void {
+  const gemini = exchange.api === "gemini" ? geminiCall(path) : undefined;
+  if (gemini) writable(exchange).model = gemini.model;
+  else if (typeof json.value.model === "string") writable(exchange).model = json.value.model;
+  writable(exchange).stream = gemini
+    ? gemini.method === "streamGenerateContent"
+    : json.value.stream === true;
   // Only needed when the upstream reports no usage; estimated then, from the text kept here.
   writable(exchange).inputText = json.text;
 }

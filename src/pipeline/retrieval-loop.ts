@@ -73,6 +73,7 @@ export function remember(ctx: RetrievalScope, hidden: HiddenCalls): void {
       const json = JSON.parse(hidden.calls[k]!.json) as Json;
       const input =
         (json.input as Json | undefined) ??
+        ((json.functionCall as Json | undefined)?.args as Json | undefined) ??
         (() => {
           try {
             return JSON.parse(

@@ -110,7 +110,7 @@ export class SocketTurn {
     recordRoute(exchange, "responses", "openai", scope.headers);
     recordAuth(exchange, scope.auth);
     recordBody(exchange, bytes);
-    recordGeneration(exchange, json);
+    recordGeneration(exchange, json, scope.path);
   }
 
   get done(): boolean {

@@ -22,6 +22,7 @@ export class UpstreamHealth {
   readonly #states: Record<Provider, UpstreamState> = {
     openai: { status: "unknown", consecutiveFailures: 0 },
     anthropic: { status: "unknown", consecutiveFailures: 0 },
+    gemini: { status: "unknown", consecutiveFailures: 0 },
   };
 
   /** Records the result of one connection attempt to `provider`'s configured upstream. */
@@ -42,11 +43,18 @@ export class UpstreamHealth {
     return {
       openai: { ...this.#states.openai },
       anthropic: { ...this.#states.anthropic },
+      gemini: { ...this.#states.gemini },
     };
   }
 
-  /** Healthy unless every upstream is known to be unreachable. */
+  /**
+   * Healthy unless every upstream is known to be unreachable. Gemini counts only once it has been
+   * used: most proxies never call it, and its "unknown" must not hide the other two being down.
+   */
   healthy(): boolean {
-    return !Object.values(this.#states).every((state) => state.status === "unreachable");
+    const { gemini, ...others } = this.#states;
+    const counted =
+      gemini.status === "unknown" ? Object.values(others) : [...Object.values(others), gemini];
+    return !counted.every((state) => state.status === "unreachable");
   }
 }

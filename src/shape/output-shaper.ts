@@ -62,6 +62,8 @@ function conversationFraction(identityHash: string): number {
 
 /** True when the request's last turn is only tool results (the model resumes after tools). */
 function resumesAfterTools(api: GenerationApi, body: Json): boolean {
+  // Gemini's thinking budget is not an effort level: no lowering there.
+  if (api === "gemini") return false;
   if (api === "messages") {
     const last = obj(arr(body.messages).at(-1));
     const content = arr(last?.content);
@@ -90,6 +92,8 @@ function instructionEdit(
   instruction: string,
 ): PendingEdits | undefined {
   const at = (spans: Spans, path: JsonPath) => spans.get(pathKey(path))!;
+  // Gemini's systemInstruction is a Content with parts: not shaped yet.
+  if (api === "gemini") return undefined;
   if (api === "messages") {
     const paths: JsonPath[] = [["system"], []];
     if (Array.isArray(body.system)) {

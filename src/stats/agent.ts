@@ -7,18 +7,21 @@
 const KNOWN: ReadonlyArray<[RegExp, string]> = [
   [/claude-code|claude-cli/i, "claude-code"],
   [/codex/i, "codex"],
+  [/GeminiCLI/i, "gemini-cli"],
   [/cursor/i, "cursor"],
   [/aider/i, "aider"],
   [/opencode/i, "opencode"],
   [/goose/i, "goose"],
   [/zed\//i, "zed"],
   [/copilot/i, "copilot"],
+  [/qwencode|qwen-code/i, "qwen-code"],
   [/continue/i, "continue"],
   [/cline/i, "cline"],
   [/^Anthropic\/JS/i, "anthropic-sdk-js"],
   [/^anthropic-python|^Anthropic\/Python/i, "anthropic-sdk-python"],
   [/^OpenAI\/JS/i, "openai-sdk-js"],
   [/^OpenAI\/Python/i, "openai-sdk-python"],
+  [/google-genai-sdk/i, "google-genai-sdk"],
   // AI SDK 7: "ai/7.x ai-sdk-provider-utils/..." (generateText) or "ai-sdk-openai/..." (streams).
   [/^ai\/\d|^ai-sdk|vercel/i, "vercel-ai-sdk"],
   [/^curl\//i, "curl"],
@@ -36,13 +39,32 @@ export function cleanLabel(value: string | undefined | null, max = 64): string |
   return label || undefined;
 }
 
-/** The agent behind a request. */
+/** Labels that name a library or nothing, not an agent. */
+const NOT_AN_AGENT = new Set([
+  "anthropic-sdk-js",
+  "anthropic-sdk-python",
+  "openai-sdk-js",
+  "openai-sdk-python",
+  "unknown",
+]);
+
+/**
+ * The agent behind a request. An agent `headroom wrap` launched whose requests carry only its SDK's
+ * user agent (Copilot CLI's own-key provider sends "OpenAI/JS …") is named by wrap's stack label.
+ */
 export function agentOf(
   xClient: string | undefined | null,
   userAgent: string | undefined | null,
+  stack?: string | null,
 ): string {
   const explicit = cleanLabel(xClient);
   if (explicit) return explicit;
-  for (const [pattern, name] of KNOWN) if (userAgent && pattern.test(userAgent)) return name;
-  return "unknown";
+  let found = "unknown";
+  for (const [pattern, name] of KNOWN)
+    if (userAgent && pattern.test(userAgent)) {
+      found = name;
+      break;
+    }
+  const wrapped = stack?.startsWith("wrap_") ? cleanLabel(stack.slice("wrap_".length)) : undefined;
+  return wrapped && NOT_AN_AGENT.has(found) ? wrapped : found;
 }

@@ -25,7 +25,16 @@ function openai(input: number, cachedInput: number, output: number): ModelPrice 
   return { input, cachedInput, cacheWrite: input, output };
 }
 
-/** The embedded table, by model-name prefix. */
+function gemini(input: number, cachedInput: number, output: number): ModelPrice {
+  // Gemini's implicit caching bills no write; explicit caches' hourly storage is not per token.
+  // Prices are the standard tier for prompts up to 200k tokens (Pro models cost more above).
+  return { input, cachedInput, cacheWrite: input, output };
+}
+
+/**
+ * The embedded table, by model-name prefix. Gemini rows: Google's public Gemini API price list
+ * (ai.google.dev pricing page) as of December 2025, paid tier, text input.
+ */
 const EMBEDDED_PRICES: Readonly<Record<string, ModelPrice>> = {
   "claude-opus-4-5": anthropic(5, 25),
   "claude-opus-4-6": anthropic(5, 25),
@@ -46,6 +55,13 @@ const EMBEDDED_PRICES: Readonly<Record<string, ModelPrice>> = {
   "gpt-5": openai(1.25, 0.125, 10),
   "o4-mini": openai(1.1, 0.275, 4.4),
   o3: openai(2, 0.5, 8),
+  "gemini-3-pro": gemini(2, 0.2, 12),
+  "gemini-3-flash": gemini(0.5, 0.05, 3),
+  "gemini-2.5-pro": gemini(1.25, 0.125, 10),
+  "gemini-2.5-flash-lite": gemini(0.1, 0.01, 0.4),
+  "gemini-2.5-flash": gemini(0.3, 0.03, 2.5),
+  "gemini-2.0-flash-lite": gemini(0.075, 0.075, 0.3),
+  "gemini-2.0-flash": gemini(0.1, 0.025, 0.4),
 };
 
 /** A price lookup over the embedded table and optional overrides. */

@@ -240,6 +240,28 @@ describe("the response cache", () => {
     expect(app.calls()).toBe(5);
   });
 
+  test("keeps Claude subscribers apart: each OAuth bearer, also behind one shared gateway key", async () => {
+    const app = cachedApp();
+    const subscriber = (token: string, gatewayKey?: string) => ({
+      authorization: `Bearer ${token}`,
+      "anthropic-beta": "oauth-2025-04-20",
+      ...(gatewayKey ? { "x-api-key": gatewayKey } : {}),
+    });
+    const ask = async (headers: Record<string, string>) => {
+      const res = await app.request("/v1/messages", postJson(question, headers));
+      await res.text();
+      return res.headers.get("x-headroom-cache");
+    };
+    expect(await ask(subscriber("sk-ant-oat01-alice"))).toBeNull();
+    expect(await ask(subscriber("sk-ant-oat01-bob"))).toBeNull();
+    expect(await ask(subscriber("sk-ant-oat01-alice"))).toBe("hit");
+    // A team gateway's key in x-api-key does not make its users one caller.
+    expect(await ask(subscriber("sk-ant-oat01-alice", "gw-team"))).toBeNull();
+    expect(await ask(subscriber("sk-ant-oat01-bob", "gw-team"))).toBeNull();
+    expect(await ask(subscriber("sk-ant-oat01-bob", "gw-team"))).toBe("hit");
+    expect(app.calls()).toBe(4);
+  });
+
   test("only complete successful answers are stored", async () => {
     let calls = 0;
     const app = buildApp({
@@ -292,5 +314,20 @@ describe("rate limiting", () => {
       (await app.request("/v1/messages", postJson({ model: "m" }, { "x-api-key": "another" })))
         .status,
     ).toBe(200);
+  });
+
+  test("counts each Claude subscription (its OAuth bearer) on its own, even behind a shared key", async () => {
+    const app = buildApp({
+      env: { HEADROOM_RATE_LIMIT_RPM: "1" },
+      fetch: async () => Response.json({ ok: true }),
+    });
+    const status = async (headers: Record<string, string>) =>
+      (await app.request("/v1/messages", postJson({ model: "m" }, headers))).status;
+    const alice = { authorization: "Bearer sk-ant-oat01-alice", "x-api-key": "gw-team" };
+    const bob = { authorization: "Bearer sk-ant-oat01-bob", "x-api-key": "gw-team" };
+    expect(await status(alice)).toBe(200);
+    expect(await status(bob)).toBe(200);
+    expect(await status(alice)).toBe(429);
+    expect(await status({ authorization: "Bearer sk-ant-oat01-carol" })).toBe(200);
   });
 });

@@ -3,7 +3,7 @@
  * app, with a real fake (Bun.serve on 127.0.0.1) for each upstream headroom knows. Each cell says
  * where the request must arrive, if anywhere; the test checks that it arrived there, at the
  * right path, with its credential, and that no other upstream saw anything, nor the logs.
- * Gemini (/v1beta) has no upstream yet: refused, never forwarded.
+ * Gemini (/v1beta, and its model calls under /v1/models) takes a Google API key only.
  */
 
 import { afterAll, describe, expect, test } from "bun:test";
@@ -14,10 +14,11 @@ import { buildApp } from "../helpers/proxy.ts";
 const openai = new FakeUpstream();
 const anthropic = new FakeUpstream();
 const chatgpt = new FakeUpstream();
+const gemini = new FakeUpstream();
 afterAll(() => {
-  for (const fake of [openai, anthropic, chatgpt]) fake.stop();
+  for (const fake of [openai, anthropic, chatgpt, gemini]) fake.stop();
 });
-const FAKES = { openai, anthropic, chatgpt } as const;
+const FAKES = { openai, anthropic, chatgpt, gemini } as const;
 type Where = keyof typeof FAKES | null;
 
 const ACCOUNT = "acct-headroom-routes";
@@ -109,6 +110,12 @@ const ROUTES = {
     path: "/v1beta/models/gemini-2.5-pro:generateContent",
     body: GEMINI_BODY,
   },
+  // The genai SDK 3 calls the Gemini API's v1.
+  "gemini v1": {
+    method: "POST",
+    path: "/v1/models/gemini-2.5-pro:generateContent",
+    body: GEMINI_BODY,
+  },
 } as const;
 type RouteName = keyof typeof ROUTES;
 
@@ -117,6 +124,7 @@ const COLUMNS: Credential[] = ["openai-key", "anthropic-key", "anthropic-oauth",
 const O = "openai",
   A = "anthropic",
   C = "chatgpt",
+  G = "gemini",
   _ = null;
 const RESPONSES_ROW: Where[] = [O, _, _, C, C, _, _, _, O];
 /** Where each request must arrive, in COLUMNS order: the rule under test, written out. */
@@ -129,11 +137,12 @@ const EXPECTED: Record<RouteName, Where[]> = {
   "backend-api alias":       RESPONSES_ROW,
   "backend-api codex alias": RESPONSES_ROW,
   "responses sub-resource":  RESPONSES_ROW,
-  models:                    [O, A, A, C, C, _, _, _, O],
+  models:                    [O, A, A, C, C, G, G, _, O],
   "other /v1":               [O, A, A, _, _, _, _, _, O],
   vertex:                    [_, _, _, _, _, _, _, _, _],
   v1internal:                [_, _, _, _, _, _, _, _, _],
-  v1beta:                    [_, _, _, _, _, _, _, _, _],
+  v1beta:                    [_, _, _, _, _, G, G, _, _],
+  "gemini v1":               [_, _, _, _, _, G, G, _, _],
 };
 
 /** The path a forwarded request must arrive at on `where`. */
@@ -157,6 +166,7 @@ const built = buildApp({
     OPENAI_TARGET_API_URL: openai.url,
     ANTHROPIC_TARGET_API_URL: anthropic.url,
     CHATGPT_TARGET_API_URL: `${chatgpt.url}/backend-api/codex`,
+    GEMINI_TARGET_API_URL: gemini.url,
   },
 });
 
@@ -184,7 +194,7 @@ describe("credentials reach only their provider", () => {
           expect(arrived).toEqual([]);
           const answer = JSON.parse(text);
           expect(answer.error).toBeDefined();
-          if (route === "vertex" || route === "v1internal") {
+          if (route === "vertex" || route === "v1internal" || route === "v1beta") {
             // Google's clients get Google's error shape.
             expect(answer.error).toMatchObject({ code: 404, status: "NOT_FOUND" });
             expect(answer.error.message).toContain("Nothing was sent upstream");
@@ -229,7 +239,7 @@ describe("a request carrying credentials of two providers", () => {
           : "belong to different providers",
       );
     }
-    expect([openai, anthropic, chatgpt].flatMap((fake) => fake.requests)).toEqual([]);
+    expect([openai, anthropic, chatgpt, gemini].flatMap((fake) => fake.requests)).toEqual([]);
   });
 });
 

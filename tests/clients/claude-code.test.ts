@@ -11,33 +11,29 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type AgentRun,
-  bodyText,
   CLAUDE,
   claudeEnv,
   type EgressTrap,
   FAILED_LINE,
   FOUND,
-  jsonResponse,
   MARKER,
   makeSandbox,
-  NOT_FOUND,
   proxyEnv,
   runAgent,
   startEgressTrap,
   workerLog,
 } from "../helpers/agent-env.ts";
 import { BINARY, type RunningBinary, startBinary } from "../helpers/binary.ts";
+import {
+  agentTurns,
+  CLAUDE_PROMPT,
+  fakeClaudeModel,
+  resultText,
+  toolResult,
+} from "../helpers/fake-claude.ts";
 import { FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
-import {
-  ANTHROPIC_MODELS,
-  anthropicMessage,
-  anthropicStream,
-  type Reply,
-} from "../helpers/wire.ts";
 
-const TOOL_ID = "toolu_01HeadroomCatWorkerLog";
-const PROMPT = "Which batch failed in worker.log? Read the file with Bash.";
 const LOG = workerLog();
 
 const upstream = new FakeUpstream();
@@ -53,70 +49,6 @@ afterAll(() => {
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary provider JSON
 type Json = any;
 
-/** The main agent loop's requests (Claude Code's side calls carry no Bash tool). */
-function agentTurns(): RecordedRequest[] {
-  return upstream.requests.filter(
-    (r) =>
-      r.method === "POST" &&
-      r.path === "/v1/messages" &&
-      Array.isArray(r.json?.tools) &&
-      r.json.tools.some((t: Json) => t.name === "Bash"),
-  );
-}
-
-/** The tool_result block answering our Bash call, as the upstream received it. */
-function toolResult(request: RecordedRequest): Json {
-  for (const message of request.json.messages)
-    if (Array.isArray(message.content))
-      for (const block of message.content)
-        if (block.type === "tool_result" && block.tool_use_id === TOOL_ID) return block;
-  return undefined;
-}
-
-function resultText(block: Json): string {
-  if (typeof block.content === "string") return block.content;
-  return block.content.map((part: Json) => part.text ?? "").join("");
-}
-
-/**
- * The fake model, streaming as Claude Code asks: first a Bash tool_use that cats the log; once the
- * tool_result is in its context, the answer, which it can only give if the failed batch's line
- * survived compression. Side calls (titles, summaries, token counts, model lists) get plausible
- * answers.
- */
-function fakeClaudeModel(): void {
-  upstream.always((request) => {
-    if (request.method === "POST" && request.path === "/v1/messages/count_tokens")
-      return jsonResponse({ input_tokens: 2048 });
-    if (request.method === "GET" && request.path.startsWith("/v1/models"))
-      return jsonResponse(ANTHROPIC_MODELS);
-    if (request.method !== "POST" || request.path !== "/v1/messages")
-      return jsonResponse(
-        { type: "error", error: { type: "not_found_error", message: "not found" } },
-        404,
-      );
-    const body = request.json;
-    let reply: Reply;
-    if (!agentTurns().includes(request)) reply = { kind: "text", text: "Worker log check" };
-    else if (toolResult(request))
-      reply = { kind: "text", text: bodyText(request).includes(FAILED_LINE) ? FOUND : NOT_FOUND };
-    else
-      reply = {
-        kind: "tool",
-        name: "Bash",
-        id: TOOL_ID,
-        input: { command: "cat worker.log", description: "Show the worker log" },
-        text: "Let me read the log.",
-      };
-    const headers = { "request-id": "req_fake_claude_code" };
-    return body.stream
-      ? upstream.stream(anthropicStream(reply, body.model), { headers })
-      : new Response(anthropicMessage(reply, body.model), {
-          headers: { "content-type": "application/json", ...headers },
-        });
-  });
-}
-
 interface Scenario {
   proxy: RunningBinary;
   run: AgentRun;
@@ -127,15 +59,15 @@ interface Scenario {
 /** Runs `claude -p` once through a fresh proxy; `extraEnv` is added to Claude Code's environment. */
 async function runClaude(name: string, extraEnv: Record<string, string>): Promise<Scenario> {
   upstream.reset();
-  fakeClaudeModel();
+  fakeClaudeModel(upstream);
   const sandbox = makeSandbox(`claude-${name}`);
   writeFileSync(join(sandbox.work, "worker.log"), LOG);
   const proxy = await startBinary([], proxyEnv(upstream.url, sandbox.workspace));
   const run = await runAgent(
-    [CLAUDE, "-p", PROMPT, "--allowedTools", "Bash", "--output-format", "json"],
+    [CLAUDE, "-p", CLAUDE_PROMPT, "--allowedTools", "Bash", "--output-format", "json"],
     { cwd: sandbox.work, env: claudeEnv(sandbox, proxy.url, trap, extraEnv) },
   );
-  return { proxy, run, turns: agentTurns(), all: [...upstream.requests] };
+  return { proxy, run, turns: agentTurns(upstream), all: [...upstream.requests] };
 }
 
 function expectCompletedRoundTrip(scenario: Scenario): void {
@@ -164,7 +96,7 @@ describe("Claude Code through headroom", () => {
   let scenario: Scenario;
   beforeAll(async () => {
     // Prompt caching off: Claude Code then sends no cache_control breakpoint at all.
-    scenario = await runClaude("nocache", { DISABLE_PROMPT_CACHING: "1" });
+    scenario = await runClaude("nocache", { DISABLE_CLAUDE_PROMPT_CACHING: "1" });
   }, 120_000);
   afterAll(() => scenario?.proxy.stop());
 
@@ -243,7 +175,7 @@ describe("Claude Code launched by headroom wrap", () => {
   let workspace: string;
   beforeAll(async () => {
     upstream.reset();
-    fakeClaudeModel();
+    fakeClaudeModel(upstream);
     const sandbox = makeSandbox("claude-wrap");
     workspace = sandbox.workspace;
     writeFileSync(join(sandbox.work, "worker.log"), LOG);
@@ -253,7 +185,7 @@ describe("Claude Code launched by headroom wrap", () => {
     // What a user has: their key and Claude Code's settings, no base URL; wrap provides it.
     const { ANTHROPIC_BASE_URL: _, ...env } = claudeEnv(sandbox, "unused", trap);
     run = await runAgent(
-      [BINARY, "wrap", "--port", String(port), "claude", "--", "-p", PROMPT].concat([
+      [BINARY, "wrap", "--port", String(port), "claude", "--", "-p", CLAUDE_PROMPT].concat([
         "--allowedTools",
         "Bash",
         "--output-format",
@@ -284,7 +216,7 @@ describe("Claude Code launched by headroom wrap", () => {
     expect(run.stderr).toContain(`started headroom in the background on http://127.0.0.1:${port}`);
     expect(existsSync(join(workspace, "logs", "proxy.log"))).toBe(true);
     expect(trap.attempts).toEqual([]);
-    const [, second] = agentTurns() as [RecordedRequest, RecordedRequest];
+    const [, second] = agentTurns(upstream) as [RecordedRequest, RecordedRequest];
     expect(resultText(toolResult(second))).toMatch(MARKER);
     // Every request carried the project label wrap put in ANTHROPIC_CUSTOM_HEADERS.
     for (const request of upstream.requests.filter((r) => r.path === "/v1/messages")) {

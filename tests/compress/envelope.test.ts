@@ -185,6 +185,36 @@ describe("Codex exec_command", () => {
   });
 });
 
+describe("Gemini CLI run_shell_command", () => {
+  // The framing Gemini CLI 0.61 sends (captured in tests/clients/gemini-cli.test.ts).
+  const log = file("dpkg.log").split("\n").slice(0, 400).join("\n");
+  const footer = "\nExit Code: 1\nProcess Group PGID: 24043\n</untrusted_context>";
+  const framed = `<untrusted_context>\nOutput: ${log}${footer}`;
+
+  test("the framing stays byte for byte and the output inside it is compressed as a log", () => {
+    const result = compress(framed)!;
+    expect(result.strategy).toStartWith("gemini-shell+log");
+    expect(result.text).toStartWith("<untrusted_context>\nOutput: ");
+    expect(result.text).toEndWith(footer);
+    expect(result.text).toContain(marker(framed));
+    expect(result.text.length).toBeLessThan(framed.length / 10);
+  });
+
+  test("without the untrusted_context tags (older versions) the same holds", () => {
+    const bare = `Output: ${log}\nProcess Group PGID: 7`;
+    const result = compress(bare)!;
+    expect(result.strategy).toStartWith("gemini-shell+log");
+    expect(result.text).toStartWith("Output: ");
+    expect(result.text).toEndWith("\nProcess Group PGID: 7");
+  });
+
+  test("a short result goes as it is", () => {
+    expect(
+      compress("<untrusted_context>\nOutput: 1\n2\n3\nProcess Group PGID: 9\n</untrusted_context>"),
+    ).toBeUndefined();
+  });
+});
+
 describe("Claude Code Bash", () => {
   test("a failed command's cut output keeps its exit line and its cut; both halves are compressed", () => {
     const text = shape("claude-bash-failed-long");

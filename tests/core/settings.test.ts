@@ -27,6 +27,7 @@ const SAMPLES: Record<keyof SettingValues, string> = {
   port: "9123",
   openaiApiUrl: "http://openai.invalid/v1",
   anthropicApiUrl: "http://anthropic.invalid",
+  geminiApiUrl: "http://gemini.invalid/v1beta",
   chatgptApiUrl: "http://chatgpt.invalid/backend-api/codex",
   optimize: "off",
   workspaceDir: "/srv/headroom",
@@ -68,6 +69,7 @@ const SAMPLES: Record<keyof SettingValues, string> = {
 function settingIn(config: ProxyConfig, name: keyof SettingValues): unknown {
   if (name === "openaiApiUrl") return config.upstreams.openai.url;
   if (name === "anthropicApiUrl") return config.upstreams.anthropic.url;
+  if (name === "geminiApiUrl") return config.upstreams.gemini.url;
   if (name === "chatgptApiUrl") return config.upstreams.chatgpt.url;
   return config[name];
 }
@@ -108,6 +110,7 @@ describe("the settings table", () => {
     ).toEqual({
       openai: { url: "http://openai.invalid", source: "env" },
       anthropic: { url: "https://api.anthropic.com", source: "default" },
+      gemini: { url: "https://generativelanguage.googleapis.com", source: "default" },
       chatgpt: { url: "https://chatgpt.com/backend-api/codex", source: "default" },
     });
     expect(defaults.workspaceDir).toBe(`${HOME}/.headroom`);

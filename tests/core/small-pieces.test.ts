@@ -73,6 +73,7 @@ describe("upstream URLs", () => {
 
   test("providerForCredentials() picks Anthropic for its key, version header, token prefix or CLI user agent", () => {
     const p = (h: Record<string, string>) => providerForCredentials(new Headers(h));
+    expect(p({ "x-goog-api-key": "AIza-k" })).toBe("gemini");
     expect(p({ "x-api-key": "k" })).toBe("anthropic");
     expect(p({ "anthropic-version": "2023-06-01" })).toBe("anthropic");
     expect(p({ authorization: "Bearer sk-ant-oat01-abc" })).toBe("anthropic");

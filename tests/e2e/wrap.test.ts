@@ -221,6 +221,113 @@ describe("headroom wrap", () => {
     expect(withKey).toMatchObject({ code: 0, stderr: "" });
   });
 
+  test("copilot and qwen: --print-env shows their BYOK settings, naming keys instead of showing them", async () => {
+    const keys = { OPENAI_API_KEY: "sk-wrap-test-openai", ANTHROPIC_API_KEY: "sk-ant-wrap-test" };
+    const copilot = await runHeadroom(["wrap", "copilot", "--print-env", "--port", "9911"], {
+      ...keys,
+      COPILOT_PROVIDER_HEADERS: "x-team: blue",
+    });
+    expect(copilot).toMatchObject({ code: 0, stderr: "" });
+    expect(copilot.stdout).toContain("export COPILOT_PROVIDER_BASE_URL=http://127.0.0.1:9911/v1\n");
+    expect(copilot.stdout).toContain("export COPILOT_PROVIDER_TYPE=openai\n");
+    expect(copilot.stdout).toContain('export COPILOT_PROVIDER_API_KEY="$OPENAI_API_KEY"\n');
+    expect(copilot.stdout).toContain(
+      "export COPILOT_PROVIDER_HEADERS='x-team: blue\nx-headroom-project: my-project\nx-headroom-stack: wrap_copilot'",
+    );
+    expect(copilot.stdout.trimEnd().split("\n").at(-1)).toBe("copilot");
+    // Anthropic as Copilot's provider: no /v1 in its base URL; its own key is kept as it is.
+    const anthropic = await runHeadroom(["wrap", "copilot", "--print-env", "--port", "9911"], {
+      ...keys,
+      COPILOT_PROVIDER_TYPE: "anthropic",
+      COPILOT_PROVIDER_API_KEY: "sk-ant-own-copilot-key",
+    });
+    expect(anthropic.stdout).toContain("export COPILOT_PROVIDER_BASE_URL=http://127.0.0.1:9911\n");
+    expect(anthropic.stdout).not.toContain("COPILOT_PROVIDER_API_KEY");
+
+    const qwen = await runHeadroom(["wrap", "qwen", "--print-env", "--port", "9911"], keys);
+    expect(qwen).toMatchObject({ code: 0, stderr: "" });
+    expect(qwen.stdout).toContain("export OPENAI_BASE_URL=http://127.0.0.1:9911/v1\n");
+    expect(qwen.stdout.trimEnd().split("\n").at(-1)).toBe("qwen --auth-type openai");
+    // The user's own auth type replaces wrap's (Qwen Code fails on a repeated --auth-type).
+    const own = await runHeadroom(
+      ["wrap", "qwen", "--print-env", "--port", "9911", "--", "--auth-type", "anthropic"],
+      keys,
+    );
+    expect(own.stdout.trimEnd().split("\n").at(-1)).toBe("qwen --auth-type anthropic");
+    for (const run of [copilot, anthropic, qwen, own])
+      for (const secret of [...Object.values(keys), "sk-ant-own-copilot-key"])
+        expect(run.stdout).not.toContain(secret);
+  });
+
+  test("copilot and qwen sign-ins that cannot go through a proxy are refused with exit code 1 and why", async () => {
+    const port = freePort();
+    standIn("copilot", 0);
+    standIn("qwen", 0);
+    const cases: [string[], Record<string, string>, string][] = [
+      [
+        ["copilot"],
+        {},
+        "headroom: Copilot CLI through headroom needs a key of your own (Copilot's BYOK mode): COPILOT_PROVIDER_API_KEY, or OPENAI_API_KEY, is not set. A GitHub Copilot subscription cannot go through a proxy: Copilot CLI sends it to GitHub's Copilot API with a token GitHub issues to the CLI, and headroom forwards only to the OpenAI and Anthropic APIs.\n",
+      ],
+      [
+        ["copilot"],
+        { COPILOT_PROVIDER_TYPE: "azure", COPILOT_PROVIDER_API_KEY: "k" },
+        `headroom: Copilot CLI's "azure" provider type cannot go through headroom, which forwards only to the OpenAI and Anthropic APIs: set COPILOT_PROVIDER_TYPE to openai or anthropic.\n`,
+      ],
+      [
+        ["qwen", "--", "--auth-type", "qwen-oauth"],
+        { OPENAI_API_KEY: "k" },
+        "headroom: Qwen OAuth cannot go through a proxy: Qwen Code sends it to Qwen's own endpoint with a token from chat.qwen.ai, and headroom forwards only to the OpenAI and Anthropic APIs (its free tier also ended on 2026-04-15). Use an API key: --auth-type openai with OPENAI_API_KEY.\n",
+      ],
+      [
+        ["qwen"],
+        {},
+        "headroom: Qwen Code through headroom needs an API key in OPENAI_API_KEY (auth type openai), which is not set. Qwen OAuth cannot go through a proxy: it goes to Qwen's own endpoint, not an API headroom forwards to.\n",
+      ],
+    ];
+    for (const [args, env, message] of cases) {
+      const [agent, ...rest] = args;
+      const run = await runHeadroom(["wrap", agent!, "--port", String(port), ...rest], env);
+      expect(run).toEqual({ code: 1, stdout: "", stderr: message });
+    }
+    // Refused before anything started: no agent ran, no proxy listens.
+    expect(existsSync(h.record)).toBe(false);
+    expect(await fetch(`http://127.0.0.1:${port}/health`).catch(() => "refused")).toBe("refused");
+  });
+
+  test("qwen and copilot: a key meant for another provider's base URL is not sent to headroom's upstream", async () => {
+    const port = freePort();
+    standIn("qwen", 0);
+    const dashscope = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1";
+    const refused = await runHeadroom(["wrap", "qwen", "--port", String(port)], {
+      OPENAI_API_KEY: "sk-dashscope-key",
+      OPENAI_BASE_URL: dashscope,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `headroom: OPENAI_BASE_URL is ${dashscope}, but the headroom on http://127.0.0.1:${port} forwards OpenAI-style requests to ${upstream.url}: your key would go there instead. Start headroom with OPENAI_TARGET_API_URL=https://dashscope-intl.aliyuncs.com/compatible-mode to keep your provider, or unset OPENAI_BASE_URL to use ${upstream.url}.\n`,
+    );
+    expect(existsSync(h.record)).toBe(false);
+    await healthOn(port);
+    // The same provider as the proxy's upstream (here the fake one): launched, pointed at headroom.
+    const same = await runHeadroom(["wrap", "qwen", "--port", String(port)], {
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_BASE_URL: `${upstream.url}/v1/`,
+    });
+    expect(same.code).toBe(0);
+    expect(readFileSync(h.record, "utf8")).toContain(
+      `OPENAI_BASE_URL=http://127.0.0.1:${port}/v1\n`,
+    );
+    // Copilot's own provider URL is checked the same way.
+    standIn("copilot", 0);
+    const copilot = await runHeadroom(["wrap", "copilot", "--port", String(port)], {
+      COPILOT_PROVIDER_BASE_URL: "http://localhost:11434/v1",
+      COPILOT_PROVIDER_API_KEY: "ollama",
+    });
+    expect(copilot.code).toBe(1);
+    expect(copilot.stderr).toContain("COPILOT_PROVIDER_BASE_URL is http://localhost:11434/v1, but");
+  });
+
   test("a --model claude or codex does not know is refused with the known names before anything starts; --any-model lets it through", async () => {
     const port = freePort();
     standIn("claude", 0);

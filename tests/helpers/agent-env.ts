@@ -1,9 +1,10 @@
 /**
- * Sandboxes for the real agent CLIs (Claude Code, Codex) in the client compatibility suite: a
- * temporary home, working directory and headroom workspace per run, environments that send every
- * model request to the local proxy and switch telemetry, updates and error reporting off, and an
- * egress trap: HTTP(S)_PROXY points at a local listener that refuses and records every request a
- * client tries to send anywhere else, so a test can assert that nothing tried to leave 127.0.0.1.
+ * Sandboxes for the real agent CLIs (Claude Code, Codex, Gemini CLI, Copilot CLI, Qwen Code) in
+ * the client compatibility suite: a temporary home, working directory and headroom workspace per
+ * run, environments that send every model request to the local proxy and switch telemetry,
+ * updates and error reporting off, and an egress trap: HTTP(S)_PROXY points at a local listener
+ * that refuses and records every request a client tries to send anywhere else, so a test can
+ * assert that nothing tried to leave 127.0.0.1.
  */
 
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -16,6 +17,9 @@ import type { RecordedRequest } from "./fake-upstream.ts";
 const ROOT = join(import.meta.dir, "..", "..");
 export const CLAUDE = join(ROOT, "node_modules", ".bin", "claude");
 export const CODEX = join(ROOT, "node_modules", ".bin", "codex");
+export const GEMINI = join(ROOT, "node_modules", ".bin", "gemini");
+export const COPILOT = join(ROOT, "node_modules", ".bin", "copilot");
+export const QWEN = join(ROOT, "node_modules", ".bin", "qwen");
 
 /** Every marker headroom leaves where it elided something, with the hash that retrieves it. */
 export const MARKER = /headroom_retrieve hash=([0-9a-f]{24})/;
@@ -54,6 +58,7 @@ export function proxyEnv(upstreamUrl: string, workspace: string): Record<string,
   return {
     ANTHROPIC_TARGET_API_URL: upstreamUrl,
     OPENAI_TARGET_API_URL: upstreamUrl,
+    GEMINI_TARGET_API_URL: upstreamUrl,
     CHATGPT_TARGET_API_URL: upstreamUrl,
     HEADROOM_WORKSPACE_DIR: workspace,
     HEADROOM_COMPRESSION_BUDGET_MS: "30000",
@@ -142,6 +147,23 @@ export function claudeEnv(
     CLAUDE_CODE_DISABLE_TERMINAL_TITLE: "1",
     ...extra,
   };
+}
+
+/** The OAuth access token of a fake Claude subscription (the shape `claude setup-token` prints). */
+export const CLAUDE_OAUTH_TOKEN = "sk-ant-oat01-HeadroomFakeSubscriptionToken-0123456789abcdef";
+
+/**
+ * Claude Code signed in with a Claude plan instead of an API key: `CLAUDE_CODE_OAUTH_TOKEN` (what
+ * `claude setup-token` is for), no ANTHROPIC_API_KEY; otherwise as {@link claudeEnv}.
+ */
+export function claudeSubscriptionEnv(
+  sandbox: Sandbox,
+  proxyUrl: string,
+  trap: EgressTrap,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const { ANTHROPIC_API_KEY: _, ...env } = claudeEnv(sandbox, proxyUrl, trap);
+  return { ...env, CLAUDE_CODE_OAUTH_TOKEN: CLAUDE_OAUTH_TOKEN, ...extra };
 }
 
 /** The environment variable that carries the API key of the custom Codex provider below. */
@@ -256,6 +278,74 @@ export function codexEnv(
   };
 }
 
+/** The Gemini API key the Gemini CLI runs with in these suites. */
+export const GEMINI_KEY = "AIzaSyHeadroomTestGeminiKey0000000000";
+
+/**
+ * Gemini CLI's user settings for these suites: the Gemini API key sign-in chosen (so no auth
+ * dialog, and GOOGLE_GEMINI_BASE_URL applies), usage statistics, telemetry and update checks
+ * off, and folder trust off so `--yolo` may run the shell in the fresh working directory.
+ */
+export function writeGeminiSettings(sandbox: Sandbox, extra: Record<string, unknown> = {}): void {
+  const dir = join(sandbox.home, ".gemini");
+  mkdirSync(dir, { recursive: true });
+  const settings = {
+    privacy: { usageStatisticsEnabled: false },
+    telemetry: { enabled: false },
+    general: { disableAutoUpdate: true, disableUpdateNag: true },
+    security: { auth: { selectedType: "gemini-api-key" }, folderTrust: { enabled: false } },
+    ...extra,
+  };
+  writeFileSync(join(dir, "settings.json"), JSON.stringify(settings, null, 2));
+}
+
+/** Gemini CLI pointed at the proxy with a Gemini API key (the variables `wrap gemini` sets). */
+export function geminiEnv(
+  sandbox: Sandbox,
+  proxyUrl: string,
+  trap: EgressTrap,
+): Record<string, string> {
+  return {
+    ...baseEnv(sandbox, trap),
+    GOOGLE_GEMINI_BASE_URL: proxyUrl,
+    GEMINI_API_KEY: GEMINI_KEY,
+  };
+}
+
+/**
+ * GitHub Copilot CLI with a bring-your-own-key model and nothing else: COPILOT_OFFLINE keeps it
+ * from GitHub (sign-in, update checks, telemetry), which a BYOK session does not need. Its
+ * executable unpacks itself (about 235 MB) into COPILOT_CACHE_HOME on first start: one shared
+ * directory spares each run that.
+ */
+export function copilotCliEnv(
+  sandbox: Sandbox,
+  trap: EgressTrap,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...baseEnv(sandbox, trap),
+    COPILOT_OFFLINE: "true",
+    COPILOT_AUTO_UPDATE: "false",
+    COPILOT_CACHE_HOME: join(tmpdir(), "headroom-test-copilot-cache"),
+    ...extra,
+  };
+}
+
+/** Qwen Code with usage statistics (sent to Alibaba Cloud) and the --yolo notice off. */
+export function qwenCodeEnv(
+  sandbox: Sandbox,
+  trap: EgressTrap,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...baseEnv(sandbox, trap),
+    QWEN_USAGE_STATISTICS_ENABLED: "false",
+    QWEN_CODE_SUPPRESS_YOLO_WARNING: "1",
+    ...extra,
+  };
+}
+
 /** What an agent process printed. */
 export interface AgentRun {
   code: number | null;
@@ -319,15 +409,16 @@ export const FOUND = "Batch 287 failed: connection reset by peer (db-primary:543
 export const NOT_FOUND = "I could not find a failed batch in the log.";
 
 /**
- * A realistic service log of 330 lines (about 25 KB: Claude Code spills outputs over 30,000
- * characters to a file and sends only a preview): routine INFO and DEBUG lines, a few slow-batch
- * WARN lines and one ERROR with a stack trace.
+ * A realistic service log, 330 lines by default (about 25 KB: Claude Code spills outputs over
+ * 30,000 characters to a file and sends only a preview; Copilot CLI does so above about 20 KB):
+ * routine INFO and DEBUG lines, a few slow-batch WARN lines and, 43 lines before the end, one
+ * ERROR with a stack trace.
  */
-export function workerLog(): string {
+export function workerLog(count = 330): string {
   const lines: string[] = [];
-  for (let i = 0; i < 330; i++) {
+  for (let i = 0; i < count; i++) {
     const ts = `2026-11-26T08:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}.${String((i * 37) % 1000).padStart(3, "0")}Z`;
-    if (i === 287) {
+    if (i === count - 43) {
       lines.push(FAILED_LINE);
       lines.push(
         "    at PgConnection.query (/srv/worker/node_modules/pg/lib/connection.js:412:17)",

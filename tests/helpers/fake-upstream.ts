@@ -1,10 +1,17 @@
 /**
- * A fake LLM provider on a real socket (127.0.0.1, port 0) that speaks the Anthropic and OpenAI
- * wire formats byte for byte, records every request it receives, and can be told to misbehave.
+ * A fake LLM provider on a real socket (127.0.0.1, port 0) that speaks the Anthropic, OpenAI and
+ * Gemini wire formats byte for byte, records every request it receives, and can be told to misbehave.
  */
 
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
+import {
+  GEMINI_MODELS,
+  geminiArray,
+  geminiChunks,
+  geminiResponse,
+  geminiSse,
+} from "./gemini-wire.ts";
 import {
   ANTHROPIC_MODELS,
   anthropicMessage,
@@ -199,6 +206,24 @@ export class FakeUpstream {
       return body.stream
         ? this.stream(responsesStream(reply(), model, this.usage))
         : json(responsesBody(reply(), model, this.usage));
+    }
+    const gemini = /^\/v1(?:beta)?\/models\/([^/:]+):(\w+)$/.exec(request.path);
+    if (request.method === "POST" && gemini) {
+      const [, geminiModel, method] = gemini;
+      if (method === "countTokens") return json(JSON.stringify({ totalTokens: 42 }));
+      if (method === "generateContent")
+        return json(JSON.stringify(geminiResponse(reply(), geminiModel!, this.usage)));
+      const chunks = geminiChunks(reply(), geminiModel!, this.usage);
+      return new URLSearchParams(request.query).get("alt") === "sse"
+        ? this.stream(geminiSse(chunks), { headers: { "content-type": "text/event-stream" } })
+        : json(geminiArray(chunks));
+    }
+    const googleKey = request.headers.has("x-goog-api-key");
+    if (
+      request.method === "GET" &&
+      (request.path === "/v1beta/models" || (googleKey && request.path === "/v1/models"))
+    ) {
+      return json(JSON.stringify(GEMINI_MODELS));
     }
     if (request.method === "GET" && request.path === "/v1/models") {
       return request.headers.has("x-api-key")

@@ -40,7 +40,7 @@ export function testConfig(env: Record<string, string> = {}, flags: ProxyFlags =
 
 /** Options of {@link buildApp}. */
 export interface BuildOptions {
-  /** Upstream base URL for both providers (defaults to an unreachable .invalid host). */
+  /** Upstream base URL for every provider (defaults to an unreachable .invalid host). */
   upstream?: string;
   env?: Record<string, string>;
   flags?: ProxyFlags;
@@ -82,6 +82,7 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
       HEADROOM_RETRY_BASE_DELAY_MS: "1",
       OPENAI_TARGET_API_URL: upstream,
       ANTHROPIC_TARGET_API_URL: upstream,
+      GEMINI_TARGET_API_URL: upstream,
       CHATGPT_TARGET_API_URL: upstream,
       ...options.env,
     },

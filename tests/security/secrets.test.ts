@@ -1,8 +1,9 @@
 /**
  * No secrets at rest (docs/ARCHITECTURE.md). Requests carry sentinel credentials in every place a client
- * puts them (x-api-key, Authorization, a query parameter, a refused ?key=, the proxy token) and the proxy
- * is driven through success, upstream errors, refusals, transport failures and an unhandled
- * error. Then every place headroom writes to is searched: each log level (debug, with
+ * puts them (x-api-key, an API key or a Claude OAuth token in Authorization, a query parameter, a
+ * refused ?key=, the proxy token) and the proxy is driven through success, upstream errors,
+ * refusals, transport failures and an unhandled error. Then every place headroom writes to is
+ * searched: each log level (debug, with
  * HEADROOM_LOG_MESSAGES on), the SQLite files in the workspace, /stats, /stats-history,
  * /metrics, the live feed, the original store and the health and admin views.
  *
@@ -31,6 +32,8 @@ const tag = crypto.randomUUID().slice(0, 8);
 /** Credentials as clients send them; each must never be written anywhere. */
 const HEADER_SECRETS = {
   anthropic: `sk-ant-api03-SENTINEL-${tag}-HDR`,
+  // A Claude subscription's OAuth access token, sent as a bearer.
+  claudeOauth: `sk-ant-oat01-SENTINEL-${tag}-OAUTH`,
   openai: `sk-proj-SENTINEL-${tag}-BEARER`,
   query: `SENTINELqry${tag}`,
   proxyToken: `SENTINELproxytoken${tag}`,
@@ -184,6 +187,15 @@ describe("credential headers are never logged or persisted", () => {
       headers: anthropicHeaders(),
       body: anthropicBody("toolu_1"),
     });
+    const { "x-api-key": _, ...subscriber } = anthropicHeaders({
+      authorization: `Bearer ${HEADER_SECRETS.claudeOauth}`,
+      "anthropic-beta": "claude-code-20250219,oauth-2025-04-20",
+    });
+    await send(`/v1/messages${query}`, {
+      method: "POST",
+      headers: subscriber,
+      body: anthropicBody("toolu_4", true),
+    });
     await send(`/v1/messages${query}`, {
       method: "POST",
       headers: anthropicHeaders(),
@@ -253,6 +265,7 @@ describe("credential headers are never logged or persisted", () => {
     // The sentinels really were sent where they belong.
     expect(upstreamSaw.some((line) => line.includes(HEADER_SECRETS.anthropic))).toBe(true);
     expect(upstreamSaw.some((line) => line.includes(HEADER_SECRETS.openai))).toBe(true);
+    expect(upstreamSaw.some((line) => line.includes(HEADER_SECRETS.claudeOauth))).toBe(true);
     expect(upstreamSaw.some((line) => line.includes(`sig=${HEADER_SECRETS.query}`))).toBe(true);
     expect(sent.map((res) => res.status)).toEqual(
       expect.arrayContaining([200, 401, 400, 502, 500]),

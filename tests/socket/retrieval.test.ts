@@ -182,6 +182,29 @@ describe("headroom answers the model's retrieve calls itself", () => {
     expect(proxy.exchanges[0]!.retrievals).toBe(1);
   });
 
+  test("on a Claude subscription, the round headroom adds carries the client's OAuth headers unchanged", async () => {
+    modelThatRetrieves("messages");
+    const subscriber = {
+      authorization: "Bearer sk-ant-oat01-retrieval-test",
+      "anthropic-beta": "claude-code-20250219,oauth-2025-04-20",
+      "anthropic-version": "2023-06-01",
+      "user-agent": "claude-cli/2.1.332 (external, cli)",
+    };
+    const res = await fetch(`${proxy.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...subscriber },
+      body: JSON.stringify({ model: "m", max_tokens: 100, messages: anthropicHistory }),
+    });
+    const message = (await res.json()) as { content: unknown };
+    expect(message.content).toMatchObject([{ type: "text", text: FINAL }]);
+    expectRetrievalLoop();
+    for (const request of upstream.requests) {
+      for (const [name, value] of Object.entries(subscriber))
+        expect([name, request.headers.get(name)]).toEqual([name, value]);
+      expect(request.headers.has("x-api-key")).toBe(false);
+    }
+  });
+
   test("Anthropic, streaming: one well-formed stream, round 1 text kept, indexes consecutive, summed usage", async () => {
     modelThatRetrieves("messages");
     const res = await fetch(`${proxy.url}/v1/messages`, {

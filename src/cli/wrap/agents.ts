@@ -4,6 +4,8 @@
  * @module
  */
 
+import { copilotEnv } from "./byok-agents.ts";
+
 /** One agent's wiring. */
 export interface AgentSpec {
   /** The program to launch; undefined for tools configured by hand (Cursor). */
@@ -48,12 +50,17 @@ const AGENTS: Readonly<Record<string, AgentSpec>> = {
     args: ["-c", 'model_provider="headroom"'],
     env: () => ({}),
   },
+  // Gemini CLI with a Gemini API key; Google sign-ins are refused in gemini-auth.ts.
+  gemini: { command: "gemini", env: (base) => ({ GOOGLE_GEMINI_BASE_URL: base }) },
   aider: generic("aider"),
   opencode: generic("opencode"),
   goose: {
     command: "goose",
     env: (base) => ({ ...bothBaseUrls(base), OPENAI_HOST: base, ANTHROPIC_HOST: base }),
   },
+  // BYOK only (byok-agents.ts): GitHub's and Qwen's own sign-ins cannot go through a proxy.
+  copilot: { command: "copilot", env: copilotEnv },
+  qwen: { command: "qwen", env: bothBaseUrls },
   cursor: {
     command: undefined,
     env: () => ({}),

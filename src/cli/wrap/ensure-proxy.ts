@@ -79,8 +79,9 @@ function upstreamDifferences(
   for (const [name, key] of [
     ["OPENAI_TARGET_API_URL", "openai_api_url"],
     ["ANTHROPIC_TARGET_API_URL", "anthropic_api_url"],
+    ["GEMINI_TARGET_API_URL", "gemini_api_url"],
   ] as const) {
-    const wanted = env[name]?.replace(/\/+$/, "").replace(/\/v1$/, "");
+    const wanted = env[name]?.replace(/\/+$/, "").replace(/\/v1(beta)?$/, "");
     const running = health.config?.[key];
     if (wanted && running !== undefined && running !== wanted) {
       notes.push(

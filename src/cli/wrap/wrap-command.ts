@@ -14,6 +14,7 @@ import { cliConfig } from "../cli-config.ts";
 import { UsageError } from "../usage-error.ts";
 import { writeOut } from "../write-out.ts";
 import { type AgentSpec, agentSpec } from "./agents.ts";
+import { byokArgs, byokMisroute, byokProblem } from "./byok-agents.ts";
 import {
   addProviderBlock,
   CODEX_KEY_ENV,
@@ -24,6 +25,7 @@ import {
   signedInWithChatgpt,
 } from "./codex-config.ts";
 import { ensureProxy, syncSettings } from "./ensure-proxy.ts";
+import { geminiWrapProblem } from "./gemini-auth.ts";
 import { unknownModelProblem } from "./model-names.ts";
 import { readWrapState, writeWrapState } from "./wrap-state.ts";
 
@@ -37,8 +39,12 @@ sessions; a setting that needs a restart is reported and applies at its next sta
 
 Agents: claude (ANTHROPIC_BASE_URL), codex (a "headroom" provider in ~/.codex/config.toml,
 Responses API over HTTP, keeping Codex's ChatGPT sign-in, else the key from OPENAI_API_KEY),
-aider, opencode, goose; any other command gets OPENAI_BASE_URL and ANTHROPIC_BASE_URL. cursor
-prints the settings to paste.
+gemini (GOOGLE_GEMINI_BASE_URL, with a Gemini API key; "Login with Google" is not proxied yet),
+copilot (its BYOK provider, key from COPILOT_PROVIDER_API_KEY or OPENAI_API_KEY), qwen
+(--auth-type openai, OPENAI_BASE_URL, key from OPENAI_API_KEY), aider, opencode, goose; any
+other command gets OPENAI_BASE_URL and ANTHROPIC_BASE_URL. cursor prints the settings to paste.
+A sign-in that cannot go through a proxy (Login with Google for gemini, a GitHub Copilot
+subscription, Qwen OAuth) is refused with exit code 1.
 
 Options:
   --port PORT      the proxy's port
@@ -103,6 +109,16 @@ function parseOwn(args: string[]) {
   });
 }
 
+/**
+ * One `export` line. A credential is never shown: one wrap copied from another variable is
+ * printed as that variable, so the plan still runs as printed.
+ */
+function exportLine(name: string, value: string, current: Record<string, string | undefined>) {
+  if (!/KEY|TOKEN|SECRET/.test(name)) return `export ${name}=${shellQuote(value)}`;
+  const source = Object.keys(current).find((other) => other !== name && current[other] === value);
+  return `export ${name}=${source ? `"$${source}"` : "'[hidden]'"}`;
+}
+
 /** The lines `--print-env` shows: exports, Codex's block and the command that would run. */
 function describePlan(
   spec: AgentSpec,
@@ -113,13 +129,18 @@ function describePlan(
   codexAuth: CodexAuth,
 ): string {
   if (spec.instructions) return `${spec.instructions(base)}\n`;
-  const lines = Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
+  const lines = Object.entries(env).map(([name, value]) => exportLine(name, value, process.env));
   if (wrap.agent === "codex") {
     lines.push(`# and in ${codexFile}:`, ...providerBlock(base, codexAuth).trimEnd().split("\n"));
   }
-  const command = [spec.command!, ...(spec.args ?? []), ...wrap.agentArgs];
+  const command = [spec.command!, ...leadingArgs(spec, wrap), ...wrap.agentArgs];
   lines.push(command.map(shellQuote).join(" "));
   return `${lines.join("\n")}\n`;
+}
+
+/** The arguments wrap puts before the agent's own. */
+function leadingArgs(spec: AgentSpec, wrap: WrapArgs): string[] {
+  return [...(spec.args ?? []), ...byokArgs(wrap.agent, wrap.agentArgs)];
 }
 
 /** Adds Codex's provider block (replacing one headroom added for another port); returns notes. */
@@ -177,7 +198,9 @@ function missingKey(
   agent: string,
   env: Record<string, string | undefined>,
   codexAuth: CodexAuth,
+  home: string,
 ): string | undefined {
+  if (agent === "gemini") return geminiWrapProblem(env, home, process.cwd());
   if (agent !== "codex" || codexAuth === "chatgpt" || env[CODEX_KEY_ENV]) return undefined;
   return `Codex through headroom needs a ChatGPT sign-in (codex login) or an OpenAI API key in ${CODEX_KEY_ENV}; it has neither.`;
 }
@@ -200,7 +223,9 @@ export async function runWrap(args: string[], version: string): Promise<number> 
   const codexAuth: CodexAuth = signedInWithChatgpt(process.env, home) ? "chatgpt" : "api-key";
   const modelProblem = wrap.anyModel ? undefined : unknownModelProblem(wrap.agent, wrap.agentArgs);
   if (modelProblem) throw new UsageError(modelProblem);
-  const keyProblem = missingKey(wrap.agent, process.env, codexAuth);
+  const keyProblem =
+    missingKey(wrap.agent, process.env, codexAuth, home) ??
+    byokProblem(wrap.agent, process.env, wrap.agentArgs);
   if (wrap.printEnv) {
     await writeOut(describePlan(spec, wrap, base, agentEnv, codexFile, codexAuth));
     // The plan is shown, but it would not run as it stands: say why, as the real run would.
@@ -226,11 +251,16 @@ export async function runWrap(args: string[], version: string): Promise<number> 
     notes.push(...configureCodex(codexFile, base, codexAuth, config.workspaceDir));
   }
   for (const note of notes) process.stderr.write(`headroom: ${note}\n`);
+  const misrouted = await byokMisroute(wrap.agent, process.env, wrap.agentArgs, proxy.base);
+  if (misrouted) {
+    process.stderr.write(`headroom: ${misrouted}\n`);
+    return 1;
+  }
   if (!spec.command) {
     await writeOut(`${spec.instructions!(base)}\n`);
     return 0;
   }
-  return launch(spec.command, [...(spec.args ?? []), ...wrap.agentArgs], {
+  return launch(spec.command, [...leadingArgs(spec, wrap), ...wrap.agentArgs], {
     ...process.env,
     ...agentEnv,
   });

@@ -1,7 +1,7 @@
 /**
  * Sees through the framing agents put around a tool's output (docs/agent-shapes.md) before the
  * output's kind is detected: Claude Code's numbered Read lines, Codex's exec header, Claude
- * Code's `Exit code N` line, a client's cut in the middle of a long output, and terminal noise.
+ * Code's `Exit code N` line, Gemini CLI's shell result (`Output:` and its trailing facts), a client's cut in the middle of a long output, and terminal noise.
  * The framing is put back around the compressed body byte for byte; Claude Code's
  * `<persisted-output>` previews are left alone. The body itself goes through the usual
  * detection and per-kind compressors (`bare`), so this layer never decides how a kind compresses.
@@ -14,6 +14,7 @@ import { compressRead } from "./compress-read.ts";
 import { splitCut } from "./cut.ts";
 import { keepCutLine } from "./cut-keep.ts";
 import { isPersistedOutput, splitExecHeader, splitExitCode } from "./exec-header.ts";
+import { splitGeminiShell } from "./gemini-shell.ts";
 import { closeJsonPrefix } from "./json-prefix.ts";
 import { findSuffixElements } from "./json-suffix.ts";
 import { parseNumberedRead } from "./read-numbered.ts";
@@ -50,6 +51,17 @@ function compressFramed(
 ): TextCompression | undefined {
   const read = parseNumberedRead(text);
   if (read) return compressRead(read, options, bare);
+  const shell = splitGeminiShell(text);
+  if (shell) {
+    const inner = compressBody(shell.body, options, bare);
+    return (
+      inner && {
+        ...inner,
+        text: shell.header + inner.text + shell.footer,
+        strategy: `gemini-shell+${inner.strategy}`,
+      }
+    );
+  }
   const headed = splitExecHeader(text) ?? splitExitCode(text);
   if (headed) {
     const inner = compressBody(headed.body, options, bare);
