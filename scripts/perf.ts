@@ -272,6 +272,8 @@ const exitCode = await (async () => {
       }
     }
     const cpuUs = (name: string) => round(med(cpuPerRequest[name] ?? []), 1);
+    const cpuRatios = (name: string) =>
+      cpuPerRequest[name]!.map((us, r) => us / cpuPerRequest["bare relay"]![r]!);
     const relayShares = (name: string) =>
       tput[name]!.map((result, r) => result.rps / tput["bare relay"]![r]!.rps);
     const spread = (values: number[], digits: number, scale = 1) =>
@@ -458,6 +460,14 @@ const exitCode = await (async () => {
       {
         figure: "  same, --stateless: % of the bare relay / added p50 (ms)",
         measured: `${round(med(relayShares("headroom --stateless")) * 100, 1)}% / ${round(med(addedOverRelay("headroom --stateless")), 3)}`,
+        target: "report",
+        verdict: "-",
+      },
+      {
+        // Per round, against the bare relay measured seconds before: CPU time moves far less
+        // with other work on the machine than throughput does.
+        figure: `CPU per request @${connections}, x the bare relay's (per round)`,
+        measured: `${round(med(cpuRatios("headroom")), 2)} (${spread(cpuRatios("headroom"), 2)}); --stateless ${round(med(cpuRatios("headroom --stateless")), 2)}`,
         target: "report",
         verdict: "-",
       },

@@ -6,9 +6,10 @@
 
 import { Hono } from "hono";
 import { providerForCredentials, providerForPath } from "../core/api.ts";
-import { startExchange } from "../core/exchange.ts";
+import { type Exchange, startExchange } from "../core/exchange.ts";
 import { answerFailure } from "../pipeline/answer-failure.ts";
 import { exchangeRecorder } from "../pipeline/ledger-observer.ts";
+import { SocketCount } from "../pipeline/socket-count.ts";
 import { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import { outputShapingFigures } from "../stats/output-shaping.ts";
 import { StatsService } from "../stats/stats-service.ts";
@@ -18,11 +19,11 @@ import { adminRoutes } from "./admin-routes.ts";
 import { compressRoute } from "./compress-route.ts";
 import { dashboardRoute } from "./dashboard-route.ts";
 import type { AppDeps, AppInputs } from "./deps.ts";
-import { edge, refuseEarly } from "./edge.ts";
+import { directRoutes, edge, refuseEarly } from "./edge.ts";
 import { healthRoutes } from "./health-routes.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { notFoundResponse } from "./local-only.ts";
-import { proxyRoutes } from "./proxy-routes.ts";
+import { directProxyRoutes, proxyRoutes } from "./proxy-routes.ts";
 import { retrieveRoutes } from "./retrieve-routes.ts";
 import { statsRoutes } from "./stats-routes.ts";
 import { type StoreReporters, storeErrorCounts, storeReports } from "./store-reports.ts";
@@ -94,9 +95,10 @@ export function createApp(given: AppInputs): HeadroomApp {
     onExchange: [exchangeRecorder(stats, given.prices), ...(given.onExchange ?? [])],
   };
   const upstreamHealth = new UpstreamHealth();
+  const sockets = new SocketCount();
   const app = new Hono<HeadroomEnv>();
   app.use("*", edge(deps));
-  app.route("/", healthRoutes(deps, upstreamHealth, stores));
+  app.route("/", healthRoutes(deps, upstreamHealth, stores, sockets));
   // Its own decisions: what an SDK compresses must never change what the proxy replays.
   app.route("/", compressRoute(deps, new MemoryDecisionStore(10_000)));
   app.route("/", retrieveRoutes(deps));
@@ -112,13 +114,22 @@ export function createApp(given: AppInputs): HeadroomApp {
   app.route("/", adminRoutes(deps));
   if (deps.dashboardHtml !== undefined) app.route("/", dashboardRoute(deps.dashboardHtml));
   app.route("/", unsupportedRoutes());
-  app.route("/", proxyRoutes(deps, upstreamHealth));
+  app.route("/", proxyRoutes(deps, upstreamHealth, sockets));
   app.notFound((c) => notFoundResponse(c.req.raw));
   // Errors no route caught: the same mapping as the pipeline's (logged, recorded, a 500).
-  app.onError((error, c) => {
-    const provider = providerForPath(c.req.path) ?? providerForCredentials(c.req.raw.headers);
-    return answerFailure(deps.log, c.get("exchange"), provider, error);
-  });
+  const answerUncaught = (error: unknown, request: Request, path: string, exchange: Exchange) => {
+    const provider = providerForPath(path) ?? providerForCredentials(request.headers);
+    return answerFailure(deps.log, exchange, provider, error);
+  };
+  app.onError((error, c) => answerUncaught(error, c.req.raw, c.req.path, c.get("exchange")));
+  // The generation routes skip the router: every caller of app.fetch (the servers, and tests
+  // through app.request) gets them, with the same edge and error mapping as the routed ones.
+  const direct = directRoutes(deps, directProxyRoutes(deps, upstreamHealth), (error, request) =>
+    answerUncaught(error, request.raw, request.path, request.exchange),
+  );
+  const routed = app.fetch;
+  app.fetch = (request, env, executionCtx) =>
+    direct(request, env) ?? routed(request, env, executionCtx);
   const refuse = (request: Request, status: number, message: string): Response => {
     const path = new URL(request.url).pathname;
     return refuseEarly(deps, startExchange(request.method, path), request, path, status, message);

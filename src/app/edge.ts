@@ -17,6 +17,7 @@ import {
   isLoopbackOrigin,
 } from "../core/loopback.ts";
 import { answerFailure } from "../pipeline/answer-failure.ts";
+import type { ClientRequest, ConnEnv } from "../pipeline/client-request.ts";
 import { finishExchange } from "../pipeline/finish-exchange.ts";
 import { recordProvider, recordStatus } from "../pipeline/recorder.ts";
 import type { AppDeps } from "./deps.ts";
@@ -86,66 +87,158 @@ export function refuseEarly(
   return withSecurityHeaders(response, undefined);
 }
 
+/** What the edge knows of a request before routing it. */
+interface EdgeRequest {
+  readonly raw: Request;
+  readonly path: string;
+  readonly conn: ConnEnv | undefined;
+  readonly exchange: Exchange;
+  /** The Origin header when it names a loopback page (CORS is answered for those only). */
+  readonly loopbackOrigin: string | undefined;
+}
+
+/** Starts the exchange of a request arriving at the edge. */
+function arrive(raw: Request, path: string, conn: ConnEnv | undefined): EdgeRequest {
+  const origin = raw.headers.get("origin");
+  return {
+    raw,
+    path,
+    conn,
+    exchange: startExchange(raw.method, path),
+    loopbackOrigin: origin !== null && isLoopbackOrigin(origin) ? origin : undefined,
+  };
+}
+
+/**
+ * The edge's checks before any route runs: the proxy token, foreign pages, CORS preflights.
+ * Returns the answer when the request stops here, undefined when it goes on to its route.
+ */
+function checkAtEdge(deps: AppDeps, at: EdgeRequest): Response | undefined {
+  const { raw, path, exchange, loopbackOrigin } = at;
+  const headers = raw.headers;
+  const refuse = (status: 401 | 403, message: string): Response =>
+    refuseEarly(deps, exchange, raw, path, status, message);
+
+  const token = deps.config.proxyToken;
+  if (token && !TOKEN_EXEMPT.has(path) && !isLoopbackCaller(at.conn?.remoteAddress, headers)) {
+    const given = headers.get("x-headroom-proxy-token");
+    if (given === null || !sameSecret(given, token)) {
+      return refuse(401, "This proxy requires its token in the x-headroom-proxy-token header");
+    }
+  }
+
+  // A page on another origin must not drive the proxy (fill the store, spend through the
+  // upstream, read the control plane), even with a simple request that needs no preflight.
+  // A top-level navigation (a link to /dashboard) is the user's own doing and stays allowed;
+  // the control plane refuses even that (local-only.ts).
+  if (
+    hasForeignOrigin(headers) ||
+    (isCrossSiteWithoutOrigin(headers) &&
+      headers.get("sec-fetch-mode")?.toLowerCase() !== "navigate")
+  ) {
+    return refuse(403, "Requests from web pages are only allowed from loopback pages");
+  }
+
+  if (raw.method === "OPTIONS" && headers.get("access-control-request-method")) {
+    if (!loopbackOrigin) {
+      return refuse(403, "Cross-origin requests are only allowed from loopback pages");
+    }
+    recordStatus(exchange, 204);
+    finishExchange(deps, exchange);
+    return withSecurityHeaders(
+      new Response(null, {
+        status: 204,
+        headers: {
+          "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+          "access-control-allow-headers": headers.get("access-control-request-headers") ?? "",
+          "access-control-max-age": "600",
+        },
+      }),
+      loopbackOrigin,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The edge's work on the way out: the security headers, the status when no stage recorded one,
+ * and the end of the exchange when no relayed body is still flowing.
+ */
+function leaveEdge(deps: AppDeps, at: EdgeRequest, response: Response): Response {
+  const secured = withSecurityHeaders(response, at.loopbackOrigin);
+  if (at.exchange.status === 0) recordStatus(at.exchange, secured.status);
+  if (!at.exchange.pending) finishExchange(deps, at.exchange);
+  return secured;
+}
+
 /** Creates the edge middleware. */
 export function edge(deps: AppDeps): MiddlewareHandler<HeadroomEnv> {
   return async function edgeMiddleware(c, next) {
-    const exchange = startExchange(c.req.method, c.req.path);
-    c.set("exchange", exchange);
-    const origin = c.req.header("origin");
-    const loopbackOrigin = origin !== undefined && isLoopbackOrigin(origin) ? origin : undefined;
-
-    const refuse = (status: 401 | 403, message: string): Response =>
-      refuseEarly(deps, exchange, c.req.raw, c.req.path, status, message);
-
-    const token = deps.config.proxyToken;
-    if (
-      token &&
-      !TOKEN_EXEMPT.has(c.req.path) &&
-      !isLoopbackCaller(c.env?.remoteAddress, c.req.raw.headers)
-    ) {
-      const given = c.req.header("x-headroom-proxy-token");
-      if (given === undefined || !sameSecret(given, token)) {
-        return refuse(401, "This proxy requires its token in the x-headroom-proxy-token header");
-      }
-    }
-
-    // A page on another origin must not drive the proxy (fill the store, spend through the
-    // upstream, read the control plane), even with a simple request that needs no preflight.
-    // A top-level navigation (a link to /dashboard) is the user's own doing and stays allowed;
-    // the control plane refuses even that (local-only.ts).
-    const headers = c.req.raw.headers;
-    if (
-      hasForeignOrigin(headers) ||
-      (isCrossSiteWithoutOrigin(headers) &&
-        c.req.header("sec-fetch-mode")?.toLowerCase() !== "navigate")
-    ) {
-      return refuse(403, "Requests from web pages are only allowed from loopback pages");
-    }
-
-    if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method")) {
-      if (!loopbackOrigin) {
-        return refuse(403, "Cross-origin requests are only allowed from loopback pages");
-      }
-      recordStatus(exchange, 204);
-      finishExchange(deps, exchange);
-      return withSecurityHeaders(
-        new Response(null, {
-          status: 204,
-          headers: {
-            "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
-            "access-control-allow-headers": c.req.header("access-control-request-headers") ?? "",
-            "access-control-max-age": "600",
-          },
-        }),
-        loopbackOrigin,
-      );
-    }
-
+    const at = arrive(c.req.raw, c.req.path, c.env);
+    c.set("exchange", at.exchange);
+    const answered = checkAtEdge(deps, at);
+    if (answered) return answered;
     await next();
     // Hono's res setter rebuilds the response and copies its headers: only assign a new one.
-    const secured = withSecurityHeaders(c.res, loopbackOrigin);
+    const secured = leaveEdge(deps, at, c.res);
     if (secured !== c.res) c.res = secured;
-    if (exchange.status === 0) recordStatus(exchange, c.res.status);
-    if (!exchange.pending) finishExchange(deps, exchange);
   };
+}
+
+/** The routed path of a URL as the router sees it; undefined when it needs decoding. */
+function plainPath(url: string): string | undefined {
+  const start = url.indexOf("/", url.indexOf(":") + 4);
+  let end = start;
+  for (; end < url.length; end++) {
+    const code = url.charCodeAt(end);
+    if (code === 37 /* % */) return undefined;
+    if (code === 63 /* ? */ || code === 35 /* # */) break;
+  }
+  return url.slice(start, end);
+}
+
+/** A route the edge serves without the router: the exchange's record in, the answer out. */
+export type DirectRoute = (request: ClientRequest) => Promise<Response>;
+
+/**
+ * The hot data-plane routes, served past the router: the same edge checks, the same handler and
+ * the same error mapping as through Hono, without its matching, context and middleware chain,
+ * which cost a measurable share of a passthrough request. `routes` maps "METHOD path" to the
+ * handler; only paths that no other route or middleware of the app matches belong here.
+ * Returns undefined for any other request, which the router then serves.
+ */
+export function directRoutes(
+  deps: AppDeps,
+  routes: ReadonlyMap<string, DirectRoute>,
+  onError: (error: unknown, request: ClientRequest) => Response,
+): (raw: Request, conn: ConnEnv | undefined) => Promise<Response> | undefined {
+  return (raw, conn) => {
+    const path = plainPath(raw.url);
+    const route = path === undefined ? undefined : routes.get(`${raw.method} ${path}`);
+    if (route === undefined || path === undefined) return undefined;
+    return serveDirect(deps, arrive(raw, path, conn), route, onError);
+  };
+}
+
+async function serveDirect(
+  deps: AppDeps,
+  at: EdgeRequest,
+  route: DirectRoute,
+  onError: (error: unknown, request: ClientRequest) => Response,
+): Promise<Response> {
+  // As under the router: an error in a route is answered and leaves through the edge; one in
+  // the edge itself is answered as it is.
+  try {
+    const answered = checkAtEdge(deps, at);
+    if (answered) return answered;
+    let response: Response;
+    try {
+      response = await route(at);
+    } catch (error) {
+      response = onError(error, at);
+    }
+    return leaveEdge(deps, at, response);
+  } catch (error) {
+    return onError(error, at);
+  }
 }

@@ -14,6 +14,8 @@ import type { ClientRequest } from "../pipeline/client-request.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
 import { handleGeneration } from "../pipeline/generation.ts";
 import { handlePassthrough } from "../pipeline/passthrough.ts";
+import { handleResponsesSocket, isSocketUpgrade } from "../pipeline/responses-socket.ts";
+import type { SocketCount } from "../pipeline/socket-count.ts";
 import type { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 
@@ -35,16 +37,49 @@ function clientRequest(c: Context<HeadroomEnv>): ClientRequest {
   };
 }
 
+/** The generation APIs at fixed paths (all POST); Gemini's name the model in theirs. */
+const GENERATION_PATHS: ReadonlyArray<[string, GenerationApi]> = [
+  ["/v1/messages", "messages"],
+  ["/v1/chat/completions", "chat"],
+  ...RESPONSES_PATHS.map((path): [string, GenerationApi] => [path, "responses"]),
+];
+
+/**
+ * The generation routes by "METHOD path", for the edge to serve without the router
+ * (edge.ts, directRoutes): the same handlers the router would call.
+ */
+export function directProxyRoutes(
+  deps: PipelineDeps,
+  health: UpstreamHealth,
+): Map<string, (request: ClientRequest) => Promise<Response>> {
+  return new Map(
+    GENERATION_PATHS.map(([path, api]) => [
+      `POST ${path}`,
+      (request: ClientRequest) => handleGeneration(deps, health, request, api),
+    ]),
+  );
+}
+
 /** Creates the data-plane routes. */
-export function proxyRoutes(deps: PipelineDeps, health: UpstreamHealth): Hono<HeadroomEnv> {
+export function proxyRoutes(
+  deps: PipelineDeps,
+  health: UpstreamHealth,
+  sockets: SocketCount,
+): Hono<HeadroomEnv> {
   const app = new Hono<HeadroomEnv>();
   const generation = (api: GenerationApi) => (c: Context<HeadroomEnv>) =>
     handleGeneration(deps, health, clientRequest(c), api);
-  app.post("/v1/messages", generation("messages"));
-  app.post("/v1/chat/completions", generation("chat"));
-  for (const path of RESPONSES_PATHS) app.post(path, generation("responses"));
+  for (const [path, api] of GENERATION_PATHS) app.post(path, generation(api));
   const passthrough = (c: Context<HeadroomEnv>) =>
     handlePassthrough(deps, health, clientRequest(c));
+  // Codex's Responses WebSocket, on every Responses path: relayed where the runtime can,
+  // refused (426) where it cannot.
+  for (const path of RESPONSES_PATHS)
+    app.get(path, (c) =>
+      isSocketUpgrade(c.req.raw)
+        ? handleResponsesSocket(deps, sockets, clientRequest(c))
+        : passthrough(c),
+    );
   // Gemini names the model and the method in the path: models/{model}:{method}.
   const gemini = (c: Context<HeadroomEnv>) =>
     isGeminiGeneration(c.req.path) ? generation("gemini")(c) : passthrough(c);

@@ -64,6 +64,40 @@ export function relayBody(
   reader: BodyReader,
   options: RelayOptions & { readonly length?: number },
 ): ReadableStream<Uint8Array> | Uint8Array {
+  if (!options.sseApi && options.length === first.length) return relayWhole(first, reader, options);
+  return relayStream(first, reader, options);
+}
+
+/**
+ * A body that arrived whole in its first chunk: handed over as bytes, its accounting run once
+ * the reader confirms the end. Reading on releases the upstream connection; anything but a
+ * clean end is not the client's concern any more: it has every byte the length announced (bytes
+ * past it, from an upstream that miscounted, are dropped with the connection). Kept apart from
+ * the stream so the usual answer pays for none of the stream's state.
+ */
+function relayWhole(first: Uint8Array, reader: BodyReader, options: RelayOptions): Uint8Array {
+  options.onFirstByte?.();
+  const collectLimit = options.collectLimit ?? 0;
+  const outcome: RelayOutcome =
+    collectLimit > 0 && first.length <= collectLimit
+      ? { end: "complete", bytes: first.length, collected: first }
+      : { end: "complete", bytes: first.length };
+  reader.read().then(
+    (next) => {
+      if (!next.done) reader.cancel().catch(() => {});
+      options.onEnd(outcome);
+    },
+    () => options.onEnd(outcome),
+  );
+  return first;
+}
+
+/** A body relayed chunk by chunk, tapped on the way. */
+function relayStream(
+  first: Uint8Array,
+  reader: BodyReader,
+  options: RelayOptions,
+): ReadableStream<Uint8Array> {
   const parser = options.sseApi ? new SseParser() : undefined;
   const collectLimit = options.collectLimit ?? 0;
   let collected: Uint8Array[] | undefined = collectLimit > 0 ? [] : undefined;
@@ -140,21 +174,6 @@ export function relayBody(
       }
     }
     return chunk;
-  }
-
-  if (!parser && options.length === first.length) {
-    tap(first);
-    // Reading on releases the upstream connection; anything but a clean end is not the
-    // client's concern any more: it has every byte the length announced (bytes past it, from
-    // an upstream that miscounted, are dropped with the connection).
-    reader.read().then(
-      (next) => {
-        if (!next.done) reader.cancel().catch(() => {});
-        settle("complete");
-      },
-      () => settle("complete"),
-    );
-    return first;
   }
 
   return new ReadableStream<Uint8Array>({

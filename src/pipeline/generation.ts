@@ -97,8 +97,8 @@ async function rewriteForwardAnswer(
   const { exchange, raw } = request;
   // --no-optimize forwards every byte untouched; a bypass or switched-off compression only
   // stops new compression (the history and the tool it needs stay as on earlier turns).
-  const rewrite = deps.config.optimize
-    ? await rewriteRequest(deps, {
+  const rewriting = deps.config.optimize
+    ? rewriteRequest(deps, {
         api,
         json,
         exchange,
@@ -107,6 +107,7 @@ async function rewriteForwardAnswer(
         signal: raw.signal,
       })
     : undefined;
+  const rewrite = rewriting && (await rewriting);
   if (!rewrite) {
     const { upstream } = await forward(deps, health, request, {
       routed,

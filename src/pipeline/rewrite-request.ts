@@ -74,14 +74,24 @@ export interface RewriteInput {
   readonly signal: AbortSignal;
 }
 
-/** Rewrites the request, or returns undefined when nothing changes (the original bytes go). */
-export async function rewriteRequest(
+/**
+ * Rewrites the request, or returns undefined when nothing changes (the original bytes go). A
+ * body with nothing to edit is answered at once, without a promise: most requests are such.
+ */
+export function rewriteRequest(
+  deps: PipelineDeps,
+  input: RewriteInput,
+): Promise<RewrittenRequest | undefined> | undefined {
+  if (nothingToRewrite(input.json.text, input.mode === "compress" && deps.config.outputShaper))
+    return undefined;
+  return rewriteEdits(deps, input);
+}
+
+async function rewriteEdits(
   deps: PipelineDeps,
   input: RewriteInput,
 ): Promise<RewrittenRequest | undefined> {
   const { api, json, exchange, mode, sessionHeader } = input;
-  if (nothingToRewrite(json.text, mode === "compress" && deps.config.outputShaper))
-    return undefined;
   const optimized = await optimizeRequest(deps, input);
   let text = json.text;
   let offersRetrieve = false;

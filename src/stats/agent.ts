@@ -48,6 +48,12 @@ const NOT_AN_AGENT = new Set([
   "unknown",
 ]);
 
+// An agent sends the same headers on every request: the last answer is kept, so the patterns
+// run once per change of client rather than once per request.
+let lastXClient: string | undefined | null;
+let lastUserAgent: string | undefined | null;
+let lastFound = "unknown";
+
 /**
  * The agent behind a request. An agent `headroom wrap` launched whose requests carry only its SDK's
  * user agent (Copilot CLI's own-key provider sends "OpenAI/JS …") is named by wrap's stack label.
@@ -57,14 +63,23 @@ export function agentOf(
   userAgent: string | undefined | null,
   stack?: string | null,
 ): string {
+  if (xClient !== lastXClient || userAgent !== lastUserAgent) {
+    lastFound = recognise(xClient, userAgent);
+    lastXClient = xClient;
+    lastUserAgent = userAgent;
+  }
+  const found = lastFound;
+  if (!stack?.startsWith("wrap_") || !NOT_AN_AGENT.has(found)) return found;
+  return cleanLabel(stack.slice("wrap_".length)) ?? found;
+}
+
+/** The agent an explicit client label or a known user agent names. */
+function recognise(
+  xClient: string | undefined | null,
+  userAgent: string | undefined | null,
+): string {
   const explicit = cleanLabel(xClient);
   if (explicit) return explicit;
-  let found = "unknown";
-  for (const [pattern, name] of KNOWN)
-    if (userAgent && pattern.test(userAgent)) {
-      found = name;
-      break;
-    }
-  const wrapped = stack?.startsWith("wrap_") ? cleanLabel(stack.slice("wrap_".length)) : undefined;
-  return wrapped && NOT_AN_AGENT.has(found) ? wrapped : found;
+  if (userAgent) for (const [pattern, name] of KNOWN) if (pattern.test(userAgent)) return name;
+  return "unknown";
 }

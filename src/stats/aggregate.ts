@@ -148,6 +148,16 @@ export function rowSlices(row: LedgerRow): [string, string][] {
   return slices;
 }
 
+/**
+ * A key equal for two rows exactly when {@link rowSlices} gives them the same slices: every
+ * field it reads, each unambiguously delimited (a length before each text, "-" for none).
+ */
+export function sliceSignature(row: LedgerRow): string {
+  if (row.layer === "cli") return "cli";
+  const text = (value: string | null) => (value === null ? "-" : `${value.length}:${value}`);
+  return `proxy${text(row.provider)}${text(row.model)}${text(row.agent)}${text(row.project)}${text(row.stack)}${text(row.auth)}${text(row.transforms)}${text(row.shaping)}${text(row.cacheRewrite)}`;
+}
+
 /** A fixed-bucket histogram in Prometheus' cumulative form. */
 export class Histogram {
   readonly counts: number[];

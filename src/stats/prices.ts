@@ -64,6 +64,8 @@ const EMBEDDED_PRICES: Readonly<Record<string, ModelPrice>> = {
   "gemini-2.0-flash": gemini(0.1, 0.025, 0.4),
 };
 
+const KNOWN_MODELS_MAX = 256;
+
 /** A price lookup over the embedded table and optional overrides. */
 export class PriceTable {
   readonly #entries: [string, ModelPrice][];
@@ -74,11 +76,19 @@ export class PriceTable {
     this.#entries = Object.entries(merged).sort((a, b) => b[0].length - a[0].length);
   }
 
+  // Every ledger row asks for its model's price: the answers are kept per model name (bounded,
+  // since the name is the client's).
+  readonly #known = new Map<string, ModelPrice | undefined>();
+
   /** The price of `model`, or undefined when headroom does not know it. */
   priceOf(model: string | undefined): ModelPrice | undefined {
     if (!model) return undefined;
+    if (this.#known.has(model)) return this.#known.get(model);
     const name = model.toLowerCase().replace(/^.*\//, "");
-    return this.#entries.find(([prefix]) => name.startsWith(prefix))?.[1];
+    const price = this.#entries.find(([prefix]) => name.startsWith(prefix))?.[1];
+    if (this.#known.size >= KNOWN_MODELS_MAX) this.#known.clear();
+    this.#known.set(model, price);
+    return price;
   }
 }
 

@@ -15,13 +15,13 @@ import {
   mergeCounters,
   rowCounters,
   rowSlices,
+  sliceSignature,
 } from "../stats/aggregate.ts";
 import type { LedgerRow } from "../stats/ledger-row.ts";
 import {
   type Granularity,
   type LedgerStore,
   rebucket,
-  rowPoint,
   type SeriesPoint,
   type StoredRow,
 } from "../stats/ledger-store.ts";
@@ -81,8 +81,9 @@ const TEXT_COLUMNS = new Set([
 
 type DbRow = Record<(typeof ROW_COLUMNS)[number], string | number | null> & { id: number };
 
-function toDb(row: LedgerRow): (string | number | null)[] {
-  return [
+/** Appends the row's column values to `into`, in ROW_COLUMNS order. */
+function pushDb(row: LedgerRow, into: (string | number | null)[]): void {
+  into.push(
     row.ts,
     row.layer,
     row.provider,
@@ -117,7 +118,7 @@ function toDb(row: LedgerRow): (string | number | null)[] {
     row.costUsd,
     row.savedUsd,
     row.overBudget,
-  ];
+  );
 }
 
 function fromDb(r: DbRow): LedgerRow {
@@ -178,18 +179,30 @@ const HOURLY_FIELDS = [
 // 16 x 33 parameters stays far below SQLite's limit of 32,766.
 const ROWS_PER_INSERT = 16;
 
-/** Adds a row's hourly point into `sums`, in HOURLY_FIELDS order. */
-function addHourly(sums: number[], point: SeriesPoint): void {
-  sums[0]! += point.requests;
-  sums[1]! += point.tokensBefore;
-  sums[2]! += point.tokensSaved;
-  sums[3]! += point.cliTokensSaved;
-  sums[4]! += point.inputTokens;
-  sums[5]! += point.outputTokens;
-  sums[6]! += point.cacheReadTokens;
-  sums[7]! += point.cacheWriteTokens;
-  sums[8]! += point.costUsd;
-  sums[9]! += point.savedUsd;
+const HOUR = 3_600_000;
+
+/** What rows that add into the same totals in a batch add into. */
+interface BatchTargets {
+  readonly totals: { counters: Counters | null }[];
+  readonly hour: { sums: number[] };
+}
+
+/**
+ * Adds a row's hourly figures into `sums`, in HOURLY_FIELDS order: the figures of its hourly
+ * point (rowPoint in ledger-store.ts), summed the same way, without building the point.
+ */
+function addHourlyRow(sums: number[], row: LedgerRow): void {
+  const proxy = row.layer === "proxy" && row.outcome !== "rejected";
+  sums[0]! += proxy ? 1 : 0;
+  sums[1]! += proxy ? row.tokensBefore : 0;
+  sums[2]! += proxy ? row.tokensSaved : 0;
+  sums[3]! += row.layer === "cli" ? row.tokensSaved : 0;
+  sums[4]! += proxy ? row.inputTokens : 0;
+  sums[5]! += proxy ? row.outputTokens : 0;
+  sums[6]! += proxy ? row.cacheReadTokens : 0;
+  sums[7]! += proxy ? row.cacheWriteTokens : 0;
+  sums[8]! += proxy ? (row.costUsd ?? 0) : 0;
+  sums[9]! += row.savedUsd ?? 0;
 }
 
 /** Retention of raw rows; totals and roll-ups are kept regardless. */
@@ -288,36 +301,62 @@ export class SqliteLedgerStore implements LedgerStore {
     return this.insertAll([row]);
   }
 
+  /** The hour of the roll-up that `row` adds into, in a batch's `hours`. */
+  #hourOf(
+    hours: Map<string, { bucket: number; model: string; sums: number[] }>,
+    bucket: number,
+    row: LedgerRow,
+  ): { bucket: number; model: string; sums: number[] } {
+    const model = row.layer === "cli" ? "(cli)" : (row.model ?? "unknown");
+    const key = `${bucket}\u0000${model}`;
+    let hour = hours.get(key);
+    if (!hour) {
+      hour = { bucket, model, sums: HOURLY_FIELDS.map(() => 0) };
+      hours.set(key, hour);
+    }
+    return hour;
+  }
+
   insertAll(rows: readonly LedgerRow[]): number {
     let id = 0;
     // One transaction for the batch, and one upsert per distinct total and hour rather than per
     // row: a batch's rows mostly share their provider, model, agent and hour.
-    const totals = new Map<string, { dim: string; name: string; counters: Counters }>();
+    const totals = new Map<string, { dim: string; name: string; counters: Counters | null }>();
     const hours = new Map<string, { bucket: number; model: string; sums: number[] }>();
+    // Rows that share their slices and hour add into the same totals and hour: those are looked
+    // up once per kind of row in the batch, not once per row and slice.
+    const targets = new Map<string, BatchTargets>();
     this.db.transaction(() => {
       id = this.#insertRows(rows);
       for (const row of rows) {
+        const bucket = Math.floor(row.ts / HOUR) * HOUR;
+        const signature = `${bucket}${sliceSignature(row)}`;
+        let into = targets.get(signature);
+        if (!into) {
+          into = { totals: [], hour: this.#hourOf(hours, bucket, row) };
+          for (const [dim, rawName] of rowSlices(row)) {
+            const names = this.#known(dim);
+            const name = names.has(rawName) || names.size < MAX_SLICE_NAMES ? rawName : "other";
+            names.add(name);
+            const key = `${dim}\u0000${name}`;
+            let total = totals.get(key);
+            if (!total) {
+              total = { dim, name, counters: null };
+              totals.set(key, total);
+            }
+            into.totals.push(total);
+          }
+          targets.set(signature, into);
+        }
         const counters = rowCounters(row);
-        for (const [dim, rawName] of rowSlices(row)) {
-          const names = this.#known(dim);
-          const name = names.has(rawName) || names.size < MAX_SLICE_NAMES ? rawName : "other";
-          names.add(name);
-          const key = `${dim}\u0000${name}`;
-          const total = totals.get(key);
-          if (total) mergeCounters(total.counters, counters);
-          else totals.set(key, { dim, name, counters: { ...counters } });
+        for (const total of into.totals) {
+          if (total.counters) mergeCounters(total.counters, counters);
+          else total.counters = { ...counters };
         }
-        const point = rowPoint(row);
-        const model = row.layer === "cli" ? "(cli)" : (row.model ?? "unknown");
-        const key = `${point.bucket}\u0000${model}`;
-        let hour = hours.get(key);
-        if (!hour) {
-          hour = { bucket: point.bucket, model, sums: HOURLY_FIELDS.map(() => 0) };
-          hours.set(key, hour);
-        }
-        addHourly(hour.sums, point);
+        addHourlyRow(into.hour.sums, row);
       }
       for (const { dim, name, counters } of totals.values()) {
+        if (!counters) continue;
         this.#upsertTotals.run(dim, name, ...COUNTER_FIELDS.map((field) => counters[field]));
       }
       for (const { bucket, model, sums } of hours.values()) {
@@ -332,12 +371,16 @@ export class SqliteLedgerStore implements LedgerStore {
     let id = 0;
     let at = 0;
     for (; at + ROWS_PER_INSERT <= rows.length; at += ROWS_PER_INSERT) {
+      // One array bound positionally: spreading hundreds of values into arguments costs more
+      // than the insert's own JavaScript.
       const values: (string | number | null)[] = [];
-      for (let i = at; i < at + ROWS_PER_INSERT; i++) values.push(...toDb(rows[i]!));
-      id = Number(this.#insertMany.run(...values).lastInsertRowid);
+      for (let i = at; i < at + ROWS_PER_INSERT; i++) pushDb(rows[i]!, values);
+      id = Number(this.#insertMany.run(values).lastInsertRowid);
     }
     for (; at < rows.length; at++) {
-      id = Number(this.#insertRow.run(...toDb(rows[at]!)).lastInsertRowid);
+      const values: (string | number | null)[] = [];
+      pushDb(rows[at]!, values);
+      id = Number(this.#insertRow.run(values).lastInsertRowid);
     }
     return id;
   }

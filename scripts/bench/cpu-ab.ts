@@ -1,0 +1,113 @@
+/**
+ * CPU per request of headroom next to the bare relay, alternated round by round on the same
+ * load: the quick figure to judge a change to the request path by (npm run perf measures much
+ * more and takes minutes). Runs headroom from the sources unless --binary is given.
+ *
+ *   bun scripts/bench/cpu-ab.ts [--rounds 4] [--seconds 3] [--connections 64] [--stateless]
+ *                               [--binary dist/headroom] [--stream] [--baseline EXECUTABLE]
+ *
+ * --baseline adds another headroom executable (an earlier build) as a third target, measured in
+ * the same rounds.
+ */
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { cpuMs } from "./cpu.ts";
+import { runLoad } from "./load.ts";
+import { startHeadroom, startScript, stopAll } from "./processes.ts";
+import { quantile, round } from "./stats.ts";
+
+const { values: opts } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "4" },
+    seconds: { type: "string", default: "3" },
+    connections: { type: "string", default: "64" },
+    stateless: { type: "boolean" },
+    binary: { type: "string" },
+    stream: { type: "boolean" },
+    baseline: { type: "string" },
+  },
+});
+
+const body = JSON.stringify({
+  model: "claude-sonnet-4-5",
+  max_tokens: 1024,
+  ...(opts.stream ? { stream: true } : {}),
+  messages: [
+    {
+      role: "user",
+      content: "Please look at the failing test below and tell me what is wrong.\n".repeat(20),
+    },
+  ],
+});
+const headers = {
+  "content-type": "application/json",
+  "x-api-key": "sk-ant-bench",
+  "anthropic-version": "2023-06-01",
+};
+
+const workspace = mkdtempSync(join(tmpdir(), "headroom-cpu-ab-"));
+const upstream = await startScript("upstream-server.ts");
+const bare = await startScript("bare-relay.ts", [upstream.url]);
+const headroom = await startHeadroom(
+  upstream.url,
+  opts.stateless ? [] : ["--workspace-dir", workspace],
+  {
+    stateless: opts.stateless === true,
+    binary: opts.binary ?? "/nonexistent",
+  },
+);
+const baseline = opts.baseline
+  ? await startHeadroom(
+      upstream.url,
+      opts.stateless ? [] : ["--workspace-dir", mkdtempSync(join(workspace, "b-"))],
+      {
+        stateless: opts.stateless === true,
+        binary: opts.baseline,
+      },
+    )
+  : undefined;
+const targets = [
+  { name: "bare relay", served: bare },
+  { name: "headroom", served: headroom },
+  ...(baseline ? [{ name: "baseline", served: baseline }] : []),
+];
+const spec = {
+  connections: Number(opts.connections),
+  seconds: Number(opts.seconds),
+  body,
+  headers,
+};
+try {
+  for (const { served } of targets)
+    await runLoad(`${served.url}/v1/messages`, { ...spec, seconds: 4 });
+  const cpu: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
+  const rps: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
+  for (let r = 0; r < Number(opts.rounds); r++) {
+    for (const { name, served } of targets) {
+      const before = cpuMs(served.proc.pid);
+      const result = await runLoad(`${served.url}/v1/messages`, spec);
+      cpu[name]!.push(((cpuMs(served.proc.pid) - before) * 1000) / result.requests);
+      rps[name]!.push(result.rps);
+    }
+    const figures = targets.map(
+      ({ name }) =>
+        `${name} ${round(cpu[name]!.at(-1)!, 1)} us ${round(rps[name]!.at(-1)!, 0)} rps`,
+    );
+    console.log(`round ${r}: ${figures.join("; ")}`);
+  }
+  const med = (values: number[]) => quantile(values, 0.5);
+  // Per round against the bare relay measured seconds before, then the median over rounds.
+  const versusBare = (name: string, of: Record<string, number[]>) =>
+    med(of[name]!.map((value, r) => value / of["bare relay"]![r]!));
+  for (const { name } of targets.slice(1)) {
+    console.log(
+      `${name}: CPU/req median ${round(med(cpu[name]!), 1)} us (x${round(versusBare(name, cpu), 2)} the bare relay's ${round(med(cpu["bare relay"]!), 1)} us); throughput ${round(versusBare(name, rps) * 100, 1)}% of the bare relay's`,
+    );
+  }
+} finally {
+  await stopAll([upstream, bare, headroom, ...(baseline ? [baseline] : [])]);
+  rmSync(workspace, { recursive: true, force: true });
+}
