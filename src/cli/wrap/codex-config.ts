@@ -45,9 +45,9 @@ export function signedInWithChatgpt(
 
 /**
  * The provider block for a proxy at `base`: the Responses API over Codex's WebSocket transport
- * (headroom relays it, and answers 426 where it cannot, so Codex falls back to HTTP). With a ChatGPT sign-in Codex keeps its own auth
- * (`requires_openai_auth`) and headroom sends that traffic to the ChatGPT backend; otherwise the
- * key comes from OPENAI_API_KEY.
+ * (headroom relays it, and answers 426 where it cannot, so Codex falls back to HTTP). With a
+ * ChatGPT sign-in Codex keeps its own auth (`requires_openai_auth`) and headroom sends that
+ * traffic to the ChatGPT backend; otherwise the key comes from OPENAI_API_KEY.
  */
 export function providerBlock(base: string, auth: CodexAuth): string {
   return [
