@@ -134,6 +134,7 @@ export class SocketTurn {
             json,
             exchange,
             mode: deps.config.compression && !isBypassed(headers) ? "compress" : "replay",
+            answersRetrieve: true,
             sessionHeader: headers.get("x-headroom-session-id") ?? undefined,
             signal,
           })

@@ -233,6 +233,17 @@ describe("Gemini routes", () => {
 });
 
 describe("Gemini compression", () => {
+  test("a stream sent as one JSON array gets no new lossy compression and no retrieve tool: no call in it could be answered", async () => {
+    // Rows no other test sends, so no earlier decision is replayed for them.
+    const own = rows.replaceAll("routine check", "array-stream check");
+    const res = await post("streamGenerateContent", conversation(own));
+    expect(res.status).toBe(200);
+    await res.text();
+    const sent = text(upstream.requests[0]!);
+    expect(sent).not.toContain("headroom_retrieve");
+    expect(sent).toBe(JSON.stringify(conversation(own)));
+  }, 30_000);
+
   test("the newest functionResponse is compressed, the retrieve tool declared, and the next turn replays it", async () => {
     const turn1 = conversation();
     await (await post("generateContent", turn1)).text();
