@@ -7,6 +7,8 @@
  * @module
  */
 
+import { armDeadline } from "./deadlines.ts";
+
 /** What the relay needs of an upstream body's reader. */
 export interface BodyReader {
   read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>;
@@ -28,7 +30,7 @@ export type FirstChunk =
 
 /**
  * Reads the first chunk of `body`, giving up (and cancelling it) after `timeoutMs` (0 = never).
- * The timer cancels the reader, which settles the pending read: no second promise to race per
+ * The deadline cancels the reader, which settles the pending read: no second promise to race per
  * request.
  */
 export async function awaitFirstChunk(
@@ -37,12 +39,12 @@ export async function awaitFirstChunk(
 ): Promise<FirstChunk> {
   const reader = body.getReader();
   let timedOut = false;
-  const timer =
+  const deadline =
     timeoutMs > 0
-      ? setTimeout(() => {
+      ? armDeadline(timeoutMs, () => {
           timedOut = true;
           reader.cancel(new Error("timeout")).catch(() => {});
-        }, timeoutMs)
+        })
       : undefined;
   let first: Awaited<ReturnType<typeof reader.read>>;
   try {
@@ -59,7 +61,7 @@ export async function awaitFirstChunk(
     }
     first = { done: true, value: undefined };
   } finally {
-    clearTimeout(timer);
+    deadline?.cancel();
   }
   if (timedOut) {
     return { ok: false, reason: "timeout", message: "The upstream sent nothing for too long" };

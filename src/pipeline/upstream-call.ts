@@ -4,6 +4,7 @@
  * @module
  */
 
+import { armDeadline } from "../core/deadlines.ts";
 import { ProxyError } from "../core/errors.ts";
 import { backoffMs, isRetryableStatus, retryAfterMs } from "../core/retry.ts";
 import type { PipelineDeps } from "./deps.ts";
@@ -74,8 +75,8 @@ export async function callUpstream(
   const random = deps.random ?? Math.random;
   let lastError = "";
   // One client-abort hook and one timeout callback for the whole call, not per attempt: both
-  // act on whichever attempt is in flight. (A cleared timer cannot be re-armed with refresh()
-  // in Bun, so each attempt still sets its own timer, usually the only one.)
+  // act on whichever attempt is in flight. Each attempt arms its own deadline on the shared
+  // timer (src/core/deadlines.ts), not a timer of its own.
   let controller: AbortController | undefined;
   let timedOut = false;
   const onClientAbort = () => controller?.abort(clientSignal.reason);
@@ -89,7 +90,7 @@ export async function callUpstream(
       if (clientSignal.aborted) throw new ClientAborted("The client went away");
       controller = new AbortController();
       timedOut = false;
-      const headersTimer = setTimeout(onTimeout, upstreamTimeoutMs);
+      const headersDeadline = armDeadline(upstreamTimeoutMs, onTimeout);
       let response: Response;
       try {
         response = await deps.fetch(request.url, {
@@ -100,7 +101,7 @@ export async function callUpstream(
           redirect: "manual",
         });
       } catch (error) {
-        clearTimeout(headersTimer);
+        headersDeadline.cancel();
         if (clientSignal.aborted) throw new ClientAborted("The client went away");
         if (timedOut) {
           throw new UpstreamTimeout(
@@ -117,7 +118,7 @@ export async function callUpstream(
         }
         continue;
       }
-      clearTimeout(headersTimer);
+      headersDeadline.cancel();
       observe?.(true);
       if (isRetryableStatus(response.status) && attempt + 1 < retryMaxAttempts) {
         const asked = retryAfterMs(response.headers, Date.now());
