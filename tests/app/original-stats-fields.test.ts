@@ -72,7 +72,7 @@ beforeAll(async () => {
   expect(res.status).toBe(200);
   await res.text();
   await waitFor(() => proxy.exchanges.length === 3);
-});
+}, 60_000);
 
 describe("the original Headroom's /stats fields", () => {
   test("every field its clients read is there with its type", async () => {
