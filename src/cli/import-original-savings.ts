@@ -18,11 +18,8 @@ import type { ImportedSavings } from "../stats/stats-service.ts";
 export const IMPORT_MARKER = "original-headroom-import.json";
 
 /** Where the original keeps its savings: HEADROOM_SAVINGS_PATH, else in its workspace. */
-function originalSavingsPath(
-  config: ProxyConfig,
-  env: Readonly<Record<string, string | undefined>>,
-) {
-  return env.HEADROOM_SAVINGS_PATH || join(config.workspaceDir, "proxy_savings.json");
+function originalSavingsPath(config: ProxyConfig) {
+  return config.originalSavingsPath || join(config.workspaceDir, "proxy_savings.json");
 }
 
 /**
@@ -31,7 +28,6 @@ function originalSavingsPath(
  */
 export function importOriginalSavings(
   config: ProxyConfig,
-  env: Readonly<Record<string, string | undefined>>,
   ledger: LedgerStore,
   log: Logger,
   now = Date.now(),
@@ -47,7 +43,7 @@ export function importOriginalSavings(
       return undefined;
     }
   }
-  const path = originalSavingsPath(config, env);
+  const path = originalSavingsPath(config);
   let body: string;
   try {
     body = readFileSync(path, "utf8");

@@ -97,7 +97,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
       ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)
       : undefined,
   };
-  const imported = importOriginalSavings(config, process.env, stores.ledger, log);
+  const imported = importOriginalSavings(config, stores.ledger, log);
   const { app, refuse, upkeep, stats } = createApp(deps);
   stats.importedFrom = imported;
   const stopUpkeep = startUpkeep(upkeep, log);
