@@ -62,6 +62,16 @@ function statsExtras(deps: AppDeps, stores: StoreReporters): Record<string, unkn
           stores: cache.stores,
         }
       : { enabled: false },
+    // The original's name and figures for the same cache: null when it is off.
+    cache: cache
+      ? {
+          entries: cache.entries,
+          total_hits: cache.hits,
+          total_misses: cache.misses,
+          ttl_seconds: cache.ttlSeconds,
+          max_bytes: cache.maxBytes,
+        }
+      : null,
     output_shaping: outputShapingFigures(deps.stats.session, deps.config.outputShaper),
     rate_limiter:
       deps.config.rateLimitRpm > 0 ? { requests_per_minute: deps.config.rateLimitRpm } : null,

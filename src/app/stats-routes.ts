@@ -4,10 +4,11 @@
  * @module
  */
 
+import { join } from "node:path";
 import { Hono } from "hono";
 import { historyCsv, historyJson, parseHistoryQuery } from "../stats/history.ts";
 import { type MetricsExtras, prometheusText } from "../stats/prometheus.ts";
-import { recentRequests, statsJson } from "../stats/stats-json.ts";
+import { recentRequests, requestLogs, statsJson } from "../stats/stats-json.ts";
 import type { StatsService } from "../stats/stats-service.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
@@ -21,6 +22,28 @@ export type StatsExtras = () => Record<string, unknown>;
 
 /** What /metrics shows about the stores, read at each scrape. */
 export type StoreMetrics = () => Pick<MetricsExtras, "stores" | "ccr">;
+
+/**
+ * The compression settings under the original's `config` names, for loopback callers. Settings
+ * headroom does not have (savings profiles, target ratios, Kompress) are null.
+ */
+function compressionConfig(deps: AppDeps) {
+  const config = deps.config;
+  return {
+    optimize: config.optimize,
+    savings_profile: null,
+    target_ratio: null,
+    target_savings_percent: null,
+    compress_user_messages: false,
+    compress_system_messages: false,
+    min_tokens_to_crush: config.minTokens,
+    exclude_tools: [...config.excludeTools],
+    ccr_ttl_seconds: config.ccrTtlSeconds,
+    output_shaper: config.outputShaper,
+    cache: config.cache,
+    rate_limit_rpm: config.rateLimitRpm,
+  };
+}
 
 /** Creates the observability routes. */
 export function statsRoutes(
@@ -48,11 +71,16 @@ export function statsRoutes(
       now - snapshot.at > SNAPSHOT_MS
     ) {
       stats.syncOtherWriters();
-      snapshot = { at: now, body: statsJson(stats, extras()) };
+      snapshot = { at: now, body: statsJson(stats, extras(), deps.prices) };
     }
     // Recent requests are for this machine only, and always fresh.
     if (!isLocalRequest(c.req.raw, c.env?.remoteAddress)) return c.json(snapshot.body);
-    return c.json({ ...snapshot.body, recent_requests: recentRequests(stats) });
+    return c.json({
+      ...snapshot.body,
+      recent_requests: recentRequests(stats),
+      request_logs: requestLogs(stats),
+      config: compressionConfig(deps),
+    });
   });
 
   app.get("/stats-history", (c) => {
@@ -69,7 +97,13 @@ export function statsRoutes(
         },
       });
     }
-    return c.json(historyJson(stats, query));
+    return c.json(
+      historyJson(stats, query, {
+        path: deps.config.stateless ? null : join(deps.config.workspaceDir, "headroom.sqlite"),
+        days: deps.config.ledgerRetentionDays,
+        maxRows: deps.config.ledgerMaxRows,
+      }),
+    );
   });
 
   app.get("/metrics", () => {

@@ -23,6 +23,7 @@ import { zlibDecoder } from "../runtime/zlib-decoder.ts";
 import { asUsageError } from "./cli-config.ts";
 import { installCrashReporting } from "./crash-reporting.ts";
 import { PROXY_HELP } from "./help.ts";
+import { importOriginalSavings } from "./import-original-savings.ts";
 import { needsMaxRequestsRerun, rerunWithMaxRequests } from "./max-http-requests.ts";
 import { openStores, startUpkeep } from "./open-stores.ts";
 import { parseProxyArgs } from "./proxy-args.ts";
@@ -96,7 +97,9 @@ export async function runProxy(args: string[], version: string): Promise<number>
       ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)
       : undefined,
   };
-  const { app, refuse, upkeep } = createApp(deps);
+  const imported = importOriginalSavings(config, stores.ledger, log);
+  const { app, refuse, upkeep, stats } = createApp(deps);
+  stats.importedFrom = imported;
   const stopUpkeep = startUpkeep(upkeep, log);
   const shutdown = waitForShutdownSignal();
   let server: ReturnType<typeof serveWithBun>;

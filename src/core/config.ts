@@ -91,6 +91,8 @@ export interface ProxyConfig {
   /** Days and rows of raw ledger rows kept (totals and roll-ups are kept regardless). */
   readonly ledgerRetentionDays: number;
   readonly ledgerMaxRows: number;
+  /** The original Headroom's savings file to import on first start; unset: in the workspace. */
+  readonly originalSavingsPath: string | undefined;
 }
 
 /** Flags as parsed from the command line; absent means not given. */

@@ -359,6 +359,12 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
     live: false,
     help: "most raw ledger rows kept",
   },
+  originalSavingsPath: {
+    env: "HEADROOM_SAVINGS_PATH",
+    kind: optionalText,
+    live: false,
+    help: "the original Headroom's proxy_savings.json, imported once on first start (default: in the workspace)",
+  },
 };
 
 /** The table's rows with their names, in table order. */

@@ -97,7 +97,7 @@ export function rowCounters(row: LedgerRow): Counters {
     c.rate_limited = row.status === 429 ? 1 : 0;
     return c;
   }
-  c.requests = 1;
+  c.requests = row.requestsCounted ?? 1;
   c.failed = row.outcome === "failed" ? 1 : 0;
   c.upstream_errors = row.outcome === "upstream_error" ? 1 : 0;
   c.aborted = row.aborted ? 1 : 0;
@@ -163,11 +163,16 @@ export class Histogram {
   readonly counts: number[];
   sum = 0;
   count = 0;
+  /** The extremes observed (0 before the first observation), for /stats' min_ms and max_ms. */
+  min = 0;
+  max = 0;
   constructor(readonly bounds: readonly number[]) {
     this.counts = bounds.map(() => 0);
   }
 
   observe(value: number): void {
+    this.min = this.count === 0 ? value : Math.min(this.min, value);
+    this.max = Math.max(this.max, value);
     this.sum += value;
     this.count++;
     for (let i = 0; i < this.bounds.length; i++) if (value <= this.bounds[i]!) this.counts[i]!++;

@@ -54,6 +54,12 @@ export interface LedgerRow {
   /** Estimated cost of the request as sent, and the input cost its compression avoided. */
   readonly costUsd: number | null;
   readonly savedUsd: number | null;
+  /**
+   * How many requests the row counts for: 1 when absent. Only a summary row imported from the
+   * original Headroom says otherwise (its requests that left no checkpoint); the lifetime totals
+   * and roll-ups take it, the raw row does not keep it.
+   */
+  readonly requestsCounted?: number;
 }
 
 /** Client-identifying labels an exchange carries (set by the data-plane routes). */

@@ -65,7 +65,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** The UTC start of the bucket `ts` falls in. */
-function bucketStart(ts: number, granularity: Granularity): number {
+export function bucketStart(ts: number, granularity: Granularity): number {
   if (granularity === "hourly") return Math.floor(ts / HOUR) * HOUR;
   const day = Math.floor(ts / DAY) * DAY;
   if (granularity === "daily") return day;
@@ -123,7 +123,7 @@ export function rowPoint(row: LedgerRow): SeriesPoint {
   const model = row.model ?? "unknown";
   return {
     bucket: bucketStart(row.ts, "hourly"),
-    requests: proxy ? 1 : 0,
+    requests: proxy ? (row.requestsCounted ?? 1) : 0,
     tokensBefore: proxy ? row.tokensBefore : 0,
     tokensSaved: proxy ? row.tokensSaved : 0,
     cliTokensSaved: row.layer === "cli" ? row.tokensSaved : 0,

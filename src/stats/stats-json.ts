@@ -7,9 +7,10 @@
  */
 
 import type { Aggregate, Counters, Histogram } from "./aggregate.ts";
+import { prefixCacheJson } from "./prefix-cache.ts";
+import type { PriceTable } from "./prices.ts";
 import type { StatsService } from "./stats-service.ts";
 import {
-  cacheFigures,
   compressionFigures,
   costFigures,
   iso,
@@ -66,6 +67,8 @@ function bucketQuantile(histogram: Histogram, q: number): number | null {
 function timing(aggregate: Aggregate, c: Counters) {
   const figures = timingFigures(c);
   const quantiles = (histogram: Histogram) => ({
+    min_ms: round(histogram.min * 1000, 3),
+    max_ms: round(histogram.max * 1000, 3),
     p50_ms_at_most: bucketQuantile(histogram, 0.5),
     p95_ms_at_most: bucketQuantile(histogram, 0.95),
   });
@@ -84,10 +87,44 @@ function timing(aggregate: Aggregate, c: Counters) {
   };
 }
 
+/** The original's per-model cost table: tokens saved and sent, and the share removed. */
+function costPerModel(aggregate: Aggregate) {
+  const out: Record<string, unknown> = {};
+  for (const [model, c] of aggregate.dimension("model")) {
+    out[model] = {
+      requests: c.requests,
+      tokens_saved: c.tokens_saved,
+      tokens_sent: c.input_tokens,
+      reduction_pct: percent(c.tokens_saved, c.input_tokens + c.tokens_saved),
+      compression_savings_usd: round(c.saved_usd, 6),
+      cost_usd: round(c.cost_usd, 6),
+    };
+  }
+  return out;
+}
+
+function cost(aggregate: Aggregate, c: Counters) {
+  const figures = costFigures(c);
+  return {
+    ...figures,
+    // The original's names for the same figures.
+    savings_usd: figures.total_saved_usd,
+    cost_with_headroom_usd: figures.with_headroom_usd,
+    total_tokens_saved: c.tokens_saved + c.cli_tokens_saved,
+    total_input_tokens: c.input_tokens,
+    total_input_cost_usd: figures.with_headroom_usd,
+    cli_tokens_avoided: c.cli_tokens_saved,
+    per_model: costPerModel(aggregate),
+    currency: "USD",
+    basis: "list prices per model, an estimate",
+  };
+}
+
 /** The /stats body. */
 export function statsJson(
   service: StatsService,
   extra: Record<string, unknown> = {},
+  prices?: PriceTable,
 ): Record<string, unknown> {
   const session = service.session;
   const s = session.all;
@@ -95,8 +132,6 @@ export function statsJson(
   const l = lifetime.all;
   const display = service.displaySession();
   const d = display.aggregate.all;
-  const providers: Record<string, unknown> = {};
-  for (const [name, c] of session.dimension("provider")) providers[name] = cacheFigures(c);
   const agents = [...session.dimension("agent")]
     .sort((a, b) => b[1].tokens_saved - a[1].tokens_saved)
     .map(([agent, c]) => ({
@@ -121,8 +156,8 @@ export function statsJson(
     },
     tokens: tokenFigures(s),
     ...timing(session, s),
-    cost: { ...costFigures(s), currency: "USD", basis: "list prices per model, an estimate" },
-    prefix_cache: { by_provider: providers, totals: cacheFigures(s) },
+    cost: cost(session, s),
+    prefix_cache: prefixCacheJson(session, prices),
     cache_rewrites_caused: cacheRewrites(session),
     compressions_by_strategy: counts(session, "strategy"),
     compressions: compressionFigures(s),
@@ -145,6 +180,8 @@ export function statsJson(
         total_tokens_saved_with_cli_filtering: s.tokens_saved + s.cli_tokens_saved,
       },
     },
+    // [time, cumulative tokens saved] after each request of this session, oldest first.
+    savings_history: service.savingsHistory.map(([ts, saved]) => [iso(ts), saved]),
     session: {
       started_at: iso(service.sessionStartedAt),
       last_activity_at: iso(s.last_ts),
@@ -179,9 +216,11 @@ export function statsJson(
         summary: summaryText(l),
       },
       projects: sliceTable(lifetime, "project"),
+      ...(service.importedFrom ? { imported_from: service.importedFrom } : {}),
       store_errors: service.storeErrors,
       ...(service.lastStoreError ? { last_store_error: service.lastStoreError } : {}),
     },
+    ...(service.importedFrom ? { imported_from: service.importedFrom } : {}),
     ...extra,
   };
 }
@@ -189,7 +228,8 @@ export function statsJson(
 /** The newest requests, newest first (never any content). */
 export function recentRequests(service: StatsService) {
   return [...service.recent].reverse().map(({ id, row }) => ({
-    request_id: id,
+    // A string, as the original's ids are.
+    request_id: String(id),
     timestamp: new Date(row.ts).toISOString(),
     provider: row.provider,
     model: row.model,
@@ -210,4 +250,34 @@ export function recentRequests(service: StatsService) {
     streamed: row.streamed,
     cached: row.cached,
   }));
+}
+
+/** The original's `request_logs`: its field names over the newest ten requests, newest first. */
+export function requestLogs(service: StatsService) {
+  return [...service.recent]
+    .slice(-10)
+    .reverse()
+    .map(({ id, row }) => ({
+      request_id: String(id),
+      timestamp: new Date(row.ts).toISOString(),
+      provider: row.provider,
+      model: row.model,
+      input_tokens_original: row.tokensBefore,
+      input_tokens_optimized: row.tokensAfter,
+      output_tokens: row.outputTokens,
+      tokens_saved: row.tokensSaved,
+      savings_percent: percent(row.tokensSaved, row.tokensBefore),
+      optimization_latency_ms: row.overheadMs,
+      total_latency_ms: row.durationMs,
+      tags: {
+        ...(row.agent ? { client: row.agent } : {}),
+        ...(row.stack ? { stack: row.stack } : {}),
+        ...(row.project ? { project: row.project } : {}),
+      },
+      cache_hit: row.cached,
+      transforms_applied: row.transforms ? row.transforms.split(",") : [],
+      waste_signals: {},
+      error: row.outcome === "ok" ? null : row.outcome,
+      turn_id: null,
+    }));
 }

@@ -9,6 +9,7 @@
 import { Aggregate, rowCounters, rowSlices } from "./aggregate.ts";
 import type { LedgerRow } from "./ledger-row.ts";
 import type { LedgerStore, StoredRow } from "./ledger-store.ts";
+import { IMPORTED_OUTCOME, type OriginalSavingsSummary } from "./original-savings.ts";
 
 /** One compression of one tool output, for the live feed. */
 export interface CompressionEvent {
@@ -30,6 +31,13 @@ export interface CompressionEvent {
 const DISPLAY_GAP_MS = 60 * 60_000;
 const RECENT = 50;
 const FEED = 200;
+const SAVINGS_HISTORY = 100;
+
+/** Lifetime figures carried over from the original Headroom's proxy_savings.json, once. */
+export interface ImportedSavings extends OriginalSavingsSummary {
+  readonly path: string;
+  readonly imported_at: string;
+}
 
 /** Records ledger rows and serves the views over them. */
 export class StatsService {
@@ -39,6 +47,10 @@ export class StatsService {
   displayStartedAt = 0;
   readonly recent: StoredRow[] = [];
   readonly feed: CompressionEvent[] = [];
+  /** [epoch ms, cumulative tokens saved] after each of this session's newest requests. */
+  savingsHistory: [number, number][] = [];
+  /** Set when this workspace's lifetime began with the original Headroom's figures. */
+  importedFrom: ImportedSavings | undefined;
   /** Failures of the durable ledger seen here: headroom keeps serving and reports them. */
   #ownErrors = 0;
   lastStoreError: string | undefined;
@@ -68,7 +80,9 @@ export class StatsService {
       start = i;
     }
     for (const { row } of chronological.slice(start)) this.#addDisplay(row);
-    this.recent.push(...newest.slice(0, RECENT).reverse());
+    // Rows carried over from the original Headroom are history, not requests to list.
+    const own = newest.filter(({ row }) => row.outcome !== IMPORTED_OUTCOME);
+    this.recent.push(...own.slice(0, RECENT).reverse());
   }
 
   /** The durable ledger (behind its guard when the app built this service). */
@@ -94,6 +108,10 @@ export class StatsService {
     const slices = rowSlices(row);
     this.session.add(row, counters, slices);
     this.#addDisplay(row, counters, slices);
+    if (row.layer === "proxy" && row.outcome !== "rejected") {
+      this.savingsHistory.push([row.ts, this.session.all.tokens_saved]);
+      if (this.savingsHistory.length > SAVINGS_HISTORY) this.savingsHistory.shift();
+    }
     this.recent.push({ id: this.#ownId, row });
     if (this.recent.length > RECENT) this.recent.shift();
   }
@@ -121,6 +139,7 @@ export class StatsService {
   reset(): void {
     this.session = new Aggregate();
     this.sessionStartedAt = this.now();
+    this.savingsHistory = [];
   }
 
   /** The lifetime view, from the durable totals (empty when the store cannot be read). */

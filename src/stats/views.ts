@@ -35,6 +35,12 @@ export function tokenFigures(c: Counters) {
     proxy_total_before_compression: proxyBefore,
     savings_percent: percent(allSaved, allBefore),
     proxy_savings_percent: percent(proxySaved, proxyBefore),
+    all_layers_saved: allSaved,
+    all_layers_savings_percent: percent(allSaved, allBefore),
+    /** What compression worked on (input plus what it removed), and the share of it saved. */
+    proxy_attempted_tokens: proxyBefore,
+    active_savings_percent: percent(proxySaved, proxyBefore),
+    cli_tokens_avoided: c.cli_tokens_saved,
     /** Tool-output tokens that were candidates for compression, and the share of them saved. */
     compressible: c.compressible_tokens,
     compressible_savings_percent: percent(proxySaved, c.compressible_tokens),

@@ -193,7 +193,7 @@ interface BatchTargets {
  */
 function addHourlyRow(sums: number[], row: LedgerRow): void {
   const proxy = row.layer === "proxy" && row.outcome !== "rejected";
-  sums[0]! += proxy ? 1 : 0;
+  sums[0]! += proxy ? (row.requestsCounted ?? 1) : 0;
   sums[1]! += proxy ? row.tokensBefore : 0;
   sums[2]! += proxy ? row.tokensSaved : 0;
   sums[3]! += row.layer === "cli" ? row.tokensSaved : 0;

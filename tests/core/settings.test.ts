@@ -38,6 +38,7 @@ const SAMPLES: Record<keyof SettingValues, string> = {
   cache: "yes",
   logMessages: "1",
   proxyToken: "t0ken",
+  originalSavingsPath: "/srv/old/proxy_savings.json",
   remoteBaseUrl: "true",
   maxBodyBytes: "2048",
   shutdownGraceMs: "4",

@@ -188,10 +188,13 @@ describe("one ledger behind /stats, /metrics and /stats-history", () => {
 
     const csv = await fetch(`${proxy.url}/stats-history?format=csv&series=daily`);
     expect(csv.headers.get("content-disposition")).toBe(
-      'attachment; filename="headroom-stats-daily.csv"',
+      'attachment; filename="headroom-stats-history-daily.csv"',
     );
     const lines = (await csv.text()).trim().split("\n");
-    expect(lines[0]).toStartWith("timestamp,requests,tokens_before,tokens_saved");
+    // The original Headroom's columns first, in its order; headroom's own after them.
+    expect(lines[0]).toStartWith(
+      "timestamp,tokens_saved,compression_savings_usd_delta,total_tokens_saved,compression_savings_usd,total_input_tokens_delta,total_input_tokens,total_input_cost_usd_delta,total_input_cost_usd,requests",
+    );
     expect(lines.length).toBe(2);
     expect((await fetch(`${proxy.url}/stats-history?series=yearly`)).status).toBe(400);
     expect((await fetch(`${proxy.url}/stats?cached=maybe`)).status).toBe(400);
