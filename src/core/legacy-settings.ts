@@ -53,6 +53,11 @@ const ONE_PROVIDER_URLS =
 
 /** The table: every flag of the original's `headroom proxy`, then its environment-only names. */
 export const LEGACY_NAMES: readonly LegacyName[] = [
+  // Before --rpm: as in the original, --no-rate-limit wins when both are given.
+  {
+    flag: "no-rate-limit",
+    effect: { maps: "rateLimitRpm", sets: "0", note: "headroom's default: no rate limit" },
+  },
   {
     flag: "rpm",
     arg: "N",
@@ -61,10 +66,6 @@ export const LEGACY_NAMES: readonly LegacyName[] = [
       maps: "rateLimitRpm",
       note: "rate limit per client; headroom does not limit unless asked",
     },
-  },
-  {
-    flag: "no-rate-limit",
-    effect: { maps: "rateLimitRpm", sets: "0", note: "headroom's default: no rate limit" },
   },
   {
     flag: "protect-tool-results",

@@ -163,14 +163,25 @@ describe("the original's launch lines against the executable", () => {
       })),
     ];
     expect(refused.length).toBeGreaterThan(10);
-    for (const { label, args, env, says } of refused) {
-      const result = run(["proxy", "--port", "0", ...args], env, home);
-      expect({ label, code: result.code }).toEqual({ label, code: 2 });
-      expect(result.stderr).toStartWith(`headroom: ${label}`);
-      expect(result.stderr).toContain(says);
-      expect(result.stderr).not.toContain("listening");
+    // Each exits before listening; run them side by side to keep the test short.
+    const results = await Promise.all(
+      refused.map(async ({ label, args, env, says }) => {
+        const proc = Bun.spawn([BINARY, "proxy", "--port", "0", ...args], {
+          env: { PATH: process.env.PATH ?? "", HOME: home, ...env },
+          stdout: "ignore",
+          stderr: "pipe",
+        });
+        const stderr = await new Response(proc.stderr).text();
+        return { label, says, code: await proc.exited, stderr };
+      }),
+    );
+    for (const { label, says, code, stderr } of results) {
+      expect({ label, code }).toEqual({ label, code: 2 });
+      expect(stderr).toStartWith(`headroom: ${label}`);
+      expect(stderr).toContain(says);
+      expect(stderr).not.toContain("listening");
     }
-  });
+  }, 30_000);
 });
 
 describe("what the implemented names do", () => {
@@ -198,7 +209,7 @@ describe("what the implemented names do", () => {
     expect(statSync(logFile).mode & 0o777).toBe(0o600);
   });
 
-  test("HEADROOM_RPM and HEADROOM_LOG_FILE act as --rpm and --log-file; --no-rate-limit beats the variable", async () => {
+  test("HEADROOM_RPM and HEADROOM_LOG_FILE act as --rpm and --log-file; --no-rate-limit beats the variable and --rpm", async () => {
     const dir = tempDir();
     const logFile = join(dir, "env.log");
     const running = await startServerProcess(
@@ -214,7 +225,7 @@ describe("what the implemented names do", () => {
     expect(readFileSync(logFile, "utf8")).toContain('"msg":"listening"');
 
     const unlimited = await startServerProcess(
-      [BINARY, "proxy", "--port", "0", "--no-rate-limit", "--stateless"],
+      [BINARY, "proxy", "--port", "0", "--rpm", "7", "--no-rate-limit", "--stateless"],
       { HEADROOM_RATE_LIMIT_RPM: "5" },
       dir,
     );
