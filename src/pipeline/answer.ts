@@ -6,7 +6,6 @@
  */
 
 import type { GenerationApi } from "../compress/slots.ts";
-import { isGeminiArrayStream } from "../core/api.ts";
 import type { JsonBody } from "../core/body.ts";
 import type { ClientRequest } from "./client-request.ts";
 import { savingsHeaders } from "./compress-tool-outputs.ts";
@@ -38,8 +37,7 @@ export async function answerRewritten(
   // A non-streamed answer carries the savings in its headers: wait for the exact figures.
   if (!streamed && exchange.accounting) await exchange.accounting;
   const extraHeaders = streamed ? undefined : savingsHeaders(exchange);
-  // A Gemini stream without alt=sse is one JSON array: relayed as it comes, never buffered.
-  if (!rewrite.offersRetrieve || isGeminiArrayStream(request.path, request.raw.url))
+  if (!rewrite.offersRetrieve)
     return relayResponse(deps, exchange, upstream, extraHeaders ? { extraHeaders } : {});
   const signal = request.raw.signal;
   return respondWithRetrieval(

@@ -16,7 +16,7 @@
  */
 
 import type { GenerationApi } from "../compress/slots.ts";
-import { providerOfApi } from "../core/api.ts";
+import { isGeminiArrayStream, providerOfApi } from "../core/api.ts";
 import type { JsonBody } from "../core/body.ts";
 import { responseCacheKey } from "../core/cache-key.ts";
 import { authLabel } from "../core/credentials.ts";
@@ -97,12 +97,17 @@ async function rewriteForwardAnswer(
   const { exchange, raw } = request;
   // --no-optimize forwards every byte untouched; a bypass or switched-off compression only
   // stops new compression (the history and the tool it needs stay as on earlier turns).
+  // A Gemini stream sent as one JSON array is relayed as it comes, so no retrieve call in it
+  // could be answered: it gets no new lossy compression and no headroom_retrieve.
+  const answersRetrieve = !isGeminiArrayStream(request.path, raw.url);
+  const compressing = deps.config.compression && answersRetrieve && !isBypassed(raw.headers);
   const rewriting = deps.config.optimize
     ? rewriteRequest(deps, {
         api,
         json,
         exchange,
-        mode: deps.config.compression && !isBypassed(raw.headers) ? "compress" : "replay",
+        mode: compressing ? "compress" : "replay",
+        answersRetrieve,
         sessionHeader: raw.headers.get("x-headroom-session-id") ?? undefined,
         signal: raw.signal,
       })

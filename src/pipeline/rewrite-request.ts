@@ -68,6 +68,11 @@ export interface RewriteInput {
   readonly exchange: Exchange;
   /** "replay" (a bypass, or compression switched off) only repeats earlier turns' rewrites. */
   readonly mode: "compress" | "replay";
+  /**
+   * False when nobody could answer the model's headroom_retrieve calls (a Gemini stream sent as
+   * one JSON array is relayed as it comes): the tool is then never offered.
+   */
+  readonly answersRetrieve: boolean;
   /** The client's x-headroom-session-id, part of a conversation's identity. */
   readonly sessionHeader: string | undefined;
   /** The client's: its abort stops the compressions queued for this request. */
@@ -122,7 +127,7 @@ async function rewriteEdits(
       deps.sha256,
     );
     if (offer.cacheRewrite) recordCacheRewrite(exchange, offer.cacheRewrite);
-    offersRetrieve = offer.offer;
+    offersRetrieve = offer.offer && input.answersRetrieve;
     // After the other edits: at the same place (the body's end) the tool comes last.
     if (offersRetrieve) splices.push(...tool.splices(spans ?? locateEdits(json.text, [tool])));
     if (splices.length) text = applySplices(json.text, splices);
