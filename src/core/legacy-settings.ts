@@ -380,7 +380,7 @@ export const LEGACY_NAMES: readonly LegacyName[] = [
   },
   {
     env: "HEADROOM_WS_ORIGINS",
-    effect: { noop: "WebSocket upgrades are accepted from loopback origins only" },
+    effect: { noop: "pages on other origins are refused, WebSocket upgrades included" },
   },
   {
     env: "HEADROOM_OFFLINE",
