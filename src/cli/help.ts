@@ -3,6 +3,7 @@
  * @module
  */
 
+import { LEGACY_NAMES, type LegacyName, legacyLabel } from "../core/legacy-settings.ts";
 import { type AnySetting, isSwitch, SETTING_ROWS, shownDefault } from "../core/settings.ts";
 
 /** `headroom --help`. */
@@ -38,6 +39,53 @@ function describe(setting: AnySetting, withEnv: boolean): string {
   return `${setting.help} [${facts.join(", ")}]`;
 }
 
+/** Words wrapped to lines of at most 100 columns, each indented by `indent`. */
+function wrapped(words: readonly string[], indent: string): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of words) {
+    if (line && indent.length + line.length + 1 + word.length > 100) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => `${indent}${l}\n`).join("");
+}
+
+/** Items separated by commas, as words to wrap. */
+function listed(items: readonly string[]): string[] {
+  return items.map((item, i) => (i + 1 < items.length ? `${item},` : item));
+}
+
+function legacyGroup(pick: (name: LegacyName) => boolean): string[] {
+  return listed(LEGACY_NAMES.filter(pick).map(legacyLabel));
+}
+
+/** The original Headroom's names, grouped by what they do here. */
+function legacySection(): string {
+  const mapped = LEGACY_NAMES.flatMap((name) => {
+    const effect = name.effect;
+    if (!("maps" in effect)) return [];
+    const row = SETTING_ROWS.find(([key]) => key === effect.maps)?.[1];
+    const value = effect.sets === undefined ? "" : `=${effect.sets}`;
+    return [`${legacyLabel(name)} → ${row?.env}${value}`];
+  });
+  return `Names of the original Headroom (see the README, "Coming from the original Headroom"):
+  mapped:
+${wrapped(listed(mapped), "    ")}  accepted, changing nothing here (one info line at start says why):
+${wrapped(
+  legacyGroup((n) => "noop" in n.effect),
+  "    ",
+)}  refused (exit 2; the message names the alternative):
+${wrapped(
+  legacyGroup((n) => "refuses" in n.effect),
+  "    ",
+)}  The original's variable for each of these flags (HEADROOM_RPM, HEADROOM_MODE, ...) is read the
+  same way; headroom doctor lists the ones set.
+`;
+}
+
 function proxyHelp(): string {
   const flags: [string, string][] = [];
   const envOnly: [string, string][] = [];
@@ -45,7 +93,10 @@ function proxyHelp(): string {
     const flag = setting.flag;
     if (!flag) envOnly.push([setting.env, describe(setting, false)]);
     else if (isSwitch(flag)) flags.push([`--${flag.name}`, describe(setting, true)]);
-    else flags.push([`--${flag.name} ${flag.arg}`, describe(setting, true)]);
+    else {
+      const short = flag.short ? `, -${flag.short}` : "";
+      flags.push([`--${flag.name}${short} ${flag.arg}`, describe(setting, true)]);
+    }
   }
   flags.push(["-h, --help", "print this help"]);
   return `Usage: headroom proxy [options]
@@ -56,7 +107,8 @@ Environment only:
 ${column(envOnly)}
 Settings marked live change without a restart through POST /admin/runtime-env (headroom wrap
 sends them to a proxy it reuses); the others apply when the proxy starts.
-`;
+
+${legacySection()}`;
 }
 
 /** `headroom proxy --help`, generated from the settings table. */

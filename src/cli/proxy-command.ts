@@ -3,12 +3,13 @@
  * @module
  */
 
-import { mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { createApp } from "../app/create-app.ts";
 import type { AppInputs, Lifecycle } from "../app/deps.ts";
 import { dashboardHtml } from "../assets.ts";
 import type { ProxyConfig } from "../core/config.ts";
+import { noteLegacyNames } from "../core/legacy-use.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { exposureWarning } from "../core/loopback.ts";
 import { RateLimiter } from "../core/rate-limiter.ts";
@@ -39,6 +40,20 @@ function warnIfExposed(config: ProxyConfig, log: Logger): void {
   if (warning) log.warn(warning);
 }
 
+/** The log lines' sink: stderr, and the --log-file when one is given and disk writes are allowed. */
+function logSink(config: ProxyConfig): (text: string) => void {
+  const file = config.stateless ? undefined : config.logFile;
+  if (!file) return (text) => process.stderr.write(text);
+  return (text) => {
+    process.stderr.write(text);
+    try {
+      appendFileSync(file, text);
+    } catch {
+      // A full disk or a removed directory must not stop the proxy; stderr still has the line.
+    }
+  };
+}
+
 function waitForShutdownSignal(): Promise<string> {
   return new Promise((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const)
@@ -58,13 +73,20 @@ export async function runProxy(args: string[], version: string): Promise<number>
   // The settings fixed at start (listen address, workspace); the rest is read live from `settings`.
   const config = settings.current;
 
-  const logLines = batchedWriter((text) => process.stderr.write(text));
+  const logLines = batchedWriter(logSink(config));
   process.on("exit", () => logLines.flush());
   const log = createLogger(
     () => settings.current.logLevel,
     (line) => logLines.write(line),
   );
   installCrashReporting(log);
+  noteLegacyNames(
+    flags,
+    process.env,
+    config,
+    log,
+    config.stateless ? "with --stateless" : undefined,
+  );
   // Everything headroom writes is for its owner's eyes only.
   process.umask(0o077);
   ensureWorkspace(config);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { type LegacyUse, legacyText, legacyUses } from "./legacy-use.ts";
 import { type AnySetting, isSwitch, SETTING_ROWS, type SettingValues } from "./settings.ts";
 
 /** Where a setting's value came from. */
@@ -93,6 +94,8 @@ export interface ProxyConfig {
   readonly ledgerMaxRows: number;
   /** The original Headroom's savings file to import on first start; unset: in the workspace. */
   readonly originalSavingsPath: string | undefined;
+  /** A file the log lines are also appended to (--log-file); never written when stateless. */
+  readonly logFile: string | undefined;
 }
 
 /** Flags as parsed from the command line; absent means not given. */
@@ -111,6 +114,9 @@ export interface ProxyFlags {
   "retry-max-attempts"?: string | undefined;
   "log-messages"?: boolean | undefined;
   cache?: boolean | undefined;
+  "log-file"?: string | undefined;
+  /** Flags of the original Headroom (legacy-settings.ts), by name without dashes. */
+  legacy?: Readonly<Record<string, string | boolean | undefined>> | undefined;
 }
 
 /** A configuration value that cannot be used; the CLI exits 2 with its message. */
@@ -128,9 +134,11 @@ interface ResolvedSetting {
 
 /** The text a setting gets from its flag or environment variable, and what the user typed. */
 function typed(
+  name: keyof SettingValues,
   setting: AnySetting,
   flags: ProxyFlags,
   env: Env,
+  legacy: readonly LegacyUse[],
 ): { text: string; label: string; source: SettingSource } | undefined {
   const flag = setting.flag;
   const given = flag ? flags[flag.name] : undefined;
@@ -138,21 +146,28 @@ function typed(
     const text = isSwitch(flag) ? flag.sets : String(given);
     return { text, label: `--${flag.name}`, source: "flag" };
   }
+  // The original's names rank after headroom's own of the same kind.
+  const legacyFlag = legacyText(name, "flag", legacy);
+  if (legacyFlag) return { ...legacyFlag, source: "flag" };
   const value = env[setting.env];
   // An empty variable counts as unset, as a shell's `NAME=` usually means.
   if (value !== undefined && value !== "")
     return { text: value, label: setting.env, source: "env" };
+  const legacyEnv = legacyText(name, "env", legacy);
+  if (legacyEnv) return { ...legacyEnv, source: "env" };
   return undefined;
 }
 
 /** Resolves one setting: flag beats environment beats default; errors name what was typed. */
 function resolveSetting(
+  name: keyof SettingValues,
   setting: AnySetting,
   flags: ProxyFlags,
   env: Env,
   homeDir: string,
+  legacy: readonly LegacyUse[],
 ): ResolvedSetting {
-  const chosen = typed(setting, flags, env);
+  const chosen = typed(name, setting, flags, env, legacy);
   if (!chosen) {
     const value =
       setting.default === undefined ? undefined : setting.kind.read(setting.default, homeDir);
@@ -171,8 +186,9 @@ function resolveSetting(
 export function resolveConfig(flags: ProxyFlags, env: Env, homeDir: string): ProxyConfig {
   const values: Record<string, unknown> = {};
   const sources: Record<string, SettingSource> = {};
+  const legacy = legacyUses(flags, env);
   for (const [name, setting] of SETTING_ROWS) {
-    const resolved = resolveSetting(setting, flags, env, homeDir);
+    const resolved = resolveSetting(name, setting, flags, env, homeDir, legacy);
     values[name] = resolved.value;
     sources[name] = resolved.source;
   }

@@ -6,6 +6,8 @@
  */
 
 import { ConfigError, type ProxyConfig, type ProxyFlags, resolveConfig } from "./config.ts";
+import { LEGACY_NAMES } from "./legacy-settings.ts";
+import { legacyOutcome, legacyUses, mapsTo } from "./legacy-use.ts";
 import { SETTING_ROWS } from "./settings.ts";
 
 /** Keys applied to the running proxy at once: the table's live settings. */
@@ -24,6 +26,14 @@ export const RESTART_KEYS: readonly string[] = SETTING_ROWS.filter(
 // The flag each live key competes with: an override must beat it too.
 const FLAG_OF: ReadonlyMap<string, keyof ProxyFlags> = new Map(
   SETTING_ROWS.flatMap(([, s]) => (s.live && s.flag ? [[s.env, s.flag.name] as const] : [])),
+);
+
+// The original Headroom's flags that map onto each live key: an override must beat them too.
+const LEGACY_FLAGS_OF: ReadonlyMap<string, readonly string[]> = new Map(
+  SETTING_ROWS.filter(([, s]) => s.live).map(([name, s]) => [
+    s.env,
+    LEGACY_NAMES.filter((legacy) => legacy.flag && mapsTo(legacy) === name).map((l) => l.flag!),
+  ]),
 );
 
 /** The answer to one batch of changes. */
@@ -53,6 +63,10 @@ export class RuntimeSettings {
     readonly env: Env,
     readonly homeDir: string,
   ) {
+    for (const use of legacyUses(flags, env)) {
+      const outcome = legacyOutcome(use);
+      if (outcome.does === "refuses") throw new ConfigError(outcome.text);
+    }
     this.#current = resolveConfig(flags, env, homeDir);
   }
 
@@ -63,10 +77,13 @@ export class RuntimeSettings {
 
   #resolve(overrides: ReadonlyMap<string, string>): ProxyConfig {
     const flags: ProxyFlags = { ...this.flags };
+    const legacy = { ...flags.legacy };
     for (const key of overrides.keys()) {
       const flag = FLAG_OF.get(key);
       if (flag) delete flags[flag];
+      for (const flagged of LEGACY_FLAGS_OF.get(key) ?? []) delete legacy[flagged];
     }
+    flags.legacy = legacy;
     return resolveConfig(flags, { ...this.env, ...Object.fromEntries(overrides) }, this.homeDir);
   }
 

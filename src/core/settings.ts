@@ -31,13 +31,15 @@ export type SettingValues = Omit<ProxyConfig, "upstreams"> & {
 
 /** A flag that takes a value, shown as `--name ARG`. */
 export interface ValueFlag {
-  readonly name: keyof ProxyFlags;
+  readonly name: Exclude<keyof ProxyFlags, "legacy">;
   readonly arg: string;
+  /** A one-letter form, e.g. `-p` (the original Headroom's). */
+  readonly short?: string;
 }
 
 /** A flag without a value: giving it means the setting's text `sets`. */
 export interface SwitchFlag {
-  readonly name: keyof ProxyFlags;
+  readonly name: Exclude<keyof ProxyFlags, "legacy">;
   readonly sets: string;
 }
 
@@ -76,7 +78,7 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
   },
   port: {
     env: "HEADROOM_PORT",
-    flag: { name: "port", arg: "PORT" },
+    flag: { name: "port", arg: "PORT", short: "p" },
     kind: integer(0, 65535),
     default: "8787",
     live: false,
@@ -161,6 +163,13 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
     default: "info",
     live: true,
     help: "debug, info, warn, error or silent",
+  },
+  logFile: {
+    env: "HEADROOM_LOG_FILE",
+    flag: { name: "log-file", arg: "FILE" },
+    kind: optionalText,
+    live: false,
+    help: "also append the log lines to FILE (not with --stateless)",
   },
   cache: {
     env: "HEADROOM_CACHE",
@@ -387,8 +396,10 @@ export interface FlagOption {
 export function proxyFlagOptions(): Record<string, FlagOption> {
   const options: Record<string, FlagOption> = {};
   for (const [, setting] of SETTING_ROWS) {
-    if (setting.flag)
-      options[setting.flag.name] = { type: isSwitch(setting.flag) ? "boolean" : "string" };
+    const flag = setting.flag;
+    if (!flag) continue;
+    if (isSwitch(flag)) options[flag.name] = { type: "boolean" };
+    else options[flag.name] = { type: "string", ...(flag.short ? { short: flag.short } : {}) };
   }
   options.help = { type: "boolean", short: "h" };
   return options;

@@ -13,6 +13,7 @@ import { asUsageError } from "../cli/cli-config.ts";
 import { PROXY_HELP } from "../cli/help.ts";
 import { parseProxyArgs } from "../cli/proxy-args.ts";
 import { UsageError } from "../cli/usage-error.ts";
+import { noteLegacyNames } from "../core/legacy-use.ts";
 import { createLogger } from "../core/logger.ts";
 import { exposureWarning } from "../core/loopback.ts";
 import { RateLimiter } from "../core/rate-limiter.ts";
@@ -70,6 +71,7 @@ const log = createLogger(
   () => settings.current.logLevel,
   (line) => console.error(line),
 );
+noteLegacyNames(settings.flags, settings.env, config, log, "by the Deno entry");
 const lifecycle: Lifecycle = { state: "starting" };
 // Deno runs the same worker module as Bun; if it cannot, the pool compresses in this thread.
 const pool = new CompressPool({ size: poolSize(), onError: (message) => log.warn(message) });

@@ -36,6 +36,7 @@ const SAMPLES: Record<keyof SettingValues, string> = {
   retryMaxAttempts: "5",
   logLevel: "debug",
   cache: "yes",
+  logFile: "/srv/headroom.log",
   logMessages: "1",
   proxyToken: "t0ken",
   originalSavingsPath: "/srv/old/proxy_savings.json",
@@ -206,7 +207,7 @@ describe("the settings table", () => {
     for (const [, setting] of SETTING_ROWS) {
       const line = PROXY_HELP.split("\n").find((l) =>
         setting.flag
-          ? l.startsWith(`  --${setting.flag.name} `)
+          ? l.startsWith(`  --${setting.flag.name} `) || l.startsWith(`  --${setting.flag.name}, `)
           : l.startsWith(`  ${setting.env} `),
       );
       expect(line).toBeDefined();

@@ -16,6 +16,7 @@ import {
 import { delimiter, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { ProxyConfig } from "../../core/config.ts";
+import { legacyOutcome, legacyUses } from "../../core/legacy-use.ts";
 import { DATABASE_FILE } from "../../store/sqlite-db.ts";
 import { cliConfig } from "../cli-config.ts";
 import { UsageError } from "../usage-error.ts";
@@ -183,6 +184,21 @@ function checkWrapState(config: ProxyConfig): Check {
       };
 }
 
+/** The original Headroom's variables set here, and what each does for headroom proxy. */
+function checkLegacyEnv(env: Record<string, string | undefined>): Check[] {
+  return legacyUses({}, env).map((use) => {
+    const outcome = legacyOutcome(use);
+    if (outcome.does !== "refuses")
+      return { name: "original", status: "ok", detail: `${outcome.does}: ${outcome.text}` };
+    return {
+      name: "original",
+      status: "fail",
+      detail: `headroom proxy stops on it: ${outcome.text}`,
+      fix: `unset ${use.label}`,
+    };
+  });
+}
+
 /** The upstream URLs to check: the running proxy's when headroom answers on the port. */
 function upstreamsToCheck(
   config: ProxyConfig,
@@ -271,6 +287,7 @@ export async function runDoctor(args: string[], version: string): Promise<number
     ...checkWorkspace(config),
     checkPort(config, version, found),
     checkWrapState(config),
+    ...checkLegacyEnv(process.env),
     ...(values.upstreams ? await checkUpstreams(upstreams.urls, upstreams.running) : []),
   ];
   const failed = checks.some((check) => check.status === "fail");
