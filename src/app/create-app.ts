@@ -22,6 +22,7 @@ import { directRoutes, edge, refuseEarly } from "./edge.ts";
 import { healthRoutes } from "./health-routes.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { notFoundResponse } from "./local-only.ts";
+import { withoutProjectPrefix } from "./project-prefix.ts";
 import { directProxyRoutes, proxyRoutes } from "./proxy-routes.ts";
 import { retrieveRoutes } from "./retrieve-routes.ts";
 import { statsRoutes } from "./stats-routes.ts";
@@ -126,8 +127,10 @@ export function createApp(given: AppInputs): HeadroomApp {
     answerUncaught(error, request.raw, request.path, request.exchange),
   );
   const routed = app.fetch;
-  app.fetch = (request, env, executionCtx) =>
-    direct(request, env) ?? routed(request, env, executionCtx);
+  app.fetch = (request, env, executionCtx) => {
+    const unprefixed = withoutProjectPrefix(request);
+    return direct(unprefixed, env) ?? routed(unprefixed, env, executionCtx);
+  };
   const refuse = (request: Request, status: number, message: string): Response => {
     const path = new URL(request.url).pathname;
     return refuseEarly(deps, startExchange(request.method, path), request, path, status, message);

@@ -37,7 +37,7 @@ export async function answerRewritten(
   const streamed = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
   // A non-streamed answer carries the savings in its headers: wait for the exact figures.
   if (!streamed && exchange.accounting) await exchange.accounting;
-  const extraHeaders = streamed ? undefined : savingsHeaders(exchange);
+  const extraHeaders = savingsHeaders(exchange, streamed);
   // A Gemini stream without alt=sse is one JSON array: relayed as it comes, never buffered.
   if (!rewrite.offersRetrieve || isGeminiArrayStream(request.path, request.raw.url))
     return relayResponse(deps, exchange, upstream, extraHeaders ? { extraHeaders } : {});
