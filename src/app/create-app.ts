@@ -17,6 +17,7 @@ import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { compressRoute } from "./compress-route.ts";
 import { dashboardRoute } from "./dashboard-route.ts";
+import { debugRoutes } from "./debug-routes.ts";
 import type { AppDeps, AppInputs } from "./deps.ts";
 import { directRoutes, edge, refuseEarly } from "./edge.ts";
 import { healthRoutes } from "./health-routes.ts";
@@ -111,6 +112,7 @@ export function createApp(given: AppInputs): HeadroomApp {
     ),
   );
   app.route("/", adminRoutes(deps));
+  app.route("/", debugRoutes(deps));
   if (deps.dashboardHtml !== undefined) app.route("/", dashboardRoute(deps.dashboardHtml));
   app.route("/", unsupportedRoutes());
   app.route("/", proxyRoutes(deps, upstreamHealth));

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { itemCount } from "../ccr/item-count.ts";
 import { type CompressRunner, compressInThread } from "../compress/compress-job.ts";
 import {
   type CompressionSettings,
@@ -106,10 +107,15 @@ async function storeOriginals(
     }
     if (!refused.has(edit.hash)) {
       try {
+        // Items are counted once, when first compressed (a replay only refreshes the entry),
+        // for the retrieve endpoints' original and compressed item counts.
         deps.originals.put({
           hash: edit.hash,
           content: edit.slot.text,
           toolName: edit.slot.toolName,
+          ...(edit.replayed
+            ? {}
+            : { originalItems: itemCount(edit.slot.text), keptItems: itemCount(edit.text) }),
         });
         stored.add(edit.hash);
         edits.push(edit);

@@ -107,6 +107,7 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     ),
     lifecycle,
     pid: 4242,
+    memoryUsage: () => process.memoryUsage(),
     decisions: options.decisions ?? new MemoryDecisionStore(),
     originals: options.originals ?? new MemoryOriginalStore(),
     hiddenCalls: options.hiddenCalls ?? new MemoryHiddenCallStore(),
