@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import fixture from "../fixtures/original-interface/routing-headers.json";
 import { json } from "../helpers/http.ts";
-import { type BuildOptions, buildApp, waitFor } from "../helpers/proxy.ts";
+import { type BuildOptions, buildApp, serveApp, waitFor } from "../helpers/proxy.ts";
 import { chatCompletion } from "../helpers/wire.ts";
 
 /** An app whose injected fetch records each upstream call and answers a real chat completion. */
@@ -154,6 +154,34 @@ describe("the /p/<project>/ prefix and project names", () => {
       expect(stats.recent_requests[0].project).toBe(case_.project);
     });
   }
+
+  test("over a real socket: the body and query go through, a non-Latin project is kept", async () => {
+    const seen: { url: string; body: string }[] = [];
+    const served = serveApp({
+      fetch: async (url, init) => {
+        seen.push({ url: String(url), body: new TextDecoder().decode(init.body as Uint8Array) });
+        return new Response(chatCompletion({ kind: "text", text: "done" }, "gpt-4o"), {
+          headers: { "content-type": "application/json" },
+        });
+      },
+    });
+    try {
+      const res = await fetch(
+        `${served.url}/p/Caf%C3%A9%20Team/v1/chat/completions?trace=1`,
+        post(CHAT),
+      );
+      expect(res.status).toBe(200);
+      await res.text();
+      await waitFor(() => served.exchanges.length > 0);
+      expect(seen.map((call) => call.url)).toEqual([
+        "http://upstream.invalid/v1/chat/completions?trace=1",
+      ]);
+      expect(JSON.parse(seen[0]!.body)).toEqual(CHAT);
+      expect(served.exchanges[0]!.client?.project).toBe("Café Team");
+    } finally {
+      await served.stop();
+    }
+  });
 
   test("a header's project keeps its case and spaces", async () => {
     const app = recordingApp();
