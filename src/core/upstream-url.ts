@@ -38,7 +38,7 @@ export function joinUpstreamUrl(base: string, path: string, rawQuery: string): s
  * original Headroom reduces `x-headroom-base-url` on the chat and Responses routes: an Azure-style
  * base such as `https://r.openai.azure.com/openai/deployments/d` keeps only its host, and the path
  * comes from `x-headroom-original-path` or the route.
- * @throws {TypeError} when the value is not an absolute http(s) URL.
+ * @throws {TypeError} when the value is not an absolute http(s) URL without query or fragment.
  */
 export function originOf(value: string): string {
   let url: URL;
@@ -49,6 +49,13 @@ export function originOf(value: string): string {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new TypeError(`Cannot use upstream URL "${value}": only http and https are supported`);
+  }
+  // Refused, not dropped: a query here is usually a gateway's key, and silently losing it
+  // would send the request on without it.
+  if (url.search || url.hash) {
+    throw new TypeError(
+      `Cannot use upstream URL "${value}": it must not carry a query or fragment`,
+    );
   }
   return url.origin;
 }

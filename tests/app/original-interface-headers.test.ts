@@ -131,6 +131,17 @@ describe("what constrains a caller-chosen upstream", () => {
     expect(app.calls).toHaveLength(0);
   });
 
+  test("a base URL with a query (a gateway's key, say) is refused, not stripped", async () => {
+    const app = recordingApp();
+    const res = await app.request(
+      "/v1/chat/completions",
+      post(CHAT, { "x-headroom-base-url": "https://gateway.invalid/v1?key=k" }),
+    );
+    expect(res.status).toBe(400);
+    expect((await json(res)).error.message).toContain("query or fragment");
+    expect(app.calls).toHaveLength(0);
+  });
+
   test("the route table still decides first: an Anthropic key on the chat route goes nowhere", async () => {
     const app = recordingApp();
     const res = await app.request(
