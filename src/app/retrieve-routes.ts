@@ -64,7 +64,7 @@ async function originalResponse(store: OriginalStore, raw: unknown): Promise<Res
     hash,
     original_content: entry.content,
     original_tokens: await countTokensAsync(entry.content, "gpt-4o"),
-    // Entries stored before counts were kept are counted now; their compressed form is gone.
+    // Counted here, off the request path (the proxy stores only the compressed form's count).
     original_item_count: entry.originalItems ?? itemCount(entry.content),
     compressed_item_count: entry.keptItems ?? null,
     tool_name: entry.toolName ?? null,
