@@ -21,6 +21,19 @@ function problem(status: 400 | 500, type: string, message: string): Response {
   return Response.json({ error: { type, message } }, { status });
 }
 
+/** The answer for messages left as they are, with their token count. */
+function unchanged(messages: unknown[], tokens: number): Record<string, unknown> {
+  return {
+    messages,
+    tokens_before: tokens,
+    tokens_after: tokens,
+    tokens_saved: 0,
+    compression_ratio: 1,
+    transforms_applied: [],
+    ccr_hashes: [],
+  };
+}
+
 /** Creates the /v1/compress route. */
 export function compressRoute(deps: AppDeps, decisions: DecisionStore): Hono<HeadroomEnv> {
   const app = new Hono<HeadroomEnv>();
@@ -45,6 +58,15 @@ export function compressRoute(deps: AppDeps, decisions: DecisionStore): Hono<Hea
     const config = (
       body.config !== null && typeof body.config === "object" ? body.config : {}
     ) as Json;
+    if (config.query !== undefined && config.query !== null && typeof config.query !== "string")
+      return problem(400, "invalid_request", "config.query must be a string");
+    const budget = body.token_budget;
+    if (
+      budget !== undefined &&
+      budget !== null &&
+      (typeof budget !== "number" || !Number.isInteger(budget) || budget <= 0)
+    )
+      return problem(400, "invalid_request", "token_budget must be a positive integer");
     if (isBypassed(c.req.raw.headers) || !deps.config.optimize) {
       return c.json({
         messages: body.messages,
@@ -59,13 +81,21 @@ export function compressRoute(deps: AppDeps, decisions: DecisionStore): Hono<Hea
     const settings = compressionSettings(deps.config);
     const lossy = typeof config.lossy === "boolean" ? config.lossy : settings.lossy;
     const messagesOnly = { messages: body.messages };
+    const query =
+      typeof config.query === "string" && config.query.trim() ? config.query : undefined;
     try {
+      // A budget the messages already fit needs no compression: nothing is given up for it.
+      if (typeof budget === "number") {
+        await loadTokenizerFor(model);
+        const before = requestTokens("chat", messagesOnly, model);
+        if (before <= budget) return c.json(unchanged(body.messages, before));
+      }
       const { plan, commit } = await planCompression(deps, {
         api: "chat",
         body: messagesOnly,
         settings: { ...settings, lossy },
         decisions,
-        options: { allLive: true },
+        options: { allLive: true, ...(query !== undefined ? { query } : {}) },
         signal: c.req.raw.signal,
       });
       commit();

@@ -18,11 +18,13 @@ import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { compressRoute } from "./compress-route.ts";
 import { dashboardRoute } from "./dashboard-route.ts";
+import { debugRoutes } from "./debug-routes.ts";
 import type { AppDeps, AppInputs } from "./deps.ts";
 import { directRoutes, edge, refuseEarly } from "./edge.ts";
 import { healthRoutes } from "./health-routes.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { notFoundResponse } from "./local-only.ts";
+import { withoutProjectPrefix } from "./project-prefix.ts";
 import { directProxyRoutes, proxyRoutes } from "./proxy-routes.ts";
 import { retrieveRoutes } from "./retrieve-routes.ts";
 import { statsRoutes } from "./stats-routes.ts";
@@ -122,6 +124,7 @@ export function createApp(given: AppInputs): HeadroomApp {
     ),
   );
   app.route("/", adminRoutes(deps));
+  app.route("/", debugRoutes(deps));
   if (deps.dashboardHtml !== undefined) app.route("/", dashboardRoute(deps.dashboardHtml));
   app.route("/", unsupportedRoutes());
   app.route("/", proxyRoutes(deps, upstreamHealth, sockets));
@@ -138,8 +141,10 @@ export function createApp(given: AppInputs): HeadroomApp {
     answerUncaught(error, request.raw, request.path, request.exchange),
   );
   const routed = app.fetch;
-  app.fetch = (request, env, executionCtx) =>
-    direct(request, env) ?? routed(request, env, executionCtx);
+  app.fetch = (request, env, executionCtx) => {
+    const unprefixed = withoutProjectPrefix(request);
+    return direct(unprefixed, env) ?? routed(unprefixed, env, executionCtx);
+  };
   const refuse = (request: Request, status: number, message: string): Response => {
     const path = new URL(request.url).pathname;
     return refuseEarly(deps, startExchange(request.method, path), request, path, status, message);

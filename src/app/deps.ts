@@ -15,6 +15,14 @@ export interface Lifecycle {
   state: "starting" | "ready" | "stopping";
 }
 
+/** The process's memory as the runtime reports it, in bytes (for /debug/memory). */
+export interface ProcessMemory {
+  readonly rss: number;
+  readonly heapUsed: number;
+  /** The machine's memory, when the runtime says. */
+  readonly totalMemory?: number | undefined;
+}
+
 /** Dependencies of {@link createApp}: the pipeline's, and what the other routes read. */
 export interface AppDeps extends PipelineDeps {
   /** The live settings behind `config`, changed through /admin/runtime-env. */
@@ -22,6 +30,8 @@ export interface AppDeps extends PipelineDeps {
   readonly version: string;
   readonly lifecycle: Lifecycle;
   readonly pid: number;
+  /** Reads the process's memory (a runtime API, so injected). */
+  readonly memoryUsage: () => ProcessMemory;
   /** The ledger and the views over it. */
   readonly stats: StatsService;
   /** List prices for dollar figures. */

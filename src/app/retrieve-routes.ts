@@ -6,8 +6,15 @@
  */
 
 import { type Context, Hono } from "hono";
+import { geminiAnswerPart } from "../ccr/gemini-retrieval.ts";
+import { itemCount } from "../ccr/item-count.ts";
 import type { OriginalStore } from "../ccr/original-store.ts";
-import { answerRetrieveCall, lookUp, normalizeHash } from "../ccr/retrieval-result.ts";
+import {
+  answerRetrieveCall,
+  lookUp,
+  normalizeHash,
+  type RetrieveAnswer,
+} from "../ccr/retrieval-result.ts";
 import { isOriginalHash } from "../compress/marker.ts";
 import { RETRIEVE_TOOL_NAME } from "../compress/slots.ts";
 import { countTokensAsync } from "../compress/tokens.ts";
@@ -57,15 +64,28 @@ async function originalResponse(store: OriginalStore, raw: unknown): Promise<Res
     hash,
     original_content: entry.content,
     original_tokens: await countTokensAsync(entry.content, "gpt-4o"),
-    original_item_count: entry.originalItems ?? null,
+    // Counted here, off the request path (the proxy stores only the compressed form's count).
+    original_item_count: entry.originalItems ?? itemCount(entry.content),
     compressed_item_count: entry.keptItems ?? null,
     tool_name: entry.toolName ?? null,
     retrieval_count: entry.retrievalCount,
   });
 }
 
+/** The providers whose tool calls /v1/retrieve/tool_call reads ("google" is Gemini's alias). */
+const TOOL_CALL_PROVIDERS = ["anthropic", "openai", "responses", "gemini", "google"];
+
+/** A Gemini `functionCall` (a whole part `{functionCall: {...}}`, or the call itself). */
+function parseGeminiCall(call: Json): { id: string; hash: unknown } | undefined {
+  const fn = (call.functionCall as Json | undefined) ?? call;
+  if (fn.name !== RETRIEVE_TOOL_NAME) return undefined;
+  const args = fn.args as Json | undefined;
+  return { id: typeof fn.id === "string" ? fn.id : "", hash: args?.hash };
+}
+
 /** Reads the id and hash of a headroom_retrieve call in any provider's shape. */
 function parseToolCall(call: Json, provider: string): { id: string; hash: unknown } | undefined {
+  if (provider === "gemini" || provider === "google") return parseGeminiCall(call);
   const fn = call.function as Json | undefined;
   const name = fn?.name ?? call.name;
   if (name !== RETRIEVE_TOOL_NAME) return undefined;
@@ -83,7 +103,9 @@ function parseToolCall(call: Json, provider: string): { id: string; hash: unknow
   }
 }
 
-function toolResult(provider: string, id: string, content: string): Json {
+function toolResult(provider: string, answer: RetrieveAnswer): Json {
+  const { id, text: content } = answer;
+  if (provider === "gemini" || provider === "google") return geminiAnswerPart(answer);
   if (provider === "openai") return { role: "tool", tool_call_id: id, content };
   if (provider === "responses")
     return { type: "function_call_output", call_id: id, output: content };
@@ -151,11 +173,11 @@ export function retrieveRoutes(deps: AppDeps): Hono<HeadroomEnv> {
   app.post("/v1/retrieve/tool_call", async (c) => {
     const body = await readJson(c);
     const provider = typeof body?.provider === "string" ? body.provider : "anthropic";
-    if (!["anthropic", "openai", "responses"].includes(provider)) {
+    if (!TOOL_CALL_PROVIDERS.includes(provider)) {
       return problem(
         400,
         "invalid_request",
-        'provider must be "anthropic", "openai" or "responses"',
+        'provider must be "anthropic", "openai", "responses" or "gemini" (alias "google")',
       );
     }
     const call = body?.tool_call;
@@ -166,7 +188,7 @@ export function retrieveRoutes(deps: AppDeps): Hono<HeadroomEnv> {
     const answer = answerRetrieveCall(deps.originals, parsed);
     const hash = normalizeHash(parsed.hash) ?? null;
     return c.json({
-      tool_result: toolResult(provider, parsed.id, answer.text),
+      tool_result: toolResult(provider, answer),
       success: answer.found,
       data: answer.found ? { hash, original_content: answer.text } : { hash, error: answer.text },
     });

@@ -71,11 +71,11 @@ export function geminiCalls(parts: readonly unknown[]): { calls: RetrieveCall[];
   return { calls, mixed };
 }
 
-/** The `functionResponse` part that answers one retrieve call. */
-function answerPart(answer: RetrieveAnswer): Json {
+/** The `functionResponse` part that answers one retrieve call (no id when the call had none). */
+export function geminiAnswerPart(answer: RetrieveAnswer): Json {
   return {
     functionResponse: {
-      ...(answer.id.startsWith("#") ? {} : { id: answer.id }),
+      ...(answer.id === "" || answer.id.startsWith("#") ? {} : { id: answer.id }),
       name: RETRIEVE_TOOL_NAME,
       response: answer.found ? { output: answer.text } : { error: answer.text },
     },
@@ -84,7 +84,7 @@ function answerPart(answer: RetrieveAnswer): Json {
 
 /** An answer as the part that follows its call in later history (hidden calls). */
 export function geminiAnswerJson(answer: RetrieveAnswer): string {
-  return JSON.stringify(answerPart(answer));
+  return JSON.stringify(geminiAnswerPart(answer));
 }
 
 /** The next round's request text: the model's turn and a user turn of answers appended. */
@@ -98,7 +98,7 @@ export function geminiContinuation(
     ["contents"],
     [
       JSON.stringify({ ...modelContent, role: "model" }),
-      JSON.stringify({ role: "user", parts: answers.map(answerPart) }),
+      JSON.stringify({ role: "user", parts: answers.map(geminiAnswerPart) }),
     ],
   );
 }

@@ -4,7 +4,7 @@
  */
 
 import { appendFileSync, mkdirSync } from "node:fs";
-import { homedir } from "node:os";
+import { homedir, totalmem } from "node:os";
 import { createApp } from "../app/create-app.ts";
 import type { AppInputs, Lifecycle } from "../app/deps.ts";
 import { dashboardHtml } from "../assets.ts";
@@ -104,6 +104,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
     log,
     lifecycle,
     pid: process.pid,
+    memoryUsage: () => ({ ...process.memoryUsage(), totalMemory: totalmem() }),
     decisions: stores.decisions,
     originals: stores.originals,
     hiddenCalls: stores.hiddenCalls,

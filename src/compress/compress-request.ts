@@ -142,6 +142,11 @@ export interface CompressRequestOptions {
   readonly allLive?: boolean;
   /** Only earlier decisions are applied. */
   readonly replayOnly?: boolean;
+  /**
+   * What the reader is looking for, when the caller says (/v1/compress `config.query`); else the
+   * latest user message. Lossy strategies keep the rows and lines that match it.
+   */
+  readonly query?: string;
   /** For tests, in {@link compressRequestNow} only: see probe.ts. */
   readonly probe?: CompressProbe;
 }
@@ -274,7 +279,7 @@ function planSlots(
       keep(key, "over_budget", true);
       continue;
     }
-    query ??= latestUserText(api, body);
+    query ??= options.query ?? latestUserText(api, body);
     const { text, savedOutput } = slot;
     const job: CompressJob = { text, query, lossy: settings.lossy, hash, savedOutput };
     const waiting: Pending = { key, tokens, job, finished: false };

@@ -69,6 +69,10 @@ export interface Exchange {
     stack: string | null;
     /** The kind of sign-in (credentials.ts `authLabel`), once the request was routed. */
     auth: string | null;
+    /** What the caller said about itself: x-headroom-user-id, -cwd, and other tags (JSON). */
+    userId?: string | null;
+    cwd?: string | null;
+    tags?: string | null;
   };
   /** The request's text, kept to estimate its input tokens when the upstream reports none. */
   readonly inputText?: string;

@@ -36,7 +36,7 @@ export async function answerRewritten(
   const streamed = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
   // A non-streamed answer carries the savings in its headers: wait for the exact figures.
   if (!streamed && exchange.accounting) await exchange.accounting;
-  const extraHeaders = streamed ? undefined : savingsHeaders(exchange);
+  const extraHeaders = savingsHeaders(exchange, streamed);
   if (!rewrite.offersRetrieve)
     return relayResponse(deps, exchange, upstream, extraHeaders ? { extraHeaders } : {});
   const signal = request.raw.signal;

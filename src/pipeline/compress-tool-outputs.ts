@@ -137,13 +137,21 @@ export function accountTokens(
     });
 }
 
-/** The x-headroom-* headers of a compressed non-streamed response. */
-export function savingsHeaders(exchange: Exchange): Headers {
+/**
+ * The x-headroom-* headers of an answer, or undefined when there are none: the whole-request
+ * token figures, transforms and model of a compressed request (non-streamed answers only: a
+ * stream's headers leave before the exact count is done), and on any answer whose compression
+ * failed and went out as the original, `x-headroom-compression-failed: true`.
+ */
+export function savingsHeaders(exchange: Exchange, streamed: boolean): Headers | undefined {
   const headers = new Headers();
-  if (exchange.tokensBefore === undefined) return headers;
-  headers.set("x-headroom-tokens-before", String(exchange.tokensBefore));
-  headers.set("x-headroom-tokens-after", String(exchange.tokensAfter));
-  headers.set("x-headroom-tokens-saved", String(exchange.tokensSaved));
-  headers.set("x-headroom-transforms", exchange.transforms.join(","));
-  return headers;
+  if (exchange.compressionFailed) headers.set("x-headroom-compression-failed", "true");
+  if (!streamed && exchange.tokensBefore !== undefined) {
+    headers.set("x-headroom-tokens-before", String(exchange.tokensBefore));
+    headers.set("x-headroom-tokens-after", String(exchange.tokensAfter));
+    headers.set("x-headroom-tokens-saved", String(exchange.tokensSaved));
+    headers.set("x-headroom-transforms", exchange.transforms.join(","));
+    if (exchange.model) headers.set("x-headroom-model", exchange.model);
+  }
+  return [...headers.keys()].length > 0 ? headers : undefined;
 }

@@ -6,10 +6,16 @@
  */
 
 import { BodyProblem } from "../core/body.ts";
+import type { CredentialKind } from "../core/credentials.ts";
 import { ProxyError } from "../core/errors.ts";
 import { upstreamRequestHeaders } from "../core/headers.ts";
-import { isLoopbackCaller } from "../core/loopback.ts";
-import { joinUpstreamUrl, normalizeBaseUrl } from "../core/upstream-url.ts";
+import { isLoopbackCaller, isLoopbackHost } from "../core/loopback.ts";
+import {
+  joinUpstreamUrl,
+  normalizeBaseUrl,
+  originalPathFor,
+  originOf,
+} from "../core/upstream-url.ts";
 import { type ClientRequest, rawQuery } from "./client-request.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { rejected } from "./read-request.ts";
@@ -29,35 +35,66 @@ export interface Outgoing {
   readonly afterDispatch?: (() => Promise<void>) | undefined;
 }
 
-/** An upstream base URL, and whether it is the configured one (only that one's health counts). */
-interface UpstreamBase {
-  readonly url: string;
+/** Where a request goes: a base URL, the path on it, and whether it is the configured upstream. */
+interface UpstreamTarget {
+  readonly base: string;
+  readonly path: string;
+  /** Only the configured upstream's health counts in /health. */
   readonly configured: boolean;
 }
 
-/** The base URL for this request: the x-headroom-base-url override, or the configured one. */
-function upstreamBase(
+/**
+ * Sign-ins a provider issues for its own service (ChatGPT, Claude, Google OAuth): sent anywhere
+ * else they are a stolen session, never a working credential, so no header may redirect them.
+ */
+const SIGN_INS: ReadonlySet<CredentialKind> = new Set([
+  "chatgpt",
+  "anthropic-oauth",
+  "google-bearer",
+]);
+
+/**
+ * Where this request goes: the route's configured upstream, or the caller's x-headroom-base-url.
+ * The override is the one header that changes the upstream, so it answers to the route table's
+ * rule: it only replaces the host of a route the table already allowed for these credentials,
+ * never carries a sign-in token elsewhere, and is honoured only from this machine (peer and Host
+ * header loopback, so neither another host nor a DNS-rebound page can aim the proxy) unless the
+ * operator set HEADROOM_REMOTE_BASE_URL.
+ */
+function upstreamTarget(
   deps: PipelineDeps,
   request: ClientRequest,
   routed: RoutedRequest,
-): UpstreamBase | BodyProblem {
-  const override = request.raw.headers.get("x-headroom-base-url");
+): UpstreamTarget | BodyProblem {
+  const { route } = routed;
+  const headers = request.raw.headers;
+  const override = headers.get("x-headroom-base-url");
   if (override === null) {
-    return { url: deps.config.upstreams[routed.route.upstream].url, configured: true };
+    return { base: deps.config.upstreams[route.upstream].url, path: route.path, configured: true };
   }
-  // Any URL, with the caller's key: from another machine that is a way into this one's
-  // network, so it takes the operator's consent.
-  if (
-    !deps.config.remoteBaseUrl &&
-    !isLoopbackCaller(request.conn?.remoteAddress, request.raw.headers)
-  ) {
+  const local =
+    isLoopbackCaller(request.conn?.remoteAddress, headers) &&
+    isLoopbackHost(headers.get("host") ?? new URL(request.raw.url).host);
+  if (!deps.config.remoteBaseUrl && !local) {
     return new BodyProblem(
       403,
       "x-headroom-base-url is only honoured from this machine; set HEADROOM_REMOTE_BASE_URL=1 to allow it from other callers",
     );
   }
+  if (routed.credentials.kinds.some((kind) => SIGN_INS.has(kind))) {
+    return new BodyProblem(
+      403,
+      "x-headroom-base-url cannot redirect a request signed in with a provider's own account: that sign-in only ever goes to its provider",
+    );
+  }
   try {
-    return { url: normalizeBaseUrl(override), configured: false };
+    // Chat and Responses keep only the origin, as the original Headroom does (Azure-style bases
+    // carry a deployment path); x-headroom-original-path then names the path on that host.
+    if (route.family === "chat" || route.family === "responses") {
+      const original = originalPathFor(headers.get("x-headroom-original-path"), route.path);
+      return { base: originOf(override), path: original ?? route.path, configured: false };
+    }
+    return { base: normalizeBaseUrl(override), path: route.path, configured: false };
   } catch (error) {
     return new BodyProblem(400, `x-headroom-base-url: ${(error as Error).message}`);
   }
@@ -69,9 +106,9 @@ export function upstreamUrlOf(
   request: ClientRequest,
   routed: RoutedRequest,
 ): string | undefined {
-  const base = upstreamBase(deps, request, routed);
-  if (base instanceof BodyProblem) return undefined;
-  return joinUpstreamUrl(base.url, routed.route.path, rawQuery(request.raw.url));
+  const target = upstreamTarget(deps, request, routed);
+  if (target instanceof BodyProblem) return undefined;
+  return joinUpstreamUrl(target.base, target.path, rawQuery(request.raw.url));
 }
 
 /** The full upstream URL of this request; throws the refusal when its base is refused. */
@@ -80,9 +117,9 @@ export function upstreamUrlOrRefusal(
   request: ClientRequest,
   routed: RoutedRequest,
 ): string {
-  const base = upstreamBase(deps, request, routed);
-  if (base instanceof BodyProblem) throw rejected(base);
-  return joinUpstreamUrl(base.url, routed.route.path, rawQuery(request.raw.url));
+  const target = upstreamTarget(deps, request, routed);
+  if (target instanceof BodyProblem) throw rejected(target);
+  return joinUpstreamUrl(target.base, target.path, rawQuery(request.raw.url));
 }
 
 /** A sent request: the upstream's response, and the request (for continuations). */
@@ -99,15 +136,15 @@ export async function forward(
   outgoing: Outgoing,
 ): Promise<Forwarded> {
   const { routed, afterDispatch } = outgoing;
-  const base = upstreamBase(deps, request, routed);
-  if (base instanceof BodyProblem) throw rejected(base);
+  const target = upstreamTarget(deps, request, routed);
+  if (target instanceof BodyProblem) throw rejected(target);
   const exchange = request.exchange;
   const headers = upstreamRequestHeaders(request.raw.headers, {
     keepContentEncoding: outgoing.original,
   });
   applyRouteHeaders(headers, routed);
   const sent: UpstreamRequest = {
-    url: joinUpstreamUrl(base.url, routed.route.path, rawQuery(request.raw.url)),
+    url: joinUpstreamUrl(target.base, target.path, rawQuery(request.raw.url)),
     method: request.raw.method,
     headers,
     body: outgoing.body,
@@ -115,7 +152,7 @@ export async function forward(
   // /health reports the two API upstreams; the ChatGPT backend serves signed-in Codex only.
   const upstream = routed.route.upstream;
   const observe =
-    base.configured && upstream !== "chatgpt"
+    target.configured && upstream !== "chatgpt"
       ? (reachable: boolean) => health.record(upstream, reachable)
       : undefined;
   recordDispatch(exchange);

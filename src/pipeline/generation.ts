@@ -23,7 +23,7 @@ import { authLabel } from "../core/credentials.ts";
 import { answerRewritten } from "./answer.ts";
 import { answerFailure } from "./answer-failure.ts";
 import type { ClientRequest } from "./client-request.ts";
-import { accountTokens, isBypassed } from "./compress-tool-outputs.ts";
+import { accountTokens, isBypassed, savingsHeaders } from "./compress-tool-outputs.ts";
 import type { PipelineDeps } from "./deps.ts";
 import { forward, upstreamUrlOf } from "./forward.ts";
 import { admit, parseGeneration, readClientBody, requireJson } from "./read-request.ts";
@@ -119,7 +119,9 @@ async function rewriteForwardAnswer(
       body: body.raw,
       original: true,
     });
-    return relayResponse(deps, exchange, upstream);
+    const streamed = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
+    const extraHeaders = savingsHeaders(exchange, streamed);
+    return relayResponse(deps, exchange, upstream, extraHeaders ? { extraHeaders } : {});
   }
   const { optimized } = rewrite;
   const forwarded = await forward(deps, health, request, {

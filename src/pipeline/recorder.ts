@@ -13,6 +13,8 @@ import { type Api, geminiCall, type Provider } from "../core/api.ts";
 import type { JsonBody } from "../core/body.ts";
 import type { ProxyError } from "../core/errors.ts";
 import { type Exchange, type ExchangeOutcome, elapsedMs } from "../core/exchange.ts";
+import { projectOf } from "../core/project.ts";
+import { cwdOf, tagsOf, userIdOf } from "../core/request-tags.ts";
 import type { Usage } from "../core/usage.ts";
 import { agentOf, cleanLabel } from "../stats/agent.ts";
 
@@ -35,9 +37,12 @@ export function recordRoute(
   writable(exchange).client = {
     agent: agentOf(headers.get("x-client"), userAgent, headers.get("x-headroom-stack")),
     userAgent: userAgent ? userAgent.slice(0, 200) : null,
-    project: cleanLabel(headers.get("x-headroom-project"), 128) ?? null,
+    project: projectOf(headers) ?? null,
     stack: cleanLabel(headers.get("x-headroom-stack")) ?? null,
     auth: null,
+    userId: userIdOf(headers) ?? null,
+    cwd: cwdOf(headers) ?? null,
+    tags: tagsOf(headers) ?? null,
   };
   writable(exchange).api = api;
   writable(exchange).provider = provider;

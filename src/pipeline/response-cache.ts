@@ -52,6 +52,8 @@ export class ResponseCache {
     this.hits++;
     const headers = new Headers(entry.headers);
     headers.set("x-headroom-cache", "hit");
+    // The original Headroom's name for an answer that cost no upstream tokens.
+    headers.set("x-headroom-cached", "true");
     return new Response(entry.body, { status: entry.status, headers });
   }
 

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { itemCount } from "../ccr/item-count.ts";
 import { type CompressRunner, compressInThread } from "../compress/compress-job.ts";
 import {
   type CompressionSettings,
@@ -88,6 +89,9 @@ async function losslessEdit(
   return { ...edit, text: result.text, strategy: result.strategy, lossy: false };
 }
 
+/** The largest compressed text whose items are counted on the request path (~0.1 ms to parse). */
+const MAX_COUNTED_CHARS = 16_384;
+
 async function storeOriginals(
   deps: PipelineDeps,
   plan: RequestCompression,
@@ -106,10 +110,15 @@ async function storeOriginals(
     }
     if (!refused.has(edit.hash)) {
       try {
+        // The compressed form's items, for the retrieve endpoints: counted once, when first
+        // compressed (a replay only refreshes the entry), and only when small, since this runs
+        // on the event loop. The original's are counted when it is retrieved.
+        const countKept = !edit.replayed && edit.text.length <= MAX_COUNTED_CHARS;
         deps.originals.put({
           hash: edit.hash,
           content: edit.slot.text,
           toolName: edit.slot.toolName,
+          ...(countKept ? { keptItems: itemCount(edit.text) } : {}),
         });
         stored.add(edit.hash);
         edits.push(edit);

@@ -46,7 +46,18 @@ declare const Deno: {
   exit(code: number): never;
   pid: number;
   readTextFileSync(path: URL): string;
+  memoryUsage(): { rss: number; heapUsed: number };
+  systemMemoryInfo(): { total: number };
 };
+
+/** The machine's memory, or undefined without --allow-sys (the documented command has none). */
+function systemMemory(): number | undefined {
+  try {
+    return Deno.systemMemoryInfo().total;
+  } catch {
+    return undefined;
+  }
+}
 
 // The same flags as `headroom proxy`, from the same table; a usage error exits 2 as the CLI does.
 function startSettings(): RuntimeSettings {
@@ -86,6 +97,7 @@ const { app } = createApp({
   log,
   lifecycle,
   pid: Deno.pid,
+  memoryUsage: () => ({ ...Deno.memoryUsage(), totalMemory: systemMemory() }),
   // bun:sqlite is Bun's: under Deno decisions live in memory for the process's lifetime.
   decisions: new MemoryDecisionStore(),
   originals: new MemoryOriginalStore(config.ccrTtlSeconds, config.ccrMaxBytes),

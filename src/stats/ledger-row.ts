@@ -60,6 +60,10 @@ export interface LedgerRow {
    * and roll-ups take it, the raw row does not keep it.
    */
   readonly requestsCounted?: number;
+  /** What the caller said about itself (x-headroom-user-id, -cwd, other x-headroom-* as JSON). */
+  readonly userId?: string | null;
+  readonly cwd?: string | null;
+  readonly tags?: string | null;
 }
 
 /** Client-identifying labels an exchange carries (set by the data-plane routes). */
@@ -69,6 +73,9 @@ export interface ClientLabels {
   readonly project: string | null;
   readonly stack: string | null;
   readonly auth: string | null;
+  readonly userId?: string | null;
+  readonly cwd?: string | null;
+  readonly tags?: string | null;
 }
 
 const PER_MILLION = 1_000_000;
@@ -163,5 +170,8 @@ export function rowFromExchange(
         ? 0
         : usageCost(prices, model, { input, output, cacheRead, cacheWrite }),
     savedUsd: saved > 0 ? savedCost(prices, model, saved) : 0,
+    ...(labels.userId ? { userId: labels.userId } : {}),
+    ...(labels.cwd ? { cwd: labels.cwd } : {}),
+    ...(labels.tags ? { tags: labels.tags } : {}),
   };
 }

@@ -225,6 +225,16 @@ export function statsJson(
   };
 }
 
+/** A row's tags (stored as JSON text) as an object; {} when none or unreadable. */
+function tagsObject(text: string | null | undefined): Record<string, string> {
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
 /** The newest requests, newest first (never any content). */
 export function recentRequests(service: StatsService) {
   return [...service.recent].reverse().map(({ id, row }) => ({
@@ -249,6 +259,9 @@ export function recentRequests(service: StatsService) {
     outcome: row.outcome,
     streamed: row.streamed,
     cached: row.cached,
+    user_id: row.userId ?? null,
+    cwd: row.cwd ?? null,
+    tags: tagsObject(row.tags),
   }));
 }
 

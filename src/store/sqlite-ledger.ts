@@ -61,6 +61,9 @@ const ROW_COLUMNS = [
   "cost_usd",
   "saved_usd",
   "over_budget",
+  "user_id",
+  "cwd",
+  "tags",
 ] as const;
 
 const TEXT_COLUMNS = new Set([
@@ -77,6 +80,9 @@ const TEXT_COLUMNS = new Set([
   "outcome",
   "shaping",
   "cache_rewrite",
+  "user_id",
+  "cwd",
+  "tags",
 ]);
 
 type DbRow = Record<(typeof ROW_COLUMNS)[number], string | number | null> & { id: number };
@@ -118,6 +124,9 @@ function pushDb(row: LedgerRow, into: (string | number | null)[]): void {
     row.costUsd,
     row.savedUsd,
     row.overBudget,
+    row.userId ?? null,
+    row.cwd ?? null,
+    row.tags ?? null,
   );
 }
 
@@ -159,6 +168,10 @@ function fromDb(r: DbRow): LedgerRow {
     cacheRewrite: String(r.cache_rewrite ?? ""),
     costUsd: r.cost_usd === null ? null : n(r.cost_usd),
     savedUsd: r.saved_usd === null ? null : n(r.saved_usd),
+    // Optional: rows from before these columns, and requests that sent none, have no such key.
+    ...(r.user_id !== null ? { userId: String(r.user_id) } : {}),
+    ...(r.cwd !== null ? { cwd: String(r.cwd) } : {}),
+    ...(r.tags !== null ? { tags: String(r.tags) } : {}),
   };
 }
 

@@ -468,6 +468,28 @@ describe("headroom-ai (the original Headroom's TypeScript SDK) against headroom"
     expect((missing as HeadroomCompressError).statusCode).toBe(404);
   });
 
+  // The first count loads the tokenizer in the proxy: more than the default 5 s is allowed.
+  test("HeadroomClient: memoryUsage(), retrieve's item counts, compress with a tokenBudget", async () => {
+    const headroom = client();
+    const memory = await headroom.memoryUsage();
+    expect(memory.processMemory.rss).toBeGreaterThan(1);
+    expect(memory.components.ccrOriginals?.budgetMb).toBeGreaterThan(0);
+    expect(memory.targetBudgetMb).toBeGreaterThanOrEqual(memory.totalTrackedMb);
+
+    const { ccrHashes } = await headroom.compress(chatConversation, { model: "gpt-4o" });
+    const found = (await headroom.retrieve(ccrHashes[0]!)) as Json;
+    expect(found.originalItemCount).toBeGreaterThan(found.compressedItemCount);
+    expect(found.compressedItemCount).toBeGreaterThan(0);
+
+    const roomy = await headroom.compress(chatConversation, {
+      model: "gpt-4o",
+      tokenBudget: 1_000_000,
+    });
+    // The same conversation compressed above: a budget it fits leaves it as it is.
+    expect(roomy.tokensSaved).toBe(0);
+    expect(roomy.messages).toEqual(chatConversation);
+  }, 30_000);
+
   test("HeadroomClient.getCCRStats() has the store section the SDK declares", async () => {
     const ccr: Json = await client().getCCRStats();
     expect(ccr.store.entries).toBe(ccr.entries);

@@ -51,6 +51,8 @@ export interface BuildOptions {
   /** Counts exact tokens (a CompressPool's countTokens); in the test's thread when absent. */
   countTokens?: AppDeps["countTokens"];
   decisions?: DecisionStore;
+  /** Hashes text (node:crypto's SHA-256 when absent). */
+  sha256?: AppDeps["sha256"];
   originals?: OriginalStore;
   /** The ledger the app builds its stats on (in memory when absent). */
   ledger?: LedgerStore;
@@ -105,12 +107,13 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     ),
     lifecycle,
     pid: 4242,
+    memoryUsage: () => process.memoryUsage(),
     decisions: options.decisions ?? new MemoryDecisionStore(),
     originals: options.originals ?? new MemoryOriginalStore(),
     hiddenCalls: options.hiddenCalls ?? new MemoryHiddenCallStore(),
     ledger: options.ledger ?? new MemoryLedgerStore(),
     prices: new PriceTable(),
-    sha256: (text) => createHash("sha256").update(text).digest("hex"),
+    sha256: options.sha256 ?? ((text) => createHash("sha256").update(text).digest("hex")),
     rateLimiter: new RateLimiter(),
     responseCache: settings.current.cache
       ? new ResponseCache(settings.current.cacheTtlSeconds, settings.current.cacheMaxBytes)

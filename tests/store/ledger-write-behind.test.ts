@@ -144,3 +144,26 @@ test("a database from before the cache-rewrite column gains it and keeps its row
   ]);
   expect(upgraded.lifetime().all.cache_rewrites_caused).toBe(1);
 });
+
+test("a database from before the user id, cwd and tags columns gains them and keeps its rows", () => {
+  const db = openWorkspaceDatabase(mkdtempSync(join(tmpdir(), "headroom-ledger-caller-")));
+  const row: LedgerRow = sampleRow();
+  new SqliteLedgerStore(db).insert(row);
+  // The schema of the previous version.
+  for (const column of ["user_id", "cwd", "tags"])
+    db.run(`ALTER TABLE ledger DROP COLUMN ${column}`);
+  const upgraded = new SqliteLedgerStore(db);
+  const tagged = {
+    ...row,
+    ts: row.ts + 1,
+    userId: "alice",
+    cwd: "/src/Billing",
+    tags: '{"team":"pay"}',
+  };
+  upgraded.insert(tagged);
+  const [newest, older] = upgraded.newest(5).map((stored) => stored.row);
+  expect(newest).toEqual(tagged);
+  // The older row has none of them: the keys are absent, not empty.
+  expect(older).toEqual(row);
+  expect(Object.keys(older!)).not.toContain("userId");
+});
