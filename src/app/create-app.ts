@@ -21,6 +21,7 @@ import type { AppDeps, AppInputs } from "./deps.ts";
 import { directRoutes, edge, refuseEarly } from "./edge.ts";
 import { healthRoutes } from "./health-routes.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
+import { InboundCount } from "./inbound-count.ts";
 import { notFoundResponse } from "./local-only.ts";
 import { directProxyRoutes, proxyRoutes } from "./proxy-routes.ts";
 import { retrieveRoutes } from "./retrieve-routes.ts";
@@ -95,6 +96,7 @@ export function createApp(given: AppInputs): HeadroomApp {
   };
   const upstreamHealth = new UpstreamHealth();
   const app = new Hono<HeadroomEnv>();
+  const inbound = new InboundCount();
   app.use("*", edge(deps));
   app.route("/", healthRoutes(deps, upstreamHealth, stores));
   // Its own decisions: what an SDK compresses must never change what the proxy replays.
@@ -106,7 +108,11 @@ export function createApp(given: AppInputs): HeadroomApp {
       deps,
       deps.stats,
       () => statsExtras(deps, stores),
-      () => ({ stores: storeReports(stores), ccr: deps.originals.stats() }),
+      () => ({
+        stores: storeReports(stores),
+        ccr: deps.originals.stats(),
+        inbound: inbound.figures(),
+      }),
     ),
   );
   app.route("/", adminRoutes(deps));
@@ -127,7 +133,7 @@ export function createApp(given: AppInputs): HeadroomApp {
   );
   const routed = app.fetch;
   app.fetch = (request, env, executionCtx) =>
-    direct(request, env) ?? routed(request, env, executionCtx);
+    inbound.track(() => direct(request, env) ?? routed(request, env, executionCtx));
   const refuse = (request: Request, status: number, message: string): Response => {
     const path = new URL(request.url).pathname;
     return refuseEarly(deps, startExchange(request.method, path), request, path, status, message);

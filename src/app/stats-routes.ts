@@ -19,8 +19,8 @@ const SNAPSHOT_MS = 2000;
 /** Extra /stats sections other parts of the proxy contribute (the CCR store, the response cache). */
 export type StatsExtras = () => Record<string, unknown>;
 
-/** What /metrics shows about the stores, read at each scrape. */
-export type StoreMetrics = () => Pick<MetricsExtras, "stores" | "ccr">;
+/** What /metrics shows about the stores and inbound requests, read at each scrape. */
+export type StoreMetrics = () => Pick<MetricsExtras, "stores" | "ccr" | "inbound">;
 
 /** Creates the observability routes. */
 export function statsRoutes(
