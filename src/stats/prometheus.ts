@@ -1,8 +1,9 @@
 /**
- * GET /metrics in the Prometheus text exposition format (version 0.0.4), named by Prometheus
- * conventions: base units, `_total` counters, real histograms. Counters are the session view
- * (the same numbers /stats shows, reset by a restart or /stats/reset, which Prometheus handles as
- * a counter reset); lifetime figures from the durable ledger are gauges.
+ * GET /metrics in the Prometheus text exposition format (version 0.0.4). headroom's own families
+ * are named by Prometheus conventions: base units, `_total` counters, real histograms. Counters
+ * are the session view (the same numbers /stats shows, reset by a restart or /stats/reset, which
+ * Prometheus handles as a counter reset); lifetime figures from the durable ledger are gauges.
+ * The original Headroom's families follow, under its names (prometheus-original.ts).
  * @module
  */
 
