@@ -9,6 +9,7 @@ import { providerForCredentials, providerForPath } from "../core/api.ts";
 import { type Exchange, startExchange } from "../core/exchange.ts";
 import { answerFailure } from "../pipeline/answer-failure.ts";
 import { exchangeRecorder } from "../pipeline/ledger-observer.ts";
+import { SocketCount } from "../pipeline/socket-count.ts";
 import { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import { outputShapingFigures } from "../stats/output-shaping.ts";
 import { StatsService } from "../stats/stats-service.ts";
@@ -95,10 +96,11 @@ export function createApp(given: AppInputs): HeadroomApp {
     onExchange: [exchangeRecorder(stats, given.prices), ...(given.onExchange ?? [])],
   };
   const upstreamHealth = new UpstreamHealth();
+  const sockets = new SocketCount();
   const app = new Hono<HeadroomEnv>();
   const inbound = new InboundCount();
   app.use("*", edge(deps));
-  app.route("/", healthRoutes(deps, upstreamHealth, stores));
+  app.route("/", healthRoutes(deps, upstreamHealth, stores, sockets));
   // Its own decisions: what an SDK compresses must never change what the proxy replays.
   app.route("/", compressRoute(deps, new MemoryDecisionStore(10_000)));
   app.route("/", retrieveRoutes(deps));
@@ -118,7 +120,7 @@ export function createApp(given: AppInputs): HeadroomApp {
   app.route("/", adminRoutes(deps));
   if (deps.dashboardHtml !== undefined) app.route("/", dashboardRoute(deps.dashboardHtml));
   app.route("/", unsupportedRoutes());
-  app.route("/", proxyRoutes(deps, upstreamHealth));
+  app.route("/", proxyRoutes(deps, upstreamHealth, sockets));
   app.notFound((c) => notFoundResponse(c.req.raw));
   // Errors no route caught: the same mapping as the pipeline's (logged, recorded, a 500).
   const answerUncaught = (error: unknown, request: Request, path: string, exchange: Exchange) => {

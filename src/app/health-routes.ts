@@ -8,6 +8,7 @@
 
 import { Hono } from "hono";
 import type { ProxyConfig } from "../core/config.ts";
+import type { SocketCount } from "../pipeline/socket-count.ts";
 import type { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
@@ -47,6 +48,7 @@ export function healthRoutes(
   deps: AppDeps,
   upstreams: UpstreamHealth,
   stores: StoreReporters,
+  sockets: SocketCount,
 ): Hono<HeadroomEnv> {
   const startedAt = performance.now();
   const uptime = () => Math.round(performance.now() - startedAt) / 1000;
@@ -90,6 +92,8 @@ export function healthRoutes(
         version: deps.version,
         uptime_seconds: uptime(),
         upstreams: upstreamReport,
+        // Relayed Responses WebSockets open now (Codex keeps one per session).
+        websocket_sessions: sockets.active,
         ...(degraded.length > 0 ? { degraded } : {}),
         ...(local
           ? {

@@ -14,6 +14,8 @@ import type { ClientRequest } from "../pipeline/client-request.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
 import { handleGeneration } from "../pipeline/generation.ts";
 import { handlePassthrough } from "../pipeline/passthrough.ts";
+import { handleResponsesSocket, isSocketUpgrade } from "../pipeline/responses-socket.ts";
+import type { SocketCount } from "../pipeline/socket-count.ts";
 import type { UpstreamHealth } from "../pipeline/upstream-health.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 
@@ -59,13 +61,25 @@ export function directProxyRoutes(
 }
 
 /** Creates the data-plane routes. */
-export function proxyRoutes(deps: PipelineDeps, health: UpstreamHealth): Hono<HeadroomEnv> {
+export function proxyRoutes(
+  deps: PipelineDeps,
+  health: UpstreamHealth,
+  sockets: SocketCount,
+): Hono<HeadroomEnv> {
   const app = new Hono<HeadroomEnv>();
   const generation = (api: GenerationApi) => (c: Context<HeadroomEnv>) =>
     handleGeneration(deps, health, clientRequest(c), api);
   for (const [path, api] of GENERATION_PATHS) app.post(path, generation(api));
   const passthrough = (c: Context<HeadroomEnv>) =>
     handlePassthrough(deps, health, clientRequest(c));
+  // Codex's Responses WebSocket, on every Responses path: relayed where the runtime can,
+  // refused (426) where it cannot.
+  for (const path of RESPONSES_PATHS)
+    app.get(path, (c) =>
+      isSocketUpgrade(c.req.raw)
+        ? handleResponsesSocket(deps, sockets, clientRequest(c))
+        : passthrough(c),
+    );
   // Gemini names the model and the method in the path: models/{model}:{method}.
   const gemini = (c: Context<HeadroomEnv>) =>
     isGeminiGeneration(c.req.path) ? generation("gemini")(c) : passthrough(c);

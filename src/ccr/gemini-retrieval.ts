@@ -103,6 +103,26 @@ export function geminiContinuation(
   );
 }
 
+/**
+ * Gemini 3 wants a step's thought signature on its first function call. A hidden retrieve call
+ * that carried it and cannot be put back later (the client's calls have no id to anchor it on)
+ * hands it to the client's first call, so the client's history still validates. `parts` are the
+ * reply's parts before the retrieve calls were taken out of `kept`.
+ */
+export function carrySignature(kept: unknown[], parts: readonly unknown[]): unknown[] {
+  const signature = parts
+    .filter(isRetrieveCall)
+    .map((part) => obj(part)?.thoughtSignature)
+    .find((value) => typeof value === "string");
+  const at = kept.findIndex(isFunctionCall);
+  if (signature === undefined || at < 0) return kept;
+  const first = obj(kept[at])!;
+  if (typeof callOf(first)?.id === "string" || first.thoughtSignature !== undefined) return kept;
+  const out = [...kept];
+  out[at] = { ...first, thoughtSignature: signature };
+  return out;
+}
+
 /** Removes retrieve calls from a reply's parts; only calls with ids can be remembered. */
 export function hideGeminiCalls(parts: readonly unknown[]) {
   return hideRetrieveCalls(parts, isRetrieveCall, isFunctionCall, (part) => {
@@ -157,7 +177,10 @@ export class GeminiRetrievalStream implements StreamInterceptor {
     const parts = arr(obj(candidate?.content)?.parts);
     if (obj(candidate?.content)?.role !== undefined) this.#role = obj(candidate?.content)?.role;
     this.#parts.push(...parts);
-    const kept = parts.filter((part) => !isRetrieveCall(part));
+    const kept = carrySignature(
+      parts.filter((part) => !isRetrieveCall(part)),
+      parts,
+    );
     let changed = this.#round > 0 || kept.length !== parts.length;
     let out: Json = chunk;
     if (kept.length !== parts.length) out = withGeminiParts(out, kept);

@@ -22,6 +22,7 @@ import {
   hideChatCalls,
 } from "./chat-retrieval.ts";
 import {
+  carrySignature,
   GeminiRetrievalStream,
   geminiAnswerJson,
   geminiCalls,
@@ -161,8 +162,9 @@ const responsesAdapter: RetrievalAdapter = {
 const geminiAdapter: RetrievalAdapter = {
   calls: (reply) => geminiCalls(geminiParts(reply)),
   hide(reply) {
-    const { visible, hidden } = hideGeminiCalls(geminiParts(reply));
-    return { reply: withGeminiParts(reply, visible), hidden };
+    const parts = geminiParts(reply);
+    const { visible, hidden } = hideGeminiCalls(parts);
+    return { reply: withGeminiParts(reply, carrySignature(visible, parts)), hidden };
   },
   finish: (reply) => withGeminiParts(reply, hideGeminiCalls(geminiParts(reply)).visible),
   continuation(bodyText, _body, reply, answers) {

@@ -76,3 +76,33 @@ const STALE_FOR_CLIENT = ["content-encoding", "content-length"];
 export function clientResponseHeaders(upstream: Headers): Headers {
   return copyWithout(upstream, STALE_FOR_CLIENT);
 }
+
+// The handshake's own headers: the runtime's WebSocket client writes its own key, version and
+// extensions, and the subprotocols travel as its `protocols`.
+const SOCKET_HANDSHAKE = [
+  "sec-websocket-key",
+  "sec-websocket-version",
+  "sec-websocket-extensions",
+  "sec-websocket-protocol",
+  "sec-websocket-accept",
+];
+
+/**
+ * The headers of the upstream WebSocket handshake: the client's, cleaned as for an HTTP request
+ * (hop-by-hop, host, headroom's control headers), minus the handshake's own.
+ */
+export function upstreamSocketHeaders(incoming: Headers): Headers {
+  const out = upstreamRequestHeaders(incoming, { keepContentEncoding: false });
+  drop(out, SOCKET_HANDSHAKE);
+  return out;
+}
+
+/** The subprotocols a WebSocket handshake asks for, in order. */
+export function socketProtocols(headers: Headers): string[] {
+  const value = headers.get("sec-websocket-protocol");
+  if (!value) return [];
+  return value
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
+}

@@ -32,3 +32,8 @@ export function normalizeBaseUrl(value: string): string {
 export function joinUpstreamUrl(base: string, path: string, rawQuery: string): string {
   return rawQuery ? `${base}${path}?${rawQuery}` : `${base}${path}`;
 }
+
+/** The WebSocket URL of an http(s) upstream URL: the same address with the ws(s) scheme. */
+export function webSocketUrl(httpUrl: string): string {
+  return httpUrl.replace(/^http(s?):/i, "ws$1:");
+}

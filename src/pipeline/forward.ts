@@ -74,6 +74,17 @@ export function upstreamUrlOf(
   return joinUpstreamUrl(base.url, routed.route.path, rawQuery(request.raw.url));
 }
 
+/** The full upstream URL of this request; throws the refusal when its base is refused. */
+export function upstreamUrlOrRefusal(
+  deps: PipelineDeps,
+  request: ClientRequest,
+  routed: RoutedRequest,
+): string {
+  const base = upstreamBase(deps, request, routed);
+  if (base instanceof BodyProblem) throw rejected(base);
+  return joinUpstreamUrl(base.url, routed.route.path, rawQuery(request.raw.url));
+}
+
 /** A sent request: the upstream's response, and the request (for continuations). */
 export interface Forwarded {
   readonly upstream: Response;

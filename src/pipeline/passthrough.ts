@@ -35,9 +35,9 @@ export async function handlePassthrough(
     recordProvider(exchange, to === "chatgpt" ? "openai" : to);
     admit(deps, request);
     if (raw.headers.get("upgrade")?.toLowerCase() === "websocket") {
-      // headroom relays HTTP only. Forwarded without its Upgrade header, the handshake would
-      // reach the provider as a plain GET with the caller's key; refused here, the client
-      // (Codex tries WebSockets first) falls back to HTTP streaming. Not a model request: it
+      // Only the Responses WebSocket is relayed (responses-socket.ts). Forwarded without its
+      // Upgrade header, any other handshake would reach the provider as a plain GET with the
+      // caller's key; refused here, the client falls back to HTTP. Not a model request: it
       // stays out of the ledger.
       throw new ProxyError(426, "local", "headroom does not relay WebSockets; use HTTP streaming");
     }

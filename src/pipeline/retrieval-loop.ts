@@ -53,15 +53,20 @@ interface ChunkReader {
   cancel(): Promise<void>;
 }
 
-function answer(
-  ctx: RetrievalContext,
+/** The part of a retrieval context that answering and remembering calls needs. */
+type RetrievalScope = Pick<RetrievalContext, "deps" | "exchange" | "api">;
+
+/** Answers retrieve calls from the original store, counting them on the exchange. */
+export function answer(
+  ctx: RetrievalScope,
   calls: readonly { id: string; hash: unknown }[],
 ): RetrieveAnswer[] {
   recordRetrievals(ctx.exchange, calls.length);
   return calls.map((call) => answerRetrieveCall(ctx.deps.originals, call));
 }
 
-function remember(ctx: RetrievalContext, hidden: HiddenCalls): void {
+/** Answers hidden retrieve calls and keeps them to put back into the conversation's next request. */
+export function remember(ctx: RetrievalScope, hidden: HiddenCalls): void {
   const answers = answer(
     ctx,
     hidden.ids.map((id, k) => {

@@ -151,7 +151,7 @@ describe("routing", () => {
     expect(calls).toHaveLength(0);
   });
 
-  test("a WebSocket upgrade is refused locally (426, the provider's shape), never forwarded as a plain GET", async () => {
+  test("without a socket runtime (app.request, Deno) a WebSocket upgrade is refused locally (426), never forwarded as a plain GET", async () => {
     const { calls, fetch } = recordingFetch();
     const app = buildApp({ fetch, env: bases });
     const res = await app.request("/v1/responses", {

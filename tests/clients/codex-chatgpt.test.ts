@@ -161,6 +161,12 @@ describe("Codex signed in with ChatGPT, through headroom over HTTP", () => {
     expect(stats.requests.by_agent.codex).toBe(stats.requests.total);
     // Subscription traffic is told apart by its plan, never by anything from the token itself.
     expect(stats.requests.by_auth).toEqual({ "chatgpt:pro": stats.requests.total });
+    // Neither the token nor any part of it is in the proxy's log or its stats.
+    const payload = CODEX_CHATGPT_TOKEN.split(".")[1]!;
+    for (const text of [proxy.lines.join("\n"), JSON.stringify(stats)]) {
+      expect(text).not.toContain(payload);
+      expect(text).not.toContain(CODEX_CHATGPT_TOKEN.slice(-16));
+    }
     expect(stats.tokens.saved).toBeGreaterThan(3_000);
   });
 });

@@ -214,17 +214,23 @@ describe("Codex through headroom (its built-in OpenAI provider, openai_base_url)
   afterAll(() => scenario?.proxy.stop());
 
   let roundTripOk = false;
-  test("the round trip completes, compressed, over HTTP once headroom refuses the WebSocket upgrade", async () => {
+  test("the round trip completes, compressed, over HTTP once the upstream refuses the WebSocket", async () => {
     expectCompletedRoundTrip(scenario);
     await expectCompressedOutput(scenario);
     roundTripOk = true;
   });
 
   // Codex's built-in provider opens the Responses API over a WebSocket first (GET /v1/responses
-  // with Upgrade: websocket). headroom refuses the upgrade itself, never forwarding it upstream
-  // as a plain GET with the user's key, and Codex falls back to HTTP streaming.
-  test("the WebSocket handshake is not forwarded upstream as a plain GET", () => {
+  // with Upgrade: websocket). headroom opens the upstream's socket before accepting Codex's; this
+  // fake speaks HTTP only and refuses, so headroom answers 426 and Codex falls back to HTTP
+  // streaming. The upstream only ever saw a WebSocket handshake, never a plain GET with the key.
+  test("the upstream saw a WebSocket handshake, never a plain GET", () => {
     expect(roundTripOk).toBe(true);
-    expect(upstream.requests.filter((r) => r.method === "GET")).toEqual([]);
+    const gets = upstream.requests.filter((r) => r.method === "GET");
+    expect(gets.length).toBeGreaterThan(0);
+    for (const get of gets) {
+      expect(get.path).toBe("/v1/responses");
+      expect(get.headers.get("upgrade")?.toLowerCase()).toBe("websocket");
+    }
   });
 });

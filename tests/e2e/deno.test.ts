@@ -4,6 +4,7 @@ import { PROXY_HELP } from "../../src/cli/help.ts";
 import { DENO_ENTRY, DENO_ENV, startServerProcess } from "../helpers/binary.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
+import { rawHandshake } from "../helpers/raw-handshake.ts";
 import { NPM_QUERY, npmQueryRequest } from "../helpers/tool-output-request.ts";
 import { chatStream } from "../helpers/wire.ts";
 
@@ -61,6 +62,13 @@ describe("the Deno entry", () => {
       expect(upstream.requests.at(-1)!.body.length).toBeLessThan(NPM_QUERY.length);
       // The workers loaded: the pool reports every worker that fails to start or dies.
       expect(proxy.lines.join("\n")).not.toContain("compression worker");
+
+      // Only the Bun server relays the Responses WebSocket: Deno answers 426 and Codex uses HTTP.
+      const before = upstream.requests.length;
+      const upgrade = await rawHandshake(proxy.url, "sk-deno");
+      expect(upgrade).toStartWith("HTTP/1.1 426");
+      expect(upgrade).toContain("use HTTP streaming");
+      expect(upstream.requests.length).toBe(before);
     } finally {
       await proxy.stop();
     }

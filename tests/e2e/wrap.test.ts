@@ -127,6 +127,7 @@ describe("headroom wrap", () => {
     ]);
     expect(codex.stdout).toContain('base_url = "http://127.0.0.1:9911/v1"');
     expect(codex.stdout).toContain('wire_api = "responses"');
+    expect(codex.stdout).toContain("supports_websockets = true");
     expect(codex.stdout.trimEnd().split("\n").at(-1)).toBe(
       `codex -c 'model_provider="headroom"' exec 'it'"'"'s done'`,
     );
@@ -474,7 +475,7 @@ describe("headroom wrap", () => {
     expect(seen).toContain('args: [-c] [model_provider="headroom"] [exec] [hi]\n');
     expect(seen).toContain(`base_url = "http://127.0.0.1:${port}/v1"`);
     expect(seen).toContain("requires_openai_auth = true");
-    expect(seen).toContain("supports_websockets = false");
+    expect(seen).toContain("supports_websockets = true");
     await healthOn(port);
 
     // Signed out, with a key: the block headroom wrote is replaced by the API-key one.

@@ -172,7 +172,8 @@ export const CODEX_KEY = "sk-headroom-test-codex";
 
 /**
  * How Codex reaches the proxy: "custom" is a `headroom` model provider speaking the Responses API
- * over plain HTTP (`supports_websockets = false`), its key from {@link CODEX_KEY_ENV}; "builtin"
+ * over plain HTTP (`supports_websockets = false`; over its WebSocket with `websockets: true`),
+ * its key from {@link CODEX_KEY_ENV}; "builtin"
  * is Codex's own OpenAI provider with `openai_base_url` pointing at the proxy (the only way to
  * move it since Codex dropped OPENAI_BASE_URL), its key from CODEX_API_KEY. The built-in provider
  * tries the Responses WebSocket transport first. "chatgpt" is the `headroom` provider as `wrap
@@ -195,6 +196,7 @@ export function writeCodexConfig(
   provider: CodexProvider = "custom",
   /** Where Codex's own ChatGPT account calls (usage, plugins) go, instead of chatgpt.com. */
   chatgptBaseUrl?: string,
+  options: { websockets?: boolean } = {},
 ): string {
   const codexHome = join(sandbox.home, ".codex");
   mkdirSync(codexHome, { recursive: true });
@@ -226,7 +228,7 @@ name = "headroom"
 base_url = "${proxyUrl}/v1"
 ${auth}
 wire_api = "responses"
-supports_websockets = false
+supports_websockets = ${options.websockets === true}
 request_max_retries = 0
 stream_max_retries = 0
 `;

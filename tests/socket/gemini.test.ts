@@ -88,7 +88,7 @@ function post(method: string, body: unknown, query = "", headers: Record<string,
 }
 
 /** The fake Gemini: calls headroom_retrieve for the marker's hash until the original is back. */
-function modelThatRetrieves(options: { withId?: boolean; mixed?: boolean } = {}) {
+function modelThatRetrieves(options: { withId?: boolean; mixed?: boolean; stream?: boolean } = {}) {
   upstream.always((request) => {
     const body = text(request);
     const hash = /headroom_retrieve hash=([0-9a-f]{24})/.exec(body)?.[1];
@@ -108,9 +108,14 @@ function modelThatRetrieves(options: { withId?: boolean; mixed?: boolean } = {})
     if (options.mixed && !answered && reply.kind === "tool") {
       const whole = geminiResponse(reply, MODEL, DEFAULT_USAGE);
       whole.candidates[0].content.parts.push({
-        functionCall: { id: "call_ls", name: "list_directory", args: { path: "." } },
+        functionCall: {
+          ...(options.withId ? { id: "call_ls" } : {}),
+          name: "list_directory",
+          args: { path: "." },
+        },
       });
-      return Response.json(whole);
+      if (!streamed) return Response.json(whole);
+      return upstream.stream(geminiSse([whole]));
     }
     if (!streamed) return Response.json(geminiResponse(reply, MODEL, DEFAULT_USAGE));
     const chunks = geminiChunks(reply, MODEL, DEFAULT_USAGE);
@@ -136,7 +141,7 @@ describe("Gemini routes", () => {
     const exchange = proxy.exchanges[0]!;
     expect(exchange).toMatchObject({ api: "gemini", provider: "gemini", model: MODEL });
     expect(exchange.usage).toEqual({ inputTokens: 25, outputTokens: 12 });
-  });
+  }, 30_000);
 
   test("an alt=sse stream is relayed byte for byte, usage read from its last chunk", async () => {
     const events = geminiSse(
@@ -149,7 +154,7 @@ describe("Gemini routes", () => {
     await waitFor(() => proxy.exchanges.length === 1);
     expect(proxy.exchanges[0]).toMatchObject({ stream: true, model: MODEL });
     expect(proxy.exchanges[0]!.usage).toEqual({ inputTokens: 25, outputTokens: 12 });
-  });
+  }, 30_000);
 
   test("a stream without alt=sse (one JSON array) is relayed byte for byte, usage from its last element", async () => {
     const res = await post("streamGenerateContent", conversation("short"));
@@ -161,9 +166,12 @@ describe("Gemini routes", () => {
     expect(await res.text()).toBe(geminiArray(chunks));
     await waitFor(() => proxy.exchanges.length === 1);
     expect(proxy.exchanges[0]!.usage).toEqual({ inputTokens: 25, outputTokens: 12 });
-  });
+  }, 30_000);
 
   test("cached and thinking tokens reach the ledger: cached as cache reads, thoughts as output", async () => {
+    const costSoFar = async () =>
+      ((await (await fetch(`${proxy.url}/stats`)).json()) as GeminiJson).cost.with_headroom_usd;
+    const before = await costSoFar();
     upstream.once(() =>
       Response.json(
         geminiResponse(
@@ -175,15 +183,19 @@ describe("Gemini routes", () => {
       ),
     );
     await (await post("generateContent", conversation("short"))).text();
-    await waitFor(() => proxy.exchanges.length === 1);
-    expect(proxy.exchanges[0]!.usage).toEqual({
+    const generation = () => proxy.exchanges.find((e) => e.api === "gemini");
+    await waitFor(() => generation() !== undefined);
+    expect(generation()!.usage).toEqual({
       inputTokens: 1000,
       outputTokens: 37,
       cacheReadTokens: 900,
     });
-    const stats = await (await fetch(`${proxy.url}/stats`)).json();
+    const stats = (await (await fetch(`${proxy.url}/stats`)).json()) as GeminiJson;
     expect(JSON.stringify(stats)).toContain('"gemini"');
-  });
+    // Gemini 2.5 Flash list prices: $0.30 input, $0.03 cached, $2.50 output per million.
+    expect(stats.cost.unpriced_requests).toBe(0);
+    expect((await costSoFar()) - before).toBeCloseTo((100 * 0.3 + 900 * 0.03 + 37 * 2.5) / 1e6, 6);
+  }, 30_000);
 
   test("countTokens and GET /v1beta/models pass through to the Gemini upstream", async () => {
     const count = await post("countTokens", conversation());
@@ -194,7 +206,7 @@ describe("Gemini routes", () => {
     });
     expect(await models.json()).toEqual(GEMINI_MODELS);
     expect(upstream.requests[1]!.headers.get("x-goog-api-key")).toBe(KEY);
-  });
+  }, 30_000);
 
   test("GET /v1/models with a Google key (header or ?key=) is Gemini's, never OpenAI's", async () => {
     const header = await fetch(`${proxy.url}/v1/models`, { headers: { "x-goog-api-key": KEY } });
@@ -208,7 +220,7 @@ describe("Gemini routes", () => {
     });
     expect(both.status).toBe(404);
     expect(upstream.requests).toHaveLength(2);
-  });
+  }, 30_000);
 
   test("bad JSON is refused in Google's error shape and not forwarded", async () => {
     const res = await post("generateContent", "{not json");
@@ -217,7 +229,7 @@ describe("Gemini routes", () => {
     expect(body.error).toMatchObject({ code: 400, status: "INVALID_ARGUMENT" });
     expect(typeof body.error.message).toBe("string");
     expect(upstream.requests).toHaveLength(0);
-  });
+  }, 30_000);
 });
 
 describe("Gemini compression", () => {
@@ -252,7 +264,7 @@ describe("Gemini compression", () => {
     const prefix = firstText.slice(0, firstText.indexOf(',"systemInstruction"') - 1);
     expect(second.startsWith(prefix)).toBe(true);
     expect(upstream.requests[1]!.json.tools[0].functionDeclarations).toHaveLength(2);
-  });
+  }, 30_000);
 
   test("the model's retrieve call is answered by the proxy (JSON), usage summed over both rounds", async () => {
     modelThatRetrieves();
@@ -275,7 +287,7 @@ describe("Gemini compression", () => {
     await waitFor(() => proxy.exchanges.length === 1);
     expect(proxy.exchanges[0]!.retrievals).toBe(1);
     expect(proxy.exchanges[0]!.usage).toEqual({ inputTokens: 50, outputTokens: 24 });
-  });
+  }, 30_000);
 
   test("streaming (alt=sse): one stream, no retrieve call, one finish, the first responseId, summed usage", async () => {
     modelThatRetrieves({ withId: true });
@@ -302,7 +314,7 @@ describe("Gemini compression", () => {
     expect(answerPart).toMatchObject({ id: "call_retrieve_1", name: "headroom_retrieve" });
     await waitFor(() => proxy.exchanges.length === 1);
     expect(proxy.exchanges[0]!.usage).toEqual({ inputTokens: 50, outputTokens: 24 });
-  });
+  }, 30_000);
 
   test("a retrieve call beside the client's own call is hidden, answered, and put back next turn", async () => {
     modelThatRetrieves({ withId: true, mixed: true });
@@ -341,7 +353,25 @@ describe("Gemini compression", () => {
     expect(sent[4].parts[0].functionResponse.name).toBe("headroom_retrieve");
     expect(sent[4].parts[0].functionResponse.response.output).toContain(NEEDLE);
     expect(sent[4].parts[1].functionResponse.id).toBe("call_ls");
-  });
+  }, 30_000);
+});
+
+describe("Gemini 3 thought signatures", () => {
+  for (const stream of [false, true]) {
+    test(`a hidden retrieve call without ids hands its signature to the client's call (${stream ? "alt=sse" : "JSON"})`, async () => {
+      modelThatRetrieves({ mixed: true });
+      const res = stream
+        ? await post("streamGenerateContent", conversation(), "?alt=sse")
+        : await post("generateContent", conversation());
+      const raw = await res.text();
+      const reply = JSON.parse(stream ? raw.replace(/^data: /, "") : raw) as GeminiJson;
+      expect(reply.candidates[0].content.parts.at(-1)).toEqual({
+        functionCall: { name: "list_directory", args: { path: "." } },
+        thoughtSignature: "CiQBVKhc7fakeSignature==",
+      });
+      expect(raw).not.toContain("headroom_retrieve");
+    }, 30_000);
+  }
 });
 
 describe("Gemini credentials", () => {
@@ -373,5 +403,5 @@ describe("Gemini credentials", () => {
     ].join("\n");
     expect(seen).not.toContain(KEY);
     expect(seen).not.toContain("AIzaSy");
-  });
+  }, 30_000);
 });

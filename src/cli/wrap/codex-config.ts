@@ -44,10 +44,10 @@ export function signedInWithChatgpt(
 }
 
 /**
- * The provider block for a proxy at `base`: the Responses API over plain HTTP (headroom does not
- * proxy Codex's websocket transport). With a ChatGPT sign-in Codex keeps its own auth
- * (`requires_openai_auth`) and headroom sends that traffic to the ChatGPT backend; otherwise the
- * key comes from OPENAI_API_KEY.
+ * The provider block for a proxy at `base`: the Responses API over Codex's WebSocket transport
+ * (headroom relays it, and answers 426 where it cannot, so Codex falls back to HTTP). With a
+ * ChatGPT sign-in Codex keeps its own auth (`requires_openai_auth`) and headroom sends that
+ * traffic to the ChatGPT backend; otherwise the key comes from OPENAI_API_KEY.
  */
 export function providerBlock(base: string, auth: CodexAuth): string {
   return [
@@ -57,7 +57,7 @@ export function providerBlock(base: string, auth: CodexAuth): string {
     `base_url = "${base}/v1"`,
     auth === "chatgpt" ? "requires_openai_auth = true" : `env_key = "${CODEX_KEY_ENV}"`,
     'wire_api = "responses"',
-    "supports_websockets = false",
+    "supports_websockets = true",
     END,
     "",
   ].join("\n");

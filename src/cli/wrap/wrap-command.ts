@@ -38,7 +38,7 @@ AGENT pointed at it, and exits with AGENT's exit code. The proxy keeps running f
 sessions; a setting that needs a restart is reported and applies at its next start.
 
 Agents: claude (ANTHROPIC_BASE_URL), codex (a "headroom" provider in ~/.codex/config.toml,
-Responses API over HTTP, keeping Codex's ChatGPT sign-in, else the key from OPENAI_API_KEY),
+Responses API over its WebSocket, keeping Codex's ChatGPT sign-in, else OPENAI_API_KEY),
 gemini (GOOGLE_GEMINI_BASE_URL, with a Gemini API key; "Login with Google" is not proxied yet),
 copilot (its BYOK provider, key from COPILOT_PROVIDER_API_KEY or OPENAI_API_KEY), qwen
 (--auth-type openai, OPENAI_BASE_URL, key from OPENAI_API_KEY), aider, opencode, goose; any
