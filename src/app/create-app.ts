@@ -113,7 +113,7 @@ export function createApp(given: AppInputs): HeadroomApp {
       () => ({
         stores: storeReports(stores),
         ccr: deps.originals.stats(),
-        inbound: inbound.figures(),
+        inbound: { ...inbound.figures(), webSockets: sockets.active },
       }),
     ),
   );

@@ -21,7 +21,7 @@ export class InboundCount {
     }
   }
 
-  figures(): InboundFigures {
+  figures(): Omit<InboundFigures, "webSockets"> {
     return {
       received: this.#received,
       answered: this.#answered,

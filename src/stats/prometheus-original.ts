@@ -18,6 +18,8 @@ export interface InboundFigures {
   readonly received: number;
   readonly answered: number;
   readonly active: number;
+  /** Relayed WebSockets open now. */
+  readonly webSockets: number;
 }
 
 const NOT_MEASURED = "Not measured by headroom, so";
@@ -192,17 +194,12 @@ export function originalFamilies(
     `${NOT_MEASURED} NaN: cached tokens lost to those rewrites`,
     Number.NaN,
   );
-  one(
-    "headroom_active_ws_sessions",
-    "gauge",
-    "WebSocket sessions relayed (headroom refuses WebSockets: always 0)",
-    0,
-  );
+  one("headroom_active_ws_sessions", "gauge", "Relayed WebSockets open now", inbound.webSockets);
   one(
     "headroom_active_relay_tasks",
     "gauge",
-    "WebSocket relay tasks (headroom refuses WebSockets: always 0)",
-    0,
+    `${NOT_MEASURED} NaN: tasks relaying WebSocket frames`,
+    Number.NaN,
   );
   one(
     "proxy_image_generation_call_log_redacted_total",
@@ -270,17 +267,8 @@ export function originalFamilies(
     ["headroom_stage_timing_ms_count", "counter", "samples per request stage"],
     ["headroom_stage_timing_ms_max", "gauge", "longest request stage"],
     ["headroom_waste_signal_tokens_total", "counter", "tokens by waste signal"],
+    ["headroom_ws_session_duration_ms_sum", "counter", "WebSocket session time by cause of end"],
+    ["headroom_ws_session_duration_ms_count", "counter", "WebSocket sessions by cause of end"],
+    ["headroom_ws_session_duration_ms_max", "gauge", "longest WebSocket session by cause of end"],
   ]);
-  // headroom relays no WebSockets, so there are no sessions to time: empty is the true answer.
-  for (const [suffix, type] of [
-    ["sum", "counter"],
-    ["count", "counter"],
-    ["max", "gauge"],
-  ] as const)
-    out.exact(
-      `headroom_ws_session_duration_ms_${suffix}`,
-      type,
-      `WebSocket session duration ${suffix} (headroom refuses WebSockets: no samples)`,
-      [],
-    );
 }
