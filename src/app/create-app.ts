@@ -23,6 +23,7 @@ import type { AppDeps, AppInputs } from "./deps.ts";
 import { directRoutes, edge, refuseEarly } from "./edge.ts";
 import { healthRoutes } from "./health-routes.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
+import { InboundCount } from "./inbound-count.ts";
 import { notFoundResponse } from "./local-only.ts";
 import { withoutProjectPrefix } from "./project-prefix.ts";
 import { directProxyRoutes, proxyRoutes } from "./proxy-routes.ts";
@@ -109,6 +110,7 @@ export function createApp(given: AppInputs): HeadroomApp {
   const upstreamHealth = new UpstreamHealth();
   const sockets = new SocketCount();
   const app = new Hono<HeadroomEnv>();
+  const inbound = new InboundCount();
   app.use("*", edge(deps));
   app.route("/", healthRoutes(deps, upstreamHealth, stores, sockets));
   // Its own decisions: what an SDK compresses must never change what the proxy replays.
@@ -120,7 +122,11 @@ export function createApp(given: AppInputs): HeadroomApp {
       deps,
       deps.stats,
       () => statsExtras(deps, stores),
-      () => ({ stores: storeReports(stores), ccr: deps.originals.stats() }),
+      () => ({
+        stores: storeReports(stores),
+        ccr: deps.originals.stats(),
+        inbound: { ...inbound.figures(), webSockets: sockets.active },
+      }),
     ),
   );
   app.route("/", adminRoutes(deps));
@@ -141,10 +147,11 @@ export function createApp(given: AppInputs): HeadroomApp {
     answerUncaught(error, request.raw, request.path, request.exchange),
   );
   const routed = app.fetch;
-  app.fetch = (request, env, executionCtx) => {
-    const unprefixed = withoutProjectPrefix(request);
-    return direct(unprefixed, env) ?? routed(unprefixed, env, executionCtx);
-  };
+  app.fetch = (request, env, executionCtx) =>
+    inbound.track(() => {
+      const unprefixed = withoutProjectPrefix(request);
+      return direct(unprefixed, env) ?? routed(unprefixed, env, executionCtx);
+    });
   const refuse = (request: Request, status: number, message: string): Response => {
     const path = new URL(request.url).pathname;
     return refuseEarly(deps, startExchange(request.method, path), request, path, status, message);

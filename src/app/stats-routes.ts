@@ -20,8 +20,8 @@ const SNAPSHOT_MS = 2000;
 /** Extra /stats sections other parts of the proxy contribute (the CCR store, the response cache). */
 export type StatsExtras = () => Record<string, unknown>;
 
-/** What /metrics shows about the stores, read at each scrape. */
-export type StoreMetrics = () => Pick<MetricsExtras, "stores" | "ccr">;
+/** What /metrics shows about the stores and inbound requests, read at each scrape. */
+export type StoreMetrics = () => Pick<MetricsExtras, "stores" | "ccr" | "inbound">;
 
 /**
  * The compression settings under the original's `config` names, for loopback callers. Settings

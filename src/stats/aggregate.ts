@@ -33,6 +33,7 @@ export const COUNTER_FIELDS = [
   "cache_read_tokens",
   "cache_write_tokens",
   "cache_hit_requests",
+  "cache_requests",
   "estimated_usage",
   "cost_usd",
   "saved_usd",
@@ -53,7 +54,7 @@ export const COUNTER_FIELDS = [
 /** One set of counters. */
 export type Counters = Record<(typeof COUNTER_FIELDS)[number], number>;
 
-// Merging runs several times per request, over 36 fields. Written out field by field (generated
+// Merging runs several times per request, over 37 fields. Written out field by field (generated
 // once from the list) it is an order of magnitude faster than a loop over the names in Bun.
 const zeroCounters = new Function(
   `return { ${COUNTER_FIELDS.map((field) => `${field}: 0`).join(", ")} };`,
@@ -117,6 +118,7 @@ export function rowCounters(row: LedgerRow): Counters {
   c.cache_read_tokens = row.cacheReadTokens;
   c.cache_write_tokens = row.cacheWriteTokens;
   c.cache_hit_requests = row.cacheReadTokens > 0 ? 1 : 0;
+  c.cache_requests = row.cacheReadTokens > 0 || row.cacheWriteTokens > 0 ? 1 : 0;
   c.estimated_usage = row.usageEstimated ? 1 : 0;
   c.cost_usd = row.costUsd ?? 0;
   c.saved_usd = row.savedUsd ?? 0;
@@ -163,7 +165,7 @@ export class Histogram {
   readonly counts: number[];
   sum = 0;
   count = 0;
-  /** The extremes observed (0 before the first observation), for /stats' min_ms and max_ms. */
+  /** The smallest and largest observation (0 before the first), for the original's _min/_max. */
   min = 0;
   max = 0;
   constructor(readonly bounds: readonly number[]) {
@@ -172,7 +174,7 @@ export class Histogram {
 
   observe(value: number): void {
     this.min = this.count === 0 ? value : Math.min(this.min, value);
-    this.max = Math.max(this.max, value);
+    this.max = this.count === 0 ? value : Math.max(this.max, value);
     this.sum += value;
     this.count++;
     for (let i = 0; i < this.bounds.length; i++) if (value <= this.bounds[i]!) this.counts[i]!++;

@@ -1,12 +1,15 @@
 /**
- * GET /metrics in the Prometheus text exposition format (version 0.0.4), named by Prometheus
- * conventions: base units, `_total` counters, real histograms. Counters are the session view
- * (the same numbers /stats shows, reset by a restart or /stats/reset, which Prometheus handles as
- * a counter reset); lifetime figures from the durable ledger are gauges.
+ * GET /metrics in the Prometheus text exposition format (version 0.0.4). headroom's own families
+ * are named by Prometheus conventions: base units, `_total` counters, real histograms. Counters
+ * are the session view (the same numbers /stats shows, reset by a restart or /stats/reset, which
+ * Prometheus handles as a counter reset); lifetime figures from the durable ledger are gauges.
+ * The original Headroom's families follow, under its names (prometheus-original.ts).
  * @module
  */
 
-import type { Aggregate, Histogram } from "./aggregate.ts";
+import type { Aggregate } from "./aggregate.ts";
+import { byName, Exposition } from "./exposition.ts";
+import { type InboundFigures, originalFamilies } from "./prometheus-original.ts";
 
 /** A store's health as /metrics exports it (the store guards' reports, reduced). */
 export interface StoreHealth {
@@ -31,61 +34,7 @@ export interface MetricsExtras {
   readonly version: string;
   readonly stores: Readonly<Record<string, StoreHealth>>;
   readonly ccr: CcrFigures;
-}
-
-type Labels = Record<string, string>;
-
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
-}
-
-function labelText(labels: Labels): string {
-  const entries = Object.entries(labels);
-  return entries.length ? `{${entries.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",")}}` : "";
-}
-
-function number(value: number): string {
-  if (Number.isNaN(value)) return "NaN";
-  if (value === Number.POSITIVE_INFINITY) return "+Inf";
-  return Number.isInteger(value) ? String(value) : String(Math.round(value * 1e9) / 1e9);
-}
-
-class Exposition {
-  readonly lines: string[] = [];
-
-  family(
-    name: string,
-    type: "counter" | "gauge" | "histogram",
-    help: string,
-    samples: [Labels, number][],
-  ): void {
-    // In the 0.0.4 text format a counter's family is named with its _total suffix.
-    const sample = type === "counter" ? `${name}_total` : name;
-    this.lines.push(`# HELP ${sample} ${help}`, `# TYPE ${sample} ${type}`);
-    for (const [labels, value] of samples)
-      this.lines.push(`${sample}${labelText(labels)} ${number(value)}`);
-  }
-
-  histogram(name: string, help: string, histogram: Histogram): void {
-    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
-    for (const [i, bound] of histogram.bounds.entries()) {
-      this.lines.push(`${name}_bucket{le="${number(bound)}"} ${histogram.counts[i]}`);
-    }
-    this.lines.push(
-      `${name}_bucket{le="+Inf"} ${histogram.count}`,
-      `${name}_sum ${number(histogram.sum)}`,
-      `${name}_count ${histogram.count}`,
-    );
-  }
-}
-
-function byName(
-  aggregate: Aggregate,
-  dimension: string,
-  label: string,
-  field: (c: ReturnType<Aggregate["slice"]>) => number,
-): [Labels, number][] {
-  return [...aggregate.dimension(dimension)].map(([name, c]) => [{ [label]: name }, field(c)]);
+  readonly inbound: InboundFigures;
 }
 
 /** Renders the exposition for the session aggregate and the lifetime aggregate. */
@@ -105,21 +54,15 @@ export function prometheusText(
     [{}, extra.uptimeSeconds],
   ]);
   out.family(
-    "headroom_requests",
-    "counter",
-    "Data-plane requests forwarded upstream, by provider",
-    provider((c) => c.requests),
-  );
-  out.family(
     "headroom_requests_by_model",
     "counter",
     "Data-plane requests forwarded upstream, by model",
     byName(session, "model", "model", (c) => c.requests),
   );
   out.family(
-    "headroom_requests_cached",
+    "headroom_response_cache_hits",
     "counter",
-    "Requests answered from headroom's response cache",
+    "Requests answered from headroom's response cache (no upstream call)",
     [[{}, s.cached]],
   );
   out.family(
@@ -151,10 +94,15 @@ export function prometheusText(
     "Output tokens received",
     provider((c) => c.output_tokens),
   );
-  out.family("headroom_tokens_saved", "counter", "Input tokens removed by compression, by layer", [
-    [{ layer: "proxy" }, s.tokens_saved],
-    [{ layer: "cli" }, s.cli_tokens_saved],
-  ]);
+  out.family(
+    "headroom_tokens_saved_by_layer",
+    "counter",
+    "Input tokens removed, by layer: the proxy's compression and `headroom compress` runs",
+    [
+      [{ layer: "proxy" }, s.tokens_saved],
+      [{ layer: "cli" }, s.cli_tokens_saved],
+    ],
+  );
   out.family(
     "headroom_cache_read_tokens",
     "counter",
@@ -231,7 +179,8 @@ export function prometheusText(
     [[{}, l.saved_usd + l.cli_saved_usd]],
   );
   storeFamilies(out, extra);
-  return `${out.lines.join("\n")}\n`;
+  originalFamilies(out, session, lifetime, extra.inbound);
+  return out.text();
 }
 
 /** The stores' health and the retrieval store's size: what an alert on a degraded proxy needs. */

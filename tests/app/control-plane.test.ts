@@ -212,7 +212,9 @@ describe("the response cache", () => {
       hits: 2,
     });
     const metrics = await (await app.request("/metrics")).text();
-    expect(metrics).toContain("headroom_requests_cached_total 2");
+    expect(metrics).toContain("\nheadroom_response_cache_hits_total 2\n");
+    // The original's name counts prompt-cache reads too; this fake upstream reports none.
+    expect(metrics).toContain("\nheadroom_requests_cached_total 2\n");
   });
 
   test("never serves another credential, a changed field or a bypassed request; POST /cache/clear empties it", async () => {

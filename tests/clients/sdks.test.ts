@@ -424,7 +424,11 @@ describe("headroom-ai (the original Headroom's TypeScript SDK) against headroom"
     expect(full.requests.total).toBe(raw.requests.total);
     expect(full.tokens.saved).toBe(raw.tokens.saved);
 
-    expect(await headroom.prometheusMetrics()).toMatch(/^headroom_\w+/m);
+    // The original's own series, as a dashboard built on prometheusMetrics() reads them.
+    const prometheus = await headroom.prometheusMetrics();
+    expect(prometheus).toContain(`\nheadroom_requests_total ${raw.requests.total}\n`);
+    expect(prometheus).toMatch(/^headroom_tokens_input_total \d+$/m);
+    expect(prometheus).toMatch(/^headroom_latency_ms_sum \d/m);
     const history = await headroom.statsHistory({ series: "daily" });
     expect(history.lifetime.requests).toBeGreaterThan(0);
     expect(await headroom.clearCache()).toMatchObject({ status: expect.any(String) });

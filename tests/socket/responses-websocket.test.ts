@@ -473,7 +473,13 @@ describe("the Responses WebSocket relay", () => {
     });
     const client = await connect(proxy);
     const health = async () => (await (await fetch(`${proxy.url}/health`)).json()) as Json;
+    // The original's gauge in /metrics, as its dashboards read it.
+    const wsGauge = async () =>
+      /^headroom_active_ws_sessions (\d+)$/m.exec(
+        await (await fetch(`${proxy.url}/metrics`)).text(),
+      )?.[1];
     expect((await health()).websocket_sessions).toBe(1);
+    expect(await wsGauge()).toBe("1");
     client.ws.send(JSON.stringify(create([user("take your time")])));
     await waitFor(() => client.received.length >= 3);
     (client.ws as unknown as { terminate(): void }).terminate();
@@ -482,6 +488,7 @@ describe("the Responses WebSocket relay", () => {
     await waitFor(() => proxy.exchanges.some((e) => e.api === "responses"));
     expect(proxy.exchanges.find((e) => e.api === "responses")!.outcome).toBe("aborted");
     expect((await health()).websocket_sessions).toBe(0);
+    expect(await wsGauge()).toBe("0");
     // The upstream stopped streaming to nobody.
     const sent = upstream.sent[0]!.length;
     await Bun.sleep(100);
