@@ -14,9 +14,7 @@ import {
   COPILOT,
   copilotCliEnv,
   type EgressTrap,
-  FAILED_LINE,
   FOUND,
-  MARKER,
   makeSandbox,
   proxyEnv,
   startEgressTrap,
@@ -25,11 +23,11 @@ import {
 import {
   CHAT_AGENT_PROMPT,
   chatAgentTurns,
+  expectChatLogCompressed,
   fakeChatAgent,
   toolMessage,
-  toolMessageText,
 } from "../helpers/fake-chat-agent.ts";
-import { agentTurns, fakeClaudeModel, resultText, toolResult } from "../helpers/fake-claude.ts";
+import { expectToolResultCompressed, fakeClaudeModel } from "../helpers/fake-claude.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
 import { runWrapped, type WrappedRun } from "../helpers/wrap-run.ts";
@@ -95,15 +93,7 @@ describe("Copilot CLI with an OpenAI key (BYOK) launched by headroom wrap", () =
   });
 
   test("the log reaches the model compressed, with a marker, headroom_retrieve and the original kept", async () => {
-    const [, second] = chatAgentTurns(upstream, "bash");
-    const sent = toolMessageText(toolMessage(second!));
-    expect(sent).toContain(FAILED_LINE);
-    expect(sent.length).toBeLessThan(LOG.length / 4);
-    const hash = MARKER.exec(sent)?.[1];
-    expect(hash).toBeDefined();
-    expect(second!.json.tools.at(-1).function.name).toBe("headroom_retrieve");
-    const original = await json(fetch(`${wrapped.url}/v1/retrieve/${hash}`));
-    expect(original.original_content).toContain(FAILED_LINE);
+    await expectChatLogCompressed(upstream, "bash", LOG, wrapped.url);
   });
 
   // Its requests carry only "OpenAI/JS …" as user agent; wrap's stack label names the agent.
@@ -137,11 +127,6 @@ describe("Copilot CLI with an Anthropic key (BYOK) launched by headroom wrap", (
       expect(request.path).toBe("/v1/messages");
       expect(request.headers.get("x-api-key")).toBe(KEY);
     }
-    const [first, second] = agentTurns(upstream, "bash");
-    expect(toolResult(first!)).toBeUndefined();
-    const sent = resultText(toolResult(second!));
-    expect(sent).toMatch(MARKER);
-    expect(sent).toContain(FAILED_LINE);
-    expect(sent.length).toBeLessThan(LOG.length / 4);
+    expectToolResultCompressed(upstream, LOG, "bash");
   });
 });

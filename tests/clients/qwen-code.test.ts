@@ -11,9 +11,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type EgressTrap,
-  FAILED_LINE,
   FOUND,
-  MARKER,
   makeSandbox,
   proxyEnv,
   QWEN,
@@ -24,11 +22,11 @@ import {
 import {
   CHAT_AGENT_PROMPT,
   chatAgentTurns,
+  expectChatLogCompressed,
   fakeChatAgent,
   toolMessage,
-  toolMessageText,
 } from "../helpers/fake-chat-agent.ts";
-import { agentTurns, fakeClaudeModel, resultText, toolResult } from "../helpers/fake-claude.ts";
+import { expectToolResultCompressed, fakeClaudeModel } from "../helpers/fake-claude.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
 import { runWrapped, type WrappedRun } from "../helpers/wrap-run.ts";
@@ -92,15 +90,7 @@ describe("Qwen Code (OpenAI-compatible key) launched by headroom wrap", () => {
   });
 
   test("the log reaches the model compressed, with a marker, headroom_retrieve and the original kept", async () => {
-    const [, second] = chatAgentTurns(upstream, "run_shell_command");
-    const sent = toolMessageText(toolMessage(second!));
-    expect(sent).toContain(FAILED_LINE);
-    expect(sent.length).toBeLessThan(LOG.length / 4);
-    const hash = MARKER.exec(sent)?.[1];
-    expect(hash).toBeDefined();
-    expect(second!.json.tools.at(-1).function.name).toBe("headroom_retrieve");
-    const original = await json(fetch(`${wrapped.url}/v1/retrieve/${hash}`));
-    expect(original.original_content).toContain(FAILED_LINE);
+    await expectChatLogCompressed(upstream, "run_shell_command", LOG, wrapped.url);
   });
 
   test("/stats attributes the savings to qwen-code", async () => {
@@ -135,11 +125,6 @@ describe("Qwen Code with an Anthropic key (--auth-type anthropic) launched by he
       expect(request.path).toBe("/v1/messages");
       expect(request.headers.get("authorization")).toBe(`Bearer ${ANTHROPIC_KEY}`);
     }
-    const [first, second] = agentTurns(upstream, "run_shell_command");
-    expect(toolResult(first!)).toBeUndefined();
-    const sent = resultText(toolResult(second!));
-    expect(sent).toMatch(MARKER);
-    expect(sent).toContain(FAILED_LINE);
-    expect(sent.length).toBeLessThan(LOG.length / 4);
+    expectToolResultCompressed(upstream, LOG, "run_shell_command");
   });
 });
