@@ -18,6 +18,7 @@ import {
   codexCallOutput,
   codexLogReply,
   codexOutputText,
+  codexSocketTurns,
   type EgressTrap,
   expectCompressedLog,
   FOUND,
@@ -45,12 +46,7 @@ let run: AgentRun;
 
 const callOutput = (message: SocketMessage) => codexCallOutput(message.json.input, CALL_ID);
 
-/** Codex's turns on the socket (not its `generate: false` warm-up). */
-function turns(): SocketMessage[] {
-  return backend.messages.filter(
-    (m) => m.json.type === "response.create" && m.json.generate !== false,
-  );
-}
+const turns = () => codexSocketTurns(backend);
 
 beforeAll(async () => {
   trap = await startEgressTrap();

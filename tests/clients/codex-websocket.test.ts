@@ -18,6 +18,7 @@ import {
   codexCallOutput,
   codexLogReply,
   codexOutputText,
+  codexSocketTurns,
   type EgressTrap,
   expectCompressedLog,
   FOUND,
@@ -47,12 +48,7 @@ let run: AgentRun;
 /** The output item answering our shell call in a message, if it carries one. */
 const callOutput = (message: SocketMessage) => codexCallOutput(message.json.input, CALL_ID);
 
-/** Codex's turns, as the upstream received them (not its `generate: false` warm-up). */
-function turns(): SocketMessage[] {
-  return upstream.messages.filter(
-    (m) => m.json.type === "response.create" && m.json.generate !== false,
-  );
-}
+const turns = () => codexSocketTurns(upstream);
 
 beforeAll(async () => {
   trap = await startEgressTrap();

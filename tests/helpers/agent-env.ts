@@ -13,6 +13,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chatgptToken } from "./chatgpt-token.ts";
+import type { SocketMessage } from "./fake-socket-upstream.ts";
 import type { RecordedRequest } from "./fake-upstream.ts";
 import { json } from "./http.ts";
 import type { Reply } from "./wire.ts";
@@ -471,6 +472,13 @@ export function codexLogReply(output: Json | undefined, callId: string): Reply {
     return { kind: "tool", name: CODEX_SHELL_TOOL, id: callId, input: { cmd: "cat worker.log" } };
   }
   return { kind: "text", text: codexOutputText(output).includes(FAILED_LINE) ? FOUND : NOT_FOUND };
+}
+
+/** Codex's turns on a Responses socket: its response.create messages, not the warm-up. */
+export function codexSocketTurns(upstream: { messages: SocketMessage[] }): SocketMessage[] {
+  return upstream.messages.filter(
+    (m) => m.json.type === "response.create" && m.json.generate !== false,
+  );
 }
 
 /** `codex exec` on {@link CODEX_PROMPT}, in the sandbox's working directory. */
