@@ -16,7 +16,6 @@ import {
   type EgressTrap,
   FOUND,
   makeSandbox,
-  proxyEnv,
   startEgressTrap,
   workerLog,
 } from "../helpers/agent-env.ts";
@@ -30,7 +29,7 @@ import {
 import { expectToolResultCompressed, fakeClaudeModel } from "../helpers/fake-claude.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
-import { runWrapped, type WrappedRun } from "../helpers/wrap-run.ts";
+import { type WrappedRun, wrapInSandbox } from "../helpers/wrap-run.ts";
 
 // Under Copilot CLI's own limit (about 20 KB), above which it saves an output to a file and
 // sends the model a 500-character preview instead.
@@ -53,14 +52,8 @@ async function wrapCopilot(name: string, extra: Record<string, string>): Promise
   const sandbox = makeSandbox(`copilot-${name}`);
   writeFileSync(join(sandbox.work, "worker.log"), LOG);
   const env = copilotCliEnv(sandbox, trap, extra);
-  return runWrapped("copilot", ["-p", CHAT_AGENT_PROMPT, "--allow-all-tools"], {
-    cwd: sandbox.work,
-    env: {
-      ...env,
-      ...proxyEnv(upstream.url, sandbox.workspace),
-      PATH: `${join(COPILOT, "..")}:${env.PATH}`,
-    },
-  });
+  const args = ["-p", CHAT_AGENT_PROMPT, "--allow-all-tools"];
+  return wrapInSandbox("copilot", COPILOT, args, sandbox, env, upstream.url);
 }
 
 function expectCompletedThroughHeadroom(wrapped: WrappedRun): void {

@@ -13,7 +13,6 @@ import {
   type EgressTrap,
   FOUND,
   makeSandbox,
-  proxyEnv,
   QWEN,
   qwenCodeEnv,
   startEgressTrap,
@@ -29,7 +28,7 @@ import {
 import { expectToolResultCompressed, fakeClaudeModel } from "../helpers/fake-claude.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
-import { runWrapped, type WrappedRun } from "../helpers/wrap-run.ts";
+import { type WrappedRun, wrapInSandbox } from "../helpers/wrap-run.ts";
 
 const LOG = workerLog();
 const KEY = "sk-headroom-test-qwen-code";
@@ -55,14 +54,8 @@ async function wrapQwen(
   const sandbox = makeSandbox(`qwen-${name}`);
   writeFileSync(join(sandbox.work, "worker.log"), LOG);
   const env = qwenCodeEnv(sandbox, trap, extra);
-  return runWrapped("qwen", ["-p", CHAT_AGENT_PROMPT, "--approval-mode", "yolo", ...args], {
-    cwd: sandbox.work,
-    env: {
-      ...env,
-      ...proxyEnv(upstream.url, sandbox.workspace),
-      PATH: `${join(QWEN, "..")}:${env.PATH}`,
-    },
-  });
+  const qwenArgs = ["-p", CHAT_AGENT_PROMPT, "--approval-mode", "yolo", ...args];
+  return wrapInSandbox("qwen", QWEN, qwenArgs, sandbox, env, upstream.url);
 }
 
 describe("Qwen Code (OpenAI-compatible key) launched by headroom wrap", () => {
