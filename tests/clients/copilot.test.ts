@@ -14,7 +14,6 @@ import {
   COPILOT,
   copilotCliEnv,
   type EgressTrap,
-  FOUND,
   makeSandbox,
   startEgressTrap,
   workerLog,
@@ -29,7 +28,7 @@ import {
 import { expectToolResultCompressed, fakeClaudeModel } from "../helpers/fake-claude.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
-import { type WrappedRun, wrapInSandbox } from "../helpers/wrap-run.ts";
+import { expectWrappedAnswer, type WrappedRun, wrapInSandbox } from "../helpers/wrap-run.ts";
 
 // Under Copilot CLI's own limit (about 20 KB), above which it saves an output to a file and
 // sends the model a 500-character preview instead.
@@ -56,13 +55,6 @@ async function wrapCopilot(name: string, extra: Record<string, string>): Promise
   return wrapInSandbox("copilot", COPILOT, args, sandbox, env, upstream.url);
 }
 
-function expectCompletedThroughHeadroom(wrapped: WrappedRun): void {
-  const { run } = wrapped;
-  if (run.code !== 0) throw new Error(`wrap exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
-  expect(run.stdout).toContain(FOUND);
-  expect(trap.attempts).toEqual([]);
-}
-
 describe("Copilot CLI with an OpenAI key (BYOK) launched by headroom wrap", () => {
   const KEY = "sk-headroom-test-copilot-byok";
   let wrapped: WrappedRun;
@@ -74,7 +66,7 @@ describe("Copilot CLI with an OpenAI key (BYOK) launched by headroom wrap", () =
   afterAll(() => wrapped?.stop());
 
   test("the bash round trip completes through headroom with the user's key, and nothing tried to leave", () => {
-    expectCompletedThroughHeadroom(wrapped);
+    expectWrappedAnswer(wrapped, trap);
     const turns = chatAgentTurns(upstream, "bash");
     expect(turns).toHaveLength(2);
     expect(toolMessage(turns[0]!)).toBeUndefined();
@@ -115,7 +107,7 @@ describe("Copilot CLI with an Anthropic key (BYOK) launched by headroom wrap", (
   afterAll(() => wrapped?.stop());
 
   test("Messages requests reach the upstream with the key, and the log arrives compressed", () => {
-    expectCompletedThroughHeadroom(wrapped);
+    expectWrappedAnswer(wrapped, trap);
     for (const request of upstream.requests) {
       expect(request.path).toBe("/v1/messages");
       expect(request.headers.get("x-api-key")).toBe(KEY);

@@ -4,8 +4,16 @@
  * pointed at it. The caller stops that proxy with {@link WrappedRun.stop}.
  */
 
+import { expect } from "bun:test";
 import { join } from "node:path";
-import { type AgentRun, proxyEnv, runAgent, type Sandbox } from "./agent-env.ts";
+import {
+  type AgentRun,
+  type EgressTrap,
+  FOUND,
+  proxyEnv,
+  runAgent,
+  type Sandbox,
+} from "./agent-env.ts";
 import { BINARY } from "./binary.ts";
 import { json } from "./http.ts";
 
@@ -71,4 +79,11 @@ export function wrapInSandbox(
       PATH: `${join(executable, "..")}:${agentEnv.PATH}`,
     },
   });
+}
+
+/** Expects wrap and its agent to exit 0 with the fake model's answer, nothing tried to leave. */
+export function expectWrappedAnswer({ run }: WrappedRun, trap: EgressTrap): void {
+  if (run.code !== 0) throw new Error(`wrap exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
+  expect(run.stdout).toContain(FOUND);
+  expect(trap.attempts).toEqual([]);
 }
