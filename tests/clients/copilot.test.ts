@@ -20,10 +20,9 @@ import {
 } from "../helpers/agent-env.ts";
 import {
   CHAT_AGENT_PROMPT,
-  chatAgentTurns,
   expectChatLogCompressed,
+  expectChatTurnsWithKey,
   fakeChatAgent,
-  toolMessage,
 } from "../helpers/fake-chat-agent.ts";
 import { expectToolResultCompressed, fakeClaudeModel } from "../helpers/fake-claude.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
@@ -67,14 +66,7 @@ describe("Copilot CLI with an OpenAI key (BYOK) launched by headroom wrap", () =
 
   test("the bash round trip completes through headroom with the user's key, and nothing tried to leave", () => {
     expectWrappedAnswer(wrapped, trap);
-    const turns = chatAgentTurns(upstream, "bash");
-    expect(turns).toHaveLength(2);
-    expect(toolMessage(turns[0]!)).toBeUndefined();
-    for (const request of upstream.requests) {
-      expect(request.path).toBe("/v1/chat/completions");
-      expect(request.headers.get("authorization")).toBe(`Bearer ${KEY}`);
-      expect(request.headers.get("x-headroom-project")).toBeNull(); // read, then stripped
-    }
+    expectChatTurnsWithKey(upstream, "bash", KEY);
   });
 
   test("the log reaches the model compressed, with a marker, headroom_retrieve and the original kept", async () => {

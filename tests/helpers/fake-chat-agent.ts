@@ -41,6 +41,22 @@ export function toolMessageText(message: Json): string {
 }
 
 /**
+ * Expects the agent loop's two turns, the first without our tool message, and every request sent
+ * upstream to be a chat completion with `key` as its bearer and wrap's project label read and
+ * stripped.
+ */
+export function expectChatTurnsWithKey(upstream: FakeUpstream, tool: string, key: string): void {
+  const turns = chatAgentTurns(upstream, tool);
+  expect(turns).toHaveLength(2);
+  expect(toolMessage(turns[0]!)).toBeUndefined();
+  for (const request of upstream.requests) {
+    expect(request.path).toBe("/v1/chat/completions");
+    expect(request.headers.get("authorization")).toBe(`Bearer ${key}`);
+    expect(request.headers.get("x-headroom-project")).toBeNull();
+  }
+}
+
+/**
  * Expects the second turn's tool message to carry `log` compressed: the failed line kept, under a
  * quarter of the size, a marker, headroom_retrieve last among the tools, and the marker's hash
  * retrieving an original that holds the failed line from the proxy at `proxyUrl`.
