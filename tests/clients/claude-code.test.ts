@@ -23,7 +23,7 @@ import {
   startEgressTrap,
   workerLog,
 } from "../helpers/agent-env.ts";
-import { BINARY, type RunningBinary, startBinary } from "../helpers/binary.ts";
+import { type RunningBinary, startBinary } from "../helpers/binary.ts";
 import {
   agentTurns,
   CLAUDE_PROMPT,
@@ -33,6 +33,7 @@ import {
 } from "../helpers/fake-claude.ts";
 import { FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
+import { type WrappedRun, wrapInSandbox } from "../helpers/wrap-run.ts";
 
 const LOG = workerLog();
 
@@ -169,9 +170,7 @@ describe("Claude Code through headroom, with its default prompt caching", () => 
 });
 
 describe("Claude Code launched by headroom wrap", () => {
-  let run: AgentRun;
-  let port: number;
-  let pid: number | undefined;
+  let wrapped: WrappedRun;
   let workspace: string;
   beforeAll(async () => {
     upstream.reset();
@@ -179,41 +178,22 @@ describe("Claude Code launched by headroom wrap", () => {
     const sandbox = makeSandbox("claude-wrap");
     workspace = sandbox.workspace;
     writeFileSync(join(sandbox.work, "worker.log"), LOG);
-    const free = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
-    port = free.port!;
-    free.stop(true);
     // What a user has: their key and Claude Code's settings, no base URL; wrap provides it.
     const { ANTHROPIC_BASE_URL: _, ...env } = claudeEnv(sandbox, "unused", trap);
-    run = await runAgent(
-      [BINARY, "wrap", "--port", String(port), "claude", "--", "-p", CLAUDE_PROMPT].concat([
-        "--allowedTools",
-        "Bash",
-        "--output-format",
-        "json",
-      ]),
-      {
-        cwd: sandbox.work,
-        env: {
-          ...env,
-          ...proxyEnv(upstream.url, sandbox.workspace),
-          PATH: `${join(CLAUDE, "..")}:${env.PATH}`,
-        },
-      },
-    );
-    pid = (await json(fetch(`http://127.0.0.1:${port}/health`))).pid;
+    const args = ["-p", CLAUDE_PROMPT, "--allowedTools", "Bash", "--output-format", "json"];
+    wrapped = await wrapInSandbox("claude", CLAUDE, args, sandbox, env, upstream.url);
   }, 120_000);
-  afterAll(() => {
-    if (pid) process.kill(pid, "SIGTERM");
-  });
+  afterAll(() => wrapped?.stop());
 
   test("wrap starts the proxy, Claude Code completes through it, and wrap exits with its code", async () => {
+    const { run } = wrapped;
     if (run.code !== 0) throw new Error(`wrap exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
     expect(JSON.parse(run.stdout)).toMatchObject({
       type: "result",
       is_error: false,
       result: FOUND,
     });
-    expect(run.stderr).toContain(`started headroom in the background on http://127.0.0.1:${port}`);
+    expect(run.stderr).toContain(`started headroom in the background on ${wrapped.url}`);
     expect(existsSync(join(workspace, "logs", "proxy.log"))).toBe(true);
     expect(trap.attempts).toEqual([]);
     const [, second] = agentTurns(upstream) as [RecordedRequest, RecordedRequest];
@@ -222,7 +202,7 @@ describe("Claude Code launched by headroom wrap", () => {
     for (const request of upstream.requests.filter((r) => r.path === "/v1/messages")) {
       expect(request.headers.get("x-headroom-project")).toBeNull(); // stripped before upstream
     }
-    const stats = await json(fetch(`http://127.0.0.1:${port}/stats`));
+    const stats = await json(fetch(`${wrapped.url}/stats`));
     expect(Object.keys(stats.savings.per_project)).toEqual(["work"]);
     expect(stats.requests.by_stack).toEqual({ wrap_claude: stats.requests.total });
   });

@@ -16,7 +16,6 @@ import {
   CLAUDE_OAUTH_TOKEN,
   claudeSubscriptionEnv,
   type EgressTrap,
-  FAILED_LINE,
   FOUND,
   MARKER,
   makeSandbox,
@@ -26,11 +25,12 @@ import {
   startEgressTrap,
   workerLog,
 } from "../helpers/agent-env.ts";
-import { BINARY, type RunningBinary, startBinary } from "../helpers/binary.ts";
+import { type RunningBinary, startBinary } from "../helpers/binary.ts";
 import { ClientTap } from "../helpers/client-tap.ts";
 import {
   agentTurns,
   CLAUDE_PROMPT,
+  expectToolResultCompressed,
   fakeClaudeModel,
   resultText,
   toolResult,
@@ -38,6 +38,7 @@ import {
 import { FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
 import { waitFor } from "../helpers/proxy.ts";
+import { type WrappedRun, wrapInSandbox } from "../helpers/wrap-run.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary provider JSON
 type Json = any;
@@ -147,12 +148,7 @@ describe("Claude Code on a Claude subscription through headroom", () => {
   test("the Bash round trip completes with the OAuth bearer, and nothing tried to leave", () => {
     if (run.code !== 0) throw new Error(`claude exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
     expect(JSON.parse(run.stdout)).toMatchObject({ is_error: false, result: FOUND });
-    const [first, second] = agentTurns(upstream);
-    expect(toolResult(first!)).toBeUndefined();
-    const sent = resultText(toolResult(second!));
-    expect(sent).toMatch(MARKER);
-    expect(sent).toContain(FAILED_LINE);
-    expect(sent.length).toBeLessThan(LOG.length / 4);
+    expectToolResultCompressed(upstream, LOG);
     expect(trap.attempts).toEqual([]);
     roundTripOk = true;
   });
@@ -259,37 +255,23 @@ describe("Claude Code signed in with `claude login` (a credentials file) through
 });
 
 describe("headroom wrap claude on a Claude subscription", () => {
-  let run: AgentRun;
-  let port: number;
-  let pid: number | undefined;
+  let wrapped: WrappedRun;
   beforeAll(async () => {
     upstream.reset();
     fakeClaudeModel(upstream);
     trap.attempts.length = 0;
     const sandbox = makeSandbox("claude-wrap-oauth");
     writeFileSync(join(sandbox.work, "worker.log"), LOG);
-    const free = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
-    port = free.port!;
-    free.stop(true);
     // A subscriber's environment: a token, their own custom header, no API key, no base URL.
     const { ANTHROPIC_BASE_URL: _, ...env } = claudeSubscriptionEnv(sandbox, "", trap, {
       ANTHROPIC_CUSTOM_HEADERS: "x-team: blue",
     });
-    run = await runAgent([BINARY, "wrap", "--port", String(port), "claude", "--", ...CLAUDE_ARGS], {
-      cwd: sandbox.work,
-      env: {
-        ...env,
-        ...proxyEnv(upstream.url, sandbox.workspace),
-        PATH: `${join(CLAUDE, "..")}:${env.PATH}`,
-      },
-    });
-    pid = (await json(fetch(`http://127.0.0.1:${port}/health`))).pid;
+    wrapped = await wrapInSandbox("claude", CLAUDE, CLAUDE_ARGS, sandbox, env, upstream.url);
   }, 120_000);
-  afterAll(() => {
-    if (pid) process.kill(pid, "SIGTERM");
-  });
+  afterAll(() => wrapped?.stop());
 
   test("needs no API key and sets none; the user's custom headers and wrap's project label both apply", async () => {
+    const { run } = wrapped;
     if (run.code !== 0) throw new Error(`wrap exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
     expect(JSON.parse(run.stdout)).toMatchObject({ is_error: false, result: FOUND });
     expect(trap.attempts).toEqual([]);
@@ -300,7 +282,7 @@ describe("headroom wrap claude on a Claude subscription", () => {
       expect(request.headers.get("x-headroom-project")).toBeNull();
     }
     expect(resultText(toolResult(agentTurns(upstream)[1]!))).toMatch(MARKER);
-    const stats = await json(fetch(`http://127.0.0.1:${port}/stats`));
+    const stats = await json(fetch(`${wrapped.url}/stats`));
     expect(Object.keys(stats.savings.per_project)).toEqual(["work"]);
     expect(stats.requests.by_stack).toEqual({ wrap_claude: stats.requests.total });
   });

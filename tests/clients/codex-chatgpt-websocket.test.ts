@@ -12,19 +12,20 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type AgentRun,
-  CODEX,
   CODEX_ACCOUNT,
   CODEX_CHATGPT_TOKEN,
-  codexEnv,
+  CODEX_MODEL,
+  codexCallOutput,
+  codexLogReply,
+  codexOutputText,
+  codexSocketTurns,
   type EgressTrap,
-  FAILED_LINE,
+  expectCompressedLog,
   FOUND,
   jsonResponse,
-  MARKER,
   makeSandbox,
-  NOT_FOUND,
   proxyEnv,
-  runAgent,
+  runCodexExec,
   startEgressTrap,
   workerLog,
   writeCodexConfig,
@@ -33,13 +34,7 @@ import { type RunningBinary, startBinary } from "../helpers/binary.ts";
 import { FakeSocketUpstream, type SocketMessage } from "../helpers/fake-socket-upstream.ts";
 import { json } from "../helpers/http.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary provider JSON
-type Json = any;
-
-const MODEL = "gpt-5.5";
 const CALL_ID = "call_01HeadroomChatgptSocketCat";
-const SHELL_TOOL = "exec_command";
-const PROMPT = "Which batch failed in worker.log? Read the file.";
 const LOG = workerLog();
 /** Where the fake ChatGPT backend's Codex API lives, as on chatgpt.com. */
 const BACKEND = "/backend-api/codex";
@@ -49,39 +44,16 @@ let trap: EgressTrap;
 let proxy: RunningBinary;
 let run: AgentRun;
 
-function callOutput(message: SocketMessage): Json {
-  return (message.json.input ?? []).find(
-    (item: Json) => item.type === "function_call_output" && item.call_id === CALL_ID,
-  );
-}
+const callOutput = (message: SocketMessage) => codexCallOutput(message.json.input, CALL_ID);
 
-function outputText(item: Json): string {
-  if (typeof item.output === "string") return item.output;
-  return item.output.map((part: Json) => part.text ?? "").join("");
-}
-
-/** Codex's turns on the socket (not its `generate: false` warm-up). */
-function turns(): SocketMessage[] {
-  return backend.messages.filter(
-    (m) => m.json.type === "response.create" && m.json.generate !== false,
-  );
-}
+const turns = () => codexSocketTurns(backend);
 
 beforeAll(async () => {
   trap = await startEgressTrap();
   backend.http = (method, path) =>
     method === "GET" && path === `${BACKEND}/models` ? jsonResponse({ models: [] }) : undefined;
   backend.upgradeHeaders = { "x-codex-turn-state": "ts-chatgpt-1" };
-  backend.answer = (message) => {
-    const output = callOutput(message);
-    if (!output)
-      return {
-        reply: { kind: "tool", name: SHELL_TOOL, id: CALL_ID, input: { cmd: "cat worker.log" } },
-      };
-    return {
-      reply: { kind: "text", text: outputText(output).includes(FAILED_LINE) ? FOUND : NOT_FOUND },
-    };
-  };
+  backend.answer = (message) => ({ reply: codexLogReply(callOutput(message), CALL_ID) });
   const sandbox = makeSandbox("codex-chatgpt-ws");
   writeFileSync(join(sandbox.work, "worker.log"), LOG);
   proxy = await startBinary([], {
@@ -91,15 +63,12 @@ beforeAll(async () => {
   const codexHome = writeCodexConfig(
     sandbox,
     proxy.url,
-    MODEL,
+    CODEX_MODEL,
     "chatgpt",
     `${backend.url}/backend-api/`,
     { websockets: true },
   );
-  run = await runAgent([CODEX, "exec", "--skip-git-repo-check", PROMPT], {
-    cwd: sandbox.work,
-    env: codexEnv(sandbox, codexHome, trap, "chatgpt"),
-  });
+  run = await runCodexExec(sandbox, codexHome, trap, "chatgpt");
 }, 120_000);
 
 afterAll(async () => {
@@ -129,13 +98,8 @@ describe("Codex signed in with ChatGPT, through headroom over the Responses WebS
 
   test("the large function_call_output reached the backend compressed, retrievable by its marker", async () => {
     const second = turns()[1]!;
-    const sent = outputText(callOutput(second));
-    expect(sent.length).toBeLessThan(LOG.length / 4);
-    expect(sent).toContain(FAILED_LINE);
-    const hash = MARKER.exec(sent)?.[1];
-    expect(hash).toBeDefined();
-    const original = await json(fetch(`${proxy.url}/v1/retrieve/${hash}`));
-    expect(original.original_content).toContain(LOG.trimEnd());
+    const sent = codexOutputText(callOutput(second));
+    await expectCompressedLog(sent, LOG, proxy.url);
   });
 
   test("/stats counts the socket's responses as ChatGPT-plan traffic from codex", async () => {

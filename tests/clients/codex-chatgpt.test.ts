@@ -12,20 +12,19 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type AgentRun,
-  bodyText,
-  CODEX,
   CODEX_ACCOUNT,
   CODEX_CHATGPT_TOKEN,
-  codexEnv,
+  CODEX_MODEL,
+  codexCallOutput,
+  codexLogReply,
+  codexOutputText,
   type EgressTrap,
-  FAILED_LINE,
+  expectCompressedLog,
   FOUND,
   jsonResponse,
-  MARKER,
   makeSandbox,
-  NOT_FOUND,
   proxyEnv,
-  runAgent,
+  runCodexExec,
   startEgressTrap,
   workerLog,
   writeCodexConfig,
@@ -33,34 +32,19 @@ import {
 import { type RunningBinary, startBinary } from "../helpers/binary.ts";
 import { FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
-import { type Reply, responsesStream } from "../helpers/wire.ts";
+import { responsesStream } from "../helpers/wire.ts";
 
-const MODEL = "gpt-5.5";
 const CALL_ID = "call_01HeadroomChatgptCat";
-const SHELL_TOOL = "exec_command";
-const PROMPT = "Which batch failed in worker.log? Read the file.";
 const LOG = workerLog();
 /** Where the fake ChatGPT backend's Codex API lives, as on chatgpt.com. */
 const BACKEND = "/backend-api/codex";
-
-// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary provider JSON
-type Json = any;
 
 const backend = new FakeUpstream();
 let trap: EgressTrap;
 let proxy: RunningBinary;
 let run: AgentRun;
 
-function callOutput(request: RecordedRequest): Json {
-  return (request.json?.input ?? []).find(
-    (item: Json) => item.type === "function_call_output" && item.call_id === CALL_ID,
-  );
-}
-
-function outputText(item: Json): string {
-  if (typeof item.output === "string") return item.output;
-  return item.output.map((part: Json) => part.text ?? "").join("");
-}
+const callOutput = (request: RecordedRequest) => codexCallOutput(request.json?.input, CALL_ID);
 
 /** Codex's generation requests, as the backend received them. */
 function turns(): RecordedRequest[] {
@@ -76,9 +60,7 @@ function fakeChatgptBackend(): void {
     if (request.method !== "POST" || request.path !== `${BACKEND}/responses`) {
       return jsonResponse({ detail: "Not Found" }, 404);
     }
-    const reply: Reply = callOutput(request)
-      ? { kind: "text", text: bodyText(request).includes(FAILED_LINE) ? FOUND : NOT_FOUND }
-      : { kind: "tool", name: SHELL_TOOL, id: CALL_ID, input: { cmd: "cat worker.log" } };
+    const reply = codexLogReply(callOutput(request), CALL_ID);
     return backend.stream(responsesStream(reply, request.json.model), {
       headers: { "x-codex-primary-used-percent": "12" },
     });
@@ -99,14 +81,11 @@ beforeAll(async () => {
   const codexHome = writeCodexConfig(
     sandbox,
     proxy.url,
-    MODEL,
+    CODEX_MODEL,
     "chatgpt",
     `${backend.url}/backend-api/`,
   );
-  run = await runAgent([CODEX, "exec", "--skip-git-repo-check", PROMPT], {
-    cwd: sandbox.work,
-    env: codexEnv(sandbox, codexHome, trap, "chatgpt"),
-  });
+  run = await runCodexExec(sandbox, codexHome, trap, "chatgpt");
 }, 120_000);
 afterAll(() => {
   proxy?.stop();
@@ -123,7 +102,7 @@ describe("Codex signed in with ChatGPT, through headroom over HTTP", () => {
       expect(request.headers.get("authorization")).toBe(`Bearer ${CODEX_CHATGPT_TOKEN}`);
       expect(request.headers.get("chatgpt-account-id")).toBe(CODEX_ACCOUNT);
       expect(request.json.stream).toBe(true);
-      expect(request.json.model).toBe(MODEL);
+      expect(request.json.model).toBe(CODEX_MODEL);
     }
     // Nothing tried to leave: no token refresh, no chatgpt.com, no telemetry.
     expect(trap.attempts).toEqual([]);
@@ -132,15 +111,10 @@ describe("Codex signed in with ChatGPT, through headroom over HTTP", () => {
   test("the large function_call_output reached the backend compressed, retrievable by its marker", async () => {
     const [first, second] = turns() as [RecordedRequest, RecordedRequest];
     expect(callOutput(first)).toBeUndefined();
-    const sent = outputText(callOutput(second));
-    expect(sent.length).toBeLessThan(LOG.length / 4);
-    expect(sent).toContain(FAILED_LINE);
-    const hash = MARKER.exec(sent)?.[1];
-    expect(hash).toBeDefined();
+    const sent = codexOutputText(callOutput(second));
+    await expectCompressedLog(sent, LOG, proxy.url);
     expect(second.json.tools.at(-1)).toMatchObject({ type: "function", name: "headroom_retrieve" });
     expect(second.json.tools).toEqual(first.json.tools);
-    const original = await json(fetch(`${proxy.url}/v1/retrieve/${hash}`));
-    expect(original.original_content).toContain(LOG.trimEnd());
   });
 
   test("Codex's model list is fetched from the backend's /models, with its client version", () => {

@@ -13,18 +13,19 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type AgentRun,
-  CODEX,
   CODEX_KEY,
-  codexEnv,
+  CODEX_MODEL,
+  codexCallOutput,
+  codexLogReply,
+  codexOutputText,
+  codexSocketTurns,
   type EgressTrap,
-  FAILED_LINE,
+  expectCompressedLog,
   FOUND,
   jsonResponse,
-  MARKER,
   makeSandbox,
-  NOT_FOUND,
   proxyEnv,
-  runAgent,
+  runCodexExec,
   startEgressTrap,
   workerLog,
   writeCodexConfig,
@@ -36,10 +37,7 @@ import { json } from "../helpers/http.ts";
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary provider JSON
 type Json = any;
 
-const MODEL = "gpt-5.5";
 const CALL_ID = "call_01HeadroomSocketWorkerLog";
-const SHELL_TOOL = "exec_command";
-const PROMPT = "Which batch failed in worker.log? Read the file.";
 const LOG = workerLog();
 
 const upstream = new FakeSocketUpstream();
@@ -48,23 +46,9 @@ let proxy: RunningBinary;
 let run: AgentRun;
 
 /** The output item answering our shell call in a message, if it carries one. */
-function callOutput(message: SocketMessage): Json {
-  return (message.json.input ?? []).find(
-    (item: Json) => item.type === "function_call_output" && item.call_id === CALL_ID,
-  );
-}
+const callOutput = (message: SocketMessage) => codexCallOutput(message.json.input, CALL_ID);
 
-function outputText(item: Json): string {
-  if (typeof item.output === "string") return item.output;
-  return item.output.map((part: Json) => part.text ?? "").join("");
-}
-
-/** Codex's turns, as the upstream received them (not its `generate: false` warm-up). */
-function turns(): SocketMessage[] {
-  return upstream.messages.filter(
-    (m) => m.json.type === "response.create" && m.json.generate !== false,
-  );
-}
+const turns = () => codexSocketTurns(upstream);
 
 beforeAll(async () => {
   trap = await startEgressTrap();
@@ -72,29 +56,17 @@ beforeAll(async () => {
     method === "GET" && path.startsWith("/v1/models")
       ? jsonResponse({
           object: "list",
-          data: [{ id: MODEL, object: "model", created: 1764115200, owned_by: "system" }],
+          data: [{ id: CODEX_MODEL, object: "model", created: 1764115200, owned_by: "system" }],
         })
       : undefined;
-  upstream.answer = (message) => {
-    const output = callOutput(message);
-    if (!output)
-      return {
-        reply: { kind: "tool", name: SHELL_TOOL, id: CALL_ID, input: { cmd: "cat worker.log" } },
-      };
-    return {
-      reply: { kind: "text", text: outputText(output).includes(FAILED_LINE) ? FOUND : NOT_FOUND },
-    };
-  };
+  upstream.answer = (message) => ({ reply: codexLogReply(callOutput(message), CALL_ID) });
   const sandbox = makeSandbox("codex-ws");
   writeFileSync(join(sandbox.work, "worker.log"), LOG);
   proxy = await startBinary([], proxyEnv(upstream.url, sandbox.workspace));
-  const codexHome = writeCodexConfig(sandbox, proxy.url, MODEL, "custom", undefined, {
+  const codexHome = writeCodexConfig(sandbox, proxy.url, CODEX_MODEL, "custom", undefined, {
     websockets: true,
   });
-  run = await runAgent([CODEX, "exec", "--skip-git-repo-check", PROMPT], {
-    cwd: sandbox.work,
-    env: codexEnv(sandbox, codexHome, trap, "custom"),
-  });
+  run = await runCodexExec(sandbox, codexHome, trap, "custom");
 }, 120_000);
 
 afterAll(async () => {
@@ -130,14 +102,9 @@ describe("Codex through headroom over the Responses WebSocket", () => {
 
   test("the large function_call_output reaches the upstream compressed, with a marker", async () => {
     const second = turns()[1]!;
-    const sent = outputText(callOutput(second));
-    expect(sent.length).toBeLessThan(LOG.length / 4);
-    expect(sent).toContain(FAILED_LINE);
-    const hash = MARKER.exec(sent)?.[1];
-    expect(hash).toBeDefined();
+    const sent = codexOutputText(callOutput(second));
+    await expectCompressedLog(sent, LOG, proxy.url);
     expect(second.json.tools.map((t: Json) => t.name ?? t.type)).toContain("headroom_retrieve");
-    const original = await json(fetch(`${proxy.url}/v1/retrieve/${hash}`));
-    expect(original.original_content).toContain(LOG.trimEnd());
   });
 
   test("/stats counts every response on the socket, attributed to codex, with the savings", async () => {

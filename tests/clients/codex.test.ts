@@ -12,20 +12,20 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type AgentRun,
-  bodyText,
-  CODEX,
   CODEX_KEY,
+  CODEX_MODEL,
+  CODEX_SHELL_TOOL,
   type CodexProvider,
-  codexEnv,
+  codexCallOutput,
+  codexLogReply,
+  codexOutputText,
   type EgressTrap,
-  FAILED_LINE,
+  expectCompressedLog,
   FOUND,
   jsonResponse,
-  MARKER,
   makeSandbox,
-  NOT_FOUND,
   proxyEnv,
-  runAgent,
+  runCodexExec,
   startEgressTrap,
   workerLog,
   writeCodexConfig,
@@ -33,12 +33,9 @@ import {
 import { type RunningBinary, startBinary } from "../helpers/binary.ts";
 import { FakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
-import { type Reply, responsesBody, responsesStream } from "../helpers/wire.ts";
+import { responsesBody, responsesStream } from "../helpers/wire.ts";
 
-const MODEL = "gpt-5.5";
 const CALL_ID = "call_01HeadroomCatWorkerLog";
-const SHELL_TOOL = "exec_command";
-const PROMPT = "Which batch failed in worker.log? Read the file.";
 const LOG = workerLog();
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary provider JSON
@@ -55,16 +52,7 @@ afterAll(() => {
 });
 
 /** The output item answering our shell call, as the upstream received it. */
-function callOutput(request: RecordedRequest): Json {
-  return (request.json?.input ?? []).find(
-    (item: Json) => item.type === "function_call_output" && item.call_id === CALL_ID,
-  );
-}
-
-function outputText(item: Json): string {
-  if (typeof item.output === "string") return item.output;
-  return item.output.map((part: Json) => part.text ?? "").join("");
-}
+const callOutput = (request: RecordedRequest) => codexCallOutput(request.json?.input, CALL_ID);
 
 /** Codex's generation requests. */
 function turns(): RecordedRequest[] {
@@ -81,7 +69,7 @@ function fakeCodexModel(): void {
     if (request.method === "GET" && request.path.startsWith("/v1/models"))
       return jsonResponse({
         object: "list",
-        data: [{ id: MODEL, object: "model", created: 1764115200, owned_by: "system" }],
+        data: [{ id: CODEX_MODEL, object: "model", created: 1764115200, owned_by: "system" }],
       });
     if (request.method !== "POST" || request.path !== "/v1/responses")
       return jsonResponse(
@@ -89,9 +77,7 @@ function fakeCodexModel(): void {
         404,
       );
     const body = request.json;
-    const reply: Reply = callOutput(request)
-      ? { kind: "text", text: bodyText(request).includes(FAILED_LINE) ? FOUND : NOT_FOUND }
-      : { kind: "tool", name: SHELL_TOOL, id: CALL_ID, input: { cmd: "cat worker.log" } };
+    const reply = codexLogReply(callOutput(request), CALL_ID);
     return body.stream
       ? upstream.stream(responsesStream(reply, body.model), {
           headers: { "x-request-id": "req_fake_codex" },
@@ -115,11 +101,8 @@ async function runCodex(provider: CodexProvider): Promise<Scenario> {
   const sandbox = makeSandbox(`codex-${provider}`);
   writeFileSync(join(sandbox.work, "worker.log"), LOG);
   const proxy = await startBinary([], proxyEnv(upstream.url, sandbox.workspace));
-  const codexHome = writeCodexConfig(sandbox, proxy.url, MODEL, provider);
-  const run = await runAgent([CODEX, "exec", "--skip-git-repo-check", PROMPT], {
-    cwd: sandbox.work,
-    env: codexEnv(sandbox, codexHome, trap, provider),
-  });
+  const codexHome = writeCodexConfig(sandbox, proxy.url, CODEX_MODEL, provider);
+  const run = await runCodexExec(sandbox, codexHome, trap, provider);
   return { proxy, run };
 }
 
@@ -133,11 +116,11 @@ function expectCompletedRoundTrip({ run }: Scenario): void {
   expect(callOutput(second)).toBeDefined();
   // Codex replays the model's call before its output, as the Responses API requires.
   const call = second.json.input.find((item: Json) => item.type === "function_call");
-  expect(call).toMatchObject({ name: SHELL_TOOL, call_id: CALL_ID });
+  expect(call).toMatchObject({ name: CODEX_SHELL_TOOL, call_id: CALL_ID });
   for (const request of turns()) {
     // Streamed over HTTP with Codex's own headers and its key.
     expect(request.json.stream).toBe(true);
-    expect(request.json.model).toBe(MODEL);
+    expect(request.json.model).toBe(CODEX_MODEL);
     expect(request.headers.get("accept")).toBe("text/event-stream");
     expect(request.headers.get("authorization")).toBe(`Bearer ${CODEX_KEY}`);
     expect(request.headers.get("user-agent")).toStartWith("codex_exec/");
@@ -147,15 +130,12 @@ function expectCompletedRoundTrip({ run }: Scenario): void {
 
 async function expectCompressedOutput({ proxy }: Scenario): Promise<void> {
   const [first, second] = turns() as [RecordedRequest, RecordedRequest];
-  const sent = outputText(callOutput(second));
-  expect(sent.length).toBeLessThan(LOG.length / 4);
-  expect(sent).toContain(FAILED_LINE);
-  const hash = MARKER.exec(sent)?.[1];
-  expect(hash).toBeDefined();
+  const sent = codexOutputText(callOutput(second));
+  const { hash, original } = await expectCompressedLog(sent, LOG, proxy.url);
   // headroom_retrieve is appended in the Responses shape, from the first request on (the tool
   // list the provider cached never changes); Codex's own tools keep their order.
   const name = (t: Json) => t.name ?? t.type;
-  expect(first.json.tools.map(name)).toContain(SHELL_TOOL);
+  expect(first.json.tools.map(name)).toContain(CODEX_SHELL_TOOL);
   expect(first.json.tools.at(-1)).toEqual(second.json.tools.at(-1));
   expect(second.json.tools).toEqual(first.json.tools);
   expect(second.json.tools.at(-1)).toMatchObject({
@@ -170,9 +150,7 @@ async function expectCompressedOutput({ proxy }: Scenario): Promise<void> {
   expect(messages(second)).toBe(messages(first));
 
   // The original Codex sent (its exec header, then the log) is retrievable by the hash.
-  const original = await json(fetch(`${proxy.url}/v1/retrieve/${hash}`));
   expect(original.hash).toBe(hash);
-  expect(original.original_content).toContain(LOG.trimEnd());
 }
 
 describe("Codex through headroom (a custom Responses provider over HTTP)", () => {

@@ -14,25 +14,20 @@ import {
   COPILOT,
   copilotCliEnv,
   type EgressTrap,
-  FAILED_LINE,
-  FOUND,
-  MARKER,
   makeSandbox,
-  proxyEnv,
   startEgressTrap,
   workerLog,
 } from "../helpers/agent-env.ts";
 import {
   CHAT_AGENT_PROMPT,
-  chatAgentTurns,
+  expectChatLogCompressed,
+  expectChatTurnsWithKey,
   fakeChatAgent,
-  toolMessage,
-  toolMessageText,
 } from "../helpers/fake-chat-agent.ts";
-import { agentTurns, fakeClaudeModel, resultText, toolResult } from "../helpers/fake-claude.ts";
+import { expectToolResultCompressed, fakeClaudeModel } from "../helpers/fake-claude.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
-import { runWrapped, type WrappedRun } from "../helpers/wrap-run.ts";
+import { expectWrappedAnswer, type WrappedRun, wrapInSandbox } from "../helpers/wrap-run.ts";
 
 // Under Copilot CLI's own limit (about 20 KB), above which it saves an output to a file and
 // sends the model a 500-character preview instead.
@@ -55,21 +50,8 @@ async function wrapCopilot(name: string, extra: Record<string, string>): Promise
   const sandbox = makeSandbox(`copilot-${name}`);
   writeFileSync(join(sandbox.work, "worker.log"), LOG);
   const env = copilotCliEnv(sandbox, trap, extra);
-  return runWrapped("copilot", ["-p", CHAT_AGENT_PROMPT, "--allow-all-tools"], {
-    cwd: sandbox.work,
-    env: {
-      ...env,
-      ...proxyEnv(upstream.url, sandbox.workspace),
-      PATH: `${join(COPILOT, "..")}:${env.PATH}`,
-    },
-  });
-}
-
-function expectCompletedThroughHeadroom(wrapped: WrappedRun): void {
-  const { run } = wrapped;
-  if (run.code !== 0) throw new Error(`wrap exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
-  expect(run.stdout).toContain(FOUND);
-  expect(trap.attempts).toEqual([]);
+  const args = ["-p", CHAT_AGENT_PROMPT, "--allow-all-tools"];
+  return wrapInSandbox("copilot", COPILOT, args, sandbox, env, upstream.url);
 }
 
 describe("Copilot CLI with an OpenAI key (BYOK) launched by headroom wrap", () => {
@@ -83,27 +65,12 @@ describe("Copilot CLI with an OpenAI key (BYOK) launched by headroom wrap", () =
   afterAll(() => wrapped?.stop());
 
   test("the bash round trip completes through headroom with the user's key, and nothing tried to leave", () => {
-    expectCompletedThroughHeadroom(wrapped);
-    const turns = chatAgentTurns(upstream, "bash");
-    expect(turns).toHaveLength(2);
-    expect(toolMessage(turns[0]!)).toBeUndefined();
-    for (const request of upstream.requests) {
-      expect(request.path).toBe("/v1/chat/completions");
-      expect(request.headers.get("authorization")).toBe(`Bearer ${KEY}`);
-      expect(request.headers.get("x-headroom-project")).toBeNull(); // read, then stripped
-    }
+    expectWrappedAnswer(wrapped, trap);
+    expectChatTurnsWithKey(upstream, "bash", KEY);
   });
 
   test("the log reaches the model compressed, with a marker, headroom_retrieve and the original kept", async () => {
-    const [, second] = chatAgentTurns(upstream, "bash");
-    const sent = toolMessageText(toolMessage(second!));
-    expect(sent).toContain(FAILED_LINE);
-    expect(sent.length).toBeLessThan(LOG.length / 4);
-    const hash = MARKER.exec(sent)?.[1];
-    expect(hash).toBeDefined();
-    expect(second!.json.tools.at(-1).function.name).toBe("headroom_retrieve");
-    const original = await json(fetch(`${wrapped.url}/v1/retrieve/${hash}`));
-    expect(original.original_content).toContain(FAILED_LINE);
+    await expectChatLogCompressed(upstream, "bash", LOG, wrapped.url);
   });
 
   // Its requests carry only "OpenAI/JS …" as user agent; wrap's stack label names the agent.
@@ -132,16 +99,11 @@ describe("Copilot CLI with an Anthropic key (BYOK) launched by headroom wrap", (
   afterAll(() => wrapped?.stop());
 
   test("Messages requests reach the upstream with the key, and the log arrives compressed", () => {
-    expectCompletedThroughHeadroom(wrapped);
+    expectWrappedAnswer(wrapped, trap);
     for (const request of upstream.requests) {
       expect(request.path).toBe("/v1/messages");
       expect(request.headers.get("x-api-key")).toBe(KEY);
     }
-    const [first, second] = agentTurns(upstream, "bash");
-    expect(toolResult(first!)).toBeUndefined();
-    const sent = resultText(toolResult(second!));
-    expect(sent).toMatch(MARKER);
-    expect(sent).toContain(FAILED_LINE);
-    expect(sent.length).toBeLessThan(LOG.length / 4);
+    expectToolResultCompressed(upstream, LOG, "bash");
   });
 });

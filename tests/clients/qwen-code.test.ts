@@ -11,11 +11,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type EgressTrap,
-  FAILED_LINE,
-  FOUND,
-  MARKER,
   makeSandbox,
-  proxyEnv,
   QWEN,
   qwenCodeEnv,
   startEgressTrap,
@@ -23,15 +19,14 @@ import {
 } from "../helpers/agent-env.ts";
 import {
   CHAT_AGENT_PROMPT,
-  chatAgentTurns,
+  expectChatLogCompressed,
+  expectChatTurnsWithKey,
   fakeChatAgent,
-  toolMessage,
-  toolMessageText,
 } from "../helpers/fake-chat-agent.ts";
-import { agentTurns, fakeClaudeModel, resultText, toolResult } from "../helpers/fake-claude.ts";
+import { expectToolResultCompressed, fakeClaudeModel } from "../helpers/fake-claude.ts";
 import { FakeUpstream } from "../helpers/fake-upstream.ts";
 import { json } from "../helpers/http.ts";
-import { runWrapped, type WrappedRun } from "../helpers/wrap-run.ts";
+import { expectWrappedAnswer, type WrappedRun, wrapInSandbox } from "../helpers/wrap-run.ts";
 
 const LOG = workerLog();
 const KEY = "sk-headroom-test-qwen-code";
@@ -57,14 +52,8 @@ async function wrapQwen(
   const sandbox = makeSandbox(`qwen-${name}`);
   writeFileSync(join(sandbox.work, "worker.log"), LOG);
   const env = qwenCodeEnv(sandbox, trap, extra);
-  return runWrapped("qwen", ["-p", CHAT_AGENT_PROMPT, "--approval-mode", "yolo", ...args], {
-    cwd: sandbox.work,
-    env: {
-      ...env,
-      ...proxyEnv(upstream.url, sandbox.workspace),
-      PATH: `${join(QWEN, "..")}:${env.PATH}`,
-    },
-  });
+  const qwenArgs = ["-p", CHAT_AGENT_PROMPT, "--approval-mode", "yolo", ...args];
+  return wrapInSandbox("qwen", QWEN, qwenArgs, sandbox, env, upstream.url);
 }
 
 describe("Qwen Code (OpenAI-compatible key) launched by headroom wrap", () => {
@@ -77,30 +66,12 @@ describe("Qwen Code (OpenAI-compatible key) launched by headroom wrap", () => {
   afterAll(() => wrapped?.stop());
 
   test("the shell round trip completes through headroom with the user's key, and nothing tried to leave", () => {
-    const { run } = wrapped;
-    if (run.code !== 0) throw new Error(`wrap exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
-    expect(run.stdout).toContain(FOUND);
-    const turns = chatAgentTurns(upstream, "run_shell_command");
-    expect(turns).toHaveLength(2);
-    expect(toolMessage(turns[0]!)).toBeUndefined();
-    for (const request of upstream.requests) {
-      expect(request.path).toBe("/v1/chat/completions");
-      expect(request.headers.get("authorization")).toBe(`Bearer ${KEY}`);
-      expect(request.headers.get("x-headroom-project")).toBeNull(); // read, then stripped
-    }
-    expect(trap.attempts).toEqual([]);
+    expectWrappedAnswer(wrapped, trap);
+    expectChatTurnsWithKey(upstream, "run_shell_command", KEY);
   });
 
   test("the log reaches the model compressed, with a marker, headroom_retrieve and the original kept", async () => {
-    const [, second] = chatAgentTurns(upstream, "run_shell_command");
-    const sent = toolMessageText(toolMessage(second!));
-    expect(sent).toContain(FAILED_LINE);
-    expect(sent.length).toBeLessThan(LOG.length / 4);
-    const hash = MARKER.exec(sent)?.[1];
-    expect(hash).toBeDefined();
-    expect(second!.json.tools.at(-1).function.name).toBe("headroom_retrieve");
-    const original = await json(fetch(`${wrapped.url}/v1/retrieve/${hash}`));
-    expect(original.original_content).toContain(FAILED_LINE);
+    await expectChatLogCompressed(upstream, "run_shell_command", LOG, wrapped.url);
   });
 
   test("/stats attributes the savings to qwen-code", async () => {
@@ -127,19 +98,11 @@ describe("Qwen Code with an Anthropic key (--auth-type anthropic) launched by he
 
   // Qwen Code sends an Anthropic key as a bearer, not in x-api-key: forwarded as it came.
   test("Messages requests reach the upstream with the key, and the log arrives compressed", () => {
-    const { run } = wrapped;
-    if (run.code !== 0) throw new Error(`wrap exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
-    expect(run.stdout).toContain(FOUND);
-    expect(trap.attempts).toEqual([]);
+    expectWrappedAnswer(wrapped, trap);
     for (const request of upstream.requests) {
       expect(request.path).toBe("/v1/messages");
       expect(request.headers.get("authorization")).toBe(`Bearer ${ANTHROPIC_KEY}`);
     }
-    const [first, second] = agentTurns(upstream, "run_shell_command");
-    expect(toolResult(first!)).toBeUndefined();
-    const sent = resultText(toolResult(second!));
-    expect(sent).toMatch(MARKER);
-    expect(sent).toContain(FAILED_LINE);
-    expect(sent.length).toBeLessThan(LOG.length / 4);
+    expectToolResultCompressed(upstream, LOG, "run_shell_command");
   });
 });

@@ -7,12 +7,19 @@
  * assert that nothing tried to leave 127.0.0.1.
  */
 
+import { expect } from "bun:test";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chatgptToken } from "./chatgpt-token.ts";
+import type { SocketMessage } from "./fake-socket-upstream.ts";
 import type { RecordedRequest } from "./fake-upstream.ts";
+import { json } from "./http.ts";
+import type { Reply } from "./wire.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary provider JSON
+type Json = any;
 
 const ROOT = join(import.meta.dir, "..", "..");
 export const CLAUDE = join(ROOT, "node_modules", ".bin", "claude");
@@ -436,4 +443,71 @@ export function workerLog(count = 330): string {
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** What every Codex test asks, of which model, and the shell tool Codex 0.169 calls. */
+export const CODEX_MODEL = "gpt-5.5";
+export const CODEX_PROMPT = "Which batch failed in worker.log? Read the file.";
+export const CODEX_SHELL_TOOL = "exec_command";
+
+/** The function_call_output answering `callId` in a Responses input, if it carries one. */
+export function codexCallOutput(input: Json[] | undefined, callId: string): Json {
+  return (input ?? []).find(
+    (item: Json) => item.type === "function_call_output" && item.call_id === callId,
+  );
+}
+
+/** A function_call_output's text, sent as a string or as content parts. */
+export function codexOutputText(item: Json): string {
+  if (typeof item.output === "string") return item.output;
+  return item.output.map((part: Json) => part.text ?? "").join("");
+}
+
+/**
+ * The fake model's turn in the Codex tests: until the call's output is in its input, a shell
+ * call that cats worker.log; then the answer, which it can only give if the failed line survived.
+ */
+export function codexLogReply(output: Json | undefined, callId: string): Reply {
+  if (!output) {
+    return { kind: "tool", name: CODEX_SHELL_TOOL, id: callId, input: { cmd: "cat worker.log" } };
+  }
+  return { kind: "text", text: codexOutputText(output).includes(FAILED_LINE) ? FOUND : NOT_FOUND };
+}
+
+/** Codex's turns on a Responses socket: its response.create messages, not the warm-up. */
+export function codexSocketTurns(upstream: { messages: SocketMessage[] }): SocketMessage[] {
+  return upstream.messages.filter(
+    (m) => m.json.type === "response.create" && m.json.generate !== false,
+  );
+}
+
+/** `codex exec` on {@link CODEX_PROMPT}, in the sandbox's working directory. */
+export function runCodexExec(
+  sandbox: Sandbox,
+  codexHome: string,
+  trap: EgressTrap,
+  provider: CodexProvider,
+): Promise<AgentRun> {
+  return runAgent([CODEX, "exec", "--skip-git-repo-check", CODEX_PROMPT], {
+    cwd: sandbox.work,
+    env: codexEnv(sandbox, codexHome, trap, provider),
+  });
+}
+
+/**
+ * Expects the log's text as Codex sent it upstream to be under a quarter of `log`, keep the failed
+ * line and carry a marker whose hash retrieves the whole log from the proxy.
+ */
+export async function expectCompressedLog(
+  sent: string,
+  log: string,
+  proxyUrl: string,
+): Promise<{ hash: string; original: Json }> {
+  expect(sent.length).toBeLessThan(log.length / 4);
+  expect(sent).toContain(FAILED_LINE);
+  const hash = MARKER.exec(sent)?.[1];
+  expect(hash).toBeDefined();
+  const original = await json(fetch(`${proxyUrl}/v1/retrieve/${hash}`));
+  expect(original.original_content).toContain(log.trimEnd());
+  return { hash: hash!, original };
 }

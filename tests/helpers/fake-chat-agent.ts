@@ -5,8 +5,10 @@
  * name the failed batch if that line survived compression.
  */
 
-import { bodyText, FAILED_LINE, FOUND, jsonResponse, NOT_FOUND } from "./agent-env.ts";
+import { expect } from "bun:test";
+import { bodyText, FAILED_LINE, FOUND, jsonResponse, MARKER, NOT_FOUND } from "./agent-env.ts";
 import type { FakeUpstream, RecordedRequest } from "./fake-upstream.ts";
+import { json } from "./http.ts";
 import { chatCompletion, chatStream, type Reply } from "./wire.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary provider JSON
@@ -36,6 +38,44 @@ export function toolMessage(request: RecordedRequest): Json {
 export function toolMessageText(message: Json): string {
   if (typeof message.content === "string") return message.content;
   return message.content.map((part: Json) => part.text ?? "").join("");
+}
+
+/**
+ * Expects the agent loop's two turns, the first without our tool message, and every request sent
+ * upstream to be a chat completion with `key` as its bearer and wrap's project label read and
+ * stripped.
+ */
+export function expectChatTurnsWithKey(upstream: FakeUpstream, tool: string, key: string): void {
+  const turns = chatAgentTurns(upstream, tool);
+  expect(turns).toHaveLength(2);
+  expect(toolMessage(turns[0]!)).toBeUndefined();
+  for (const request of upstream.requests) {
+    expect(request.path).toBe("/v1/chat/completions");
+    expect(request.headers.get("authorization")).toBe(`Bearer ${key}`);
+    expect(request.headers.get("x-headroom-project")).toBeNull();
+  }
+}
+
+/**
+ * Expects the second turn's tool message to carry `log` compressed: the failed line kept, under a
+ * quarter of the size, a marker, headroom_retrieve last among the tools, and the marker's hash
+ * retrieving an original that holds the failed line from the proxy at `proxyUrl`.
+ */
+export async function expectChatLogCompressed(
+  upstream: FakeUpstream,
+  tool: string,
+  log: string,
+  proxyUrl: string,
+): Promise<void> {
+  const [, second] = chatAgentTurns(upstream, tool);
+  const sent = toolMessageText(toolMessage(second!));
+  expect(sent).toContain(FAILED_LINE);
+  expect(sent.length).toBeLessThan(log.length / 4);
+  const hash = MARKER.exec(sent)?.[1];
+  expect(hash).toBeDefined();
+  expect(second!.json.tools.at(-1).function.name).toBe("headroom_retrieve");
+  const original = await json(fetch(`${proxyUrl}/v1/retrieve/${hash}`));
+  expect(original.original_content).toContain(FAILED_LINE);
 }
 
 /** Answers as the model: the shell call with `input`, then the answer; side calls get text. */

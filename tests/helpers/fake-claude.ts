@@ -5,7 +5,8 @@
  * survived compression.
  */
 
-import { bodyText, FAILED_LINE, FOUND, jsonResponse, NOT_FOUND } from "./agent-env.ts";
+import { expect } from "bun:test";
+import { bodyText, FAILED_LINE, FOUND, jsonResponse, MARKER, NOT_FOUND } from "./agent-env.ts";
 import type { FakeUpstream, RecordedRequest } from "./fake-upstream.ts";
 import { ANTHROPIC_MODELS, anthropicMessage, anthropicStream, type Reply } from "./wire.ts";
 
@@ -41,6 +42,23 @@ export function toolResult(request: RecordedRequest): Json {
 export function resultText(block: Json): string {
   if (typeof block.content === "string") return block.content;
   return block.content.map((part: Json) => part.text ?? "").join("");
+}
+
+/**
+ * Expects the agent's first turn to carry no tool_result and its second to carry `log`
+ * compressed: a marker, the failed line kept, under a quarter of the size.
+ */
+export function expectToolResultCompressed(
+  upstream: { requests: RecordedRequest[] },
+  log: string,
+  tool = "Bash",
+): void {
+  const [first, second] = agentTurns(upstream, tool);
+  expect(toolResult(first!)).toBeUndefined();
+  const sent = resultText(toolResult(second!));
+  expect(sent).toMatch(MARKER);
+  expect(sent).toContain(FAILED_LINE);
+  expect(sent.length).toBeLessThan(log.length / 4);
 }
 
 /**

@@ -4,7 +4,16 @@
  * pointed at it. The caller stops that proxy with {@link WrappedRun.stop}.
  */
 
-import { type AgentRun, runAgent } from "./agent-env.ts";
+import { expect } from "bun:test";
+import { join } from "node:path";
+import {
+  type AgentRun,
+  type EgressTrap,
+  FOUND,
+  proxyEnv,
+  runAgent,
+  type Sandbox,
+} from "./agent-env.ts";
 import { BINARY } from "./binary.ts";
 import { json } from "./http.ts";
 
@@ -47,4 +56,34 @@ export async function runWrapped(
       if (pid) process.kill(pid, "SIGTERM");
     },
   };
+}
+
+/**
+ * `headroom wrap AGENT -- ARGS` in `sandbox` as a user starts it: the agent's own environment
+ * `agentEnv` (no base URL: wrap sets it), headroom's settings for `upstreamUrl` and the sandbox's
+ * workspace, and the agent's `executable` first on PATH so wrap finds it.
+ */
+export function wrapInSandbox(
+  agent: string,
+  executable: string,
+  agentArgs: string[],
+  sandbox: Sandbox,
+  agentEnv: Record<string, string>,
+  upstreamUrl: string,
+): Promise<WrappedRun> {
+  return runWrapped(agent, agentArgs, {
+    cwd: sandbox.work,
+    env: {
+      ...agentEnv,
+      ...proxyEnv(upstreamUrl, sandbox.workspace),
+      PATH: `${join(executable, "..")}:${agentEnv.PATH}`,
+    },
+  });
+}
+
+/** Expects wrap and its agent to exit 0 with the fake model's answer, nothing tried to leave. */
+export function expectWrappedAnswer({ run }: WrappedRun, trap: EgressTrap): void {
+  if (run.code !== 0) throw new Error(`wrap exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
+  expect(run.stdout).toContain(FOUND);
+  expect(trap.attempts).toEqual([]);
 }

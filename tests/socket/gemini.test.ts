@@ -7,6 +7,7 @@ import {
   geminiResponse,
   geminiSse,
 } from "../helpers/gemini-wire.ts";
+import { hostListingWithNeedle } from "../helpers/output-fixture.ts";
 import { proxiedUpstream } from "../helpers/proxied-upstream.ts";
 import { waitFor } from "../helpers/proxy.ts";
 import { DEFAULT_USAGE, type Reply } from "../helpers/wire.ts";
@@ -20,18 +21,9 @@ const KEY = "AIzaSyFAKE-gemini-sentinel-0123456789ab";
 const MODEL = "gemini-2.5-flash";
 const text = (r: RecordedRequest) => new TextDecoder().decode(r.body);
 
-// A shell listing whose lossy compression drops row 57, where the needle is.
+// The needle sits in the listing's row 58, which lossy compression drops.
 const NEEDLE = "needle-5c1e-gemini-answer";
-const rows = JSON.stringify(
-  Array.from({ length: 120 }, (_, i) => ({
-    id: i + 1,
-    host: `web-${(i % 6) + 1}`,
-    status: "healthy",
-    note: i === 57 ? NEEDLE : `routine check ${i}`,
-  })),
-  null,
-  2,
-);
+const rows = hostListingWithNeedle(NEEDLE);
 const FINAL = "The note on row 58 is needle-5c1e-gemini-answer.";
 
 /** A Gemini CLI style conversation: the question, the shell call, its output. */

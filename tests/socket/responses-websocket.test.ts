@@ -11,6 +11,7 @@ import { serveWithBun } from "../../src/runtime/bun-server.ts";
 import { FAILED_LINE, workerLog } from "../helpers/agent-env.ts";
 import { chatgptToken } from "../helpers/chatgpt-token.ts";
 import { FakeSocketUpstream, type SocketMessage } from "../helpers/fake-socket-upstream.ts";
+import { hostListingWithNeedle } from "../helpers/output-fixture.ts";
 import { buildApp, type ServedApp, serveApp, waitFor } from "../helpers/proxy.ts";
 import { rawHandshake } from "../helpers/raw-handshake.ts";
 
@@ -21,18 +22,9 @@ const KEY = "sk-headroom-test-socket";
 const BETA = "responses_websockets=2026-02-06";
 const CALL_ID = "call_01HeadroomSocketCat";
 
-// A tool output whose lossy compression drops row 58, where the needle is.
+// The needle sits in the listing's row 58, which lossy compression drops.
 const NEEDLE = "needle-7f3a-the-answer";
-const ROWS = JSON.stringify(
-  Array.from({ length: 120 }, (_, i) => ({
-    id: i + 1,
-    host: `web-${(i % 6) + 1}`,
-    status: "healthy",
-    note: i === 57 ? NEEDLE : `routine check ${i}`,
-  })),
-  null,
-  2,
-);
+const ROWS = hostListingWithNeedle(NEEDLE);
 const FINAL = "The note on row 58 is needle-7f3a-the-answer.";
 
 /** One masked text frame, as a client must send it (RFC 6455 §5.2). */

@@ -10,6 +10,7 @@ import { SqliteHiddenCallStore } from "../../src/store/sqlite-hidden-call-store.
 import { SqliteOriginalStore } from "../../src/store/sqlite-original-store.ts";
 import { chatgptToken } from "../helpers/chatgpt-token.ts";
 import type { RecordedRequest } from "../helpers/fake-upstream.ts";
+import { hostListingWithNeedle } from "../helpers/output-fixture.ts";
 import { proxiedUpstream } from "../helpers/proxied-upstream.ts";
 import { serveApp, waitFor } from "../helpers/proxy.ts";
 import {
@@ -24,18 +25,9 @@ import {
 
 const { upstream, proxy } = proxiedUpstream();
 
-// A tool output whose lossy compression drops row 57, where the needle is.
+// The needle sits in the listing's row 58, which lossy compression drops.
 const NEEDLE = "needle-7f3a-the-answer";
-const rows = JSON.stringify(
-  Array.from({ length: 120 }, (_, i) => ({
-    id: i + 1,
-    host: `web-${(i % 6) + 1}`,
-    status: "healthy",
-    note: i === 57 ? NEEDLE : `routine check ${i}`,
-  })),
-  null,
-  2,
-);
+const rows = hostListingWithNeedle(NEEDLE);
 const FINAL = "The note on row 58 is needle-7f3a-the-answer.";
 
 const text = (r: RecordedRequest) => new TextDecoder().decode(r.body);
