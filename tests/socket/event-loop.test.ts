@@ -57,10 +57,10 @@ function tickingStream(): Response {
   return new Response(body, { headers: { "content-type": "text/event-stream" } });
 }
 
-const post = (body: unknown) =>
+const post = (body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${proxy.url}/v1/chat/completions`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
   });
 
@@ -78,8 +78,11 @@ const withToolOutput = (question: string, output: string) => ({
   ],
 });
 
-/** One stream and one large compression at once: the stream's largest gaps, and what happened. */
-async function streamDuringCompression(output: string) {
+/**
+ * One stream and one large request at once: the stream's largest gaps, and what happened. With
+ * `headers` the large request can be sent as a bypass, which moves the same bytes uncompressed.
+ */
+async function streamDuringLargeRequest(output: string, headers: Record<string, string> = {}) {
   proxy.exchanges.length = 0;
   // Earlier test files leave a large heap behind: collect it now rather than mid-measure.
   Bun.gc(true);
@@ -96,12 +99,13 @@ async function streamDuringCompression(output: string) {
   const running = [runningMs()];
 
   let answeredAt = 0;
-  const large = post(withToolOutput("Which zones observe daylight saving time?", output)).then(
-    async (res) => {
-      await res.text();
-      answeredAt = performance.now();
-    },
-  );
+  const large = post(
+    withToolOutput("Which zones observe daylight saving time?", output),
+    headers,
+  ).then(async (res) => {
+    await res.text();
+    answeredAt = performance.now();
+  });
   for (;;) {
     const { done } = await reader.read();
     if (done) break;
@@ -125,18 +129,36 @@ async function streamDuringCompression(output: string) {
   };
 }
 
+// Compression on the event loop would add its whole run (tens of milliseconds for this output,
+// hundreds on a slow machine) to one gap; what is allowed on top of the uncompressed gap is the
+// work that must stay on the loop: handing the text to the worker, splicing, storing the original.
+const ALLOWED_EXTRA_MS = 20;
+
 describe("compression off the event loop", () => {
-  test("a stream keeps flowing (no gap over 20 ms of event-loop time) while a 1 MB JSON output compresses", async () => {
+  test(`a stream keeps flowing while a 1 MB JSON output compresses: under ${ALLOWED_EXTRA_MS} ms of event-loop time more than the same request uncompressed`, async () => {
     // A proxy that has been running: its code paths compiled, its workers and tokenizer loaded.
     await (await post(withToolOutput("Which packages are dev dependencies?", packages))).text();
     await (await post(withToolOutput("Which zones are there?", `${timezones}\n\n\n\n`))).text();
 
+    // The gap the same megabyte makes without compression: client, proxy and fake upstream share
+    // this one event loop, so reading, parsing and relaying it shows up here on any machine.
+    // The larger of two such gaps: it varies by a third from run to run.
+    const bypass = { "x-headroom-bypass": "1" };
+    const uncompressedGaps: number[] = [];
+    for (const tail of ["\n\n\n\n\n\n", "\n\n\n\n\n\n\n"]) {
+      const run = await streamDuringLargeRequest(timezones + tail, bypass);
+      expect(run.transforms).toEqual([]);
+      uncompressedGaps.push(run.gap);
+    }
+    const uncompressed = Math.max(...uncompressedGaps);
+
     // Up to three tries, each with a new output (one more trailing newline), and the best must
-    // hold. Compressing on the event loop stalls every try for hundreds of milliseconds.
+    // hold.
+    const limit = uncompressed + ALLOWED_EXTRA_MS;
     const gaps: number[] = [];
     const walls: number[] = [];
-    for (let attempt = 1; attempt <= 3 && !gaps.some((gap) => gap < 20); attempt++) {
-      const run = await streamDuringCompression(timezones + "\n".repeat(attempt));
+    for (let attempt = 1; attempt <= 3 && !gaps.some((gap) => gap < limit); attempt++) {
+      const run = await streamDuringLargeRequest(timezones + "\n".repeat(attempt));
       // Each try compressed the large output, and answered it while the stream still flowed.
       expect(run.transforms.length).toBeGreaterThan(0);
       expect(run.overlapped).toBe(true);
@@ -145,8 +167,8 @@ describe("compression off the event loop", () => {
     }
     const ms = (list: number[]) => list.map((value) => value.toFixed(1)).join(", ");
     console.log(
-      `largest gap between stream chunks per try: ${ms(gaps)} ms running, ${ms(walls)} ms wall clock`,
+      `largest gap between stream chunks: uncompressed ${ms(uncompressedGaps)} ms running; compressed, per try: ${ms(gaps)} ms running, ${ms(walls)} ms wall clock`,
     );
-    expect(Math.min(...gaps)).toBeLessThan(20);
+    expect(Math.min(...gaps)).toBeLessThan(limit);
   }, 30_000);
 });
