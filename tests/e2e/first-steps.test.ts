@@ -63,3 +63,34 @@ test("the README's test command is the one CI runs", () => {
   const ci = readFileSync(join(ROOT, ".ci", "run"), "utf8");
   expect(ci).toContain(`{ ${command.slice("npm ci && ".length)}; }`);
 });
+
+interface LockedPackage {
+  readonly dependencies?: Record<string, string>;
+  readonly optionalDependencies?: Record<string, string>;
+  readonly devDependencies?: Record<string, string>;
+}
+
+test("the lock file holds every package its packages ask for, so npm ci accepts it", () => {
+  const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8"));
+  const packages = lock.packages as Record<string, LockedPackage>;
+  // Node's lookup: the package's own node_modules, then each enclosing one up to the root's.
+  const resolves = (from: string, name: string): boolean => {
+    let dir = from;
+    for (;;) {
+      if (Object.hasOwn(packages, `${dir ? `${dir}/` : ""}node_modules/${name}`)) return true;
+      if (!dir) return false;
+      const up = dir.lastIndexOf("/node_modules/");
+      dir = up < 0 ? "" : dir.slice(0, up);
+    }
+  };
+  const missing = Object.entries(packages).flatMap(([path, entry]) =>
+    Object.keys({
+      ...entry.dependencies,
+      ...entry.optionalDependencies,
+      ...(path === "" ? entry.devDependencies : {}),
+    })
+      .filter((name) => !resolves(path, name))
+      .map((name) => `${path || "(root)"} needs ${name}`),
+  );
+  expect(missing).toEqual([]);
+});
