@@ -4,11 +4,11 @@
  */
 
 /**
- * Normalises a provider base URL: it must be http(s); a trailing slash and one trailing `/v1`
- * (or Gemini's `/v1beta`) are dropped because every inbound path already starts with it.
- * @throws {TypeError} when the value is not an absolute http(s) URL.
+ * Parses an upstream URL: absolute, http(s), without query or fragment. A query is refused, not
+ * dropped: it is usually a gateway's key, and losing it would send the request on without it.
+ * @throws {TypeError} naming the value and what is wrong with it.
  */
-export function normalizeBaseUrl(value: string): string {
+function upstreamUrl(value: string): URL {
   let url: URL;
   try {
     url = new URL(value.trim());
@@ -23,6 +23,16 @@ export function normalizeBaseUrl(value: string): string {
       `Cannot use upstream URL "${value}": it must not carry a query or fragment`,
     );
   }
+  return url;
+}
+
+/**
+ * Normalises a provider base URL: it must be http(s); a trailing slash and one trailing `/v1`
+ * (or Gemini's `/v1beta`) are dropped because every inbound path already starts with it.
+ * @throws {TypeError} when the value is not an absolute http(s) URL.
+ */
+export function normalizeBaseUrl(value: string): string {
+  const url = upstreamUrl(value);
   let base = `${url.origin}${url.pathname}`.replace(/\/+$/, "");
   base = base.replace(/\/v1(beta)?$/, "");
   return base;
@@ -46,23 +56,7 @@ export function webSocketUrl(httpUrl: string): string {
  * @throws {TypeError} when the value is not an absolute http(s) URL without query or fragment.
  */
 export function originOf(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new TypeError(`Cannot use upstream URL "${value}": it is not an absolute URL`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new TypeError(`Cannot use upstream URL "${value}": only http and https are supported`);
-  }
-  // Refused, not dropped: a query here is usually a gateway's key, and silently losing it
-  // would send the request on without it.
-  if (url.search || url.hash) {
-    throw new TypeError(
-      `Cannot use upstream URL "${value}": it must not carry a query or fragment`,
-    );
-  }
-  return url.origin;
+  return upstreamUrl(value).origin;
 }
 
 /**
