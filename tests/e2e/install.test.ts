@@ -122,7 +122,11 @@ beforeAll(async () => {
   expect(readFileSync(join(built, "SHA256SUMS"), "utf8")).toBe(
     `${sha256(real)}  headroom-${HOST}.tar.gz\n`,
   );
-  expect(readFileSync(join(built, "install.sh"), "utf8")).toBe(readFileSync(INSTALL_SH, "utf8"));
+  for (const installer of ["install.sh", "install.ps1"]) {
+    expect(readFileSync(join(built, installer), "utf8")).toBe(
+      readFileSync(join(ROOT, installer), "utf8"),
+    );
+  }
 
   // The main mirror. The same build also answers for the baseline name, which install.sh picks
   // on an x64 CPU without AVX2, so the test does not depend on the CPU it runs on.
@@ -242,7 +246,7 @@ describe("install.sh", () => {
     expect(riscv.stderr).toContain("there is no headroom release for linux on riscv64");
     const windows = await install("main", { pathFirst: [fakeUname("MINGW64_NT-10.0", "x86_64")] });
     expect(windows.code).toBe(1);
-    expect(windows.stderr).toContain("headroom-windows-x64.tar.gz");
+    expect(windows.stderr).toContain("/releases/latest/download/install.ps1 | iex");
     expect(requested.length).toBe(before);
     expect(readdirSync(bsd.dir)).toEqual([]);
   });
