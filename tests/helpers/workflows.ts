@@ -30,7 +30,7 @@ export interface Job {
   permissions?: Record<string, string>;
   strategy?: { matrix?: { include?: Record<string, string>[] } & Record<string, unknown> };
   defaults?: { run?: { shell?: string } };
-  container?: string;
+  container?: string | { image: string; options?: string };
   "timeout-minutes"?: number;
   if?: string;
   steps?: Step[];

@@ -170,6 +170,9 @@ describe("ci.yml", () => {
     expect(readFileSync(join(ROOT, FILES[0]!), "utf8")).not.toContain("secrets.");
     const linux = scripts.filter((s) => s.where.startsWith("ci.yml test "));
     expect(linux.map((s) => s.text.trim())).toEqual(["bash .ci/run"]);
+    // .ci/run's machine: Debian (apt-get for setup:test) as root, Node as package.json asks.
+    const node = /^>=(\d+)$/.exec(pkg.engines.node)![1];
+    expect(ci.jobs.test!.container).toMatchObject({ image: `node:${node}-trixie` });
     expect(readFileSync(join(ROOT, ".ci/run"), "utf8")).toContain("npm run setup:test && npm test");
   });
 
