@@ -16,7 +16,7 @@ export type Api = "messages" | "chat" | "responses" | "gemini";
 export const APIS: readonly Api[] = ["messages", "chat", "responses", "gemini"];
 
 const MODEL: Record<Api, string> = {
-  messages: "claude-sonnet-4-5",
+  messages: "claude-sonnet-4-6",
   chat: "gpt-4o",
   responses: "gpt-4o",
   gemini: "gemini-2.5-flash",
@@ -48,7 +48,9 @@ export function apiOfPath(path: string): Api | undefined {
   if (path === "/v1/messages") return "messages";
   if (path === "/v1/chat/completions") return "chat";
   if (path === "/v1/responses") return "responses";
-  if (/^\/v1beta\/models\/[^/]+:(stream)?[gG]enerateContent$/.test(path)) return "gemini";
+  // Gemini's under /v1beta, or /v1 where the genai SDK 3 sends them.
+  if (/^\/v1(beta)?\/models\/[^/]+:(streamGenerateContent|generateContent)$/.test(path))
+    return "gemini";
   return undefined;
 }
 
