@@ -92,6 +92,13 @@ async function post(
   return { status: response.status, text, upstream: context.provider.received.slice(before) };
 }
 
+/** Whether the provider received exactly one request: the client's bytes, at the client's path. */
+function arrivedAsSent(upstream: Received[], api: Api, stream: boolean, body: string): boolean {
+  const [only] = upstream;
+  const path = apiPath(api, stream).split("?")[0];
+  return upstream.length === 1 && only?.body === body && only.path === path;
+}
+
 /** A request with nothing to compress reaches the provider as sent, and its answer comes back as given. */
 async function checkPassthrough(context: SelftestContext): Promise<string> {
   for (const api of APIS) {
@@ -101,7 +108,7 @@ async function checkPassthrough(context: SelftestContext): Promise<string> {
     });
     const { status, text, upstream } = await post(context, api, false, body);
     if (status !== 200) fail(`${LABEL[api]}: HTTP ${status}: ${text.slice(0, 200)}`);
-    if (upstream.length !== 1 || upstream[0]?.body !== body)
+    if (!arrivedAsSent(upstream, api, false, body))
       fail(`${LABEL[api]}: the request reached the provider changed`);
     if (text !== wholeAnswer(api, modelReply(body, NEEDLE)))
       fail(`${LABEL[api]}: the answer reached the client changed`);
@@ -119,7 +126,7 @@ async function checkStream(context: SelftestContext): Promise<string> {
     });
     const { status, text, upstream } = await post(context, api, true, body);
     if (status !== 200) fail(`${LABEL[api]}: HTTP ${status}: ${text.slice(0, 200)}`);
-    if (upstream.length !== 1 || upstream[0]?.body !== body)
+    if (!arrivedAsSent(upstream, api, true, body))
       fail(`${LABEL[api]}: the streamed request reached the provider changed`);
     const expected = streamedAnswer(api, modelReply(body, NEEDLE));
     if (text !== expected.join(""))
@@ -133,6 +140,7 @@ async function checkStream(context: SelftestContext): Promise<string> {
 async function checkCompression(context: SelftestContext): Promise<string> {
   const sizes: string[] = [];
   for (const api of APIS) {
+    // A question naming nothing in row 58, so keeping rows that match it cannot keep that one.
     const body = requestBody(api, "Summarise this inventory.", HOSTS_JSON, {
       stream: false,
       tools: true,

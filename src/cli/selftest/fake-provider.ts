@@ -12,7 +12,7 @@ import { type Api, apiOfPath, type Reply, streamedAnswer, wholeAnswer } from "./
 
 /** A request as the provider received it. */
 export interface Received {
-  readonly api: Api | undefined;
+  readonly path: string;
   readonly body: string;
 }
 
@@ -58,7 +58,7 @@ export class FakeProvider {
     const url = new URL(request.url);
     const api = apiOfPath(url.pathname);
     const body = await request.text();
-    this.received.push({ api, body });
+    this.received.push({ path: url.pathname, body });
     if (!api || request.method !== "POST") return new Response("not found", { status: 404 });
     let json: unknown;
     try {
