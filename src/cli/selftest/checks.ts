@@ -80,7 +80,7 @@ async function post(
   api: Api,
   stream: boolean,
   body: string,
-): Promise<{ status: number; text: string; upstream: Received[] }> {
+): Promise<{ status: number; type: string; text: string; upstream: Received[] }> {
   const before = context.provider.received.length;
   context.sent++;
   const response = await call(`${context.proxyUrl}${apiPath(api, stream)}`, {
@@ -89,7 +89,9 @@ async function post(
     body,
   });
   const text = await response.text();
-  return { status: response.status, text, upstream: context.provider.received.slice(before) };
+  const type = response.headers.get("content-type") ?? "";
+  const upstream = context.provider.received.slice(before);
+  return { status: response.status, type, text, upstream };
 }
 
 /** Whether the provider received exactly one request: the client's bytes, at the client's path. */
@@ -124,10 +126,12 @@ async function checkStream(context: SelftestContext): Promise<string> {
       stream: true,
       tools: false,
     });
-    const { status, text, upstream } = await post(context, api, true, body);
+    const { status, type, text, upstream } = await post(context, api, true, body);
     if (status !== 200) fail(`${LABEL[api]}: HTTP ${status}: ${text.slice(0, 200)}`);
     if (!arrivedAsSent(upstream, api, true, body))
       fail(`${LABEL[api]}: the streamed request reached the provider changed`);
+    if (!type.startsWith("text/event-stream"))
+      fail(`${LABEL[api]}: the stream came back as ${type || "no content-type"}`);
     const expected = streamedAnswer(api, modelReply(body, NEEDLE));
     if (text !== expected.join(""))
       fail(`${LABEL[api]}: the event stream reached the client changed`);
