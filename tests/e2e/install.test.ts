@@ -191,6 +191,29 @@ describe("install.sh", () => {
     expect(readdirSync(result.dir)).toEqual(["headroom"]);
   });
 
+  test("the installed executable passes headroom selftest, in text and in JSON", async () => {
+    const result = await install("main");
+    expect(result.code).toBe(0);
+    const binary = join(result.dir, "headroom");
+    const run = async (args: string[]) => {
+      const proc = Bun.spawn([binary, "selftest", ...args], {
+        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(work, "home-")) },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const stdout = await new Response(proc.stdout).text();
+      return { code: await proc.exited, stdout };
+    };
+    const text = await run([]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`headroom ${pkg.version} selftest passed: 8 checks`);
+    const json = await run(["--json"]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ ok: true, version: pkg.version });
+    expect(report.checks.filter((c: { status: string }) => c.status !== "ok")).toEqual([]);
+  });
+
   test("upgrades a pinned older version in place", async () => {
     const old = await install("main", { env: { HEADROOM_VERSION: "0.0.9" } });
     expect(old.code).toBe(0);
