@@ -102,17 +102,10 @@ export function repositoryPaths(script: string): string[] {
   ].map((m) => m[1]!);
 }
 
-/**
- * Subcommands the workflows and the README run that another branch of this work adds to
- * src/cli/main.ts (`headroom selftest`); an entry is harmless once main.ts dispatches it, and
- * can then go.
- */
-const ARRIVING = ["selftest"];
-
-/** The subcommands `src/cli/main.ts` dispatches, and those arriving. */
+/** The subcommands `src/cli/main.ts` dispatches. */
 export function knownCommands(): Set<string> {
   const main = readFileSync(join(ROOT, "src", "cli", "main.ts"), "utf8");
-  return new Set([...[...main.matchAll(/^\s*case "([a-z-]+)":/gm)].map((m) => m[1]!), ...ARRIVING]);
+  return new Set([...main.matchAll(/^\s*case "([a-z-]+)":/gm)].map((m) => m[1]!));
 }
 
 /** shellcheck's complaints about one bash script, with `${{ … }}` expressions as plain words. */
