@@ -24,6 +24,7 @@ const FIELDS = JSON.parse(
   stats: Record<string, string>;
   stats_loopback_only: Record<string, string>;
   stats_history: Record<string, string>;
+  stats_history_bad_query: { query: string; status: number; body: unknown };
   stats_history_csv: {
     filename: string;
     content_type: string;
@@ -167,6 +168,32 @@ describe("the original Headroom's /stats-history document", () => {
       expect(header!.split(",").slice(0, columns.length)).toEqual(columns);
       expect(rows).toHaveLength(series === "history" ? 3 : 1);
     }
-    expect((await proxy.request("/stats-history?series=yearly")).status).toBe(400);
+  });
+
+  test("a parameter it cannot take is a 422 in FastAPI's validation shape, as the original", async () => {
+    const bad = FIELDS.stats_history_bad_query;
+    const res = await proxy.request(`/stats-history?${bad.query}`);
+    expect(res.status).toBe(bad.status);
+    expect(await res.json()).toEqual(bad.body);
+    const mode = await proxy.request("/stats-history?history_mode=all");
+    expect(mode.status).toBe(422);
+    expect(((await mode.json()) as Json).detail).toEqual([
+      expect.objectContaining({ loc: ["query", "history_mode"], input: "all" }),
+    ]);
+    const cached = await proxy.request("/stats?cached=maybe");
+    expect(cached.status).toBe(422);
+    expect(await cached.json()).toEqual({
+      detail: [
+        {
+          type: "bool_parsing",
+          loc: ["query", "cached"],
+          msg: "Input should be a valid boolean, unable to interpret input",
+          input: "maybe",
+        },
+      ],
+    });
+    // pydantic's other spellings of a boolean are taken.
+    expect((await proxy.request("/stats?cached=on")).status).toBe(200);
+    expect((await proxy.request("/stats?cached=F")).status).toBe(200);
   });
 });
