@@ -10,6 +10,7 @@ import { Aggregate, rowCounters, rowSlices } from "./aggregate.ts";
 import type { LedgerRow } from "./ledger-row.ts";
 import type { LedgerStore, StoredRow } from "./ledger-store.ts";
 import { IMPORTED_OUTCOME, type OriginalSavingsSummary } from "./original-savings.ts";
+import { PipelineTally } from "./pipeline-tally.ts";
 
 /** One compression of one tool output, for the live feed. */
 export interface CompressionEvent {
@@ -47,6 +48,10 @@ export class StatsService {
   displayStartedAt = 0;
   readonly recent: StoredRow[] = [];
   readonly feed: CompressionEvent[] = [];
+  /** This session's compression timing and Codex WebSocket figures. */
+  pipeline = new PipelineTally();
+  /** Fresh compressions per tool since the process started (the feedback loop's figures). */
+  readonly toolCompressions = new Map<string, number>();
   /** [epoch ms, cumulative tokens saved] after each of this session's newest requests. */
   savingsHistory: [number, number][] = [];
   /** Set when this workspace's lifetime began with the original Headroom's figures. */
@@ -119,6 +124,12 @@ export class StatsService {
   /** Adds compression events to the live feed. */
   recordCompressions(events: readonly CompressionEvent[]): void {
     this.feed.push(...events);
+    for (const event of events) {
+      const tool = event.tool ?? "unknown";
+      const known = this.toolCompressions.has(tool) || this.toolCompressions.size < 200;
+      const key = known ? tool : "other";
+      this.toolCompressions.set(key, (this.toolCompressions.get(key) ?? 0) + 1);
+    }
     if (this.feed.length > FEED) this.feed.splice(0, this.feed.length - FEED);
   }
 
@@ -140,6 +151,7 @@ export class StatsService {
     this.session = new Aggregate();
     this.sessionStartedAt = this.now();
     this.savingsHistory = [];
+    this.pipeline = new PipelineTally();
   }
 
   /** The lifetime view, from the durable totals (empty when the store cannot be read). */

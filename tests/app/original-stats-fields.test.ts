@@ -125,6 +125,58 @@ describe("the original Headroom's /stats fields", () => {
     expect(stats.request_logs[2].tokens_saved).toBeGreaterThan(0);
   });
 
+  test("pipeline timing, prefix-cache dollars, the feedback loop: measured; the rest says why not", async () => {
+    // A person retrieves the compressed output's original: the tool's retrieval rate goes up.
+    const hash = proxy.exchanges.flatMap((exchange) => exchange.markerHashes)[0]!;
+    const retrieved = await proxy.request(`/v1/retrieve/${hash}`);
+    expect(retrieved.status).toBe(200);
+    const stats = await get("/stats");
+    // Planning ran for the two chat requests (the Anthropic one had no tool output to plan).
+    const timing = stats.pipeline_timing.compression;
+    expect(timing.count).toBe(2);
+    expect(timing.max_ms).toBeGreaterThanOrEqual(timing.average_ms);
+    expect(timing.average_ms).toBeGreaterThan(0);
+    // Each provider's cache dollars at its models' list prices, adding up to the totals.
+    const { anthropic, openai } = stats.prefix_cache.by_provider;
+    const sonnet = proxy.deps.prices.priceOf("claude-sonnet-4-5")!;
+    expect(anthropic.savings_usd).toBeCloseTo((600 * (sonnet.input - sonnet.cachedInput)) / 1e6, 8);
+    expect(anthropic.write_premium_usd).toBeCloseTo(
+      (100 * (sonnet.cacheWrite - sonnet.input)) / 1e6,
+      8,
+    );
+    expect(anthropic.net_savings_usd).toBeCloseTo(
+      anthropic.savings_usd - anthropic.write_premium_usd,
+      8,
+    );
+    expect(openai.savings_usd).toBe(0);
+    expect(anthropic.savings_usd + openai.savings_usd).toBeCloseTo(
+      stats.prefix_cache.totals.savings_usd,
+      8,
+    );
+    // The one fresh compression (the second request replayed it), and its retrieval.
+    expect(stats.feedback_loop).toMatchObject({
+      tools_tracked: 1,
+      total_compressions: 1,
+      total_retrievals: 1,
+      global_retrieval_rate: 1,
+      tools_with_high_retrieval: ["sh"],
+      adapts_compression: false,
+    });
+    // Not measured: null, and the reason is in not_measured, never a made-up figure.
+    expect(stats.waste_signals).toBeNull();
+    const cvc = stats.prefix_cache.compression_vs_cache;
+    expect(cvc.tokens_lost_to_cache_bust).toBeNull();
+    expect(cvc.tokens_saved_by_compression).toBe(stats.tokens.proxy_compression_saved);
+    for (const field of [
+      "waste_signals",
+      "prefix_cache.compression_vs_cache.tokens_lost_to_cache_bust",
+      "codex_ws.unit_bytes_sum",
+    ])
+      expect(stats.not_measured[field]).toEqual(expect.any(String));
+    // No WebSocket turn here: codex_ws is all zeros (tests/clients/codex-websocket.test.ts fills it).
+    expect(stats.codex_ws.frames_attempted_total).toBe(0);
+  });
+
   test("request logs and config are for this machine only", async () => {
     const remote = await get("/stats", { remoteAddress: "192.0.2.7" });
     expect(remote.requests.total).toBe(3);
