@@ -120,7 +120,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
       ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)
       : undefined,
   };
-  const imported = importOriginalSavings(config, stores.ledger, log);
+  const imported = importOriginalSavings(config, stores.ledger, log, deps.prices);
   const { app, refuse, upkeep, stats } = createApp(deps);
   stats.importedFrom = imported;
   const stopUpkeep = startUpkeep(upkeep, log);

@@ -34,10 +34,13 @@ const RECENT = 50;
 const FEED = 200;
 const SAVINGS_HISTORY = 100;
 
-/** Lifetime figures carried over from the original Headroom's proxy_savings.json, once. */
+/** Figures carried over from the original Headroom's proxy_savings.json and request log, once. */
 export interface ImportedSavings extends OriginalSavingsSummary {
-  readonly path: string;
+  /** The savings file read (null when only a request log was). */
+  readonly path: string | null;
   readonly imported_at: string;
+  /** The original's request log read with it, if any. */
+  readonly request_log?: { readonly path: string; readonly entries: number };
 }
 
 /** Records ledger rows and serves the views over them. */
