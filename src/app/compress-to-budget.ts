@@ -46,18 +46,9 @@ function scratchDecisions(): DecisionStore {
   return { get: (key) => held.get(key), put: (key, decision) => void held.set(key, decision) };
 }
 
-async function plan(deps: PipelineDeps, request: PlanRequest, decisions: DecisionStore) {
-  const { plan, commit } = await securedPlan(deps, request, decisions);
-  return { edits: plan.edits, commit };
-}
-
-/** The messages planned with the configured settings, as without a budget. */
-export function plainPlan(deps: PipelineDeps, request: PlanRequest) {
-  return plan(deps, request, request.decisions);
-}
-
-function securedPlan(deps: PipelineDeps, request: PlanRequest, decisions: DecisionStore) {
-  return planCompression(deps, {
+/** One planning pass over the messages: its edits, and how to remember its decisions. */
+async function planEdits(deps: PipelineDeps, request: PlanRequest, decisions: DecisionStore) {
+  const { plan, commit } = await planCompression(deps, {
     api: "chat",
     body: request.body,
     settings: request.settings,
@@ -65,6 +56,12 @@ function securedPlan(deps: PipelineDeps, request: PlanRequest, decisions: Decisi
     options: { allLive: true, ...(request.query !== undefined ? { query: request.query } : {}) },
     signal: request.signal,
   });
+  return { edits: plan.edits, commit };
+}
+
+/** The messages planned with the configured settings, as without a budget. */
+export function plainPlan(deps: PipelineDeps, request: PlanRequest) {
+  return planEdits(deps, request, request.decisions);
 }
 
 /** Every threshold down: whatever any compressor can shorten is shortened. */
@@ -134,11 +131,11 @@ export async function compressToBudget(
   model: string,
   tokensOf: EditedTokens,
 ): Promise<BudgetPlan> {
-  const first = await plan(deps, request, request.decisions);
+  const first = await planEdits(deps, request, request.decisions);
   let edits = first.edits;
   let tokens = tokensOf(edits);
   if (tokens <= budget) return { edits, level: "default", commit: first.commit };
-  const harder = await plan(
+  const harder = await planEdits(
     deps,
     { ...request, settings: aggressive(request.settings) },
     scratchDecisions(),
