@@ -69,7 +69,7 @@ export function startProxy(settings: RuntimeSettings, version: string, log: Logg
       ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)
       : undefined,
   };
-  const imported = importOriginalSavings(config, stores.ledger, log);
+  const imported = importOriginalSavings(config, stores.ledger, log, deps.prices);
   const { app, refuse, upkeep, stats } = createApp(deps);
   stats.importedFrom = imported;
   const stopUpkeep = startUpkeep(upkeep, log);
