@@ -489,9 +489,10 @@ describe("the Responses WebSocket relay", () => {
 
   test("a client that stops reading is cut off with 1013 instead of buffered without bound", async () => {
     const proxy = startProxy();
-    // Events of about 1 MiB each: far more than the kernel's socket buffers and the relay's bound.
+    // 256 events of about 1 MiB each: far more than any kernel's socket buffers and the relay's
+    // bound together, so the bound is reached whatever the buffer sizes of the machine.
     const big = JSON.stringify({ type: "response.output_text.delta", delta: "x".repeat(1 << 20) });
-    upstream.answer = () => ({ events: Array.from({ length: 64 }, () => big) });
+    upstream.answer = () => ({ events: Array.from({ length: 256 }, () => big) });
     // A raw client that sends one response.create and then never reads again.
     const port = Number(new URL(proxy.url).port);
     const socket = tcpConnect(port, "127.0.0.1");
@@ -509,14 +510,18 @@ describe("the Responses WebSocket relay", () => {
         "",
       ].join("\r\n"),
     );
-    await new Promise<void>((resolve) => socket.once("data", () => resolve()));
-    socket.pause();
-    socket.write(maskedTextFrame(JSON.stringify(create([user("flood me")]))));
-    await waitFor(() => upstream.closes.length === 1, 20_000);
-    expect(upstream.closes[0]!.code).toBe(1013);
-    await waitFor(() => proxy.exchanges.some((e) => e.api === "responses"));
-    expect(proxy.exchanges.find((e) => e.api === "responses")!.outcome).toBe("failed");
-    socket.destroy();
+    // Destroyed even when an assertion fails, so the next tests do not inherit an open socket.
+    try {
+      await new Promise<void>((resolve) => socket.once("data", () => resolve()));
+      socket.pause();
+      socket.write(maskedTextFrame(JSON.stringify(create([user("flood me")]))));
+      await waitFor(() => upstream.closes.length === 1, 20_000);
+      expect(upstream.closes[0]!.code).toBe(1013);
+      await waitFor(() => proxy.exchanges.some((e) => e.api === "responses"));
+      expect(proxy.exchanges.find((e) => e.api === "responses")!.outcome).toBe("failed");
+    } finally {
+      socket.destroy();
+    }
   }, 30_000);
 
   test("an upstream error event reaches the client as sent and is recorded", async () => {
