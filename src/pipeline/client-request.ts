@@ -46,6 +46,8 @@ export function rawQuery(url: string): string {
 export interface SocketEnd {
   send(data: string | Uint8Array): void;
   close(code: number, reason: string): void;
+  /** Drops the connection at once, with no close handshake and nothing more written. */
+  terminate(): void;
   /** Bytes queued for this end and not yet written to its socket. */
   buffered(): number;
 }

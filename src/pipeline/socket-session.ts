@@ -16,7 +16,9 @@ import { createMessage, SocketTurn, type TurnScope } from "./socket-turn.ts";
 /**
  * Bytes either socket may hold unwritten before the relay gives up on it. Neither Bun's server
  * nor its client socket can pause reading, so a peer that stops reading ends the session (1013)
- * instead of growing this process's memory.
+ * instead of growing this process's memory. That peer is dropped rather than sent a close frame:
+ * the frame would wait behind everything it has not read, and the runtime would hold all of it
+ * until its close timeout (about 30 s for both of Bun's sockets).
  */
 const BUFFER_LIMIT_BYTES = 16 * 1024 * 1024;
 
@@ -106,7 +108,7 @@ export class ResponsesSocketSession implements SocketEvents {
       await turn.send();
     }
     if (upstream.buffered() > BUFFER_LIMIT_BYTES)
-      this.#shut(1013, "The upstream is not reading; try again later");
+      this.#shut(1013, "The upstream is not reading; try again later", upstream);
   }
 
   upstreamMessage(data: string | Uint8Array): void {
@@ -116,7 +118,7 @@ export class ResponsesSocketSession implements SocketEvents {
     if (typeof data !== "string" || !turn?.sent) client.send(data);
     else if (turn.upstreamEvent(data)) this.#turns = this.#turns.filter((t) => !t.done);
     if (client.buffered() > BUFFER_LIMIT_BYTES)
-      this.#shut(1013, "The client is not reading; try again later");
+      this.#shut(1013, "The client is not reading; try again later", client);
   }
 
   clientClosed(code: number, reason: string): void {
@@ -131,12 +133,14 @@ export class ResponsesSocketSession implements SocketEvents {
     this.#scope.client.close(sendableCloseCode(code), closeReason(reason));
   }
 
-  /** Closes both sides with `code` (headroom's own decision). */
-  #shut(code: number, reason: string): void {
+  /** Closes both sides with `code` (headroom's own decision); a `stalled` side is dropped. */
+  #shut(code: number, reason: string, stalled?: SocketEnd): void {
     if (this.#closed) return;
     this.#end("failed", code === 1009 ? 413 : 503, reason);
-    this.#scope.client.close(code, closeReason(reason));
-    this.#scope.upstream.close(code, closeReason(reason));
+    for (const end of [this.#scope.client, this.#scope.upstream]) {
+      if (end === stalled) end.terminate();
+      else end.close(code, closeReason(reason));
+    }
   }
 
   /** Marks the session closed, stops its work and closes the records of unfinished turns. */

@@ -176,11 +176,13 @@ class RelayedSocket {
     const clientEnd: SocketEnd = {
       send: (data) => void client.send(data),
       close: (code, reason) => client.close(code, reason),
+      terminate: () => client.terminate(),
       buffered: () => client.getBufferedAmount(),
     };
     const upstreamEnd: SocketEnd = {
       send: (data) => upstream.send(data),
       close: (code, reason) => upstream.close(code, reason),
+      terminate: () => upstream.terminate(),
       buffered: () => upstream.bufferedAmount,
     };
     this.#events = this.start(clientEnd, upstreamEnd);

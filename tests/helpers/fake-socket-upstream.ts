@@ -95,6 +95,8 @@ export class FakeSocketUpstream {
   });
   readonly #server: Server<Conn>;
   readonly #sockets = new Map<number, ServerWebSocket<Conn>>();
+  /** Wakes a socket's event loop once its send queue drains, or once it closes. */
+  readonly #drainWaiters = new Map<number, () => void>();
 
   constructor() {
     this.#server = Bun.serve<Conn>({
@@ -141,9 +143,11 @@ export class FakeSocketUpstream {
           this.messages.push(message);
           void this.#respond(ws, message);
         },
+        drain: (ws) => this.#wake(ws.data.index),
         close: (ws, code, reason) => {
           this.closes.push({ socket: ws.data.index, code, reason });
           this.#sockets.delete(ws.data.index);
+          this.#wake(ws.data.index);
         },
       },
     });
@@ -169,8 +173,20 @@ export class FakeSocketUpstream {
       if ("delayMs" in answer && answer.delayMs) await Bun.sleep(answer.delayMs);
       if (ws.readyState !== 1) return;
       this.sent[ws.data.index]!.push(event);
-      ws.send(event);
+      // Past its backpressure limit Bun drops what is sent (send answers 0); a real upstream
+      // never drops an event, it waits until the reader catches up.
+      if (ws.send(event) === -1) await this.#drained(ws.data.index);
     }
+  }
+
+  #drained(index: number): Promise<void> {
+    return new Promise((resolve) => this.#drainWaiters.set(index, resolve));
+  }
+
+  #wake(index: number): void {
+    const resolve = this.#drainWaiters.get(index);
+    this.#drainWaiters.delete(index);
+    resolve?.();
   }
 
   /** How many sockets are open on the fake's side. */

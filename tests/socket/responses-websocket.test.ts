@@ -14,6 +14,7 @@ import { FakeSocketUpstream, type SocketMessage } from "../helpers/fake-socket-u
 import { hostListingWithNeedle } from "../helpers/output-fixture.ts";
 import { buildApp, type ServedApp, serveApp, waitFor } from "../helpers/proxy.ts";
 import { rawHandshake } from "../helpers/raw-handshake.ts";
+import { frameOpcodes, readToEnd, StalledSocketUpstream } from "../helpers/stalled-socket.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary provider JSON
 type Json = any;
@@ -21,6 +22,7 @@ type Json = any;
 const KEY = "sk-headroom-test-socket";
 const BETA = "responses_websockets=2026-02-06";
 const CALL_ID = "call_01HeadroomSocketCat";
+const CLOSE_OPCODE = 0x8;
 
 // The needle sits in the listing's row 58, which lossy compression drops.
 const NEEDLE = "needle-7f3a-the-answer";
@@ -489,9 +491,10 @@ describe("the Responses WebSocket relay", () => {
 
   test("a client that stops reading is cut off with 1013 instead of buffered without bound", async () => {
     const proxy = startProxy();
-    // Events of about 1 MiB each: far more than the kernel's socket buffers and the relay's bound.
+    // 256 events of about 1 MiB each: far more than any kernel's socket buffers and the relay's
+    // bound together, so the bound is reached whatever the buffer sizes of the machine.
     const big = JSON.stringify({ type: "response.output_text.delta", delta: "x".repeat(1 << 20) });
-    upstream.answer = () => ({ events: Array.from({ length: 64 }, () => big) });
+    upstream.answer = () => ({ events: Array.from({ length: 256 }, () => big) });
     // A raw client that sends one response.create and then never reads again.
     const port = Number(new URL(proxy.url).port);
     const socket = tcpConnect(port, "127.0.0.1");
@@ -509,14 +512,47 @@ describe("the Responses WebSocket relay", () => {
         "",
       ].join("\r\n"),
     );
-    await new Promise<void>((resolve) => socket.once("data", () => resolve()));
-    socket.pause();
-    socket.write(maskedTextFrame(JSON.stringify(create([user("flood me")]))));
-    await waitFor(() => upstream.closes.length === 1, 20_000);
-    expect(upstream.closes[0]!.code).toBe(1013);
-    await waitFor(() => proxy.exchanges.some((e) => e.api === "responses"));
-    expect(proxy.exchanges.find((e) => e.api === "responses")!.outcome).toBe("failed");
-    socket.destroy();
+    // Destroyed even when an assertion fails, so the next tests do not inherit an open socket.
+    try {
+      await new Promise<void>((resolve) => socket.once("data", () => resolve()));
+      socket.pause();
+      socket.write(maskedTextFrame(JSON.stringify(create([user("flood me")]))));
+      await waitFor(() => upstream.closes.length === 1, 20_000);
+      expect(upstream.closes[0]!.code).toBe(1013);
+      await waitFor(() => proxy.exchanges.some((e) => e.api === "responses"));
+      expect(proxy.exchanges.find((e) => e.api === "responses")!.outcome).toBe("failed");
+      // The client is dropped, not sent a close frame behind the events it did not read: read
+      // again, it finds only what the kernel held and then the end of the connection.
+      expect(frameOpcodes(await readToEnd(socket))).not.toContain(CLOSE_OPCODE);
+    } finally {
+      socket.destroy();
+    }
+  }, 30_000);
+
+  test("an upstream that stops reading is cut off: the client gets 1013, the upstream is dropped", async () => {
+    const stalled = await new StalledSocketUpstream().start();
+    const proxy = serveApp({ upstream: stalled.url });
+    proxies.push(proxy);
+    try {
+      const client = await connect(proxy);
+      const peer = await stalled.peer;
+      // Messages of about 1 MiB that are not response.create pass as they came, until the relay's
+      // bound on what it holds for the upstream is crossed, whatever the kernel's buffers hold.
+      const big = JSON.stringify({ type: "conversation.note", text: "x".repeat(1 << 20) });
+      for (let i = 0; i < 256 && client.ws.readyState === WebSocket.OPEN; i++) {
+        client.ws.send(big);
+        await waitFor(() => client.ws.bufferedAmount < big.length || client.ws.readyState > 1);
+      }
+      const closed = await client.closed;
+      expect(closed).toEqual({
+        code: 1013,
+        reason: "The upstream is not reading; try again later",
+      });
+      // The upstream gets no close frame behind what it did not read: the connection just ends.
+      expect(frameOpcodes(await peer.readToEnd())).not.toContain(CLOSE_OPCODE);
+    } finally {
+      stalled.stop();
+    }
   }, 30_000);
 
   test("an upstream error event reaches the client as sent and is recorded", async () => {
