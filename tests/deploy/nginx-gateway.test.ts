@@ -103,6 +103,72 @@ async function servedBy(): Promise<number> {
   return grew.indexOf(1);
 }
 
+/**
+ * The next streamed answer of every provider: the first two events at once, the rest only after
+ * `release()`.
+ */
+function heldStream(text: string): { events: string[]; release: () => void } {
+  const events = anthropicStream({ kind: "text", text }, MODEL);
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const encoder = new TextEncoder();
+  const respond = () =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(encoder.encode(events[0]! + events[1]!));
+          await released;
+          try {
+            for (const event of events.slice(2)) controller.enqueue(encoder.encode(event));
+            controller.close();
+          } catch {
+            // The replica that asked is gone: nobody reads this stream any more.
+          }
+        },
+      }),
+      { headers: { "content-type": "text/event-stream; charset=utf-8" } },
+    );
+  for (const upstream of upstreams) upstream.once(respond);
+  return { events, release };
+}
+
+/** A response body read as text, chunk by chunk. */
+function streamText(res: Response) {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const readToEnd = async (): Promise<string> => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return text;
+      text += decoder.decode(value, { stream: true });
+    }
+  };
+  /** Reads until the text holds `needle`, failing after 10 s; resolves with the text so far. */
+  const readUntil = async (needle: string): Promise<string> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no ${needle} within 10 s: ${text}`)), 10_000);
+    });
+    const read = async () => {
+      while (!text.includes(needle)) {
+        const { done, value } = await reader.read();
+        if (done) throw new Error(`the stream ended before ${needle}: ${text}`);
+        text += decoder.decode(value, { stream: true });
+      }
+      return text;
+    };
+    try {
+      return await Promise.race([read(), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return { readUntil, readToEnd };
+}
+
 describe("nginx in front of three replicas", () => {
   test("round robin: each replica in turn", async () => {
     const order: number[] = [];
@@ -127,68 +193,47 @@ describe("nginx in front of three replicas", () => {
   });
 
   test("a streamed answer is relayed event by event, byte for byte", async () => {
-    const events = anthropicStream({ kind: "text", text: "Streaming through the gateway." }, MODEL);
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const encoder = new TextEncoder();
-    // The provider sends the first two events, then holds the rest until the client has them:
-    // a buffering load balancer would never deliver them and the wait below would fail.
-    const held = () =>
-      new Response(
-        new ReadableStream<Uint8Array>({
-          async start(controller) {
-            controller.enqueue(encoder.encode(events[0]! + events[1]!));
-            await released;
-            for (const event of events.slice(2)) controller.enqueue(encoder.encode(event));
-            controller.close();
-          },
-        }),
-        { headers: { "content-type": "text/event-stream; charset=utf-8" } },
-      );
-    for (const upstream of upstreams) upstream.once(held);
+    const held = heldStream("Streaming through the gateway.");
     try {
       const res = await messages(true);
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toStartWith("text/event-stream");
-      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-      const decoder = new TextDecoder();
-      let text = "";
-      const early = async () => {
-        while (!text.includes(events[1]!)) {
-          const { done, value } = await reader.read();
-          if (done) throw new Error("the stream ended early");
-          text += decoder.decode(value, { stream: true });
-        }
-      };
-      const timedOut = Bun.sleep(10_000).then(() => {
-        throw new Error(`the first events did not come through before the rest: ${text}`);
-      });
-      await Promise.race([early(), timedOut]);
-      expect(text).toBe(events[0]! + events[1]!);
-      release();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-      }
-      expect(text).toBe(events.join(""));
+      const body = streamText(res);
+      // The provider holds the rest until the client has the first events: a buffering load
+      // balancer would never deliver them.
+      expect(await body.readUntil(held.events[1]!)).toBe(held.events[0]! + held.events[1]!);
+      held.release();
+      expect(await body.readToEnd()).toBe(held.events.join(""));
     } finally {
-      release();
+      held.release();
       for (const upstream of upstreams) upstream.reset();
     }
   });
 
-  test("a killed replica is skipped: no request fails, the others share its turn", async () => {
-    const victim = await servedBy();
-    replicas[victim]!.proc.kill("SIGKILL");
-    await replicas[victim]!.proc.exited;
-    const order: number[] = [];
-    for (let i = 0; i < 6; i++) order.push(await servedBy());
-    expect(order).not.toContain(victim);
-    const counts = [0, 1, 2].map((i) => order.filter((served) => served === i).length);
-    expect(counts.filter((n) => n > 0)).toEqual([3, 3]);
-    expect((await fetch(`${gateway}/readyz`)).status).toBe(200);
+  test("a replica killed mid-stream: that client sees an error, no later request fails", async () => {
+    const held = heldStream("This answer never finishes.");
+    try {
+      const before = upstreams.map((u) => u.requests.length);
+      const res = await messages(true);
+      const body = streamText(res);
+      await body.readUntil(held.events[1]!);
+      const victim = upstreams.findIndex((u, i) => u.requests.length > before[i]!);
+      // The held answer waits on every provider; the other two must answer normally from now on.
+      for (const upstream of upstreams) upstream.reset();
+      replicas[victim]!.proc.kill("SIGKILL");
+      await replicas[victim]!.proc.exited;
+      // Not a stream that merely stops: nginx ends the response without its last chunk.
+      await expect(body.readToEnd()).rejects.toThrow();
+
+      const order: number[] = [];
+      for (let i = 0; i < 6; i++) order.push(await servedBy());
+      expect(order).not.toContain(victim);
+      const counts = [0, 1, 2].map((i) => order.filter((served) => served === i).length);
+      expect(counts.filter((n) => n > 0)).toEqual([3, 3]);
+      expect((await fetch(`${gateway}/readyz`)).status).toBe(200);
+    } finally {
+      held.release();
+      for (const upstream of upstreams) upstream.reset();
+    }
   });
 });
