@@ -65,6 +65,9 @@ describe("the deployment files", () => {
     for (const file of kustomization.resources as string[]) {
       expect(existsSync(join(DEPLOY_DIR, "kubernetes", file))).toBe(true);
     }
+    // The image kustomize rewrites is the one the Deployment runs.
+    const image = kubernetesObject("Deployment").spec.template.spec.containers[0].image;
+    expect(image.split(":")[0]).toBe(kustomization.images[0].name);
   });
 
   test("every variable they set is a setting headroom reads", () => {
