@@ -19,9 +19,10 @@ COPY --from=build /out/headroom /usr/local/bin/headroom
 # An empty workspace owned by the runtime user, so a fresh named volume inherits that owner.
 COPY --from=build --chown=65532:65532 /out/data /data
 # Listens beyond loopback, so every caller that is not on this container's loopback must send
-# HEADROOM_PROXY_TOKEN (the probes excepted); the deploy files refuse to start without one.
+# HEADROOM_PROXY_TOKEN (the probes excepted), and the proxy refuses to start without one.
 ENV HEADROOM_HOST=0.0.0.0 \
     HEADROOM_PORT=8787 \
+    HEADROOM_REQUIRE_PROXY_TOKEN=on \
     HEADROOM_WORKSPACE_DIR=/data
 USER 65532:65532
 VOLUME ["/data"]

@@ -11,7 +11,7 @@ import { dashboardHtml } from "../assets.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import { noteLegacyNames } from "../core/legacy-use.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
-import { exposureWarning } from "../core/loopback.ts";
+import { exposureWarning, missingTokenRefusal } from "../core/loopback.ts";
 import { RateLimiter } from "../core/rate-limiter.ts";
 import { RuntimeSettings } from "../core/runtime-settings.ts";
 import { ResponseCache } from "../pipeline/response-cache.ts";
@@ -28,6 +28,7 @@ import { importOriginalSavings } from "./import-original-savings.ts";
 import { needsMaxRequestsRerun, rerunWithMaxRequests } from "./max-http-requests.ts";
 import { openStores, startUpkeep } from "./open-stores.ts";
 import { parseProxyArgs } from "./proxy-args.ts";
+import { UsageError } from "./usage-error.ts";
 import { writeOut } from "./write-out.ts";
 
 function ensureWorkspace(config: ProxyConfig): void {
@@ -69,6 +70,8 @@ export async function runProxy(args: string[], version: string): Promise<number>
     return 0;
   }
   const settings = asUsageError(() => new RuntimeSettings(flags, process.env, homedir()));
+  const refusal = missingTokenRefusal(settings.current);
+  if (refusal) throw new UsageError(refusal);
   if (needsMaxRequestsRerun(process.env)) return rerunWithMaxRequests();
   // The settings fixed at start (listen address, workspace); the rest is read live from `settings`.
   const config = settings.current;

@@ -193,6 +193,13 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
     live: false,
     help: "token non-loopback callers must send in x-headroom-proxy-token (probes exempt; /metrics also takes it as a bearer)",
   },
+  requireProxyToken: {
+    env: "HEADROOM_REQUIRE_PROXY_TOKEN",
+    kind: onOff,
+    default: "off",
+    live: false,
+    help: "refuse to start without HEADROOM_PROXY_TOKEN (the container image turns this on)",
+  },
   remoteBaseUrl: {
     env: "HEADROOM_REMOTE_BASE_URL",
     kind: onOff,

@@ -138,6 +138,8 @@ describe("the deployment files", () => {
     expect(instruction("FROM")).toMatch(/:nonroot$/);
     expect(instruction("VOLUME")).toBe(JSON.stringify([imageEnv.HEADROOM_WORKSPACE_DIR]));
     expect(imageEnv.HEADROOM_HOST).toBe("0.0.0.0");
+    expect(imageEnv.HEADROOM_REQUIRE_PROXY_TOKEN).toBe("on");
+    expect(container.env).toContainEqual({ name: "HEADROOM_REQUIRE_PROXY_TOKEN", value: "on" });
 
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(`${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`).toBe(user);
@@ -227,6 +229,25 @@ describe("what the deploy files ask of a running replica", () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("# TYPE headroom_requests_total counter");
     expect((await asRemote(`${url}/metrics`)).status).toBe(401);
+  });
+
+  test("the image's environment refuses to start without a token", () => {
+    const { HEADROOM_PORT: _, ...withoutPort } = imageEnv;
+    const run = Bun.spawnSync([BINARY, "proxy", "--port", "0"], {
+      // A proxy that started anyway is stopped and fails the exit-code check.
+      timeout: 10_000,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: workspace,
+        ...withoutPort,
+        HEADROOM_HOST: "127.0.0.1",
+        HEADROOM_WORKSPACE_DIR: workspace,
+      },
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.toString()).toStartWith(
+      "headroom: HEADROOM_REQUIRE_PROXY_TOKEN is on but HEADROOM_PROXY_TOKEN is not set",
+    );
   });
 
   test("the image's HEALTHCHECK passes while the proxy is ready and fails once it is gone", async () => {
