@@ -25,6 +25,18 @@ import type { HeadroomEnv } from "./hono-env.ts";
 
 const TOKEN_EXEMPT = new Set(["/livez", "/readyz", "/health"]);
 
+/**
+ * The proxy token a caller presented: the x-headroom-proxy-token header, or on /metrics also
+ * `Authorization: Bearer`, the only way every Prometheus version can authenticate a scrape
+ * (/metrics is answered locally, so that header carries no provider key there).
+ */
+function presentedToken(path: string, headers: Headers): string | null {
+  const given = headers.get("x-headroom-proxy-token");
+  if (given !== null || path !== "/metrics") return given;
+  const match = /^Bearer (.+)$/i.exec(headers.get("authorization") ?? "");
+  return match ? match[1]! : null;
+}
+
 /** Provider API paths: a refusal there counts as a rejected request; elsewhere it is local. */
 function isDataPlanePath(path: string): boolean {
   if (path.startsWith(GEMINI_PATH_PREFIX)) return true;
@@ -121,7 +133,7 @@ function checkAtEdge(deps: AppDeps, at: EdgeRequest): Response | undefined {
 
   const token = deps.config.proxyToken;
   if (token && !TOKEN_EXEMPT.has(path) && !isLoopbackCaller(at.conn?.remoteAddress, headers)) {
-    const given = headers.get("x-headroom-proxy-token");
+    const given = presentedToken(path, headers);
     if (given === null || !sameSecret(given, token)) {
       return refuse(401, "This proxy requires its token in the x-headroom-proxy-token header");
     }

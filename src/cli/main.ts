@@ -6,6 +6,7 @@
 
 import pkg from "../../package.json" with { type: "json" };
 import { runCompress } from "./compress-command.ts";
+import { runHealth } from "./health-command.ts";
 import { MAIN_HELP } from "./help.ts";
 import { runProxy } from "./proxy-command.ts";
 import { runRetrieve } from "./retrieve-command.ts";
@@ -44,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
       return runUnwrap(rest);
     case "doctor":
       return runDoctor(rest, pkg.version);
+    case "health":
+      return runHealth(rest);
     case "selftest":
       return runSelftest(rest, pkg.version);
     default:

@@ -8,7 +8,7 @@ import { homedir } from "node:os";
 import type { ProxyConfig } from "../core/config.ts";
 import { noteLegacyNames } from "../core/legacy-use.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
-import { exposureWarning } from "../core/loopback.ts";
+import { exposureWarning, missingTokenRefusal } from "../core/loopback.ts";
 import { RuntimeSettings } from "../core/runtime-settings.ts";
 import { batchedWriter } from "../runtime/batched-writer.ts";
 import { asUsageError } from "./cli-config.ts";
@@ -17,6 +17,7 @@ import { PROXY_HELP } from "./help.ts";
 import { needsMaxRequestsRerun, rerunWithMaxRequests } from "./max-http-requests.ts";
 import { parseProxyArgs } from "./proxy-args.ts";
 import { ListenError, type StartedProxy, startProxy } from "./start-proxy.ts";
+import { UsageError } from "./usage-error.ts";
 import { writeOut } from "./write-out.ts";
 
 function warnIfExposed(config: ProxyConfig, log: Logger): void {
@@ -53,6 +54,8 @@ export async function runProxy(args: string[], version: string): Promise<number>
     return 0;
   }
   const settings = asUsageError(() => new RuntimeSettings(flags, process.env, homedir()));
+  const refusal = missingTokenRefusal(settings.current);
+  if (refusal) throw new UsageError(refusal);
   if (needsMaxRequestsRerun(process.env)) return rerunWithMaxRequests();
   // The settings fixed at start (listen address, workspace); the rest is read live from `settings`.
   const config = settings.current;

@@ -48,6 +48,8 @@ export interface ProxyConfig {
   readonly proxyToken: string | undefined;
   /** Whether callers on other machines may redirect a request with x-headroom-base-url. */
   readonly remoteBaseUrl: boolean;
+  /** Refuse to start without a proxy token (the container image turns this on). */
+  readonly requireProxyToken: boolean;
   readonly logLevel: LogLevel;
   /** How long in-flight requests may run after SIGINT/SIGTERM before the process exits. */
   readonly shutdownGraceMs: number;

@@ -68,6 +68,18 @@ export function exposureWarning(host: string, proxyToken: string | undefined): s
   return `headroom is listening on ${host}, reachable from other machines, and HEADROOM_PROXY_TOKEN is not set: anyone who can reach this port can use it. Set HEADROOM_PROXY_TOKEN or bind to 127.0.0.1.`;
 }
 
+/**
+ * Why the proxy must not start, or undefined: a token is required (the container image, which
+ * listens beyond loopback, says so) and none is set.
+ */
+export function missingTokenRefusal(config: {
+  readonly requireProxyToken: boolean;
+  readonly proxyToken: string | undefined;
+}): string | undefined {
+  if (!config.requireProxyToken || config.proxyToken) return undefined;
+  return "HEADROOM_REQUIRE_PROXY_TOKEN is on but HEADROOM_PROXY_TOKEN is not set: set a long random token (e.g. openssl rand -hex 32), which every caller not on this machine must send in x-headroom-proxy-token";
+}
+
 /** True when a browser says a page off this machine sent the request: a non-loopback Origin. */
 export function hasForeignOrigin(headers: Headers): boolean {
   const origin = headers.get("origin");

@@ -191,7 +191,14 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
     env: "HEADROOM_PROXY_TOKEN",
     kind: optionalText,
     live: false,
-    help: "token non-loopback callers must send in x-headroom-proxy-token (probes exempt)",
+    help: "token non-loopback callers must send in x-headroom-proxy-token (probes exempt; /metrics also takes it as a bearer)",
+  },
+  requireProxyToken: {
+    env: "HEADROOM_REQUIRE_PROXY_TOKEN",
+    kind: onOff,
+    default: "off",
+    live: false,
+    help: "refuse to start without HEADROOM_PROXY_TOKEN (the container image turns this on)",
   },
   remoteBaseUrl: {
     env: "HEADROOM_REMOTE_BASE_URL",

@@ -15,7 +15,7 @@ import { parseProxyArgs } from "../cli/proxy-args.ts";
 import { UsageError } from "../cli/usage-error.ts";
 import { noteLegacyNames } from "../core/legacy-use.ts";
 import { createLogger } from "../core/logger.ts";
-import { exposureWarning } from "../core/loopback.ts";
+import { exposureWarning, missingTokenRefusal } from "../core/loopback.ts";
 import { RateLimiter } from "../core/rate-limiter.ts";
 import { RuntimeSettings } from "../core/runtime-settings.ts";
 import { ResponseCache } from "../pipeline/response-cache.ts";
@@ -68,7 +68,10 @@ function startSettings(): RuntimeSettings {
       Deno.exit(0);
     }
     const env = Deno.env.toObject();
-    return asUsageError(() => new RuntimeSettings(flags, env, env.HOME ?? "/tmp"));
+    const settings = asUsageError(() => new RuntimeSettings(flags, env, env.HOME ?? "/tmp"));
+    const refusal = missingTokenRefusal(settings.current);
+    if (refusal) throw new UsageError(refusal);
+    return settings;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`headroom: ${error.message}`);

@@ -58,6 +58,26 @@ describe("proxy token", () => {
     }
   });
 
+  test("a Prometheus scrape of /metrics may present the token as a bearer, nothing else may", async () => {
+    const app = forwardingApp({ HEADROOM_PROXY_TOKEN: "s3cret-token" });
+    const scrape = (path: string, authorization: string) =>
+      app.request(path, { headers: { authorization } }, remote);
+    const metrics = await scrape("/metrics", "Bearer s3cret-token");
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain("# TYPE headroom_requests_total counter");
+    expect((await scrape("/metrics", "Bearer s3cret-tokeX")).status).toBe(401);
+    expect((await scrape("/metrics", "Basic s3cret-token")).status).toBe(401);
+    // Elsewhere Authorization is the provider's credential, never the proxy token.
+    expect((await scrape("/stats", "Bearer s3cret-token")).status).toBe(401);
+    const generation = await app.request(
+      "/v1/chat/completions",
+      { method: "POST", body: "{}", headers: { authorization: "Bearer s3cret-token" } },
+      remote,
+    );
+    expect(generation.status).toBe(401);
+    expect(app.seen).toHaveLength(0);
+  });
+
   test("a peer of unknown address is not treated as loopback", async () => {
     const app = forwardingApp({ HEADROOM_PROXY_TOKEN: "t" });
     expect((await app.request("/v1/messages", { method: "POST", body: "{}" }, {})).status).toBe(

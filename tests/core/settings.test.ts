@@ -41,6 +41,7 @@ const SAMPLES: Record<keyof SettingValues, string> = {
   proxyToken: "t0ken",
   originalSavingsPath: "/srv/old/proxy_savings.json",
   remoteBaseUrl: "true",
+  requireProxyToken: "on",
   maxBodyBytes: "2048",
   shutdownGraceMs: "4",
   retryBaseDelayMs: "7",

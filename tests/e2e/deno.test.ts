@@ -85,6 +85,9 @@ describe("the Deno entry", () => {
       stderr: 'headroom: HEADROOM_RETRY_MAX_ATTEMPTS must be an integer from 1 to 10 (got "0")\n',
     });
     expect(runDeno(["--proxy-token", "x"]).code).toBe(2);
+    const untokened = runDeno(["--port", "0"], { HEADROOM_REQUIRE_PROXY_TOKEN: "on" });
+    expect(untokened.code).toBe(2);
+    expect(untokened.stderr).toStartWith("headroom: HEADROOM_REQUIRE_PROXY_TOKEN is on but");
 
     const proxy = await startServerProcess(
       [
