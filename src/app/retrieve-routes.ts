@@ -39,6 +39,7 @@ async function originalResponse(store: OriginalStore, raw: unknown): Promise<Res
       "invalid_request",
       'Expected "hash": the 24 lowercase hex digits from a headroom marker',
     );
+  await store.load?.([hash]);
   const entry = lookUp(store, hash);
   if (!("content" in entry)) {
     if (entry.status === "unavailable")
@@ -185,8 +186,9 @@ export function retrieveRoutes(deps: AppDeps): Hono<HeadroomEnv> {
       call !== null && typeof call === "object" ? parseToolCall(call as Json, provider) : undefined;
     if (!parsed)
       return problem(400, "invalid_request", "tool_call is not a headroom_retrieve call");
-    const answer = answerRetrieveCall(deps.originals, parsed);
     const hash = normalizeHash(parsed.hash) ?? null;
+    if (hash) await deps.originals.load?.([hash]);
+    const answer = answerRetrieveCall(deps.originals, parsed);
     return c.json({
       tool_result: toolResult(provider, answer),
       success: answer.found,

@@ -21,6 +21,11 @@ export type Decision =
 export interface DecisionStore {
   get(key: string): Decision | undefined;
   put(key: string, decision: Decision): void;
+  /**
+   * Fetches these keys from a store shared over the network ahead of the synchronous lookups
+   * of one request (Redis); never rejects. Local stores have none.
+   */
+  load?(keys: readonly string[]): Promise<void>;
   /** Its health, when it watches it (a guarded store does): /health, /stats, /metrics. */
   report?(): StoreReport;
 }

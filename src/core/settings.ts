@@ -140,6 +140,13 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
     live: false,
     help: "write nothing to disk",
   },
+  redisUrl: {
+    env: "HEADROOM_REDIS_URL",
+    flag: { name: "redis-url", arg: "URL" },
+    kind: optionalText,
+    live: false,
+    help: "keep decisions, originals and hidden calls in this Redis, shared by every replica",
+  },
   upstreamTimeoutMs: {
     env: "HEADROOM_REQUEST_TIMEOUT",
     flag: { name: "request-timeout-seconds", arg: "N" },

@@ -32,6 +32,7 @@ const SAMPLES: Record<keyof SettingValues, string> = {
   optimize: "off",
   workspaceDir: "/srv/headroom",
   stateless: "on",
+  redisUrl: "redis://redis.internal:6379",
   upstreamTimeoutMs: "2.5",
   retryMaxAttempts: "5",
   logLevel: "debug",

@@ -1,0 +1,188 @@
+/**
+ * Replicas of a team gateway sharing one real redis-server (HEADROOM_REDIS_URL's stores): a
+ * conversation load-balanced across three replicas goes upstream exactly as it would through
+ * one (every prompt extends the previous byte for byte, the same savings), every marker is
+ * redeemable through every replica, and while Redis is down each replica keeps serving
+ * (lossless only, decisions held), reports the stores degraded, and recovers by itself, with
+ * nothing it stored lost.
+ */
+
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { markerHashes } from "../../src/compress/marker.ts";
+import { RedisDecisionStore } from "../../src/store/redis-decision-store.ts";
+import { RedisHiddenCallStore } from "../../src/store/redis-hidden-call-store.ts";
+import { RedisLink } from "../../src/store/redis-link.ts";
+import { RedisOriginalStore } from "../../src/store/redis-original-store.ts";
+import { StoreStatus } from "../../src/store/store-status.ts";
+import { ClaudeSession, renderedPrompt } from "../helpers/claude-session.ts";
+import { type BuiltApp, buildApp, waitFor } from "../helpers/proxy.ts";
+import { RedisServer } from "../helpers/redis-server.ts";
+
+const redis = new RedisServer();
+const links: RedisLink[] = [];
+beforeAll(() => redis.start());
+afterAll(async () => {
+  for (const link of links) link.close();
+  await redis.kill();
+});
+
+const ANSWER = {
+  id: "msg_1",
+  type: "message",
+  role: "assistant",
+  content: [{ type: "text", text: "ok" }],
+  model: "claude-sonnet-4-5",
+  stop_reason: "end_turn",
+  usage: { input_tokens: 10, output_tokens: 2 },
+};
+
+/** A replica and the upkeep its CLI entry would run (writing what its stores hold). */
+interface Replica extends BuiltApp {
+  flush(): Promise<void>;
+}
+
+/** One replica: its own connection and stores on the shared Redis (short backoffs for tests). */
+function replica(bodies: string[], prefix: string, fast = false): Replica {
+  const link = new RedisLink(redis.url, 250, prefix);
+  links.push(link);
+  const status = (name: string) =>
+    new StoreStatus(name, fast ? { retryMs: 200, maxRetryMs: 400 } : { maxRetryMs: 5_000 });
+  const stores = {
+    decisions: new RedisDecisionStore(link, status("decisions")),
+    originals: new RedisOriginalStore(link, 86_400, 64 * 1024 * 1024, status("originals")),
+    hiddenCalls: new RedisHiddenCallStore(link, status("hidden_calls")),
+  };
+  const app = buildApp({
+    env: { HEADROOM_COMPRESSION_BUDGET_MS: "30000" },
+    ...stores,
+    fetch: async (_url, init) => {
+      bodies.push(new TextDecoder().decode(init.body as Uint8Array));
+      return Response.json(ANSWER);
+    },
+  });
+  const flush = async () => {
+    await Promise.all(Object.values(stores).map((store) => store.flush()));
+  };
+  return { ...app, flush };
+}
+
+function post(body: string): RequestInit {
+  return {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": "sk-ant-test" },
+    body,
+  };
+}
+
+async function send(app: BuiltApp, body: string): Promise<number> {
+  const res = await app.request("/v1/messages", post(body));
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Tokens saved over the generation requests the apps finished (what their ledgers record). */
+async function savedBy(apps: BuiltApp[], requests: number): Promise<number> {
+  const generations = () => apps.flatMap((app) => app.exchanges.filter((e) => e.api !== undefined));
+  await waitFor(() => generations().length === requests);
+  return generations().reduce((sum, e) => sum + (e.tokensSaved ?? 0), 0);
+}
+
+describe("three replicas on one Redis", () => {
+  test("a 30-turn session round-robin goes upstream as through one replica", async () => {
+    const single: string[] = [];
+    const alone = buildApp({
+      env: { HEADROOM_COMPRESSION_BUDGET_MS: "30000" },
+      fetch: async (_url, init) => {
+        single.push(new TextDecoder().decode(init.body as Uint8Array));
+        return Response.json(ANSWER);
+      },
+    });
+    const bodies: string[] = [];
+    const replicas = [replica(bodies, "t1:"), replica(bodies, "t1:"), replica(bodies, "t1:")];
+    const session = new ClaudeSession("rr");
+    const same = new ClaudeSession("rr");
+    for (let turn = 0; turn < 30; turn++) {
+      expect(await send(replicas[turn % 3]!, session.turn())).toBe(200);
+      expect(await send(alone, same.turn())).toBe(200);
+    }
+    expect(bodies).toHaveLength(30);
+    // Byte for byte what one replica alone sends, so the same savings and 0 cache rewrites.
+    expect(bodies).toEqual(single);
+    for (let i = 1; i < bodies.length; i++) {
+      expect(renderedPrompt(bodies[i]!).startsWith(renderedPrompt(bodies[i - 1]!))).toBe(true);
+    }
+    const hashes = markerHashes(bodies.at(-1)!);
+    expect(hashes.length).toBeGreaterThan(3);
+    for (const app of replicas) {
+      for (const hash of hashes) {
+        const res = await app.request(`/v1/retrieve/${hash}`);
+        expect(res.status).toBe(200);
+        expect(
+          ((await res.json()) as { original_content: string }).original_content.length,
+        ).toBeGreaterThan(0);
+      }
+    }
+    const shared = await savedBy(replicas, 30);
+    expect(shared).toBe(await savedBy([alone], 30));
+    expect(shared).toBeGreaterThan(0);
+  });
+});
+
+interface Health {
+  degraded?: string[];
+  stores: Record<string, { status: string; held?: number }>;
+}
+
+async function healthOf(app: BuiltApp): Promise<Health> {
+  return (await (await app.request("/health")).json()) as Health;
+}
+
+describe("Redis goes away and comes back", () => {
+  test("no request fails, every replica reports degraded, recovers, and loses nothing", async () => {
+    const bodies: string[] = [];
+    const replicas = [replica(bodies, "t2:", true), replica(bodies, "t2:", true)];
+    const session = new ClaudeSession("out");
+    let turn = 0;
+    const next = () => send(replicas[turn++ % 2]!, session.turn());
+    for (let i = 0; i < 4; i++) expect(await next()).toBe(200);
+
+    await redis.stop();
+    for (let i = 0; i < 8; i++) expect(await next()).toBe(200);
+    for (const app of replicas) {
+      const health = await healthOf(app);
+      expect(health.degraded).toContain("decisions");
+      expect(health.stores.decisions!.status).toBe("degraded");
+      const metrics = await (await app.request("/metrics")).text();
+      expect(metrics).toContain('headroom_store_up{store="decisions"} 0');
+    }
+    // Retrieval a replica cannot answer from Redis says so: 503, try again later.
+    const unknown = await replicas[0]!.request(`/v1/retrieve/${"a".repeat(24)}`);
+    expect(unknown.status).toBe(503);
+    expect(unknown.headers.get("retry-after")).not.toBeNull();
+
+    await redis.start();
+    // The replicas find Redis again by themselves, write what they held, and serve on.
+    for (let i = 0; i < 4; i++) {
+      await Bun.sleep(250);
+      expect(await next()).toBe(200);
+    }
+    for (const app of replicas) {
+      let health = await healthOf(app);
+      for (let i = 0; i < 50 && health.degraded; i++) {
+        await Bun.sleep(100);
+        await app.request(`/v1/retrieve/${"b".repeat(24)}`);
+        await app.flush();
+        health = await healthOf(app);
+      }
+      expect(health.degraded).toBeUndefined();
+      for (const store of ["decisions", "originals", "hidden_calls"])
+        expect(health.stores[store]!.held).toBe(0);
+    }
+    // Every marker any replica sent, during the outage too, is in Redis: a new replica redeems it.
+    const fresh = replica([], "t2:");
+    const hashes = new Set(bodies.flatMap((body) => markerHashes(body)));
+    expect(hashes.size).toBeGreaterThan(2);
+    for (const hash of hashes)
+      expect((await fresh.request(`/v1/retrieve/${hash}`)).status).toBe(200);
+  });
+});
