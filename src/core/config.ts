@@ -38,6 +38,8 @@ export interface ProxyConfig {
   readonly stateless: boolean;
   /** Redis shared by the replicas of a team gateway (redis:// or rediss://), when set. */
   readonly redisUrl: string | undefined;
+  /** The header that names a tenant on the shared stores; unset: the caller's credential. */
+  readonly tenantHeader: string | undefined;
   readonly maxBodyBytes: number;
   /** Longest silence allowed from the upstream (before headers, or between stream chunks). */
   readonly upstreamTimeoutMs: number;

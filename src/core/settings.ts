@@ -147,6 +147,12 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
     live: false,
     help: "keep decisions, originals and hidden calls in this Redis, shared by every replica",
   },
+  tenantHeader: {
+    env: "HEADROOM_TENANT_HEADER",
+    kind: optionalText,
+    live: false,
+    help: "with Redis, the header naming a request's tenant (default: a hash of its credential)",
+  },
   upstreamTimeoutMs: {
     env: "HEADROOM_REQUEST_TIMEOUT",
     flag: { name: "request-timeout-seconds", arg: "N" },

@@ -11,6 +11,7 @@ import type { Decision, DecisionStore } from "../compress/decisions.ts";
 import { RedisKeyspace } from "./redis-keyspace.ts";
 import type { RedisLink } from "./redis-link.ts";
 import { type StoreReport, StoreStatus } from "./store-status.ts";
+import { tenantDecisions } from "./tenant-views.ts";
 
 // Unused decisions leave Redis after this long, as SQLite purges them after 30 days.
 const TTL_SECONDS = 30 * 86_400;
@@ -35,6 +36,10 @@ export class RedisDecisionStore implements DecisionStore {
   put(key: string, decision: Decision): void {
     this.#remember(key, decision);
     this.#shared.hold(key, JSON.stringify(decision));
+  }
+
+  forTenant(tenant: string): DecisionStore {
+    return tenantDecisions(this, tenant);
   }
 
   async load(keys: readonly string[]): Promise<void> {

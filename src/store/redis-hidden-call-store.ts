@@ -14,6 +14,7 @@ import {
 import { RedisKeyspace } from "./redis-keyspace.ts";
 import type { RedisLink } from "./redis-link.ts";
 import { type StoreReport, StoreStatus } from "./store-status.ts";
+import { tenantHiddenCalls } from "./tenant-views.ts";
 
 // A hidden call matters while its conversation goes on; a week covers a long pause.
 const TTL_SECONDS = 7 * 86_400;
@@ -37,6 +38,10 @@ export class RedisHiddenCallStore implements HiddenCallStore {
 
   get(anchor: string): HiddenRecord | undefined {
     return this.#local.get(anchor);
+  }
+
+  forTenant(tenant: string): HiddenCallStore {
+    return tenantHiddenCalls(this, tenant);
   }
 
   async load(anchors: readonly string[]): Promise<void> {

@@ -21,6 +21,7 @@ import { MemoryOriginalStore } from "./memory-original-store.ts";
 import { RedisKeyspace } from "./redis-keyspace.ts";
 import type { RedisLink } from "./redis-link.ts";
 import { type StoreReport, StoreStatus, StoreUnavailableError } from "./store-status.ts";
+import { tenantOriginals } from "./tenant-views.ts";
 
 // A replayed original's expiry is refreshed at most this often per replica.
 const REFRESH_AFTER_MS = 60_000;
@@ -69,6 +70,10 @@ export class RedisOriginalStore implements OriginalStore {
     return this.status.report().failing.includes("read")
       ? { status: "unavailable", code: this.status.lastCode }
       : found;
+  }
+
+  forTenant(tenant: string): OriginalStore {
+    return tenantOriginals(this, tenant);
   }
 
   async load(hashes: readonly string[]): Promise<void> {

@@ -66,16 +66,18 @@ function replica(bodies: string[], prefix: string, fast = false): Replica {
   return { ...app, flush };
 }
 
-function post(body: string): RequestInit {
+const KEY = "sk-ant-test";
+
+function post(body: string, key = KEY): RequestInit {
   return {
     method: "POST",
-    headers: { "content-type": "application/json", "x-api-key": "sk-ant-test" },
+    headers: { "content-type": "application/json", "x-api-key": key },
     body,
   };
 }
 
-async function send(app: BuiltApp, body: string): Promise<number> {
-  const res = await app.request("/v1/messages", post(body));
+async function send(app: BuiltApp, body: string, key = KEY): Promise<number> {
+  const res = await app.request("/v1/messages", post(body, key));
   await res.arrayBuffer();
   return res.status;
 }
@@ -115,7 +117,7 @@ describe("three replicas on one Redis", () => {
     expect(hashes.length).toBeGreaterThan(3);
     for (const app of replicas) {
       for (const hash of hashes) {
-        const res = await app.request(`/v1/retrieve/${hash}`);
+        const res = await app.request(`/v1/retrieve/${hash}`, { headers: { "x-api-key": KEY } });
         expect(res.status).toBe(200);
         expect(
           ((await res.json()) as { original_content: string }).original_content.length,
@@ -182,7 +184,41 @@ describe("Redis goes away and comes back", () => {
     const fresh = replica([], "t2:");
     const hashes = new Set(bodies.flatMap((body) => markerHashes(body)));
     expect(hashes.size).toBeGreaterThan(2);
-    for (const hash of hashes)
-      expect((await fresh.request(`/v1/retrieve/${hash}`)).status).toBe(200);
+    for (const hash of hashes) {
+      const res = await fresh.request(`/v1/retrieve/${hash}`, { headers: { "x-api-key": KEY } });
+      expect(res.status).toBe(200);
+    }
+  });
+});
+
+describe("tenants", () => {
+  test("two tenants with identical outputs never see each other's originals", async () => {
+    const bodies: Record<string, string[]> = { a: [], b: [] };
+    const first = replica(bodies.a!, "t3:");
+    const second = replica(bodies.b!, "t3:");
+    const sessions = { a: new ClaudeSession("same"), b: new ClaudeSession("same") };
+    for (let turn = 0; turn < 8; turn++) {
+      expect(await send(first, sessions.a.turn(), "sk-ant-tenant-a")).toBe(200);
+      expect(await send(second, sessions.b.turn(), "sk-ant-tenant-b")).toBe(200);
+    }
+    // The same outputs compress the same way, so both conversations carry the same markers...
+    const hashes = markerHashes(bodies.a!.at(-1)!);
+    expect(hashes.length).toBeGreaterThan(1);
+    expect(markerHashes(bodies.b!.at(-1)!)).toEqual(hashes);
+    const retrieve = (app: BuiltApp, key: string, hash: string) =>
+      app.request(`/v1/retrieve/${hash}`, { headers: { "x-api-key": key } });
+    for (const hash of hashes) {
+      // ...each redeemable by its own tenant through either replica...
+      for (const app of [first, second]) {
+        expect((await retrieve(app, "sk-ant-tenant-a", hash)).status).toBe(200);
+        expect((await retrieve(app, "sk-ant-tenant-b", hash)).status).toBe(200);
+      }
+      // ...and by nobody else: a third caller finds nothing under the same hash.
+      expect((await retrieve(first, "sk-ant-tenant-c", hash)).status).toBe(404);
+    }
+    // Stored twice, once per tenant, and no key names a credential.
+    const keys = redis.cli("--scan", "--pattern", "t3:original:*").trim().split("\n");
+    expect(keys).toHaveLength(hashes.length * 2);
+    expect(keys.join(" ")).not.toContain("sk-ant");
   });
 });

@@ -33,6 +33,7 @@ const SAMPLES: Record<keyof SettingValues, string> = {
   workspaceDir: "/srv/headroom",
   stateless: "on",
   redisUrl: "redis://redis.internal:6379",
+  tenantHeader: "x-team",
   upstreamTimeoutMs: "2.5",
   retryMaxAttempts: "5",
   logLevel: "debug",
