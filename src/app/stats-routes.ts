@@ -6,6 +6,7 @@
 
 import { join } from "node:path";
 import { Hono } from "hono";
+import { withLabel } from "../stats/exposition.ts";
 import { historyCsv, historyJson, parseHistoryQuery } from "../stats/history.ts";
 import { type MetricsExtras, prometheusText } from "../stats/prometheus.ts";
 import { recentRequests, requestLogs, statsJson } from "../stats/stats-json.ts";
@@ -56,7 +57,21 @@ export function statsRoutes(
   const startedAt = performance.now();
   let snapshot: { at: number; body: Record<string, unknown> } | undefined;
 
-  app.get("/stats", (c) => {
+  // The team's figures beside this replica's: null on a replica alone, "unavailable" while the
+  // team's store cannot be read (the replica's own figures are always there).
+  const teamSection = async () => {
+    if (!deps.team) return null;
+    const figures = await deps.team.read();
+    return figures
+      ? {
+          replica: deps.replicaId ?? null,
+          lifetime: figures.lifetime,
+          hourly: figures.hourly.map(([hour, rollup]) => ({ hour, ...rollup })),
+        }
+      : { replica: deps.replicaId ?? null, status: "unavailable" };
+  };
+
+  app.get("/stats", async (c) => {
     const cachedParam = (c.req.query("cached") ?? "false").toLowerCase();
     if (!["true", "false", "1", "0", "yes", "no"].includes(cachedParam)) {
       return c.json(
@@ -73,17 +88,20 @@ export function statsRoutes(
       stats.syncOtherWriters();
       snapshot = { at: now, body: statsJson(stats, extras(), deps.prices) };
     }
+    const team = deps.team ? { team: await teamSection() } : {};
     // Recent requests are for this machine only, and always fresh.
-    if (!isLocalRequest(c.req.raw, c.env?.remoteAddress)) return c.json(snapshot.body);
+    if (!isLocalRequest(c.req.raw, c.env?.remoteAddress))
+      return c.json({ ...snapshot.body, ...team });
     return c.json({
       ...snapshot.body,
+      ...team,
       recent_requests: recentRequests(stats),
       request_logs: requestLogs(stats),
       config: compressionConfig(deps),
     });
   });
 
-  app.get("/stats-history", (c) => {
+  app.get("/stats-history", async (c) => {
     const query = parseHistoryQuery(new URL(c.req.url).searchParams);
     if (typeof query === "string")
       return c.json({ error: { type: "invalid_request", message: query } }, 400);
@@ -97,13 +115,12 @@ export function statsRoutes(
         },
       });
     }
-    return c.json(
-      historyJson(stats, query, {
-        path: deps.config.stateless ? null : join(deps.config.workspaceDir, "headroom.sqlite"),
-        days: deps.config.ledgerRetentionDays,
-        maxRows: deps.config.ledgerMaxRows,
-      }),
-    );
+    const history = historyJson(stats, query, {
+      path: deps.config.stateless ? null : join(deps.config.workspaceDir, "headroom.sqlite"),
+      days: deps.config.ledgerRetentionDays,
+      maxRows: deps.config.ledgerMaxRows,
+    });
+    return c.json(deps.team ? { ...history, team: await teamSection() } : history);
   });
 
   app.get("/metrics", () => {
@@ -113,7 +130,8 @@ export function statsRoutes(
       version: deps.version,
       ...storeMetrics(),
     });
-    return new Response(text, {
+    const labelled = deps.replicaId ? withLabel(text, "replica", deps.replicaId) : text;
+    return new Response(labelled, {
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
     });
   });

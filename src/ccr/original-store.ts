@@ -61,6 +61,8 @@ export interface OriginalStore {
   get(hash: string): StoredOriginal | OriginalMiss;
   /** Fetches these hashes from a shared store ahead of one request's lookups; never rejects. */
   load?(hashes: readonly string[]): Promise<void>;
+  /** Resolves once what was put so far reached the shared store or failed to; never rejects. */
+  settle?(): Promise<void>;
   /** The same store seen by one tenant alone (a shared store namespaces its hashes). */
   forTenant?(tenant: string): OriginalStore;
   /** Drops expired originals; returns how many went. */

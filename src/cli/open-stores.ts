@@ -6,6 +6,7 @@
  * @module
  */
 
+import { hostname } from "node:os";
 import { type HiddenCallStore, MemoryHiddenCallStore } from "../ccr/hidden-calls.ts";
 import type { OriginalStore } from "../ccr/original-store.ts";
 import type { DecisionStore } from "../compress/decisions.ts";
@@ -20,6 +21,7 @@ import { RedisDecisionStore } from "../store/redis-decision-store.ts";
 import { RedisHiddenCallStore } from "../store/redis-hidden-call-store.ts";
 import { RedisLink } from "../store/redis-link.ts";
 import { RedisOriginalStore } from "../store/redis-original-store.ts";
+import { RedisTeamLedger } from "../store/redis-team-ledger.ts";
 import { openWorkspaceDatabase } from "../store/sqlite-db.ts";
 import { SqliteDecisionStore } from "../store/sqlite-decision-store.ts";
 import { SqliteHiddenCallStore } from "../store/sqlite-hidden-call-store.ts";
@@ -34,6 +36,9 @@ export interface Stores {
   readonly hiddenCalls: HiddenCallStore;
   /** Ledger rows are written in one transaction per this interval rather than one per request. */
   readonly ledgerWriteBehindMs: number;
+  /** The team's roll-ups and this replica's name among the team's (with Redis only). */
+  readonly team?: RedisTeamLedger;
+  readonly replicaId?: string;
   close(): void;
 }
 
@@ -63,7 +68,10 @@ export function openStores(config: ProxyConfig): Stores {
   if (config.redisUrl) {
     const link = new RedisLink(config.redisUrl);
     const localBytes = Math.min(config.ccrMaxBytes, LOCAL_ORIGINALS_BYTES);
+    const replicaId = config.replicaId ?? hostname();
     return {
+      team: new RedisTeamLedger(link, replicaId),
+      replicaId,
       decisions: new RedisDecisionStore(link),
       originals: new RedisOriginalStore(link, config.ccrTtlSeconds, localBytes),
       hiddenCalls: new RedisHiddenCallStore(link),

@@ -115,6 +115,8 @@ export async function runProxy(args: string[], version: string): Promise<number>
     compress: pool.run,
     countTokens: pool.countTokens,
     dashboardHtml,
+    team: stores.team,
+    replicaId: stores.replicaId,
     rateLimiter: new RateLimiter(),
     responseCache: config.cache
       ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)
@@ -123,7 +125,16 @@ export async function runProxy(args: string[], version: string): Promise<number>
   const imported = importOriginalSavings(config, stores.ledger, log);
   const { app, refuse, upkeep, stats } = createApp(deps);
   stats.importedFrom = imported;
-  const stopUpkeep = startUpkeep(upkeep, log);
+  const stopUpkeep = startUpkeep(
+    {
+      purge: upkeep.purge,
+      flush: () => {
+        upkeep.flush();
+        void stores.team?.flush();
+      },
+    },
+    log,
+  );
   const shutdown = waitForShutdownSignal();
   let server: ReturnType<typeof serveWithBun>;
   try {

@@ -38,6 +38,8 @@ export interface ProxyConfig {
   readonly stateless: boolean;
   /** Redis shared by the replicas of a team gateway (redis:// or rediss://), when set. */
   readonly redisUrl: string | undefined;
+  /** This replica's name among a team's (with Redis; the host name when unset). */
+  readonly replicaId: string | undefined;
   /** The header that names a tenant on the shared stores; unset: the caller's credential. */
   readonly tenantHeader: string | undefined;
   readonly maxBodyBytes: number;

@@ -147,6 +147,12 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
     live: false,
     help: "keep decisions, originals and hidden calls in this Redis, shared by every replica",
   },
+  replicaId: {
+    env: "HEADROOM_REPLICA_ID",
+    kind: optionalText,
+    live: false,
+    help: "with Redis, this replica's name in /metrics and /stats (default: the host name)",
+  },
   tenantHeader: {
     env: "HEADROOM_TENANT_HEADER",
     kind: optionalText,

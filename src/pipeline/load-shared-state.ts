@@ -4,8 +4,9 @@
  * of its conversation's retrieve offer, the hidden calls its tool calls may anchor, the originals
  * its markers name (so the model's retrieve calls are answered whichever replica sent them).
  * One round trip per store, all at once, each under the store's own deadline; a store that
- * fails answers nothing and the request goes on as if it were new. Local stores have no `load`
- * and cost nothing here.
+ * fails answers nothing and the request goes on as if it were new. And, before the request goes
+ * upstream, waits for what it decided and stored to reach the shared store, so the next turn on
+ * another replica finds it. Local stores have neither and cost nothing here.
  * @module
  */
 
@@ -61,4 +62,9 @@ export async function loadSharedState(deps: PipelineDeps, input: RewriteInput): 
       error: (error as Error)?.message ?? String(error),
     });
   }
+}
+
+/** Waits until the request's decisions and originals reached the shared store (or failed). */
+export async function settleSharedState(deps: PipelineDeps): Promise<void> {
+  await Promise.all([deps.decisions.settle?.(), deps.originals.settle?.()]);
 }

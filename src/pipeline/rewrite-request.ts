@@ -20,7 +20,7 @@ import { applySplices, locateEdits, type PendingEdits } from "../core/json-edit.
 import { shapeRequest } from "../shape/output-shaper.ts";
 import { compressionEdits, type OptimizedBody, optimizeRequest } from "./compress-tool-outputs.ts";
 import type { PipelineDeps } from "./deps.ts";
-import { loadSharedState } from "./load-shared-state.ts";
+import { loadSharedState, settleSharedState } from "./load-shared-state.ts";
 import { nothingToRewrite } from "./nothing-to-rewrite.ts";
 import { recordCacheRewrite, recordFailOpen, recordShaping } from "./recorder.ts";
 
@@ -142,6 +142,7 @@ async function rewriteEdits(
     recordFailOpen(exchange);
     return undefined;
   }
+  await settleSharedState(deps);
   if (text === json.text) return undefined;
   return { text, bytes: encoder.encode(text), optimized, offersRetrieve };
 }

@@ -54,6 +54,18 @@ export class RedisKeyspace {
     return this.#flushing;
   }
 
+  /**
+   * Waits for what is held to be written, at most one call's deadline (a flush that keeps
+   * finding new writes under load could run longer; the request does not wait for those).
+   */
+  settle(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.link.timeoutMs);
+    });
+    return Promise.race([this.flush(), bound]).finally(() => clearTimeout(timer));
+  }
+
   /** Fetches the values of `ids` (absent ones are left out); empty while Redis fails. */
   async fetch(ids: readonly string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
@@ -84,12 +96,13 @@ export class RedisKeyspace {
   }
 
   async #writeHeld(): Promise<void> {
-    // Nothing held but writes failed last: a PING finds out whether Redis is back.
-    if (this.#held.size === 0 && this.status.report().failing.includes("write")) {
+    // Nothing held but a lane failed last: a PING finds out whether Redis is back (the upkeep
+    // calls this every few seconds, so an idle replica recovers too).
+    if (this.#held.size === 0 && this.status.report().failing.length > 0) {
       if (!this.status.allows("write")) return;
       try {
         await this.link.send("PING", []);
-        this.status.succeeded("write");
+        this.#reachable();
       } catch (error) {
         this.status.failed("write", error);
       }
@@ -115,9 +128,15 @@ export class RedisKeyspace {
         this.status.failed("write", error);
         return;
       }
-      this.status.succeeded("write");
+      this.#reachable();
       // A newer value written meanwhile stays held for the next round.
       for (const [id, value] of batch) if (this.#held.get(id) === value) this.#held.delete(id);
     }
+  }
+
+  // One connection serves both lanes: Redis taking a write answers reads again too.
+  #reachable(): void {
+    this.status.succeeded("write");
+    this.status.succeeded("read");
   }
 }

@@ -96,6 +96,10 @@ export class RedisOriginalStore implements OriginalStore {
     return this.#shared.flush();
   }
 
+  settle(): Promise<void> {
+    return this.#shared.settle();
+  }
+
   report(): StoreReport & { held: number; lost: number } {
     return { ...this.status.report(), held: this.#shared.held, lost: this.#shared.lost };
   }

@@ -19,6 +19,7 @@ export function tenantDecisions(store: DecisionStore, tenant: string): DecisionS
     get: (key) => store.get(scoped(tenant, key)),
     put: (key, decision) => store.put(scoped(tenant, key), decision),
     load: async (keys) => store.load?.(keys.map((key) => scoped(tenant, key))),
+    settle: async () => store.settle?.(),
   };
 }
 
@@ -45,6 +46,7 @@ export function tenantOriginals(store: OriginalStore, tenant: string): OriginalS
       return "content" in found ? { ...found, hash } : found;
     },
     load: async (hashes) => store.load?.(hashes.map((hash) => scoped(tenant, hash))),
+    settle: async () => store.settle?.(),
     purgeExpired: () => 0,
     stats: () => store.stats(),
     writable: () => store.writable?.() ?? true,

@@ -13,6 +13,7 @@ import { RedisDecisionStore } from "../../src/store/redis-decision-store.ts";
 import { RedisHiddenCallStore } from "../../src/store/redis-hidden-call-store.ts";
 import { RedisLink } from "../../src/store/redis-link.ts";
 import { RedisOriginalStore } from "../../src/store/redis-original-store.ts";
+import { RedisTeamLedger } from "../../src/store/redis-team-ledger.ts";
 import { StoreStatus } from "../../src/store/store-status.ts";
 import { ClaudeSession, renderedPrompt } from "../helpers/claude-session.ts";
 import { type BuiltApp, buildApp, waitFor } from "../helpers/proxy.ts";
@@ -41,9 +42,13 @@ interface Replica extends BuiltApp {
   flush(): Promise<void>;
 }
 
-/** One replica: its own connection and stores on the shared Redis (short backoffs for tests). */
-function replica(bodies: string[], prefix: string, fast = false): Replica {
-  const link = new RedisLink(redis.url, 250, prefix);
+/**
+ * One replica: its own connection and stores on the shared Redis. `fast` plays outages: short
+ * backoffs and the production deadline; otherwise a deadline a loaded test machine always meets
+ * (a slower answer counts as Redis failing, and the replica then decides on its own).
+ */
+function replica(bodies: string[], prefix: string, fast = false, name = "r"): Replica {
+  const link = new RedisLink(redis.url, fast ? 250 : 5_000, prefix);
   links.push(link);
   const status = (name: string) =>
     new StoreStatus(name, fast ? { retryMs: 200, maxRetryMs: 400 } : { maxRetryMs: 5_000 });
@@ -52,16 +57,19 @@ function replica(bodies: string[], prefix: string, fast = false): Replica {
     originals: new RedisOriginalStore(link, 86_400, 64 * 1024 * 1024, status("originals")),
     hiddenCalls: new RedisHiddenCallStore(link, status("hidden_calls")),
   };
+  const team = new RedisTeamLedger(link, name, status("team_ledger"));
   const app = buildApp({
     env: { HEADROOM_COMPRESSION_BUDGET_MS: "30000" },
     ...stores,
+    team,
+    replicaId: name,
     fetch: async (_url, init) => {
       bodies.push(new TextDecoder().decode(init.body as Uint8Array));
       return Response.json(ANSWER);
     },
   });
   const flush = async () => {
-    await Promise.all(Object.values(stores).map((store) => store.flush()));
+    await Promise.all([...Object.values(stores), team].map((store) => store.flush()));
   };
   return { ...app, flush };
 }
@@ -100,7 +108,7 @@ describe("three replicas on one Redis", () => {
       },
     });
     const bodies: string[] = [];
-    const replicas = [replica(bodies, "t1:"), replica(bodies, "t1:"), replica(bodies, "t1:")];
+    const replicas = ["r1", "r2", "r3"].map((name) => replica(bodies, "t1:", false, name));
     const session = new ClaudeSession("rr");
     const same = new ClaudeSession("rr");
     for (let turn = 0; turn < 30; turn++) {
@@ -127,7 +135,27 @@ describe("three replicas on one Redis", () => {
     const shared = await savedBy(replicas, 30);
     expect(shared).toBe(await savedBy([alone], 30));
     expect(shared).toBeGreaterThan(0);
-  });
+    // Every replica shows the team's figures beside its own; each replica saved a third or so.
+    const teamOf = async (app: BuiltApp, path: string) =>
+      ((await (await app.request(path)).json()) as { team: Team }).team;
+    type Team = { replica: string; lifetime: { requests: number; tokens_saved: number } };
+    await waitFor(() => redis.cli("HGET", "t1:team:lifetime", "requests").trim() === "30");
+    for (const [i, app] of replicas.entries()) {
+      const team = await teamOf(app, "/stats");
+      expect(team.replica).toBe(`r${i + 1}`);
+      expect(team.lifetime.requests).toBe(30);
+      expect(team.lifetime.tokens_saved).toBe(shared);
+      const own = (await (await app.request("/stats")).json()) as { requests: { total: number } };
+      expect(own.requests.total).toBe(10);
+      const history = (await teamOf(app, "/stats-history")) as Team & {
+        hourly: { requests: number }[];
+      };
+      expect(history.hourly.reduce((n, hour) => n + hour.requests, 0)).toBe(30);
+      // /metrics stays the replica's own, each sample labelled with its name.
+      const metrics = await (await app.request("/metrics")).text();
+      expect(metrics).toContain(`headroom_requests_total{replica="r${i + 1}"`);
+    }
+  }, 90_000);
 });
 
 interface Health {
@@ -155,7 +183,9 @@ describe("Redis goes away and comes back", () => {
       expect(health.degraded).toContain("decisions");
       expect(health.stores.decisions!.status).toBe("degraded");
       const metrics = await (await app.request("/metrics")).text();
-      expect(metrics).toContain('headroom_store_up{store="decisions"} 0');
+      expect(metrics).toContain('headroom_store_up{replica="r",store="decisions"} 0');
+      const stats = (await (await app.request("/stats")).json()) as { team: { status: string } };
+      expect(stats.team.status).toBe("unavailable");
     }
     // Retrieval a replica cannot answer from Redis says so: 503, try again later.
     const unknown = await replicas[0]!.request(`/v1/retrieve/${"a".repeat(24)}`);
@@ -170,7 +200,7 @@ describe("Redis goes away and comes back", () => {
     }
     for (const app of replicas) {
       let health = await healthOf(app);
-      for (let i = 0; i < 50 && health.degraded; i++) {
+      for (let i = 0; i < 200 && health.degraded; i++) {
         await Bun.sleep(100);
         await app.request(`/v1/retrieve/${"b".repeat(24)}`);
         await app.flush();
@@ -180,6 +210,8 @@ describe("Redis goes away and comes back", () => {
       for (const store of ["decisions", "originals", "hidden_calls"])
         expect(health.stores[store]!.held).toBe(0);
     }
+    // The team's roll-ups count every request once, those finished while Redis was away too.
+    await waitFor(() => redis.cli("HGET", "t2:team:lifetime", "requests").trim() === "16", 20_000);
     // Every marker any replica sent, during the outage too, is in Redis: a new replica redeems it.
     const fresh = replica([], "t2:");
     const hashes = new Set(bodies.flatMap((body) => markerHashes(body)));
@@ -188,7 +220,7 @@ describe("Redis goes away and comes back", () => {
       const res = await fresh.request(`/v1/retrieve/${hash}`, { headers: { "x-api-key": KEY } });
       expect(res.status).toBe(200);
     }
-  });
+  }, 90_000);
 });
 
 describe("tenants", () => {

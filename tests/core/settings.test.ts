@@ -34,6 +34,7 @@ const SAMPLES: Record<keyof SettingValues, string> = {
   stateless: "on",
   redisUrl: "redis://redis.internal:6379",
   tenantHeader: "x-team",
+  replicaId: "headroom-2",
   upstreamTimeoutMs: "2.5",
   retryMaxAttempts: "5",
   logLevel: "debug",
