@@ -37,7 +37,11 @@ export class ClaudeSession {
   readonly messages: Json[] = [{ role: "user", content: "Look through the project's logs." }];
   #turn = 0;
 
-  constructor(readonly label = "s") {}
+  /** `stream`: ask for the answer as SSE, as Claude Code does. */
+  constructor(
+    readonly label = "s",
+    readonly stream = false,
+  ) {}
 
   turn(): string {
     const shape = CLAUDE_SHAPES[this.#turn % CLAUDE_SHAPES.length]!;
@@ -76,7 +80,7 @@ export class ClaudeSession {
         input_schema: { type: "object" },
       })),
       messages: this.messages,
-      stream: false,
+      stream: this.stream,
     });
   }
 }
