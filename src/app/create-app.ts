@@ -11,6 +11,7 @@ import { answerFailure } from "../pipeline/answer-failure.ts";
 import { exchangeRecorder } from "../pipeline/ledger-observer.ts";
 import { SocketCount } from "../pipeline/socket-count.ts";
 import { UpstreamHealth } from "../pipeline/upstream-health.ts";
+import { feedbackLoop } from "../stats/feedback-loop.ts";
 import { outputShapingFigures } from "../stats/output-shaping.ts";
 import { StatsService } from "../stats/stats-service.ts";
 import { guardStores, type StoreUpkeep } from "../store/guard-stores.ts";
@@ -85,6 +86,7 @@ function statsExtras(deps: AppDeps, stores: StoreReporters): Record<string, unkn
       ccr_misses: ccr.misses,
       ccr_ttl_seconds: ccr.ttlSeconds,
     },
+    feedback_loop: feedbackLoop(deps.stats.toolCompressions, ccr.retrievalsByTool),
     stores: storeReports(stores),
     store_errors: storeErrorCounts(stores),
   };

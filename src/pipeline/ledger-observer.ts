@@ -30,6 +30,7 @@ export function exchangeRecorder(
     if (exchange.outcome === "local") return;
     const row = rowFromExchange(exchange, exchange.client ?? UNLABELLED, prices, estimateInput);
     stats.record(row);
+    stats.pipeline.record(exchange, row);
     team?.record(row);
     // Most requests compressed nothing: no live-feed work for them.
     if (!exchange.compressions?.length) return;
