@@ -1,7 +1,8 @@
 #!/bin/sh
 # The Debian packages some tests drive as real programs: promtool checks /metrics, Chromium
-# renders the dashboard, shellcheck lints install.sh, which downloads with curl, and nginx
-# balances three replicas with the shipped deploy/nginx.conf.
+# renders the dashboard, shellcheck lints install.sh, which downloads with curl, nginx balances
+# three replicas with the shipped deploy/nginx.conf, and redis-server is the store a team's
+# replicas share.
 #
 #   sh scripts/ensure-test-tools.sh            checks only (npm test's pretest): names what is
 #                                              missing and stops, never installs anything
@@ -14,6 +15,7 @@ command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck"
 command -v curl >/dev/null 2>&1 || missing="$missing curl ca-certificates"
 command -v nginx >/dev/null 2>&1 || missing="$missing nginx"
+command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
 [ -z "$missing" ] && exit 0
 
 if [ "${1:-}" != "--install" ]; then
@@ -23,7 +25,8 @@ fi
 
 echo "npm run setup:test installs these Debian packages:$missing" >&2
 echo "  (promtool checks /metrics, Chromium renders the dashboard, shellcheck lints install.sh," >&2
-echo "   curl is what install.sh downloads with, nginx runs deploy/nginx.conf)" >&2
+echo "   curl is what install.sh downloads with, nginx runs deploy/nginx.conf," >&2
+echo "   redis-server is the store replicas share)" >&2
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   as_root=""
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then

@@ -96,7 +96,10 @@ function statsExtras(deps: AppDeps, stores: StoreReporters): Record<string, unkn
 export function createApp(given: AppInputs): HeadroomApp {
   // The composition root: the one place that knows the stores' guards.
   const guarded = guardStores(given, given.log);
-  const stores = guarded.reporting;
+  const team = given.team;
+  const stores = team?.report
+    ? [...guarded.reporting, ["team_ledger", () => team.report!()] as const]
+    : guarded.reporting;
   const stats = new StatsService(guarded.ledger);
   const deps: AppDeps = {
     ...given,
@@ -107,7 +110,7 @@ export function createApp(given: AppInputs): HeadroomApp {
     originals: guarded.originals,
     decisions: guarded.decisions,
     stats,
-    onExchange: [exchangeRecorder(stats, given.prices), ...(given.onExchange ?? [])],
+    onExchange: [exchangeRecorder(stats, given.prices, team), ...(given.onExchange ?? [])],
   };
   const upstreamHealth = new UpstreamHealth();
   const sockets = new SocketCount();

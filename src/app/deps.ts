@@ -9,6 +9,7 @@ import type { PipelineDeps } from "../pipeline/deps.ts";
 import type { LedgerStore } from "../stats/ledger-store.ts";
 import type { PriceTable } from "../stats/prices.ts";
 import type { StatsService } from "../stats/stats-service.ts";
+import type { TeamLedger } from "../stats/team-ledger.ts";
 
 /** The process lifecycle as the probes report it. */
 export interface Lifecycle {
@@ -38,6 +39,10 @@ export interface AppDeps extends PipelineDeps {
   readonly prices: PriceTable;
   /** The dashboard page served at /dashboard (the CLI embeds it; absent means no dashboard). */
   readonly dashboardHtml?: string | undefined;
+  /** The team's roll-ups, when this is one replica of a team gateway (Redis). */
+  readonly team?: TeamLedger | undefined;
+  /** This replica's name among the team's: a label on every /metrics sample when set. */
+  readonly replicaId?: string | undefined;
 }
 
 /**

@@ -19,6 +19,7 @@ import { isOriginalHash } from "../compress/marker.ts";
 import { RETRIEVE_TOOL_NAME } from "../compress/slots.ts";
 import { countTokensAsync } from "../compress/tokens.ts";
 import type { Json } from "../core/json-value.ts";
+import { tenantScoped } from "../pipeline/tenant.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { localOnly, notFoundResponse } from "./local-only.ts";
@@ -39,6 +40,7 @@ async function originalResponse(store: OriginalStore, raw: unknown): Promise<Res
       "invalid_request",
       'Expected "hash": the 24 lowercase hex digits from a headroom marker',
     );
+  await store.load?.([hash]);
   const entry = lookUp(store, hash);
   if (!("content" in entry)) {
     if (entry.status === "unavailable")
@@ -185,8 +187,10 @@ export function retrieveRoutes(deps: AppDeps): Hono<HeadroomEnv> {
       call !== null && typeof call === "object" ? parseToolCall(call as Json, provider) : undefined;
     if (!parsed)
       return problem(400, "invalid_request", "tool_call is not a headroom_retrieve call");
-    const answer = answerRetrieveCall(deps.originals, parsed);
     const hash = normalizeHash(parsed.hash) ?? null;
+    const originals = tenantScoped(deps, c.req.raw.headers).originals;
+    if (hash) await originals.load?.([hash]);
+    const answer = answerRetrieveCall(originals, parsed);
     return c.json({
       tool_result: toolResult(provider, answer),
       success: answer.found,
@@ -194,12 +198,16 @@ export function retrieveRoutes(deps: AppDeps): Hono<HeadroomEnv> {
     });
   });
 
-  app.get("/v1/retrieve/:hash", (c) => originalResponse(deps.originals, c.req.param("hash")));
+  // On a team's shared store the caller sees its own tenant's originals (its credential or
+  // tenant header, as on its model requests).
+  app.get("/v1/retrieve/:hash", (c) =>
+    originalResponse(tenantScoped(deps, c.req.raw.headers).originals, c.req.param("hash")),
+  );
 
   app.post("/v1/retrieve", async (c) => {
     const body = await readJson(c);
     if (!body) return problem(400, "invalid_request", 'Expected a JSON object {"hash": "..."}');
-    return originalResponse(deps.originals, body.hash);
+    return originalResponse(tenantScoped(deps, c.req.raw.headers).originals, body.hash);
   });
 
   // headroom's own paths are never forwarded upstream, whatever the method.

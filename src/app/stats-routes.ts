@@ -6,6 +6,7 @@
 
 import { join } from "node:path";
 import { Hono } from "hono";
+import { withLabel } from "../stats/exposition.ts";
 import { historyCsv, historyJson, parseHistoryQuery } from "../stats/history.ts";
 import { type MetricsExtras, prometheusText } from "../stats/prometheus.ts";
 import { queryBoolean, validationResponse } from "../stats/query-errors.ts";
@@ -57,7 +58,21 @@ export function statsRoutes(
   const startedAt = performance.now();
   let snapshot: { at: number; body: Record<string, unknown> } | undefined;
 
-  app.get("/stats", (c) => {
+  // The team's figures beside this replica's: null on a replica alone, "unavailable" while the
+  // team's store cannot be read (the replica's own figures are always there).
+  const teamSection = async () => {
+    if (!deps.team) return null;
+    const figures = await deps.team.read();
+    return figures
+      ? {
+          replica: deps.replicaId ?? null,
+          lifetime: figures.lifetime,
+          hourly: figures.hourly.map(([hour, rollup]) => ({ hour, ...rollup })),
+        }
+      : { replica: deps.replicaId ?? null, status: "unavailable" };
+  };
+
+  app.get("/stats", async (c) => {
     const cached = queryBoolean("cached", c.req.query("cached") ?? "false");
     if (typeof cached !== "boolean") return validationResponse([cached]);
     const now = performance.now();
@@ -65,17 +80,20 @@ export function statsRoutes(
       stats.syncOtherWriters();
       snapshot = { at: now, body: statsJson(stats, extras(), deps.prices) };
     }
+    const team = deps.team ? { team: await teamSection() } : {};
     // Recent requests are for this machine only, and always fresh.
-    if (!isLocalRequest(c.req.raw, c.env?.remoteAddress)) return c.json(snapshot.body);
+    if (!isLocalRequest(c.req.raw, c.env?.remoteAddress))
+      return c.json({ ...snapshot.body, ...team });
     return c.json({
       ...snapshot.body,
+      ...team,
       recent_requests: recentRequests(stats),
       request_logs: requestLogs(stats),
       config: compressionConfig(deps),
     });
   });
 
-  app.get("/stats-history", (c) => {
+  app.get("/stats-history", async (c) => {
     const query = parseHistoryQuery(new URL(c.req.url).searchParams);
     if (Array.isArray(query)) return validationResponse(query);
     stats.syncOtherWriters();
@@ -88,13 +106,12 @@ export function statsRoutes(
         },
       });
     }
-    return c.json(
-      historyJson(stats, query, {
-        path: deps.config.stateless ? null : join(deps.config.workspaceDir, "headroom.sqlite"),
-        days: deps.config.ledgerRetentionDays,
-        maxRows: deps.config.ledgerMaxRows,
-      }),
-    );
+    const history = historyJson(stats, query, {
+      path: deps.config.stateless ? null : join(deps.config.workspaceDir, "headroom.sqlite"),
+      days: deps.config.ledgerRetentionDays,
+      maxRows: deps.config.ledgerMaxRows,
+    });
+    return c.json(deps.team ? { ...history, team: await teamSection() } : history);
   });
 
   app.get("/metrics", () => {
@@ -104,7 +121,8 @@ export function statsRoutes(
       version: deps.version,
       ...storeMetrics(),
     });
-    return new Response(text, {
+    const labelled = deps.replicaId ? withLabel(text, "replica", deps.replicaId) : text;
+    return new Response(labelled, {
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
     });
   });

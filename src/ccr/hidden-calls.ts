@@ -29,6 +29,10 @@ export interface HiddenRecord extends HiddenCalls {
 export interface HiddenCallStore {
   put(record: HiddenRecord): void;
   get(anchor: string): HiddenRecord | undefined;
+  /** Fetches these anchors from a shared store ahead of one request's lookups; never rejects. */
+  load?(anchors: readonly string[]): Promise<void>;
+  /** The same store seen by one tenant alone (a shared store namespaces its anchors). */
+  forTenant?(tenant: string): HiddenCallStore;
   /** How many are remembered (0 lets a request skip looking). */
   readonly size: number;
   /** Its health, when it watches it (a guarded store does): /health, /stats, /metrics. */

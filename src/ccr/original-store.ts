@@ -1,7 +1,8 @@
 /**
  * Where originals of lossy compressions are kept, keyed by exactly the hash their marker
  * carries ("originals retrievable"), for a time to live and within a size cap (oldest first out).
- * Implementations: SQLite in the workspace, memory for --stateless and tests.
+ * Implementations: SQLite in the workspace, Redis shared by a team's replicas, memory for
+ * --stateless and tests.
  * @module
  */
 
@@ -40,7 +41,7 @@ export interface RetrievalEvent {
 
 /** The numbers GET /v1/retrieve/stats reports. */
 export interface OriginalStoreStats {
-  readonly backend: "sqlite" | "memory";
+  readonly backend: "sqlite" | "memory" | "redis";
   readonly entries: number;
   readonly bytes: number;
   readonly maxBytes: number;
@@ -60,6 +61,12 @@ export interface OriginalStore {
   put(entry: OriginalInput): void;
   /** Looks an original up by hash, counting the retrieval. */
   get(hash: string): StoredOriginal | OriginalMiss;
+  /** Fetches these hashes from a shared store ahead of one request's lookups; never rejects. */
+  load?(hashes: readonly string[]): Promise<void>;
+  /** Resolves once what was put so far reached the shared store or failed to; never rejects. */
+  settle?(): Promise<void>;
+  /** The same store seen by one tenant alone (a shared store namespaces its hashes). */
+  forTenant?(tenant: string): OriginalStore;
   /** Drops expired originals; returns how many went. */
   purgeExpired(): number;
   stats(): OriginalStoreStats;

@@ -44,6 +44,16 @@ export interface RetrieveOffer {
 
 const NO_OFFER: RetrieveOffer = { offer: false, cacheRewrite: undefined };
 
+/** Where the decision store remembers that a conversation was offered the tool. */
+export function offerKey(
+  api: GenerationApi,
+  body: Json,
+  sessionHeader: string | undefined,
+  sha256: (text: string) => string,
+): string {
+  return KEY_PREFIX + sha256(conversationIdentity(api, body, sessionHeader));
+}
+
 /** Decides whether the request declares headroom_retrieve; see the module comment. */
 export function decideRetrieveOffer(
   input: OfferInput,
@@ -55,7 +65,7 @@ export function decideRetrieveOffer(
   const declaresTools = arr(body.tools).some((tool) => obj(tool) !== undefined);
   // Without tools of its own the client cannot be mid tool-use: only a marker needs the tool.
   if (!declaresTools) return { offer: input.carriesMarker(), cacheRewrite: undefined };
-  const key = KEY_PREFIX + sha256(conversationIdentity(api, body, input.sessionHeader));
+  const key = offerKey(api, body, input.sessionHeader, sha256);
   if (memory.get(key) !== undefined) return { offer: true, cacheRewrite: undefined };
   if (!input.lossyMayApply && !input.carriesMarker()) return NO_OFFER;
   memory.put(key, OFFERED);

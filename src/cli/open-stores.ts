@@ -1,9 +1,12 @@
 /**
- * Opens the stores the proxy keeps (SQLite in the workspace, or memory with --stateless), and
- * schedules their upkeep (purge, flush) once the app has guarded them.
+ * Opens the stores the proxy keeps (SQLite in the workspace, or memory with --stateless; with
+ * `HEADROOM_REDIS_URL` the decisions, originals and hidden calls live in the Redis the team's
+ * replicas share, and the ledger stays the replica's own), and schedules their upkeep (purge,
+ * flush) once the app has guarded them.
  * @module
  */
 
+import { hostname } from "node:os";
 import { type HiddenCallStore, MemoryHiddenCallStore } from "../ccr/hidden-calls.ts";
 import type { OriginalStore } from "../ccr/original-store.ts";
 import type { DecisionStore } from "../compress/decisions.ts";
@@ -14,6 +17,11 @@ import type { StoreUpkeep } from "../store/guard-stores.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import { MemoryLedgerStore } from "../store/memory-ledger.ts";
 import { MemoryOriginalStore } from "../store/memory-original-store.ts";
+import { RedisDecisionStore } from "../store/redis-decision-store.ts";
+import { RedisHiddenCallStore } from "../store/redis-hidden-call-store.ts";
+import { RedisLink } from "../store/redis-link.ts";
+import { RedisOriginalStore } from "../store/redis-original-store.ts";
+import { RedisTeamLedger } from "../store/redis-team-ledger.ts";
 import { openWorkspaceDatabase } from "../store/sqlite-db.ts";
 import { SqliteDecisionStore } from "../store/sqlite-decision-store.ts";
 import { SqliteHiddenCallStore } from "../store/sqlite-hidden-call-store.ts";
@@ -28,6 +36,9 @@ export interface Stores {
   readonly hiddenCalls: HiddenCallStore;
   /** Ledger rows are written in one transaction per this interval rather than one per request. */
   readonly ledgerWriteBehindMs: number;
+  /** The team's roll-ups and this replica's name among the team's (with Redis only). */
+  readonly team?: RedisTeamLedger;
+  readonly replicaId?: string;
   close(): void;
 }
 
@@ -42,25 +53,44 @@ const LEDGER_WRITE_BEHIND_MS = 250;
 // bun:sqlite waits for another process's lock on the event loop: keep that wait short (the CLI
 // writes one row at a time); a longer lock is a failure episode the guards handle.
 const BUSY_TIMEOUT_MS = 250;
+// Each replica keeps at most this much of the shared originals in memory.
+const LOCAL_ORIGINALS_BYTES = 64 * 1024 * 1024;
 
 /** Opens the stores for `config`. */
 export function openStores(config: ProxyConfig): Stores {
   const db = config.stateless
     ? undefined
     : openWorkspaceDatabase(config.workspaceDir, BUSY_TIMEOUT_MS);
+  const ledger = db
+    ? new SqliteLedgerStore(db, { days: config.ledgerRetentionDays, maxRows: config.ledgerMaxRows })
+    : new MemoryLedgerStore();
+  const ledgerWriteBehindMs = db ? LEDGER_WRITE_BEHIND_MS : 0;
+  if (config.redisUrl) {
+    const link = new RedisLink(config.redisUrl);
+    const localBytes = Math.min(config.ccrMaxBytes, LOCAL_ORIGINALS_BYTES);
+    const replicaId = config.replicaId ?? hostname();
+    return {
+      team: new RedisTeamLedger(link, replicaId),
+      replicaId,
+      decisions: new RedisDecisionStore(link),
+      originals: new RedisOriginalStore(link, config.ccrTtlSeconds, localBytes),
+      hiddenCalls: new RedisHiddenCallStore(link),
+      ledger,
+      ledgerWriteBehindMs,
+      close: () => {
+        link.close();
+        db?.close();
+      },
+    };
+  }
   return {
     decisions: db ? new SqliteDecisionStore(db) : new MemoryDecisionStore(),
     originals: db
       ? new SqliteOriginalStore(db, config.ccrTtlSeconds, config.ccrMaxBytes)
       : new MemoryOriginalStore(config.ccrTtlSeconds, config.ccrMaxBytes),
-    ledger: db
-      ? new SqliteLedgerStore(db, {
-          days: config.ledgerRetentionDays,
-          maxRows: config.ledgerMaxRows,
-        })
-      : new MemoryLedgerStore(),
+    ledger,
     hiddenCalls: db ? new SqliteHiddenCallStore(db) : new MemoryHiddenCallStore(),
-    ledgerWriteBehindMs: db ? LEDGER_WRITE_BEHIND_MS : 0,
+    ledgerWriteBehindMs,
     close: () => db?.close(),
   };
 }

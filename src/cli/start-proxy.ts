@@ -64,6 +64,8 @@ export function startProxy(settings: RuntimeSettings, version: string, log: Logg
     compress: pool.run,
     countTokens: pool.countTokens,
     dashboardHtml,
+    team: stores.team,
+    replicaId: stores.replicaId,
     rateLimiter: new RateLimiter(),
     responseCache: config.cache
       ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)
@@ -72,7 +74,16 @@ export function startProxy(settings: RuntimeSettings, version: string, log: Logg
   const imported = importOriginalSavings(config, stores.ledger, log, deps.prices);
   const { app, refuse, upkeep, stats } = createApp(deps);
   stats.importedFrom = imported;
-  const stopUpkeep = startUpkeep(upkeep, log);
+  const stopUpkeep = startUpkeep(
+    {
+      purge: upkeep.purge,
+      flush: () => {
+        upkeep.flush();
+        void stores.team?.flush();
+      },
+    },
+    log,
+  );
   const close = () => {
     pool.close();
     stopUpkeep();

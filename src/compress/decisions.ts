@@ -21,6 +21,15 @@ export type Decision =
 export interface DecisionStore {
   get(key: string): Decision | undefined;
   put(key: string, decision: Decision): void;
+  /**
+   * Fetches these keys from a store shared over the network ahead of the synchronous lookups
+   * of one request (Redis); never rejects. Local stores have none.
+   */
+  load?(keys: readonly string[]): Promise<void>;
+  /** Resolves once what was put so far reached the shared store or failed to; never rejects. */
+  settle?(): Promise<void>;
+  /** The same store seen by one tenant alone (a shared store namespaces its keys). */
+  forTenant?(tenant: string): DecisionStore;
   /** Its health, when it watches it (a guarded store does): /health, /stats, /metrics. */
   report?(): StoreReport;
 }

@@ -36,6 +36,12 @@ export interface ProxyConfig {
   readonly workspaceDir: string;
   /** True with --stateless: nothing is written to disk. */
   readonly stateless: boolean;
+  /** Redis shared by the replicas of a team gateway (redis:// or rediss://), when set. */
+  readonly redisUrl: string | undefined;
+  /** This replica's name among a team's (with Redis; the host name when unset). */
+  readonly replicaId: string | undefined;
+  /** The header that names a tenant on the shared stores; unset: the caller's credential. */
+  readonly tenantHeader: string | undefined;
   readonly maxBodyBytes: number;
   /** Longest silence allowed from the upstream (before headers, or between stream chunks). */
   readonly upstreamTimeoutMs: number;
@@ -111,6 +117,7 @@ export interface ProxyFlags {
   "no-optimize"?: boolean | undefined;
   "workspace-dir"?: string | undefined;
   stateless?: boolean | undefined;
+  "redis-url"?: string | undefined;
   "log-level"?: string | undefined;
   "request-timeout-seconds"?: string | undefined;
   "retry-max-attempts"?: string | undefined;

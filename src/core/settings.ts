@@ -140,6 +140,25 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
     live: false,
     help: "write nothing to disk",
   },
+  redisUrl: {
+    env: "HEADROOM_REDIS_URL",
+    flag: { name: "redis-url", arg: "URL" },
+    kind: optionalText,
+    live: false,
+    help: "keep decisions, originals and hidden calls in this Redis, shared by every replica",
+  },
+  replicaId: {
+    env: "HEADROOM_REPLICA_ID",
+    kind: optionalText,
+    live: false,
+    help: "with Redis, this replica's name in /metrics and /stats (default: the host name)",
+  },
+  tenantHeader: {
+    env: "HEADROOM_TENANT_HEADER",
+    kind: optionalText,
+    live: false,
+    help: "with Redis, the header naming a request's tenant (default: a hash of its credential)",
+  },
   upstreamTimeoutMs: {
     env: "HEADROOM_REQUEST_TIMEOUT",
     flag: { name: "request-timeout-seconds", arg: "N" },

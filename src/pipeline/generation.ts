@@ -38,6 +38,7 @@ import { relayResponse } from "./relay-response.ts";
 import { captureBody } from "./response-cache.ts";
 import { rewriteRequest } from "./rewrite-request.ts";
 import { type RoutedRequest, routeOf } from "./route.ts";
+import { tenantScoped } from "./tenant.ts";
 import type { UpstreamHealth } from "./upstream-health.ts";
 
 /** A generation request as read: its API and route, the bytes as received, and the parsed JSON. */
@@ -137,11 +138,12 @@ async function rewriteForwardAnswer(
 
 /** Handles one generation request; never throws. */
 export async function handleGeneration(
-  deps: PipelineDeps,
+  shared: PipelineDeps,
   health: UpstreamHealth,
   request: ClientRequest,
   api: GenerationApi,
 ): Promise<Response> {
+  const deps = tenantScoped(shared, request.raw.headers);
   const exchange = request.exchange;
   const provider = providerOfApi(api);
   recordRoute(exchange, api, provider, request.raw.headers);

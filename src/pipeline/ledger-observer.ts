@@ -1,6 +1,6 @@
 /**
  * Turns every finished data-plane exchange into one ledger row, and its compressions into live
- * feed events. Probes and control-plane calls are not data-plane requests and are not recorded.
+ * feed events, and adds the row to the team's roll-ups when the replica has a team. Probes and control-plane calls are not data-plane requests and are not recorded.
  * @module
  */
 
@@ -9,6 +9,7 @@ import type { Exchange } from "../core/exchange.ts";
 import { rowFromExchange } from "../stats/ledger-row.ts";
 import type { PriceTable } from "../stats/prices.ts";
 import type { StatsService } from "../stats/stats-service.ts";
+import type { TeamLedger } from "../stats/team-ledger.ts";
 
 /** The labels of an exchange refused before its client was labelled. */
 const UNLABELLED = Object.freeze({
@@ -23,12 +24,14 @@ const UNLABELLED = Object.freeze({
 export function exchangeRecorder(
   stats: StatsService,
   prices: PriceTable,
+  team?: TeamLedger,
 ): (exchange: Exchange) => void {
   return function recordExchange(exchange) {
     if (exchange.outcome === "local") return;
     const row = rowFromExchange(exchange, exchange.client ?? UNLABELLED, prices, estimateInput);
     stats.record(row);
     stats.pipeline.record(exchange, row);
+    team?.record(row);
     // Most requests compressed nothing: no live-feed work for them.
     if (!exchange.compressions?.length) return;
     const fresh = exchange.compressions.filter((compression) => !compression.replayed);

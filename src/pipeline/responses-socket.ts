@@ -20,6 +20,7 @@ import { admit } from "./read-request.ts";
 import { applyRouteHeaders, RouteRefused, routeOf } from "./route.ts";
 import type { SocketCount } from "./socket-count.ts";
 import { ResponsesSocketSession } from "./socket-session.ts";
+import { tenantScoped } from "./tenant.ts";
 
 /** True when the request asks to upgrade to a WebSocket. */
 export function isSocketUpgrade(request: Request): boolean {
@@ -59,7 +60,7 @@ export async function handleResponsesSocket(
       target,
       (client, upstream) =>
         new ResponsesSocketSession({
-          deps,
+          deps: tenantScoped(deps, raw.headers),
           headers: raw.headers,
           path: request.path,
           client,

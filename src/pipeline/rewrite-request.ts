@@ -20,6 +20,7 @@ import { applySplices, locateEdits, type PendingEdits } from "../core/json-edit.
 import { shapeRequest } from "../shape/output-shaper.ts";
 import { compressionEdits, type OptimizedBody, optimizeRequest } from "./compress-tool-outputs.ts";
 import type { PipelineDeps } from "./deps.ts";
+import { loadSharedState, settleSharedState } from "./load-shared-state.ts";
 import { nothingToRewrite } from "./nothing-to-rewrite.ts";
 import { recordCacheRewrite, recordFailOpen, recordShaping } from "./recorder.ts";
 
@@ -97,6 +98,7 @@ async function rewriteEdits(
   input: RewriteInput,
 ): Promise<RewrittenRequest | undefined> {
   const { api, json, exchange, mode, sessionHeader } = input;
+  await loadSharedState(deps, input);
   const optimized = await optimizeRequest(deps, input);
   let text = json.text;
   let offersRetrieve = false;
@@ -140,6 +142,7 @@ async function rewriteEdits(
     recordFailOpen(exchange);
     return undefined;
   }
+  await settleSharedState(deps);
   if (text === json.text) return undefined;
   return { text, bytes: encoder.encode(text), optimized, offersRetrieve };
 }

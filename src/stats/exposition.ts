@@ -77,3 +77,22 @@ export function byName(
 ): [Labels, number][] {
   return [...aggregate.dimension(dimension)].map(([name, c]) => [{ [label]: name }, field(c)]);
 }
+
+/**
+ * `text` with one more label on every sample (a replica's name, so Prometheus can sum a team's
+ * replicas and still tell them apart).
+ */
+export function withLabel(text: string, name: string, value: string): string {
+  const label = `${name}="${escapeLabel(value)}"`;
+  return text
+    .split("\n")
+    .map((line) => {
+      if (line === "" || line.startsWith("#")) return line;
+      const space = line.indexOf(" ");
+      const brace = line.indexOf("{");
+      if (brace !== -1 && brace < space)
+        return `${line.slice(0, brace + 1)}${label},${line.slice(brace + 1)}`;
+      return `${line.slice(0, space)}{${label}}${line.slice(space)}`;
+    })
+    .join("\n");
+}

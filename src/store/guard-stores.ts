@@ -51,18 +51,28 @@ function logEpisodes(store: object, log: Logger): void {
   if (status instanceof StoreStatus) status.logTo(log);
 }
 
+/** A store that writes behind and retries what it holds when asked (the guards, Redis). */
+interface Flushable {
+  flush(): unknown;
+}
+
+const isFlushable = (store: object): store is Flushable =>
+  typeof (store as Partial<Flushable>).flush === "function";
+
 /** The upkeep of the guarded stores (a store passed in already guarded is purged as it is). */
 function upkeepOf(
   originals: OriginalStore,
   decisions: DecisionStore,
+  hiddenCalls: HiddenCallStore,
   ledger: LedgerStore,
 ): StoreUpkeep {
   const heldDecisions = decisions instanceof GuardedDecisionStore ? decisions : undefined;
   const heldRows = ledger instanceof GuardedLedgerStore ? ledger : undefined;
+  const flushable = ([decisions, originals, hiddenCalls] as object[]).filter(isFlushable);
   return {
     purge: () => originals.purgeExpired() + (heldDecisions?.purge() ?? 0) + ledger.purge(),
     flush: () => {
-      heldDecisions?.flush();
+      for (const store of flushable) void store.flush();
       heldRows?.flush();
     },
   };
@@ -95,7 +105,7 @@ export function guardStores(given: GivenStores, log: Logger): GuardedStores {
     originals,
     decisions,
     ledger,
-    upkeep: upkeepOf(originals, decisions, ledger),
+    upkeep: upkeepOf(originals, decisions, given.hiddenCalls, ledger),
     reporting,
   };
 }

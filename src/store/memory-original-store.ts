@@ -53,6 +53,11 @@ export class MemoryOriginalStore implements OriginalStore {
     }
   }
 
+  /** True when `hash` is held (expired or not), without counting a retrieval. */
+  has(hash: string): boolean {
+    return this.#entries.has(hash);
+  }
+
   get(hash: string): StoredOriginal | OriginalMiss {
     const entry = this.#entries.get(hash);
     const now = this.now();

@@ -22,10 +22,6 @@ import {
   yamlDocs,
 } from "../helpers/deploy-files.ts";
 
-// Set by the deploy files for the Redis-backed stores, which come with their own change; until
-// that change is in, a replica ignores it and keeps its state in its own workspace.
-const AWAITING_REDIS_STORES = new Set(["HEADROOM_REDIS_URL"]);
-
 const stage = finalStage();
 const imageEnv = stageEnv(stage);
 const compose = yamlDocs(join(DEPLOY_DIR, "compose.yaml"))[0];
@@ -78,7 +74,7 @@ describe("the deployment files", () => {
       ...Object.keys(secret.stringData),
     ];
     expect(named).toContain("HEADROOM_PROXY_TOKEN");
-    const unknown = named.filter((n) => !SETTING_ENV_NAMES.has(n) && !AWAITING_REDIS_STORES.has(n));
+    const unknown = named.filter((n) => !SETTING_ENV_NAMES.has(n));
     expect(unknown).toEqual([]);
   });
 

@@ -58,6 +58,9 @@ export interface BuildOptions {
   ledger?: LedgerStore;
   hiddenCalls?: HiddenCallStore;
   dashboardHtml?: string;
+  /** A team's roll-ups and this replica's name (a team gateway on Redis). */
+  team?: AppDeps["team"];
+  replicaId?: string;
 }
 
 /** The app plus everything it reported. */
@@ -120,6 +123,8 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
       : undefined,
     onExchange: [(exchange) => exchanges.push(exchange)],
     dashboardHtml: options.dashboardHtml,
+    team: options.team,
+    replicaId: options.replicaId,
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.compress ? { compress: options.compress } : {}),
     ...(options.countTokens ? { countTokens: options.countTokens } : {}),

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const SCRIPT = join(import.meta.dir, "..", "..", "scripts", "ensure-test-tools.sh");
-const MISSING = "prometheus chromium shellcheck curl ca-certificates nginx";
+const MISSING = "prometheus chromium shellcheck curl ca-certificates nginx redis-server";
 
 let bin = "";
 afterEach(() => rmSync(bin, { recursive: true, force: true }));
