@@ -6,14 +6,17 @@
 
 import { type HiddenCallStore, MemoryHiddenCallStore } from "../ccr/hidden-calls.ts";
 import type { OriginalStore } from "../ccr/original-store.ts";
+import type { ConversationStore } from "../compress/conversation-store.ts";
 import type { DecisionStore } from "../compress/decisions.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import type { LedgerStore } from "../stats/ledger-store.ts";
 import type { StoreUpkeep } from "../store/guard-stores.ts";
+import { MemoryConversationStore } from "../store/memory-conversation-store.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import { MemoryLedgerStore } from "../store/memory-ledger.ts";
 import { MemoryOriginalStore } from "../store/memory-original-store.ts";
+import { SqliteConversationStore } from "../store/sqlite-conversation-store.ts";
 import { openWorkspaceDatabase } from "../store/sqlite-db.ts";
 import { SqliteDecisionStore } from "../store/sqlite-decision-store.ts";
 import { SqliteHiddenCallStore } from "../store/sqlite-hidden-call-store.ts";
@@ -26,6 +29,7 @@ export interface Stores {
   readonly originals: OriginalStore;
   readonly ledger: LedgerStore;
   readonly hiddenCalls: HiddenCallStore;
+  readonly conversations: ConversationStore;
   /** Ledger rows are written in one transaction per this interval rather than one per request. */
   readonly ledgerWriteBehindMs: number;
   close(): void;
@@ -60,6 +64,7 @@ export function openStores(config: ProxyConfig): Stores {
         })
       : new MemoryLedgerStore(),
     hiddenCalls: db ? new SqliteHiddenCallStore(db) : new MemoryHiddenCallStore(),
+    conversations: db ? new SqliteConversationStore(db) : new MemoryConversationStore(),
     ledgerWriteBehindMs: db ? LEDGER_WRITE_BEHIND_MS : 0,
     close: () => db?.close(),
   };

@@ -108,6 +108,7 @@ export async function runProxy(args: string[], version: string): Promise<number>
     decisions: stores.decisions,
     originals: stores.originals,
     hiddenCalls: stores.hiddenCalls,
+    conversations: stores.conversations,
     ledger: stores.ledger,
     ledgerWriteBehindMs: stores.ledgerWriteBehindMs,
     prices: loadPrices(config.workspaceDir, log),

@@ -48,3 +48,57 @@ export function hasModelTurn(api: GenerationApi, body: Json): boolean {
     return it?.role === "assistant" || MODEL_ITEM_TYPES.has(String(it?.type));
   });
 }
+
+/** True for an item that only a model writes (an assistant message, a call, reasoning). */
+function fromModel(api: GenerationApi, item: unknown): boolean {
+  const it = obj(item);
+  if (!it) return true;
+  if (api === "gemini") return it.role === "model";
+  return it.role === "assistant" || MODEL_ITEM_TYPES.has(String(it.type)) || it.role === "tool";
+}
+
+/**
+ * The identity text of the conversation whose prompt cache `body` extends: what every request of
+ * it repeats in front of its history (model, the client's session labels, system prompt or
+ * instructions, tools, and every message before the model's first turn). Narrower than
+ * {@link conversationIdentity}, so two sessions opened with the same words in the same project
+ * (Codex's opening messages are its environment) still differ by their session labels.
+ */
+export function cachedPrefixIdentity(
+  api: GenerationApi,
+  body: Json,
+  sessionHeader: string | undefined,
+): string {
+  const list = api === "gemini" ? body.contents : api === "responses" ? body.input : body.messages;
+  const items = Array.isArray(list) ? list : [list ?? ""];
+  const end = items.findIndex((item) => fromModel(api, item));
+  return boundedJson(
+    [
+      api,
+      sessionHeader ?? "",
+      body.model ?? "",
+      body.prompt_cache_key ?? "",
+      obj(body.metadata)?.user_id ?? "",
+      body.system ?? body.instructions ?? body.systemInstruction ?? "",
+      body.tools ?? "",
+      end === -1 ? items : items.slice(0, end),
+    ],
+    0,
+  );
+}
+
+// Deeper than any real prompt's tools or messages; a hostile body fails fast instead.
+const MAX_IDENTITY_DEPTH = 256;
+
+/**
+ * JSON text of `value` without cache breakpoints, refusing (throwing) past a nesting depth: a
+ * body nested 100,000 levels deep must not meet the engine's own serialiser, which may not
+ * return at all.
+ */
+function boundedJson(value: unknown, depth: number): string {
+  if (depth > MAX_IDENTITY_DEPTH) throw new Error("the request is nested too deeply to identify");
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map((v) => boundedJson(v, depth + 1)).join(",")}]`;
+  const entries = Object.entries(value).filter(([key]) => key !== "cache_control");
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${boundedJson(v, depth + 1)}`).join(",")}}`;
+}

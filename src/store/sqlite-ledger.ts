@@ -61,6 +61,10 @@ const ROW_COLUMNS = [
   "cost_usd",
   "saved_usd",
   "over_budget",
+  "compacted_outputs",
+  "compaction_tokens_removed",
+  "compaction_tokens_saved",
+  "compaction_saved_usd",
   "user_id",
   "cwd",
   "tags",
@@ -124,6 +128,10 @@ function pushDb(row: LedgerRow, into: (string | number | null)[]): void {
     row.costUsd,
     row.savedUsd,
     row.overBudget,
+    row.compactedOutputs ?? null,
+    row.compactionTokensRemoved ?? null,
+    row.compactionTokensSaved ?? null,
+    row.compactionSavedUsd ?? null,
     row.userId ?? null,
     row.cwd ?? null,
     row.tags ?? null,
@@ -168,6 +176,14 @@ function fromDb(r: DbRow): LedgerRow {
     cacheRewrite: String(r.cache_rewrite ?? ""),
     costUsd: r.cost_usd === null ? null : n(r.cost_usd),
     savedUsd: r.saved_usd === null ? null : n(r.saved_usd),
+    ...(r.compacted_outputs !== null && r.compacted_outputs !== undefined
+      ? {
+          compactedOutputs: n(r.compacted_outputs),
+          compactionTokensRemoved: n(r.compaction_tokens_removed),
+          compactionTokensSaved: n(r.compaction_tokens_saved),
+          compactionSavedUsd: r.compaction_saved_usd === null ? null : n(r.compaction_saved_usd),
+        }
+      : {}),
     // Optional: rows from before these columns, and requests that sent none, have no such key.
     ...(r.user_id !== null ? { userId: String(r.user_id) } : {}),
     ...(r.cwd !== null ? { cwd: String(r.cwd) } : {}),
