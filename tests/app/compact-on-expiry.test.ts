@@ -132,7 +132,7 @@ function lateConversation(opening = "Check the dependencies."): Conversation {
 
 async function compactionStats(app: ReturnType<typeof buildApp>) {
   const stats = (await (await app.request("/stats")).json()) as {
-    compaction: { compactions: number; tokens_removed: number };
+    compaction: { compactions: number; tokens_removed: number; saved_usd: number };
     cache_rewrites_caused: { total: number };
   };
   return stats;
@@ -185,6 +185,8 @@ describe("compaction when the provider's cache has expired", () => {
     const stats = await compactionStats(app);
     expect(stats.compaction.compactions).toBe(1);
     expect(stats.compaction.tokens_removed).toBeGreaterThan(1000);
+    // Billed at the write price on the compacting turn, the read price on the three after it.
+    expect(stats.compaction.saved_usd).toBeGreaterThan(0);
     // The one rewrite counted is headroom joining the conversation late (the tool added on its
     // first request); the compaction itself rewrote nothing the provider still held.
     expect(stats.cache_rewrites_caused.total).toBe(1);
