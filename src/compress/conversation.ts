@@ -57,12 +57,22 @@ function fromModel(api: GenerationApi, item: unknown): boolean {
   return it.role === "assistant" || MODEL_ITEM_TYPES.has(String(it.type)) || it.role === "tool";
 }
 
+/** The names of the client's tools (their schemas are long, and say nothing more about identity). */
+function toolNames(tools: unknown): unknown[] {
+  return arr(tools).map((tool) => {
+    const t = obj(tool);
+    return t?.name ?? obj(t?.function)?.name ?? t?.type ?? "";
+  });
+}
+
 /**
  * The identity text of the conversation whose prompt cache `body` extends: what every request of
  * it repeats in front of its history (model, the client's session labels, system prompt or
- * instructions, tools, and every message before the model's first turn). Narrower than
- * {@link conversationIdentity}, so two sessions opened with the same words in the same project
- * (Codex's opening messages are its environment) still differ by their session labels.
+ * instructions, its tools' names, and every message before the model's first turn). Narrower
+ * than {@link conversationIdentity}, so two sessions opened with the same words in the same
+ * project (Codex's opening messages are its environment) still differ by their session labels.
+ * Serialised with a replacer, which fails fast on a hostile nesting depth (see the nesting fault
+ * tests) where the engine's plain serialiser may not return.
  */
 export function cachedPrefixIdentity(
   api: GenerationApi,
@@ -72,7 +82,7 @@ export function cachedPrefixIdentity(
   const list = api === "gemini" ? body.contents : api === "responses" ? body.input : body.messages;
   const items = Array.isArray(list) ? list : [list ?? ""];
   const end = items.findIndex((item) => fromModel(api, item));
-  return boundedJson(
+  return JSON.stringify(
     [
       api,
       sessionHeader ?? "",
@@ -80,25 +90,9 @@ export function cachedPrefixIdentity(
       body.prompt_cache_key ?? "",
       obj(body.metadata)?.user_id ?? "",
       body.system ?? body.instructions ?? body.systemInstruction ?? "",
-      body.tools ?? "",
+      toolNames(body.tools),
       end === -1 ? items : items.slice(0, end),
     ],
-    0,
+    withoutBreakpoints,
   );
-}
-
-// Deeper than any real prompt's tools or messages; a hostile body fails fast instead.
-const MAX_IDENTITY_DEPTH = 256;
-
-/**
- * JSON text of `value` without cache breakpoints, refusing (throwing) past a nesting depth: a
- * body nested 100,000 levels deep must not meet the engine's own serialiser, which may not
- * return at all.
- */
-function boundedJson(value: unknown, depth: number): string {
-  if (depth > MAX_IDENTITY_DEPTH) throw new Error("the request is nested too deeply to identify");
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map((v) => boundedJson(v, depth + 1)).join(",")}]`;
-  const entries = Object.entries(value).filter(([key]) => key !== "cache_control");
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${boundedJson(v, depth + 1)}`).join(",")}}`;
 }

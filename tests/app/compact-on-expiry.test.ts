@@ -196,6 +196,20 @@ describe("compaction when the provider's cache has expired", () => {
     expect(metrics).toContain("headroom_compactions_total 1");
   });
 
+  test("history first sight already compressed with today's rules is left as it was", async () => {
+    const bodies: string[] = [];
+    const clock = { now: 1_000_000_000 };
+    const app = clockedApp(bodies, clock);
+    const chat = new Conversation("Check the dependencies.");
+    chat.turn("ok\n");
+    await send(app, chat.turn(LOCKFILE));
+    clock.now += 30 * MINUTE;
+    await send(app, chat.turn("ok\n"));
+    expect(resultAt(bodies[0]!, 4)).toMatch(MARKER);
+    expect(resultAt(bodies[1]!, 4)).toBe(resultAt(bodies[0]!, 4));
+    expect((await compactionStats(app)).compaction.compactions).toBe(0);
+  });
+
   test("a second conversation sharing the outputs keeps its bytes while its cache is warm", async () => {
     const bodies: string[] = [];
     const clock = { now: 1_000_000_000 };
