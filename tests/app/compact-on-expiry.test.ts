@@ -311,4 +311,70 @@ describe("compaction when the provider's cache has expired", () => {
     await send(app, chat.turn("ok\n"));
     expect(resultAt(bodies[1]!, 4)).toBe(LOCKFILE);
   });
+
+  test("OpenAI Responses: a day's retention is honoured, and cached_tokens is the usage read", async () => {
+    const bodies: string[] = [];
+    const clock = { now: 1_000_000_000 };
+    const app = buildApp({
+      env: { HEADROOM_COMPRESSION_BUDGET_MS: "30000" },
+      wallClock: () => clock.now,
+      fetch: async (_url, init) => {
+        bodies.push(new TextDecoder().decode(init.body as Uint8Array));
+        return Response.json({
+          id: "resp_1",
+          object: "response",
+          status: "completed",
+          output: [],
+          usage: {
+            input_tokens: 9000,
+            input_tokens_details: { cached_tokens: 8000 },
+            output_tokens: 2,
+          },
+        });
+      },
+    });
+    // Codex's shape: headroom joins with the lockfile already in the history.
+    const input: unknown[] = [
+      {
+        type: "message",
+        role: "user",
+        content: [{ type: "input_text", text: "Check the dependencies." }],
+      },
+    ];
+    let call = 0;
+    const turn = (output: string) => {
+      const id = `call_${++call}`;
+      input.push({ type: "function_call", name: "exec_command", arguments: "{}", call_id: id });
+      input.push({ type: "function_call_output", call_id: id, output });
+      return JSON.stringify({
+        model: "gpt-5",
+        prompt_cache_retention: "24h",
+        input,
+        tools: [{ type: "function", name: "exec_command", parameters: {} }],
+      });
+    };
+    turn(LOCKFILE);
+    const sendResponses = async (body: string) => {
+      const before = app.exchanges.length;
+      const res = await app.request("/v1/responses", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer sk-test" },
+        body,
+      });
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+      await waitFor(() => app.exchanges.length === before + 1);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    };
+    const lockfileIn = (body: string) => JSON.parse(body).input[2].output as string;
+    await sendResponses(turn("ok\n"));
+    clock.now += 2 * 60 * MINUTE;
+    await sendResponses(turn("ok\n"));
+    expect(lockfileIn(bodies[1]!)).toBe(LOCKFILE);
+    clock.now += 27 * 60 * MINUTE;
+    await sendResponses(turn("ok\n"));
+    expect(lockfileIn(bodies[2]!)).toMatch(MARKER);
+    await sendResponses(turn("ok\n"));
+    expect(lockfileIn(bodies[3]!)).toBe(lockfileIn(bodies[2]!));
+  });
 });
