@@ -6,8 +6,9 @@
  * compressed only when it belongs to the newest turn, saves enough estimated tokens, and its
  * compression finished within the per-request time budget. Three passes: planning (synchronous),
  * the new compressions awaited together on the runner it is given (a worker pool in the proxy),
- * then the thresholds and the decisions, in the order of the tool outputs. Pure apart from the
- * decision store and the runner it is given.
+ * then the thresholds and the decisions, in the order of the tool outputs. Once the provider's
+ * cache of the conversation has expired (`compact`), its history is decided again too, into the
+ * conversation's own decisions. Pure apart from the decision stores and the runner it is given.
  * @module
  */
 
@@ -266,29 +267,9 @@ function planSlots(
               : {}),
           }
         : undefined;
-    const compacting = options.compact && plan.overrides && !slot.live && !options.replayOnly;
-    if (compacting) {
-      // Decided again with today's rules; nothing about it is remembered unless it does better.
-      const previous = replay;
-      if (pending.has(key)) {
-        planned.push({ slot, hash, pending: pending.get(key)! });
-        continue;
-      }
-      const tokens = estimateTokens(slot.text);
-      const excluded = slot.toolName !== undefined && settings.excludeTools.has(slot.toolName);
-      const protectedError = slot.isError && tokens <= settings.errorProtectTokens;
-      const tooLarge = slot.text.length > settings.budgetMs * CHARS_PER_BUDGET_MS;
-      if (excluded || protectedError || tooLarge || tokens < settings.minTokens) {
-        if (previous) planned.push(previous);
-        else keep(key, "history", false);
-        continue;
-      }
+    if (options.compact && plan.overrides && !slot.live && !options.replayOnly) {
       query ??= options.query ?? latestUserText(api, body);
-      const { text, savedOutput } = slot;
-      const job: CompressJob = { text, query, lossy: settings.lossy, hash, savedOutput };
-      const waiting: Pending = { key, tokens, job, finished: false, compaction: { previous } };
-      pending.set(key, waiting);
-      planned.push({ slot, hash, pending: waiting });
+      planCompaction(plan, settings, { slot, key, hash, previous: replay, query });
       continue;
     }
     if (known) {
@@ -378,6 +359,45 @@ function compacted(
     previous,
     compactedTokens: saved,
   };
+}
+
+/** A history output to decide again, and what went for it before (undefined: as sent). */
+interface CompactionInput {
+  readonly slot: Slot;
+  readonly key: string;
+  readonly hash: string;
+  readonly previous: SlotEdit | undefined;
+  readonly query: string;
+}
+
+/**
+ * Plans the compaction of one history output: the same rules as a new output, but nothing about
+ * it is remembered unless it then does better than what went before (see {@link compacted}).
+ */
+function planCompaction(
+  plan: RequestPlan,
+  settings: CompressionSettings,
+  { slot, key, hash, previous, query }: CompactionInput,
+): void {
+  const twin = plan.pending.get(key);
+  if (twin) {
+    plan.planned.push({ slot, hash, pending: twin });
+    return;
+  }
+  const tokens = estimateTokens(slot.text);
+  const excluded = slot.toolName !== undefined && settings.excludeTools.has(slot.toolName);
+  const protectedError = slot.isError && tokens <= settings.errorProtectTokens;
+  const tooLarge = slot.text.length > settings.budgetMs * CHARS_PER_BUDGET_MS;
+  if (excluded || protectedError || tooLarge || tokens < settings.minTokens) {
+    if (previous) plan.planned.push(previous);
+    else plan.keep(key, "history", false);
+    return;
+  }
+  const { text, savedOutput } = slot;
+  const job: CompressJob = { text, query, lossy: settings.lossy, hash, savedOutput };
+  const waiting: Pending = { key, tokens, job, finished: false, compaction: { previous } };
+  plan.pending.set(key, waiting);
+  plan.planned.push({ slot, hash, pending: waiting });
 }
 
 /** The last pass: thresholds and decisions for the compressions that ran, in the same order. */
