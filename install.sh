@@ -28,7 +28,7 @@ detect_target() {
     Linux) os=linux ;;
     Darwin) os=darwin ;;
     MINGW* | MSYS* | CYGWIN* | Windows_NT)
-      fail "on Windows, download headroom-windows-x64.tar.gz from the release page and put headroom.exe on your PATH"
+      fail "on Windows, install from PowerShell instead: irm https://github.com/$REPOSITORY/releases/latest/download/install.ps1 | iex"
       ;;
     *) fail "there is no headroom release for $os; releases exist for Linux and macOS (x64, arm64) and Windows x64" ;;
   esac

@@ -64,6 +64,11 @@ export function identicalTwin(
   return `refusing to ship headroom-${name}: its executable is byte-identical to headroom-${other}'s, so the runtime Bun fetched for it (npm package ${runtime}) is not a separate build and would crash on the CPUs it is meant for. Put the real ${runtime} runtime in Bun's cache and build again, or leave ${name} out of the targets.`;
 }
 
+/** The executable's file name inside target `name`'s archive (what install.ps1 unpacks on Windows). */
+export function executableName(name: string): string {
+  return name.startsWith("windows") ? "headroom.exe" : "headroom";
+}
+
 /** Builds `headroom-<name>.tar.gz` for each target name into `out`; writes SHA256SUMS there. */
 export async function buildArchives(out: string, names: readonly string[]): Promise<Checksums> {
   mkdirSync(out, { recursive: true });
@@ -77,7 +82,7 @@ export async function buildArchives(out: string, names: readonly string[]): Prom
       );
     }
     const dir = `${out}/headroom-${name}`;
-    const binary = name.startsWith("windows") ? "headroom.exe" : "headroom";
+    const binary = executableName(name);
     await compileHeadroom(`${dir}/${binary}`, target);
     executables.set(name, sha256(`${dir}/${binary}`));
     const other = MUST_DIFFER[name];

@@ -1,6 +1,6 @@
 /**
- * Builds a release: cross-compiled archives for every platform, SHA256SUMS, install.sh and a
- * Homebrew formula, into dist/release/v<version>/ and, for mirrors, dist/release/latest/ (the
+ * Builds a release: cross-compiled archives for every platform, SHA256SUMS, install.sh,
+ * install.ps1 and a Homebrew formula, into dist/release/v<version>/ and, for mirrors, dist/release/latest/ (the
  * layout install.sh reads from HEADROOM_INSTALL_BASE_URL).
  *
  *   bun run scripts/release.ts [--out DIR] [--targets linux-x64,darwin-arm64,...]
@@ -34,7 +34,8 @@ try {
   console.error(`release: ${(error as Error).message}`);
   process.exit(1);
 }
-copyFileSync("install.sh", join(out, "install.sh"));
+for (const installer of ["install.sh", "install.ps1"])
+  copyFileSync(installer, join(out, installer));
 const formulaTargets = ["darwin-arm64", "darwin-x64", "linux-arm64", "linux-x64"];
 if (formulaTargets.every((name) => names.includes(name))) {
   writeFileSync(

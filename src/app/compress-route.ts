@@ -6,13 +6,14 @@
  */
 
 import { Hono } from "hono";
+import type { SlotEdit } from "../compress/compress-request.ts";
 import type { DecisionStore } from "../compress/decisions.ts";
 import { requestTokens } from "../compress/request-tokens.ts";
 import { loadTokenizerFor } from "../compress/tokens.ts";
 import { applySplices, locateValues, pathKey } from "../core/json-edit.ts";
 import type { Json } from "../core/json-value.ts";
 import { compressionSettings, isBypassed } from "../pipeline/compress-tool-outputs.ts";
-import { planCompression } from "../pipeline/secure-originals.ts";
+import { compressToBudget, plainPlan } from "./compress-to-budget.ts";
 import type { AppDeps } from "./deps.ts";
 import type { HeadroomEnv } from "./hono-env.ts";
 import { localOnly, notFoundResponse } from "./local-only.ts";
@@ -80,40 +81,46 @@ export function compressRoute(deps: AppDeps, decisions: DecisionStore): Hono<Hea
     }
     const settings = compressionSettings(deps.config);
     const lossy = typeof config.lossy === "boolean" ? config.lossy : settings.lossy;
-    const messagesOnly = { messages: body.messages };
+    const messagesOnly = { messages: body.messages as Json[] };
     const query =
       typeof config.query === "string" && config.query.trim() ? config.query : undefined;
     try {
+      await loadTokenizerFor(model);
+      const listText = JSON.stringify(messagesOnly);
+      const before = requestTokens("chat", messagesOnly, model);
+      /** The messages with `edits` spliced into their text (every other byte as given). */
+      const edited = (edits: readonly SlotEdit[]): Json => {
+        const spans = locateValues(
+          listText,
+          edits.map((edit) => edit.slot.path),
+        );
+        const splices = edits.map((edit) => ({
+          ...spans.get(pathKey(edit.slot.path))!,
+          text: JSON.stringify(edit.text),
+        }));
+        return JSON.parse(applySplices(listText, splices)) as Json;
+      };
       // A budget the messages already fit needs no compression: nothing is given up for it.
-      if (typeof budget === "number") {
-        await loadTokenizerFor(model);
-        const before = requestTokens("chat", messagesOnly, model);
-        if (before <= budget) return c.json(unchanged(body.messages, before));
-      }
-      const { plan, commit } = await planCompression(deps, {
-        api: "chat",
+      if (typeof budget === "number" && before <= budget)
+        return c.json({
+          ...unchanged(body.messages, before),
+          budget: { tokens: budget, fits: true, level: "none" },
+        });
+      const request = {
         body: messagesOnly,
         settings: { ...settings, lossy },
         decisions,
-        options: { allLive: true, ...(query !== undefined ? { query } : {}) },
+        query,
         signal: c.req.raw.signal,
-      });
-      commit();
-      const listText = JSON.stringify(messagesOnly);
-      const spans = locateValues(
-        listText,
-        plan.edits.map((edit) => edit.slot.path),
-      );
-      const compressedText = applySplices(
-        listText,
-        plan.edits.map((edit) => ({
-          ...spans.get(pathKey(edit.slot.path))!,
-          text: JSON.stringify(edit.text),
-        })),
-      );
-      const compressed = JSON.parse(compressedText) as Json;
-      await loadTokenizerFor(model);
-      const before = requestTokens("chat", messagesOnly, model);
+      };
+      const planned =
+        typeof budget === "number"
+          ? await compressToBudget(deps, request, budget, model, (edits) =>
+              requestTokens("chat", edited(edits), model),
+            )
+          : { ...(await plainPlan(deps, request)), level: "default" };
+      planned.commit();
+      const compressed = edited(planned.edits);
       const after = requestTokens("chat", compressed, model);
       return c.json({
         messages: compressed.messages,
@@ -121,8 +128,13 @@ export function compressRoute(deps: AppDeps, decisions: DecisionStore): Hono<Hea
         tokens_after: after,
         tokens_saved: before - after,
         compression_ratio: before === 0 ? 1 : Math.round((after / before) * 10_000) / 10_000,
-        transforms_applied: plan.edits.map((edit) => edit.strategy),
-        ccr_hashes: [...new Set(plan.edits.filter((edit) => edit.lossy).map((edit) => edit.hash))],
+        transforms_applied: planned.edits.map((edit) => edit.strategy),
+        ccr_hashes: [
+          ...new Set(planned.edits.filter((edit) => edit.lossy).map((edit) => edit.hash)),
+        ],
+        ...(typeof budget === "number"
+          ? { budget: { tokens: budget, fits: after <= budget, level: planned.level } }
+          : {}),
       });
     } catch (error) {
       deps.log.error("compression endpoint failed", {

@@ -12,6 +12,7 @@ import { ConversationClocks } from "../pipeline/conversation-clocks.ts";
 import { exchangeRecorder } from "../pipeline/ledger-observer.ts";
 import { SocketCount } from "../pipeline/socket-count.ts";
 import { UpstreamHealth } from "../pipeline/upstream-health.ts";
+import { feedbackLoop } from "../stats/feedback-loop.ts";
 import { outputShapingFigures } from "../stats/output-shaping.ts";
 import { StatsService } from "../stats/stats-service.ts";
 import { guardStores, type StoreUpkeep } from "../store/guard-stores.ts";
@@ -86,6 +87,7 @@ function statsExtras(deps: AppDeps, stores: StoreReporters): Record<string, unkn
       ccr_misses: ccr.misses,
       ccr_ttl_seconds: ccr.ttlSeconds,
     },
+    feedback_loop: feedbackLoop(deps.stats.toolCompressions, ccr.retrievalsByTool),
     stores: storeReports(stores),
     store_errors: storeErrorCounts(stores),
   };

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { Hono } from "hono";
 import { historyCsv, historyJson, parseHistoryQuery } from "../stats/history.ts";
 import { type MetricsExtras, prometheusText } from "../stats/prometheus.ts";
+import { queryBoolean, validationResponse } from "../stats/query-errors.ts";
 import { recentRequests, requestLogs, statsJson } from "../stats/stats-json.ts";
 import type { StatsService } from "../stats/stats-service.ts";
 import type { AppDeps } from "./deps.ts";
@@ -57,19 +58,10 @@ export function statsRoutes(
   let snapshot: { at: number; body: Record<string, unknown> } | undefined;
 
   app.get("/stats", (c) => {
-    const cachedParam = (c.req.query("cached") ?? "false").toLowerCase();
-    if (!["true", "false", "1", "0", "yes", "no"].includes(cachedParam)) {
-      return c.json(
-        { error: { type: "invalid_request", message: "cached must be true or false" } },
-        400,
-      );
-    }
+    const cached = queryBoolean("cached", c.req.query("cached") ?? "false");
+    if (typeof cached !== "boolean") return validationResponse([cached]);
     const now = performance.now();
-    if (
-      !["true", "1", "yes"].includes(cachedParam) ||
-      !snapshot ||
-      now - snapshot.at > SNAPSHOT_MS
-    ) {
+    if (!cached || !snapshot || now - snapshot.at > SNAPSHOT_MS) {
       stats.syncOtherWriters();
       snapshot = { at: now, body: statsJson(stats, extras(), deps.prices) };
     }
@@ -85,8 +77,7 @@ export function statsRoutes(
 
   app.get("/stats-history", (c) => {
     const query = parseHistoryQuery(new URL(c.req.url).searchParams);
-    if (typeof query === "string")
-      return c.json({ error: { type: "invalid_request", message: query } }, 400);
+    if (Array.isArray(query)) return validationResponse(query);
     stats.syncOtherWriters();
     if (query.format === "csv") {
       const { filename, body } = historyCsv(stats, query);

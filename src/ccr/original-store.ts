@@ -50,6 +50,8 @@ export interface OriginalStoreStats {
   readonly evictions: number;
   readonly expired: number;
   readonly recentRetrievals: readonly RetrievalEvent[];
+  /** Originals found, per tool that produced them, since the process started. */
+  readonly retrievalsByTool: Readonly<Record<string, number>>;
 }
 
 /** Stores originals with a time to live. */
@@ -75,13 +77,23 @@ export class RetrievalCounters {
   evictions = 0;
   expired = 0;
   readonly #recent: RetrievalEvent[] = [];
+  readonly #byTool = new Map<string, number>();
 
   /** Records one lookup. */
   record(hash: string, found: boolean, toolName: string | undefined, now: number): void {
     if (found) this.hits++;
     else this.misses++;
+    const tool = toolName ?? "unknown";
+    // Bounded: past 200 tool names, the rest are counted together.
+    const key = this.#byTool.has(tool) || this.#byTool.size < 200 ? tool : "other";
+    if (found) this.#byTool.set(key, (this.#byTool.get(key) ?? 0) + 1);
     this.#recent.push({ hash, found, toolName, at: new Date(now).toISOString() });
     if (this.#recent.length > 20) this.#recent.shift();
+  }
+
+  /** Originals found per tool. */
+  byTool(): Record<string, number> {
+    return Object.fromEntries(this.#byTool);
   }
 
   /** The last 20 lookups, newest last. */

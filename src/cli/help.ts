@@ -17,6 +17,7 @@ Usage:
   headroom wrap AGENT [-- ARGS]  run claude, codex, aider, ... through the proxy
   headroom unwrap AGENT          undo what wrap changed on disk (Codex's provider block)
   headroom doctor                check the install, workspace, port and upstreams
+  headroom selftest [--json]     prove this executable works, offline and with no API key
   headroom --version             print the version
   headroom --help                print this help
 

@@ -9,6 +9,7 @@ import { runCompress } from "./compress-command.ts";
 import { MAIN_HELP } from "./help.ts";
 import { runProxy } from "./proxy-command.ts";
 import { runRetrieve } from "./retrieve-command.ts";
+import { runSelftest } from "./selftest/selftest-command.ts";
 import { runStats } from "./stats-command.ts";
 import { stopWithNpm } from "./stop-with-npm.ts";
 import { UsageError } from "./usage-error.ts";
@@ -43,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
       return runUnwrap(rest);
     case "doctor":
       return runDoctor(rest, pkg.version);
+    case "selftest":
+      return runSelftest(rest, pkg.version);
     default:
       throw new UsageError(`unknown command '${command}' (see headroom --help)`);
   }

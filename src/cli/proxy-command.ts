@@ -3,37 +3,21 @@
  * @module
  */
 
-import { appendFileSync, mkdirSync } from "node:fs";
-import { homedir, totalmem } from "node:os";
-import { createApp } from "../app/create-app.ts";
-import type { AppInputs, Lifecycle } from "../app/deps.ts";
-import { dashboardHtml } from "../assets.ts";
+import { appendFileSync } from "node:fs";
+import { homedir } from "node:os";
 import type { ProxyConfig } from "../core/config.ts";
 import { noteLegacyNames } from "../core/legacy-use.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { exposureWarning } from "../core/loopback.ts";
-import { RateLimiter } from "../core/rate-limiter.ts";
 import { RuntimeSettings } from "../core/runtime-settings.ts";
-import { ResponseCache } from "../pipeline/response-cache.ts";
 import { batchedWriter } from "../runtime/batched-writer.ts";
-import { serveWithBun } from "../runtime/bun-server.ts";
-import { CompressPool, poolSize } from "../runtime/compress-pool.ts";
-import { loadPrices } from "../runtime/load-prices.ts";
-import { nativeSha256 } from "../runtime/native-sha256.ts";
-import { zlibDecoder } from "../runtime/zlib-decoder.ts";
 import { asUsageError } from "./cli-config.ts";
 import { installCrashReporting } from "./crash-reporting.ts";
 import { PROXY_HELP } from "./help.ts";
-import { importOriginalSavings } from "./import-original-savings.ts";
 import { needsMaxRequestsRerun, rerunWithMaxRequests } from "./max-http-requests.ts";
-import { openStores, startUpkeep } from "./open-stores.ts";
 import { parseProxyArgs } from "./proxy-args.ts";
+import { ListenError, type StartedProxy, startProxy } from "./start-proxy.ts";
 import { writeOut } from "./write-out.ts";
-
-function ensureWorkspace(config: ProxyConfig): void {
-  if (config.stateless) return;
-  mkdirSync(config.workspaceDir, { recursive: true, mode: 0o700 });
-}
 
 function warnIfExposed(config: ProxyConfig, log: Logger): void {
   const warning = exposureWarning(config.host, config.proxyToken);
@@ -87,55 +71,18 @@ export async function runProxy(args: string[], version: string): Promise<number>
     log,
     config.stateless ? "with --stateless" : undefined,
   );
-  // Everything headroom writes is for its owner's eyes only.
+  // Everything headroom writes is for its owner's eyes only (the log file included).
   process.umask(0o077);
-  ensureWorkspace(config);
-  const stores = openStores(config);
-  const lifecycle: Lifecycle = { state: "starting" };
-  const pool = new CompressPool({ size: poolSize(), onError: (message) => log.warn(message) });
-  const deps: AppInputs = {
-    get config() {
-      return settings.current;
-    },
-    settings,
-    version,
-    fetch: (input, init) => fetch(input, init),
-    decodeBody: zlibDecoder,
-    log,
-    lifecycle,
-    pid: process.pid,
-    memoryUsage: () => ({ ...process.memoryUsage(), totalMemory: totalmem() }),
-    decisions: stores.decisions,
-    originals: stores.originals,
-    hiddenCalls: stores.hiddenCalls,
-    conversations: stores.conversations,
-    ledger: stores.ledger,
-    ledgerWriteBehindMs: stores.ledgerWriteBehindMs,
-    prices: loadPrices(config.workspaceDir, log),
-    sha256: nativeSha256,
-    compress: pool.run,
-    countTokens: pool.countTokens,
-    dashboardHtml,
-    rateLimiter: new RateLimiter(),
-    responseCache: config.cache
-      ? new ResponseCache(config.cacheTtlSeconds, config.cacheMaxBytes)
-      : undefined,
-  };
-  const imported = importOriginalSavings(config, stores.ledger, log);
-  const { app, refuse, upkeep, stats } = createApp(deps);
-  stats.importedFrom = imported;
-  const stopUpkeep = startUpkeep(upkeep, log);
   const shutdown = waitForShutdownSignal();
-  let server: ReturnType<typeof serveWithBun>;
+  let proxy: StartedProxy;
   try {
-    server = serveWithBun(app, config.host, config.port, { refuse });
+    proxy = startProxy(settings, version, log);
   } catch (error) {
-    process.stderr.write(
-      `headroom: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`,
-    );
+    if (!(error instanceof ListenError)) throw error;
+    process.stderr.write(`headroom: ${error.message}\n`);
     return 1;
   }
-  lifecycle.state = "ready";
+  const { server } = proxy;
   log.info("listening", {
     url: `http://${server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname}:${server.port}`,
     version,
@@ -144,12 +91,8 @@ export async function runProxy(args: string[], version: string): Promise<number>
   warnIfExposed(config, log);
 
   const signal = await shutdown;
-  lifecycle.state = "stopping";
   log.info("shutting down", { signal, grace_ms: config.shutdownGraceMs });
-  await server.stop(config.shutdownGraceMs);
-  pool.close();
-  stopUpkeep();
-  stores.close();
+  await proxy.stop(config.shutdownGraceMs);
   log.info("stopped");
   logLines.flush();
   return 0;

@@ -8,7 +8,10 @@
 
 import { arr, type Json, obj } from "../core/json-value.ts";
 import type { GenerationApi } from "./slots.ts";
-import { countTokens } from "./tokens.ts";
+import { countTokens as exactCount } from "./tokens.ts";
+
+/** How one text is counted: the model's tokenizer, or an estimate where none may load. */
+export type TokenCounter = (text: string, model: string) => number;
 
 // Providers wrap each message in a few framing tokens; 4 is the usual figure for both.
 const PER_MESSAGE = 4;
@@ -16,7 +19,7 @@ const PER_MESSAGE = 4;
 const PER_IMAGE = 1600;
 
 /** Adds up the tokens of one content value: a string, or a list of typed parts. */
-function contentTokens(content: unknown, model: string): number {
+function contentTokens(content: unknown, model: string, countTokens: TokenCounter): number {
   if (typeof content === "string") return countTokens(content, model);
   if (!Array.isArray(content))
     return content === undefined || content === null
@@ -30,7 +33,7 @@ function contentTokens(content: unknown, model: string): number {
     if (type === "image" || type === "image_url" || type === "input_image") total += PER_IMAGE;
     else if (typeof p.text === "string") total += countTokens(p.text, model);
     else if (typeof p.thinking === "string") total += countTokens(p.thinking, model);
-    else if (type === "tool_result") total += contentTokens(p.content, model);
+    else if (type === "tool_result") total += contentTokens(p.content, model, countTokens);
     else if (type === "tool_use")
       total += countTokens(`${String(p.name)}${JSON.stringify(p.input ?? {})}`, model);
     else if (type === "redacted_thinking" || type === "document")
@@ -40,7 +43,7 @@ function contentTokens(content: unknown, model: string): number {
 }
 
 /** Tokens of a Gemini request: its system instruction, tools and every part of `contents`. */
-function geminiRequestTokens(body: Json, model: string): number {
+function geminiRequestTokens(body: Json, model: string, countTokens: TokenCounter): number {
   let total = 0;
   const tokensOfPart = (part: unknown) => {
     const p = obj(part);
@@ -59,10 +62,15 @@ function geminiRequestTokens(body: Json, model: string): number {
 }
 
 /** Tokens of the original request: system, tools and messages (or Responses instructions and input). */
-export function requestTokens(api: GenerationApi, body: Json, model: string): number {
-  if (api === "gemini") return geminiRequestTokens(body, model);
+export function requestTokens(
+  api: GenerationApi,
+  body: Json,
+  model: string,
+  countTokens: TokenCounter = exactCount,
+): number {
+  if (api === "gemini") return geminiRequestTokens(body, model, countTokens);
   let total = 0;
-  if (body.system !== undefined) total += contentTokens(body.system, model);
+  if (body.system !== undefined) total += contentTokens(body.system, model, countTokens);
   if (typeof body.instructions === "string") total += countTokens(body.instructions, model);
   if (Array.isArray(body.tools)) {
     for (const tool of body.tools) total += countTokens(JSON.stringify(tool), model);
@@ -74,9 +82,9 @@ export function requestTokens(api: GenerationApi, body: Json, model: string): nu
     const m = obj(item);
     if (!m) continue;
     total += PER_MESSAGE;
-    if (m.content !== undefined) total += contentTokens(m.content, model);
+    if (m.content !== undefined) total += contentTokens(m.content, model, countTokens);
     if (typeof m.output === "string" || Array.isArray(m.output))
-      total += contentTokens(m.output, model);
+      total += contentTokens(m.output, model, countTokens);
     if (typeof m.arguments === "string")
       total += countTokens(`${String(m.name)}${m.arguments}`, model);
     if (Array.isArray(m.tool_calls)) total += countTokens(JSON.stringify(m.tool_calls), model);
@@ -100,8 +108,9 @@ export function requestTokenFigures(
   model: string,
   edits: readonly { readonly slot: { readonly text: string }; readonly text: string }[],
   candidateTexts: readonly string[],
+  countTokens: TokenCounter = exactCount,
 ): RequestTokenFigures {
-  const before = requestTokens(api, body, model);
+  const before = requestTokens(api, body, model, countTokens);
   let saved = 0;
   for (const edit of edits)
     saved += countTokens(edit.slot.text, model) - countTokens(edit.text, model);

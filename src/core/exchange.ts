@@ -55,6 +55,10 @@ export interface Exchange {
   readonly transforms: string[];
   /** Time spent deciding and applying compression. */
   readonly compressionMs?: number;
+  /** Tool outputs that were candidates for compression when it was planned. */
+  readonly candidateCount?: number;
+  /** Set on a Codex WebSocket turn: the size of the frame as it went upstream. */
+  readonly socketFrame?: { readonly bytesSent: number };
   /** True when compression failed and the original was forwarded (fail open). */
   readonly compressionFailed?: boolean;
   /** Tool outputs sent whole because their compression did not finish within the budget. */

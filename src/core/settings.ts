@@ -169,7 +169,7 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
     flag: { name: "log-file", arg: "FILE" },
     kind: optionalText,
     live: false,
-    help: "also append the log lines to FILE (not with --stateless)",
+    help: "also append the log lines to FILE (not with --stateless); the original Headroom's request log found there is imported once",
   },
   cache: {
     env: "HEADROOM_CACHE",

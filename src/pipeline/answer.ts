@@ -1,6 +1,6 @@
 /**
  * The answering stage: turns the upstream's response into the client's. Unchanged requests get
- * the response relayed; rewritten ones get the savings headers (non-streamed answers) and, when
+ * the response relayed; rewritten ones get the savings headers (estimated on streams) and, when
  * headroom offered headroom_retrieve, the retrieval loop that answers the model's calls.
  * @module
  */
@@ -8,7 +8,7 @@
 import type { GenerationApi } from "../compress/slots.ts";
 import type { JsonBody } from "../core/body.ts";
 import type { ClientRequest } from "./client-request.ts";
-import { savingsHeaders } from "./compress-tool-outputs.ts";
+import { estimatedFigures, savingsHeaders } from "./compress-tool-outputs.ts";
 import type { PipelineDeps } from "./deps.ts";
 import type { Forwarded } from "./forward.ts";
 import { relayResponse } from "./relay-response.ts";
@@ -36,7 +36,12 @@ export async function answerRewritten(
   const streamed = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
   // A non-streamed answer carries the savings in its headers: wait for the exact figures.
   if (!streamed && exchange.accounting) await exchange.accounting;
-  const extraHeaders = savingsHeaders(exchange, streamed);
+  const optimized = rewrite.optimized;
+  const extraHeaders = savingsHeaders(
+    exchange,
+    streamed,
+    optimized && (() => estimatedFigures({ api, json, exchange }, optimized)),
+  );
   if (!rewrite.offersRetrieve)
     return relayResponse(deps, exchange, upstream, extraHeaders ? { extraHeaders } : {});
   const signal = request.raw.signal;

@@ -6,7 +6,9 @@
  */
 
 import type { CompressionSettings, RequestCompression } from "../compress/compress-request.ts";
+import { type RequestTokenFigures, requestTokenFigures } from "../compress/request-tokens.ts";
 import { runTokenJob } from "../compress/token-job.ts";
+import { estimateTokens } from "../compress/tokens-estimate.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
 import { locateEdits, type PendingEdits, pathKey, type Splice } from "../core/json-edit.ts";
@@ -169,19 +171,50 @@ export function accountTokens(
     });
 }
 
+/** headroom's estimate of a compressed request's figures: no tokenizer, known at once. */
+export function estimatedFigures(
+  { api, json, exchange }: Pick<RewriteInput, "api" | "json" | "exchange">,
+  optimized: OptimizedBody,
+) {
+  return requestTokenFigures(
+    api,
+    json.value,
+    exchange.model ?? "",
+    optimized.plan.edits,
+    [],
+    (text) => estimateTokens(text),
+  );
+}
+
 /**
  * The x-headroom-* headers of an answer, or undefined when there are none: the whole-request
- * token figures, transforms and model of a compressed request (non-streamed answers only: a
- * stream's headers leave before the exact count is done), and on any answer whose compression
- * failed and went out as the original, `x-headroom-compression-failed: true`.
+ * token figures, transforms and model of a compressed request, and on any answer whose
+ * compression failed and went out as the original, `x-headroom-compression-failed: true`.
+ * A non-streamed answer waits for the exact counts; a stream's headers leave before they are
+ * done, so it carries `estimate` (headroom's estimate, said so in
+ * `x-headroom-tokens-estimated`) rather than holding back its first byte.
  */
-export function savingsHeaders(exchange: Exchange, streamed: boolean): Headers | undefined {
+export function savingsHeaders(
+  exchange: Exchange,
+  streamed: boolean,
+  estimate?: () => RequestTokenFigures,
+): Headers | undefined {
   const headers = new Headers();
   if (exchange.compressionFailed) headers.set("x-headroom-compression-failed", "true");
-  if (!streamed && exchange.tokensBefore !== undefined) {
-    headers.set("x-headroom-tokens-before", String(exchange.tokensBefore));
-    headers.set("x-headroom-tokens-after", String(exchange.tokensAfter));
-    headers.set("x-headroom-tokens-saved", String(exchange.tokensSaved));
+  const figures = streamed
+    ? estimate?.()
+    : exchange.tokensBefore === undefined
+      ? undefined
+      : {
+          before: exchange.tokensBefore,
+          after: exchange.tokensAfter ?? exchange.tokensBefore,
+          saved: exchange.tokensSaved ?? 0,
+        };
+  if (figures) {
+    headers.set("x-headroom-tokens-before", String(figures.before));
+    headers.set("x-headroom-tokens-after", String(figures.after));
+    headers.set("x-headroom-tokens-saved", String(figures.saved));
+    if (streamed) headers.set("x-headroom-tokens-estimated", "true");
     headers.set("x-headroom-transforms", exchange.transforms.join(","));
     if (exchange.model) headers.set("x-headroom-model", exchange.model);
   }

@@ -26,7 +26,9 @@ export function exchangeRecorder(
 ): (exchange: Exchange) => void {
   return function recordExchange(exchange) {
     if (exchange.outcome === "local") return;
-    stats.record(rowFromExchange(exchange, exchange.client ?? UNLABELLED, prices, estimateInput));
+    const row = rowFromExchange(exchange, exchange.client ?? UNLABELLED, prices, estimateInput);
+    stats.record(row);
+    stats.pipeline.record(exchange, row);
     // Most requests compressed nothing: no live-feed work for them.
     if (!exchange.compressions?.length) return;
     const fresh = exchange.compressions.filter((compression) => !compression.replayed);

@@ -103,6 +103,7 @@ export function recordFailure(exchange: Exchange, error: ProxyError): void {
 /** How long planning took, and how many outputs went whole for want of time. */
 export function recordPlanning(exchange: Exchange, plan: RequestCompression, ms: number): void {
   writable(exchange).compressionMs = Math.round(ms * 100) / 100;
+  writable(exchange).candidateCount = plan.candidates.length;
   writable(exchange).overBudget = plan.kept.over_budget ?? 0;
 }
 
@@ -135,6 +136,11 @@ export function recordCompressed(exchange: Exchange, plan: RequestCompression): 
 /** Compression or the rewrite failed and the original went (fail open). */
 export function recordFailOpen(exchange: Exchange): void {
   writable(exchange).compressionFailed = true;
+}
+
+/** A WebSocket turn's frame went upstream with this many bytes. */
+export function recordSocketFrame(exchange: Exchange, bytesSent: number): void {
+  writable(exchange).socketFrame = { bytesSent };
 }
 
 /** Output shaping's labels. */

@@ -189,6 +189,7 @@ function answerStream(ctx: RetrievalContext, first: Response): Response {
   const interceptor = RETRIEVAL_ADAPTERS[api].stream();
   const headers = clientResponseHeaders(first.headers);
   headers.set("x-accel-buffering", "no");
+  if (ctx.extraHeaders) for (const [name, value] of ctx.extraHeaders) headers.set(name, value);
   let reader: ChunkReader | undefined;
   let cancelled = false;
   let outcome: Exchange["outcome"] = "ok";

@@ -27,6 +27,7 @@ import {
   recordGeneration,
   recordOutcome,
   recordRoute,
+  recordSocketFrame,
   recordStatus,
   recordUsage,
 } from "./recorder.ts";
@@ -164,6 +165,7 @@ export class SocketTurn {
     this.#bodyText = text;
     this.#body = parsedMessage(text) ?? json.value;
     this.#sent = true;
+    recordSocketFrame(exchange, encoder.encode(text).length);
     this.scope.upstream.send(text);
   }
 

@@ -141,6 +141,23 @@ export function rowCounters(row: LedgerRow): Counters {
   return c;
 }
 
+/**
+ * Each provider's models, for figures priced per model but shown per provider (the prompt
+ * cache's dollars): named "<provider> <model>" (provider names have no spaces).
+ */
+export const PROVIDER_MODEL = "provider_model";
+
+/** The slice name of one provider's model. */
+function providerModel(provider: string, model: string): string {
+  return `${provider} ${model}`;
+}
+
+/** Splits a {@link PROVIDER_MODEL} slice name back into provider and model. */
+export function splitProviderModel(name: string): { provider: string; model: string } {
+  const space = name.indexOf(" ");
+  return { provider: name.slice(0, space), model: name.slice(space + 1) };
+}
+
 /** The slices a row belongs to, as [dimension, name] pairs ("all" included). */
 export function rowSlices(row: LedgerRow): [string, string][] {
   const slices: [string, string][] = [["all", ""]];
@@ -148,6 +165,7 @@ export function rowSlices(row: LedgerRow): [string, string][] {
   slices.push(
     ["provider", row.provider ?? "unknown"],
     ["model", row.model ?? "unknown"],
+    [PROVIDER_MODEL, providerModel(row.provider ?? "unknown", row.model ?? "unknown")],
     ["agent", row.agent],
   );
   if (row.project) slices.push(["project", row.project]);

@@ -7,6 +7,7 @@
  */
 
 import { bucketStart, type Granularity, type SeriesPoint, type StoredRow } from "./ledger-store.ts";
+import { literalError, type QueryError } from "./query-errors.ts";
 import type { StatsService } from "./stats-service.ts";
 import { iso, round, summaryText, tokenFigures } from "./views.ts";
 
@@ -18,24 +19,32 @@ export interface HistoryQuery {
   readonly mode: "compact" | "full" | "none";
 }
 
+const FORMATS = ["json", "csv"] as const;
 const SERIES = ["history", "hourly", "daily", "weekly", "monthly"] as const;
 const MODES = ["compact", "full", "none"] as const;
 // Compact history: the newest points densely, older ones sampled evenly, at most this many.
 const COMPACT_POINTS = 500;
 const FULL_LIMIT = 100_000;
 
-/** Validates the query string; returns a message for anything unknown. */
-export function parseHistoryQuery(params: URLSearchParams): HistoryQuery | string {
+/** Validates the query string; returns every parameter it cannot take, as the original does. */
+export function parseHistoryQuery(params: URLSearchParams): HistoryQuery | QueryError[] {
+  const errors: QueryError[] = [];
   const format = params.get("format") ?? "json";
-  if (format !== "json" && format !== "csv") return `format must be json or csv, not "${format}"`;
+  if (!(FORMATS as readonly string[]).includes(format))
+    errors.push(literalError("format", format, FORMATS));
   const series = params.get("series") ?? undefined;
-  if (series !== undefined && !(SERIES as readonly string[]).includes(series)) {
-    return `series must be one of ${SERIES.join(", ")}, not "${series}"`;
-  }
+  if (series !== undefined && !(SERIES as readonly string[]).includes(series))
+    errors.push(literalError("series", series, SERIES));
+  const modeName = params.has("history_mode") ? "history_mode" : "detail";
   const mode = params.get("history_mode") ?? params.get("detail") ?? "compact";
   if (!(MODES as readonly string[]).includes(mode))
-    return `history_mode must be one of ${MODES.join(", ")}, not "${mode}"`;
-  return { format, series: series as HistoryQuery["series"], mode: mode as HistoryQuery["mode"] };
+    errors.push(literalError(modeName, mode, MODES));
+  if (errors.length > 0) return errors;
+  return {
+    format: format as HistoryQuery["format"],
+    series: series as HistoryQuery["series"],
+    mode: mode as HistoryQuery["mode"],
+  };
 }
 
 /** Running lifetime figures at one row, as the original's checkpoints carry them. */

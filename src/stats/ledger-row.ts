@@ -97,7 +97,7 @@ function dollars(value: number): number {
 }
 
 /** Estimated cost of one request's usage at the model's list price, if known. */
-function usageCost(
+export function usageCost(
   prices: PriceTable,
   model: string | null,
   usage: { input: number; output: number; cacheRead: number; cacheWrite: number },

@@ -1,6 +1,7 @@
 /**
- * Reads the original Headroom's `proxy_savings.json` into ledger rows, so a user moving to
- * headroom keeps their lifetime savings. Each cumulative checkpoint becomes one row holding the
+ * Reads the original Headroom's `proxy_savings.json` into ledger rows (with its request log's
+ * entries, when there is one: see original-request-log.ts), so a user moving to headroom keeps
+ * their lifetime savings. Each cumulative checkpoint becomes one row holding the
  * change since the previous checkpoint (dated, with its provider and model, so the roll-ups show
  * it where it happened); one more row carries what the lifetime holds beyond the last checkpoint
  * (requests that saved nothing, input sent after it). Summed, the rows equal the file's lifetime.
@@ -17,12 +18,15 @@ export interface OriginalSavingsSummary {
   readonly total_input_tokens: number;
   readonly total_input_cost_usd: number;
   readonly history_points: number;
+  /** Entries of the original's request log (`--log-file`) imported with it. */
+  readonly request_log_entries: number;
 }
 
 /** The outcome recorded on imported rows, so they can be told from headroom's own. */
 export const IMPORTED_OUTCOME = "imported";
 
-interface Figures {
+/** The four figures an import adds up. */
+export interface Figures {
   tokensSaved: number;
   usd: number;
   inputTokens: number;
@@ -122,14 +126,15 @@ const minus = (a: Figures, b: Figures): Figures => ({
   costUsd: Math.max(0, a.costUsd - b.costUsd),
 });
 
-/**
- * The rows for a `proxy_savings.json` text, or why it cannot be read. `now` dates the remainder
- * row when the file has no checkpoints.
- */
-export function originalSavingsRows(
-  body: string,
-  now: number,
-): { rows: LedgerRow[]; summary: OriginalSavingsSummary } | string {
+/** A `proxy_savings.json` as read: its lifetime and its checkpoints, oldest first. */
+export interface OriginalSavings {
+  readonly requests: number;
+  readonly lifetime: Figures;
+  readonly checkpoints: readonly Checkpoint[];
+}
+
+/** Reads a `proxy_savings.json` text, or says why it cannot be read. */
+export function parseOriginalSavings(body: string): OriginalSavings | string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -142,12 +147,6 @@ export function originalSavingsRows(
   const tokensSaved = amount(l.tokens_saved);
   if (requests === undefined || tokensSaved === undefined)
     return "lifetime.requests or lifetime.tokens_saved is not a non-negative number";
-  const lifetime: Figures = {
-    tokensSaved,
-    usd: amount(l.compression_savings_usd) ?? 0,
-    inputTokens: amount(l.total_input_tokens) ?? 0,
-    costUsd: amount(l.total_input_cost_usd) ?? 0,
-  };
   const history = parsed.history ?? [];
   if (!Array.isArray(history)) return "history is not an array";
   const checkpoints: Checkpoint[] = [];
@@ -157,28 +156,113 @@ export function originalSavingsRows(
     checkpoints.push(point);
   }
   checkpoints.sort((a, b) => a.ts - b.ts);
-  const rows: LedgerRow[] = [];
-  let previous: Figures = { tokensSaved: 0, usd: 0, inputTokens: 0, costUsd: 0 };
-  for (const point of checkpoints) {
-    rows.push(importedRow(point.ts, point.provider, point.model, minus(point, previous)));
+  return {
+    requests: Math.round(requests),
+    lifetime: {
+      tokensSaved,
+      usd: amount(l.compression_savings_usd) ?? 0,
+      inputTokens: amount(l.total_input_tokens) ?? 0,
+      costUsd: amount(l.total_input_cost_usd) ?? 0,
+    },
+    checkpoints,
+  };
+}
+
+/** What a row adds to the import's figures. */
+export const rowFigures = (row: LedgerRow): Figures => ({
+  tokensSaved: row.tokensSaved,
+  usd: row.savedUsd ?? 0,
+  inputTokens: row.inputTokens,
+  costUsd: row.costUsd ?? 0,
+});
+
+/** Two sets of figures added. */
+export const plus = (a: Figures, b: Figures): Figures => ({
+  tokensSaved: a.tokensSaved + b.tokensSaved,
+  usd: a.usd + b.usd,
+  inputTokens: a.inputTokens + b.inputTokens,
+  costUsd: a.costUsd + b.costUsd,
+});
+
+/** Figures at zero. */
+export const NO_FIGURES: Figures = { tokensSaved: 0, usd: 0, inputTokens: 0, costUsd: 0 };
+
+/** The request log's entries, summed: when they start and end, how many, what they add up to. */
+export interface LoggedSpan {
+  readonly first: number;
+  readonly last: number;
+  readonly entries: number;
+  readonly figures: Figures;
+}
+
+/** The rows an import adds around the request log's own (which go between them, in order). */
+export interface ImportPlan {
+  /** Checkpoints before the log's first entry. */
+  readonly before: LedgerRow[];
+  /** Checkpoints after its last entry, then the row for the rest of the lifetime. */
+  readonly after: LedgerRow[];
+  readonly summary: OriginalSavingsSummary;
+}
+
+/**
+ * An import of the savings file's checkpoints (as changes) and the request log's entries (as
+ * they are, inserted by the caller between `before` and `after`). Where both cover the same
+ * time the log's own rows stand and the checkpoints of that span are left out; one more row
+ * carries what the file's lifetime holds beyond all of them (requests that saved nothing left no
+ * checkpoint). `now` dates that row when nothing else gives a date.
+ */
+export function originalImport(
+  savings: OriginalSavings | undefined,
+  logged: LoggedSpan | undefined,
+  now: number,
+): ImportPlan {
+  // The original dates a checkpoint to the second, its log entry of the same request to the
+  // microsecond: the span starts at the second of the first entry.
+  const first = logged ? Math.floor(logged.first / 1000) * 1000 : Number.POSITIVE_INFINITY;
+  const last = logged?.last ?? Number.NEGATIVE_INFINITY;
+  const before: LedgerRow[] = [];
+  const after: LedgerRow[] = [];
+  let previous = NO_FIGURES;
+  let counted = logged?.figures ?? NO_FIGURES;
+  for (const point of savings?.checkpoints ?? []) {
+    // Inside the log's span the log's own rows stand for these requests.
+    if (point.ts < first || point.ts > last) {
+      const delta = minus(point, previous);
+      (point.ts < first ? before : after).push(
+        importedRow(point.ts, point.provider, point.model, delta),
+      );
+      counted = plus(counted, delta);
+    }
     previous = point;
   }
-  // Requests that saved nothing left no checkpoint: one row stands for all of them.
-  const rest = minus(lifetime, previous);
-  const uncounted = Math.max(0, Math.round(requests) - checkpoints.length);
-  if (uncounted > 0 || Object.values(rest).some((value) => value > 0)) {
-    const remainder = importedRow(checkpoints.at(-1)?.ts ?? now, null, null, rest);
-    rows.push({ ...remainder, requestsCounted: uncounted });
+  const entries = logged?.entries ?? 0;
+  let requests = before.length + entries + after.length;
+  if (savings) {
+    const rest = minus(savings.lifetime, counted);
+    const uncounted = Math.max(0, savings.requests - requests);
+    if (uncounted > 0 || Object.values(rest).some((value) => value > 0)) {
+      const at = Math.max(
+        after.at(-1)?.ts ?? Number.NEGATIVE_INFINITY,
+        last,
+        before.at(-1)?.ts ?? 0,
+      );
+      const remainder = importedRow(at > 0 ? at : now, null, null, rest);
+      after.push({ ...remainder, requestsCounted: uncounted });
+      counted = plus(counted, rest);
+      requests += uncounted;
+    }
   }
   return {
-    rows,
+    before,
+    after,
     summary: {
-      requests: Math.round(requests),
-      tokens_saved: Math.round(tokensSaved),
-      compression_savings_usd: lifetime.usd,
-      total_input_tokens: Math.round(lifetime.inputTokens),
-      total_input_cost_usd: lifetime.costUsd,
-      history_points: checkpoints.length,
+      requests,
+      tokens_saved: Math.round(counted.tokensSaved),
+      compression_savings_usd: Math.round(counted.usd * 1e8) / 1e8,
+      total_input_tokens: Math.round(counted.inputTokens),
+      total_input_cost_usd: Math.round(counted.costUsd * 1e8) / 1e8,
+      history_points: savings?.checkpoints.length ?? 0,
+      request_log_entries: entries,
     },
   };
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Aggregate, Counters } from "./aggregate.ts";
+import { type Aggregate, type Counters, PROVIDER_MODEL, splitProviderModel } from "./aggregate.ts";
 import type { PriceTable } from "./prices.ts";
 import { cacheFigures, percent, round } from "./views.ts";
 
@@ -55,10 +55,10 @@ function providerFigures(c: Counters, provider?: string) {
 }
 
 /** Dollars the cache saved on reads and cost in write premiums, at each model's list prices. */
-function cacheDollars(aggregate: Aggregate, prices: PriceTable | undefined) {
+function cacheDollars(models: Iterable<[string, Counters]>, prices: PriceTable | undefined) {
   let saved = 0;
   let premium = 0;
-  for (const [model, c] of aggregate.dimension("model")) {
+  for (const [model, c] of models) {
     const price = prices?.priceOf(model);
     if (!price) continue;
     saved += (c.cache_read_tokens * (price.input - price.cachedInput)) / 1_000_000;
@@ -71,22 +71,40 @@ function cacheDollars(aggregate: Aggregate, prices: PriceTable | undefined) {
   };
 }
 
+/** Each provider's models with their counters. */
+function modelsByProvider(aggregate: Aggregate): Map<string, [string, Counters][]> {
+  const out = new Map<string, [string, Counters][]>();
+  for (const [name, c] of aggregate.dimension(PROVIDER_MODEL)) {
+    const { provider, model } = splitProviderModel(name);
+    out.set(provider, [...(out.get(provider) ?? []), [model, c]]);
+  }
+  return out;
+}
+
 /** The `prefix_cache` section of one view. */
 export function prefixCacheJson(aggregate: Aggregate, prices?: PriceTable) {
   const byProvider: Record<string, unknown> = {};
   const missesByProvider: Record<string, unknown> = {};
+  const models = modelsByProvider(aggregate);
   for (const [name, c] of aggregate.dimension("provider")) {
-    byProvider[name] = providerFigures(c, name);
+    byProvider[name] = {
+      ...providerFigures(c, name),
+      ...cacheDollars(models.get(name) ?? [], prices),
+    };
     missesByProvider[name] = missAttribution(c);
   }
   const all = aggregate.all;
   return {
     by_provider: byProvider,
-    totals: { ...providerFigures(all), ...cacheDollars(aggregate, prices) },
+    totals: { ...providerFigures(all), ...cacheDollars(aggregate.dimension("model"), prices) },
     miss_attribution: { totals: missAttribution(all), by_provider: missesByProvider },
     compression_vs_cache: {
       tokens_saved_by_compression: all.tokens_saved,
+      // headroom counts the rewrites it causes, but a rewrite's tokens are part of that
+      // request's cache writes, which the provider reports as one figure: unknown, not guessed.
+      tokens_lost_to_cache_bust: null,
       cache_bust_count: all.cache_rewrites_caused,
+      net_tokens: null,
     },
     attribution:
       "bust_count and prefix_change count the prompt-cache prefixes headroom itself changed; " +

@@ -7,6 +7,7 @@
  */
 
 import type { Aggregate, Counters, Histogram } from "./aggregate.ts";
+import { NOT_MEASURED } from "./pipeline-tally.ts";
 import { prefixCacheJson } from "./prefix-cache.ts";
 import type { PriceTable } from "./prices.ts";
 import type { StatsService } from "./stats-service.ts";
@@ -182,6 +183,10 @@ export function statsJson(
         total_tokens_saved_with_cli_filtering: s.tokens_saved + s.cli_tokens_saved,
       },
     },
+    pipeline_timing: service.pipeline.pipelineTiming(),
+    codex_ws: service.pipeline.codexWs(),
+    waste_signals: null,
+    not_measured: NOT_MEASURED,
     // [time, cumulative tokens saved] after each request of this session, oldest first.
     savings_history: service.savingsHistory.map(([ts, saved]) => [iso(ts), saved]),
     session: {

@@ -10,6 +10,7 @@ import { Aggregate, rowCounters, rowSlices } from "./aggregate.ts";
 import type { LedgerRow } from "./ledger-row.ts";
 import type { LedgerStore, StoredRow } from "./ledger-store.ts";
 import { IMPORTED_OUTCOME, type OriginalSavingsSummary } from "./original-savings.ts";
+import { PipelineTally } from "./pipeline-tally.ts";
 
 /** One compression of one tool output, for the live feed. */
 export interface CompressionEvent {
@@ -33,10 +34,13 @@ const RECENT = 50;
 const FEED = 200;
 const SAVINGS_HISTORY = 100;
 
-/** Lifetime figures carried over from the original Headroom's proxy_savings.json, once. */
+/** Figures carried over from the original Headroom's proxy_savings.json and request log, once. */
 export interface ImportedSavings extends OriginalSavingsSummary {
-  readonly path: string;
+  /** The savings file read (null when only a request log was). */
+  readonly path: string | null;
   readonly imported_at: string;
+  /** The original's request log read with it, if any. */
+  readonly request_log?: { readonly path: string; readonly entries: number };
 }
 
 /** Records ledger rows and serves the views over them. */
@@ -47,6 +51,10 @@ export class StatsService {
   displayStartedAt = 0;
   readonly recent: StoredRow[] = [];
   readonly feed: CompressionEvent[] = [];
+  /** This session's compression timing and Codex WebSocket figures. */
+  pipeline = new PipelineTally();
+  /** Fresh compressions per tool since the process started (the feedback loop's figures). */
+  readonly toolCompressions = new Map<string, number>();
   /** [epoch ms, cumulative tokens saved] after each of this session's newest requests. */
   savingsHistory: [number, number][] = [];
   /** Set when this workspace's lifetime began with the original Headroom's figures. */
@@ -119,6 +127,12 @@ export class StatsService {
   /** Adds compression events to the live feed. */
   recordCompressions(events: readonly CompressionEvent[]): void {
     this.feed.push(...events);
+    for (const event of events) {
+      const tool = event.tool ?? "unknown";
+      const known = this.toolCompressions.has(tool) || this.toolCompressions.size < 200;
+      const key = known ? tool : "other";
+      this.toolCompressions.set(key, (this.toolCompressions.get(key) ?? 0) + 1);
+    }
     if (this.feed.length > FEED) this.feed.splice(0, this.feed.length - FEED);
   }
 
@@ -140,6 +154,7 @@ export class StatsService {
     this.session = new Aggregate();
     this.sessionStartedAt = this.now();
     this.savingsHistory = [];
+    this.pipeline = new PipelineTally();
   }
 
   /** The lifetime view, from the durable totals (empty when the store cannot be read). */

@@ -97,6 +97,7 @@ export class MemoryOriginalStore implements OriginalStore {
       evictions: this.#counters.evictions,
       expired: this.#counters.expired,
       recentRetrievals: this.#counters.recent(),
+      retrievalsByTool: this.#counters.byTool(),
     };
   }
 

@@ -163,6 +163,7 @@ export class SqliteOriginalStore implements OriginalStore {
       evictions: this.#counters.evictions,
       expired: this.#counters.expired,
       recentRetrievals: this.#counters.recent(),
+      retrievalsByTool: this.#counters.byTool(),
     };
   }
 

@@ -63,6 +63,7 @@ describe("/v1/compress", () => {
     expect(roomy.body.tokens_saved).toBe(0);
     expect(roomy.body.tokens_before).toBeGreaterThan(1_000);
     expect(roomy.body.tokens_after).toBe(roomy.body.tokens_before);
+    expect(roomy.body.budget).toEqual({ tokens: 1_000_000, fits: true, level: "none" });
     const tight = await compress(app, { messages, token_budget: 1_000 });
     expect(tight.body.tokens_saved).toBeGreaterThan(0);
     expect(tight.body.tokens_before).toBe(roomy.body.tokens_before);
@@ -71,6 +72,94 @@ describe("/v1/compress", () => {
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain("token_budget");
     }
+  });
+});
+
+/** Four small listings (below HEADROOM_MIN_TOKENS each): left alone unless a budget says otherwise. */
+function smallOutputs() {
+  const messages: unknown[] = [{ role: "user", content: "Check the items." }];
+  for (let k = 0; k < 4; k++) {
+    const rows = Array.from({ length: 5 }, (_, i) => ({
+      id: k * 100 + i,
+      name: `item-${k * 100 + i}`,
+      status: "ok",
+      size: 1000 + i,
+    }));
+    messages.push(
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [
+          { id: `call_${k}`, type: "function", function: { name: "list", arguments: "{}" } },
+        ],
+      },
+      { role: "tool", tool_call_id: `call_${k}`, content: JSON.stringify(rows, null, 2) },
+    );
+  }
+  return messages;
+}
+
+describe("/v1/compress compresses harder to fit token_budget, and says whether it did", () => {
+  test("first the configured settings, then every threshold down, then whole outputs elided", async () => {
+    const messages = smallOutputs();
+    const plain = await compress(buildApp(), { messages });
+    // Too small for the configured thresholds: nothing changes without a budget.
+    expect(plain.body.tokens_saved).toBe(0);
+    const before = plain.body.tokens_before as number;
+
+    const harder = await compress(buildApp(), { messages, token_budget: before - 200 });
+    expect(harder.body.budget).toEqual({ tokens: before - 200, fits: true, level: "aggressive" });
+    expect(harder.body.tokens_after).toBeLessThanOrEqual(before - 200);
+    expect(harder.body.transforms_applied).not.toContain("elided");
+
+    // Tighter than any compressor gets: the oldest outputs go whole, each behind a marker.
+    const budget = Math.ceil(harder.body.tokens_after * 0.95);
+    const app = buildApp();
+    const elided = await compress(app, { messages, token_budget: budget });
+    expect(elided.body.budget).toEqual({ tokens: budget, fits: true, level: "elided" });
+    expect(elided.body.tokens_after).toBeLessThanOrEqual(budget);
+    expect(elided.body.transforms_applied[0]).toBe("elided");
+    // The newest output is still there, compressed rather than gone.
+    expect(elided.body.transforms_applied.at(-1)).not.toBe("elided");
+    const first = (messages[2] as { content: string }).content;
+    expect(elided.body.messages[2].content).toContain("hash=");
+    expect(elided.body.messages[0]).toEqual(messages[0]);
+    // The elided original can be retrieved by its hash.
+    const hashes = elided.body.ccr_hashes as string[];
+    const originals = await Promise.all(
+      hashes.map(
+        async (hash) => (await json(await app.request(`/v1/retrieve/${hash}`))).original_content,
+      ),
+    );
+    expect(originals).toContain(first);
+    // What a budget forced is not remembered: the same call without one is as before.
+    const again = await compress(app, { messages });
+    expect(again.body.tokens_saved).toBe(0);
+  });
+
+  test("a budget the other messages alone exceed is reported as not met", async () => {
+    const messages = smallOutputs();
+    const res = await compress(buildApp(), { messages, token_budget: 20 });
+    expect(res.status).toBe(200);
+    expect(res.body.budget).toEqual({ tokens: 20, fits: false, level: "elided" });
+    expect(res.body.tokens_after).toBeGreaterThan(20);
+    // Every tool output went; the user's and assistant's messages are as sent.
+    expect(res.body.transforms_applied).toEqual(["elided", "elided", "elided", "elided"]);
+    expect(res.body.messages[0]).toEqual(messages[0]);
+    expect(res.body.messages[1]).toEqual(messages[1]);
+  });
+
+  test("config.lossy false: nothing is dropped to meet the budget", async () => {
+    const messages = smallOutputs();
+    const res = await compress(buildApp(), {
+      messages,
+      token_budget: 20,
+      config: { lossy: false },
+    });
+    expect(res.body.budget.fits).toBe(false);
+    expect(res.body.budget.level).not.toBe("elided");
+    expect(res.body.ccr_hashes).toEqual([]);
+    expect(JSON.stringify(res.body.messages)).not.toContain("hash=");
   });
 });
 

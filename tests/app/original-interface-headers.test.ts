@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import fixture from "../fixtures/original-interface/routing-headers.json";
 import { json } from "../helpers/http.ts";
 import { type BuildOptions, buildApp, serveApp, waitFor } from "../helpers/proxy.ts";
-import { chatCompletion } from "../helpers/wire.ts";
+import { chatCompletion, chatStream } from "../helpers/wire.ts";
 
 /** An app whose injected fetch records each upstream call and answers a real chat completion. */
 function recordingApp(options: BuildOptions = {}) {
@@ -239,6 +239,41 @@ describe("response headers the original's clients read", () => {
     expect(before).toBeGreaterThan(after);
     expect(Number(res.headers.get("x-headroom-tokens-saved"))).toBe(before - after);
   });
+
+  test.each([
+    ["lossless", "false"],
+    ["lossy, so headroom_retrieve is offered and answered", "true"],
+  ])(
+    "a streamed answer carries them too, before its body: headroom's estimate (%s)",
+    async (_name, lossy) => {
+      const app = buildApp({
+        env: { HEADROOM_LOSSY: lossy },
+        fetch: async () =>
+          new Response(chatStream({ kind: "text", text: "done" }, "gpt-4o").join(""), {
+            headers: { "content-type": "text/event-stream" },
+          }),
+      });
+      const res = await app.request("/v1/chat/completions", post({ ...TOOL_CHAT, stream: true }));
+      expect(res.status).toBe(200);
+      // Read before the body: the figures are there as soon as the stream starts.
+      for (const name of fixture.compressed_response_headers) {
+        expect(res.headers.get(name)).not.toBeNull();
+      }
+      expect(res.headers.get("x-headroom-tokens-estimated")).toBe("true");
+      expect(res.headers.get("x-headroom-model")).toBe("gpt-4o");
+      const before = Number(res.headers.get("x-headroom-tokens-before"));
+      const after = Number(res.headers.get("x-headroom-tokens-after"));
+      expect(before).toBeGreaterThan(after);
+      expect(Number(res.headers.get("x-headroom-tokens-saved"))).toBe(before - after);
+      expect(await res.text()).toContain("data: [DONE]");
+      // The ledger gets the exact count; the estimate is close to it.
+      await waitFor(() => app.exchanges.length === 1);
+      const exact = app.exchanges[0]!;
+      expect(exact.tokensSaved).toBeGreaterThan(0);
+      expect(Math.abs(before - exact.tokensBefore!) / exact.tokensBefore!).toBeLessThan(0.15);
+      expect(Math.abs(before - after - exact.tokensSaved!) / exact.tokensSaved!).toBeLessThan(0.15);
+    },
+  );
 
   test("an answer from the response cache says x-headroom-cached: true", async () => {
     const app = recordingApp({ env: { HEADROOM_CACHE: "1" } });

@@ -8,71 +8,23 @@
  */
 
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { MemoryLedgerStore } from "../../src/store/memory-ledger.ts";
+import {
+  type Exposition,
+  evaluate,
+  familyProblems,
+  GRAFANA_QUERIES,
+  metricNames,
+  ORIGINAL_METRICS,
+  parseExposition,
+  promtool,
+  total,
+  value,
+} from "../helpers/exposition.ts";
 import { promtoolFindings } from "../helpers/promtool.ts";
 import { type BuiltApp, buildApp, waitFor } from "../helpers/proxy.ts";
 import { NPM_QUERY } from "../helpers/tool-output-request.ts";
 import { anthropicMessage, anthropicStream, chatCompletion } from "../helpers/wire.ts";
-
-interface Family {
-  name: string;
-  type: "counter" | "gauge";
-  labels: string[];
-  measured: "yes" | "nan" | "no";
-}
-const fixture = JSON.parse(
-  readFileSync(join(import.meta.dir, "../fixtures/original-interface/metric-names.json"), "utf8"),
-) as { families: Family[]; queries: string[] };
-const dashboard = JSON.parse(
-  readFileSync(join(import.meta.dir, "../../deploy/grafana/headroom.json"), "utf8"),
-) as { panels: { title: string; targets: { expr: string }[] }[] };
-const dashboardQueries = dashboard.panels.flatMap((panel) =>
-  panel.targets.map((target) => target.expr.replaceAll("$__rate_interval", "5m")),
-);
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-  /** The sample as written, minus its value. */
-  series: string;
-}
-interface Exposition {
-  text: string;
-  samples: Sample[];
-  types: Map<string, string>;
-  helps: Map<string, string>;
-}
-
-function parseExposition(text: string): Exposition {
-  const samples: Sample[] = [];
-  const types = new Map<string, string>();
-  const helps = new Map<string, string>();
-  for (const line of text.split("\n")) {
-    const meta = /^# (HELP|TYPE) (\S+) (.*)$/.exec(line);
-    if (meta) (meta[1] === "TYPE" ? types : helps).set(meta[2]!, meta[3]!);
-    const sample = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})? (\S+)$/.exec(line);
-    if (!sample) continue;
-    const labels: Record<string, string> = {};
-    for (const [, k, v] of (sample[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
-      labels[k!] = v!;
-    samples.push({
-      name: sample[1]!,
-      labels,
-      value: Number(sample[3]),
-      series: `${sample[1]}${sample[2] ?? ""}`,
-    });
-  }
-  return { text, samples, types, helps };
-}
-
-const value = (exposition: Exposition, series: string) =>
-  exposition.samples.find((s) => s.series === series)?.value;
-const total = (exposition: Exposition, name: string) =>
-  exposition.samples.filter((s) => s.name === name).reduce((sum, s) => sum + s.value, 0);
 
 const json = { "content-type": "application/json" };
 const anthropicTurn = (text: string, stream = false) => ({
@@ -156,28 +108,7 @@ beforeAll(async () => {
 
 describe("the original's /metrics families", () => {
   test("each exists with its type and label names; unmeasured ones say so", () => {
-    for (const family of fixture.families) {
-      const where = `${family.name} (${family.measured})`;
-      expect(metrics.types.get(family.name), where).toBe(family.type);
-      const samples = metrics.samples.filter((s) => s.name === family.name);
-      const help = metrics.helps.get(family.name) ?? "";
-      if (family.measured === "yes") {
-        expect(samples.length, where).toBeGreaterThan(0);
-        for (const s of samples) {
-          expect(Object.keys(s.labels).sort(), where).toEqual([...family.labels].sort());
-          expect(Number.isFinite(s.value), where).toBe(true);
-        }
-      } else if (family.measured === "nan") {
-        expect(
-          samples.map((s) => s.value),
-          where,
-        ).toEqual([Number.NaN]);
-        expect(help, where).toStartWith("Not measured by headroom");
-      } else {
-        expect(samples, where).toEqual([]);
-        expect(help, where).toStartWith("Not measured by headroom");
-      }
-    }
+    expect(familyProblems(metrics)).toEqual([]);
   });
 
   test("the values mean what they meant in the original", () => {
@@ -221,59 +152,9 @@ describe("the original's /metrics families", () => {
   });
 });
 
-/** The metric names a query reads (every metric here starts with one of these prefixes). */
-function metricNames(query: string): string[] {
-  return [...query.matchAll(/\b(?:headroom|proxy|wrap)_\w+/g)].map((m) => m[0]);
-}
-
-const promtool = Bun.which("promtool");
-
-/**
- * Evaluates queries with `promtool test rules`: each is an alert on `absent(<query>)` that must
- * not fire over the scraped samples, so a query selecting nothing fails with its name.
- */
-function evaluate(queries: string[], exposition: Exposition): { code: number; output: string } {
-  const dir = mkdtempSync(join(tmpdir(), "headroom-promql-"));
-  try {
-    const rules = queries.map(
-      (q, i) => `      - alert: Q${i}\n        expr: ${JSON.stringify(`absent(${q})`)}`,
-    );
-    writeFileSync(
-      join(dir, "rules.yml"),
-      `groups:\n  - name: queries\n    rules:\n${rules.join("\n")}\n`,
-    );
-    // Each counter grows from 0 to its scraped value over ten minutes, so rate() has data.
-    const series = exposition.samples.map((s) => {
-      const v = Number.isNaN(s.value) ? "NaN" : String(s.value);
-      return `      - series: ${JSON.stringify(s.series)}\n        values: "0 ${Array(10).fill(v).join(" ")}"`;
-    });
-    const tests = queries.map(
-      (_, i) => `      - eval_time: 10m\n        alertname: Q${i}\n        exp_alerts: []`,
-    );
-    writeFileSync(
-      join(dir, "test.yml"),
-      [
-        "rule_files: [rules.yml]",
-        "evaluation_interval: 1m",
-        "tests:",
-        "  - interval: 1m",
-        "    input_series:",
-        ...series,
-        "    alert_rule_test:",
-        ...tests,
-        "",
-      ].join("\n"),
-    );
-    const run = Bun.spawnSync([promtool!, "test", "rules", "test.yml"], { cwd: dir });
-    return { code: run.exitCode, output: run.stdout.toString() + run.stderr.toString() };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 describe.each([
-  ["the original's dashboard queries", fixture.queries],
-  ["headroom's Grafana dashboard", dashboardQueries],
+  ["the original's dashboard queries", ORIGINAL_METRICS.queries],
+  ["headroom's Grafana dashboard", GRAFANA_QUERIES],
 ])("%s", (_name, queries) => {
   test("read only metrics /metrics exposes, with at least one sample each", () => {
     expect(queries.length).toBeGreaterThan(5);

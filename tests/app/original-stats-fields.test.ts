@@ -24,6 +24,7 @@ const FIELDS = JSON.parse(
   stats: Record<string, string>;
   stats_loopback_only: Record<string, string>;
   stats_history: Record<string, string>;
+  stats_history_bad_query: { query: string; status: number; body: unknown };
   stats_history_csv: {
     filename: string;
     content_type: string;
@@ -124,6 +125,58 @@ describe("the original Headroom's /stats fields", () => {
     expect(stats.request_logs[2].tokens_saved).toBeGreaterThan(0);
   });
 
+  test("pipeline timing, prefix-cache dollars, the feedback loop: measured; the rest says why not", async () => {
+    // A person retrieves the compressed output's original: the tool's retrieval rate goes up.
+    const hash = proxy.exchanges.flatMap((exchange) => exchange.markerHashes)[0]!;
+    const retrieved = await proxy.request(`/v1/retrieve/${hash}`);
+    expect(retrieved.status).toBe(200);
+    const stats = await get("/stats");
+    // Planning ran for the two chat requests (the Anthropic one had no tool output to plan).
+    const timing = stats.pipeline_timing.compression;
+    expect(timing.count).toBe(2);
+    expect(timing.max_ms).toBeGreaterThanOrEqual(timing.average_ms);
+    expect(timing.average_ms).toBeGreaterThan(0);
+    // Each provider's cache dollars at its models' list prices, adding up to the totals.
+    const { anthropic, openai } = stats.prefix_cache.by_provider;
+    const sonnet = proxy.deps.prices.priceOf("claude-sonnet-4-5")!;
+    expect(anthropic.savings_usd).toBeCloseTo((600 * (sonnet.input - sonnet.cachedInput)) / 1e6, 8);
+    expect(anthropic.write_premium_usd).toBeCloseTo(
+      (100 * (sonnet.cacheWrite - sonnet.input)) / 1e6,
+      8,
+    );
+    expect(anthropic.net_savings_usd).toBeCloseTo(
+      anthropic.savings_usd - anthropic.write_premium_usd,
+      8,
+    );
+    expect(openai.savings_usd).toBe(0);
+    expect(anthropic.savings_usd + openai.savings_usd).toBeCloseTo(
+      stats.prefix_cache.totals.savings_usd,
+      8,
+    );
+    // The one fresh compression (the second request replayed it), and its retrieval.
+    expect(stats.feedback_loop).toMatchObject({
+      tools_tracked: 1,
+      total_compressions: 1,
+      total_retrievals: 1,
+      global_retrieval_rate: 1,
+      tools_with_high_retrieval: ["sh"],
+      adapts_compression: false,
+    });
+    // Not measured: null, and the reason is in not_measured, never a made-up figure.
+    expect(stats.waste_signals).toBeNull();
+    const cvc = stats.prefix_cache.compression_vs_cache;
+    expect(cvc.tokens_lost_to_cache_bust).toBeNull();
+    expect(cvc.tokens_saved_by_compression).toBe(stats.tokens.proxy_compression_saved);
+    for (const field of [
+      "waste_signals",
+      "prefix_cache.compression_vs_cache.tokens_lost_to_cache_bust",
+      "codex_ws.unit_bytes_sum",
+    ])
+      expect(stats.not_measured[field]).toEqual(expect.any(String));
+    // No WebSocket turn here: codex_ws is all zeros (tests/clients/codex-websocket.test.ts fills it).
+    expect(stats.codex_ws.frames_attempted_total).toBe(0);
+  });
+
   test("request logs and config are for this machine only", async () => {
     const remote = await get("/stats", { remoteAddress: "192.0.2.7" });
     expect(remote.requests.total).toBe(3);
@@ -167,6 +220,32 @@ describe("the original Headroom's /stats-history document", () => {
       expect(header!.split(",").slice(0, columns.length)).toEqual(columns);
       expect(rows).toHaveLength(series === "history" ? 3 : 1);
     }
-    expect((await proxy.request("/stats-history?series=yearly")).status).toBe(400);
+  });
+
+  test("a parameter it cannot take is a 422 in FastAPI's validation shape, as the original", async () => {
+    const bad = FIELDS.stats_history_bad_query;
+    const res = await proxy.request(`/stats-history?${bad.query}`);
+    expect(res.status).toBe(bad.status);
+    expect(await res.json()).toEqual(bad.body);
+    const mode = await proxy.request("/stats-history?history_mode=all");
+    expect(mode.status).toBe(422);
+    expect(((await mode.json()) as Json).detail).toEqual([
+      expect.objectContaining({ loc: ["query", "history_mode"], input: "all" }),
+    ]);
+    const cached = await proxy.request("/stats?cached=maybe");
+    expect(cached.status).toBe(422);
+    expect(await cached.json()).toEqual({
+      detail: [
+        {
+          type: "bool_parsing",
+          loc: ["query", "cached"],
+          msg: "Input should be a valid boolean, unable to interpret input",
+          input: "maybe",
+        },
+      ],
+    });
+    // pydantic's other spellings of a boolean are taken.
+    expect((await proxy.request("/stats?cached=on")).status).toBe(200);
+    expect((await proxy.request("/stats?cached=F")).status).toBe(200);
   });
 });

@@ -114,5 +114,18 @@ describe("Codex through headroom over the Responses WebSocket", () => {
     expect(stats.requests.compressed).toBe(1);
     expect(stats.requests.by_agent.codex).toBe(3);
     expect(stats.tokens.saved).toBeGreaterThan(3_000);
+    // The original's codex_ws section counts the same frames: each response.create planned,
+    // the one carrying the log compressed, the bytes that went upstream fewer than came in.
+    const ws = stats.codex_ws;
+    expect(ws.frames_attempted_total).toBe(stats.pipeline_timing.compression.count);
+    expect(ws.frames_attempted_total).toBeGreaterThanOrEqual(2);
+    expect(ws.frames_compressed_total).toBe(1);
+    expect(ws.frames_failed_total).toBe(0);
+    expect(ws.frame_tokens_saved_sum).toBe(stats.tokens.saved);
+    expect(ws.frame_bytes_after_sum).toBeLessThan(ws.frame_bytes_before_sum);
+    expect(ws.units_modified_total).toBe(1);
+    expect(ws.unit_tokens_saved_sum).toBeGreaterThan(3_000);
+    expect(Object.values(ws.units_by_strategy)).toEqual([1]);
+    expect(ws.units_to_kompress_total).toBe(0);
   });
 });

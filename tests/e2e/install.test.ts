@@ -122,7 +122,11 @@ beforeAll(async () => {
   expect(readFileSync(join(built, "SHA256SUMS"), "utf8")).toBe(
     `${sha256(real)}  headroom-${HOST}.tar.gz\n`,
   );
-  expect(readFileSync(join(built, "install.sh"), "utf8")).toBe(readFileSync(INSTALL_SH, "utf8"));
+  for (const installer of ["install.sh", "install.ps1"]) {
+    expect(readFileSync(join(built, installer), "utf8")).toBe(
+      readFileSync(join(ROOT, installer), "utf8"),
+    );
+  }
 
   // The main mirror. The same build also answers for the baseline name, which install.sh picks
   // on an x64 CPU without AVX2, so the test does not depend on the CPU it runs on.
@@ -187,6 +191,29 @@ describe("install.sh", () => {
     expect(readdirSync(result.dir)).toEqual(["headroom"]);
   });
 
+  test("the installed executable passes headroom selftest, in text and in JSON", async () => {
+    const result = await install("main");
+    expect(result.code).toBe(0);
+    const binary = join(result.dir, "headroom");
+    const run = async (args: string[]) => {
+      const proc = Bun.spawn([binary, "selftest", ...args], {
+        env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(work, "home-")) },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const stdout = await new Response(proc.stdout).text();
+      return { code: await proc.exited, stdout };
+    };
+    const text = await run([]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`headroom ${pkg.version} selftest passed: 8 checks`);
+    const json = await run(["--json"]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ ok: true, version: pkg.version });
+    expect(report.checks.filter((c: { status: string }) => c.status !== "ok")).toEqual([]);
+  });
+
   test("upgrades a pinned older version in place", async () => {
     const old = await install("main", { env: { HEADROOM_VERSION: "0.0.9" } });
     expect(old.code).toBe(0);
@@ -242,7 +269,7 @@ describe("install.sh", () => {
     expect(riscv.stderr).toContain("there is no headroom release for linux on riscv64");
     const windows = await install("main", { pathFirst: [fakeUname("MINGW64_NT-10.0", "x86_64")] });
     expect(windows.code).toBe(1);
-    expect(windows.stderr).toContain("headroom-windows-x64.tar.gz");
+    expect(windows.stderr).toContain("/releases/latest/download/install.ps1 | iex");
     expect(requested.length).toBe(before);
     expect(readdirSync(bsd.dir)).toEqual([]);
   });

@@ -194,8 +194,8 @@ describe("one ledger behind /stats, /metrics and /stats-history", () => {
       "timestamp,tokens_saved,compression_savings_usd_delta,total_tokens_saved,compression_savings_usd,total_input_tokens_delta,total_input_tokens,total_input_cost_usd_delta,total_input_cost_usd,requests",
     );
     expect(lines.length).toBe(2);
-    expect((await fetch(`${proxy.url}/stats-history?series=yearly`)).status).toBe(400);
-    expect((await fetch(`${proxy.url}/stats?cached=maybe`)).status).toBe(400);
+    expect((await fetch(`${proxy.url}/stats-history?series=yearly`)).status).toBe(422);
+    expect((await fetch(`${proxy.url}/stats?cached=maybe`)).status).toBe(422);
     const cached = await json(fetch(`${proxy.url}/stats?cached=true`));
     expect(cached.requests).toBeDefined();
   });

@@ -298,6 +298,9 @@ export async function runDoctor(args: string[], version: string): Promise<number
       await writeOut(`${check.status.padEnd(4)}  ${check.name.padEnd(10)}  ${check.detail}\n`);
       if (check.fix) await writeOut(`${" ".repeat(18)}fix: ${check.fix}\n`);
     }
+    await writeOut(
+      "to prove the proxy works end to end here, offline and with no API key: headroom selftest\n",
+    );
     await writeOut(failed ? "headroom doctor found problems\n" : "all good\n");
   }
   return failed ? 1 : 0;
