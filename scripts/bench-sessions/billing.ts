@@ -8,7 +8,32 @@
  *   after that up to its last breakpoint is written (1.25×), the rest is plain input.
  * - OpenAI caches automatically: the longest prefix shared with any earlier request is read,
  *   counted in 128-token steps from 1,024 tokens; everything else is plain input.
+ *
+ * With a lifetime (`ttlMs`), a cached prefix expires that long after its last use (a read or a
+ * write), as both providers' caches do; without one it never expires.
  */
+
+/** When cached prefixes expire: `ttlMs` after their last use, on `now`'s clock. */
+export interface CacheLifetime {
+  readonly ttlMs: number;
+  readonly now: () => number;
+}
+
+/** Last use per prefix, and whether a prefix is still alive. */
+class Uses {
+  readonly #at = new Map<bigint, number>();
+  constructor(readonly lifetime: CacheLifetime | undefined) {}
+
+  alive(chain: bigint): boolean {
+    const at = this.#at.get(chain);
+    if (at === undefined) return false;
+    return !this.lifetime || this.lifetime.now() - at <= this.lifetime.ttlMs;
+  }
+
+  use(chain: bigint): void {
+    this.#at.set(chain, this.lifetime?.now() ?? 0);
+  }
+}
 
 import { countWithEncoding } from "../../src/compress/tokens.ts";
 import type { Rendered } from "./render.ts";
@@ -44,23 +69,30 @@ function bill(total: number, cacheRead: number, cacheWrite: number): Bill {
 
 /** One Anthropic cache (one organisation's, for one model). */
 export class AnthropicCache {
-  /** Written prefixes: the chain hash of their last segment → their length in tokens. */
-  private readonly written = new Map<bigint, number>();
+  /** Written prefixes, by the chain hash of their last segment, and when each was last used. */
+  private readonly written: Uses;
+
+  constructor(lifetime?: CacheLifetime) {
+    this.written = new Uses(lifetime);
+  }
 
   /** Charges `prompt` and records the prefixes it writes. */
   charge(prompt: Rendered): Bill {
     let length = 0;
     let read = 0;
+    let readChain: bigint | undefined;
     let lastBreakpoint = 0;
     for (const segment of prompt.segments) {
       length += segment.tokens;
-      if (this.written.has(segment.chain)) read = length;
+      if (this.written.alive(segment.chain)) {
+        read = length;
+        readChain = segment.chain;
+      }
       if (segment.breakpoint) lastBreakpoint = length;
     }
-    length = 0;
+    if (readChain !== undefined) this.written.use(readChain);
     for (const segment of prompt.segments) {
-      length += segment.tokens;
-      if (segment.breakpoint) this.written.set(segment.chain, length);
+      if (segment.breakpoint) this.written.use(segment.chain);
     }
     return bill(prompt.tokens, read, Math.max(0, lastBreakpoint - read));
   }
@@ -80,6 +112,13 @@ function sharedTokens(a: string, b: string): number {
 export class OpenAICache {
   /** For every prefix seen (by the chain hash of its last segment; 0n for none), the segments that followed it. */
   private readonly followers = new Map<bigint, Set<string>>();
+  /** When each prefix was last used: an expired one has no followers any more. */
+  private readonly uses: Uses;
+
+  constructor(lifetime?: CacheLifetime) {
+    this.uses = new Uses(lifetime);
+    this.uses.use(0n);
+  }
 
   /** Charges `prompt` and remembers it for later requests. */
   charge(prompt: Rendered): Bill {
@@ -87,7 +126,7 @@ export class OpenAICache {
     let previous = 0n;
     for (const segment of prompt.segments) {
       const next = this.followers.get(previous);
-      if (next === undefined) break;
+      if (next === undefined || (previous !== 0n && !this.uses.alive(previous))) break;
       if (next.has(segment.text)) {
         shared += segment.tokens;
         previous = segment.chain;
@@ -101,13 +140,16 @@ export class OpenAICache {
     previous = 0n;
     for (const segment of prompt.segments) {
       let next = this.followers.get(previous);
-      if (next === undefined) {
+      // An expired prefix starts afresh: what followed it is gone with it.
+      if (next === undefined || (previous !== 0n && !this.uses.alive(previous))) {
         next = new Set();
         this.followers.set(previous, next);
       }
+      this.uses.use(previous);
       next.add(segment.text);
       previous = segment.chain;
     }
+    this.uses.use(previous);
     const cached =
       shared < OPENAI_MIN_CACHED
         ? 0

@@ -30,10 +30,16 @@ export interface PricingUpstream {
 const ANSWER = { kind: "text", text: "Noted." } as const;
 const OUTPUT_TOKENS = 3;
 
-export function startPricingUpstream(): PricingUpstream {
+/**
+ * Starts one fake provider account. With `cacheTtlMs` its cached prefixes expire that long after
+ * their last use, as real prompt caches do (tests and the idle-gap benchmark set seconds).
+ */
+export function startPricingUpstream(options: { cacheTtlMs?: number } = {}): PricingUpstream {
   const received: Received[] = [];
-  const anthropic = new AnthropicCache();
-  const openai = new OpenAICache();
+  const lifetime =
+    options.cacheTtlMs === undefined ? undefined : { ttlMs: options.cacheTtlMs, now: Date.now };
+  const anthropic = new AnthropicCache(lifetime);
+  const openai = new OpenAICache(lifetime);
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,

@@ -40,9 +40,14 @@ export interface ClientFigures {
   /** Prompt tokens of each session's last request, summed: the context the model ends with. */
   finalTokensDirect: number;
   finalTokensProxied: number;
-  /** Proxied requests that broke the cached prefix where the direct request extended it. */
+  /**
+   * Proxied requests that broke the cached prefix where the direct request extended it, while
+   * the cache was warm (a request after an idle gap is not counted: its cache had expired).
+   */
   rewrites: number;
   rewriteAt: string[];
+  /** Proxied requests after an idle gap that changed the expired prefix (compactions). */
+  rewritesAfterIdle: number;
   /** Facts whose sample text the client delivered whole (visible in the direct request). */
   factsDelivered: number;
   /** Facts the client itself did not deliver (cut by its own truncation), left out of the rest. */
@@ -65,10 +70,15 @@ const HEADERS: Record<Client, Record<string, string>> = {
 };
 const PATHS: Record<Client, string> = { "claude-code": "/v1/messages", codex: "/v1/responses" };
 
-async function send(base: string, client: Client, body: string): Promise<void> {
+async function send(
+  base: string,
+  client: Client,
+  body: string,
+  extra: Record<string, string> = {},
+): Promise<void> {
   const response = await fetch(`${base}${PATHS[client]}`, {
     method: "POST",
-    headers: HEADERS[client],
+    headers: { ...HEADERS[client], ...extra },
     body,
   });
   const text = await response.text();
@@ -81,9 +91,10 @@ async function exchange(
   upstream: PricingUpstream,
   client: Client,
   body: string,
+  extra: Record<string, string> = {},
 ): Promise<Received> {
   const before = upstream.received.length;
-  await send(base, client, body);
+  await send(base, client, body, extra);
   if (upstream.received.length !== before + 1)
     throw new Error(`expected one upstream request, got ${upstream.received.length - before}`);
   return upstream.received.at(-1)!;
@@ -108,6 +119,14 @@ const add = (figures: ClientFigures, direct: Bill, proxied: Bill) => {
   figures.tokensProxied += proxied.total;
 };
 
+/** How the sessions are paced and when headroom joins them. */
+export interface Pacing {
+  /** How long an idle gap lasts (past the upstream's cache lifetime). */
+  readonly idleMs: number;
+  /** The requests before this one pass headroom bypassed, as if it had not joined yet. */
+  readonly joinAt: number;
+}
+
 /** Runs `plans` (one client's) through both lanes and measures them. */
 export async function runClient(
   client: Client,
@@ -115,6 +134,7 @@ export async function runClient(
   lanes: { direct: PricingUpstream; proxied: PricingUpstream; proxyUrl: string },
   retrieve: Retrieve,
   progress: (text: string) => void,
+  pacing: Pacing = { idleMs: 0, joinAt: 0 },
 ): Promise<ClientFigures> {
   const figures: ClientFigures = {
     client,
@@ -132,6 +152,7 @@ export async function runClient(
     finalTokensProxied: 0,
     rewrites: 0,
     rewriteAt: [],
+    rewritesAfterIdle: 0,
     factsDelivered: 0,
     factsNotDelivered: 0,
     factsVisible: 0,
@@ -143,15 +164,19 @@ export async function runClient(
   for (const [index, plan] of plans.entries()) {
     let previous: { direct: Received; proxied: Received } | undefined;
     for (const [turn, step] of plan.steps.entries()) {
+      if (step.idleBefore) await Bun.sleep(pacing.idleMs);
+      const bypass: Record<string, string> =
+        turn < pacing.joinAt ? { "x-headroom-bypass": "true" } : {};
       const direct = await exchange(lanes.direct.url, lanes.direct, client, step.body);
-      const proxied = await exchange(lanes.proxyUrl, lanes.proxied, client, step.body);
+      const proxied = await exchange(lanes.proxyUrl, lanes.proxied, client, step.body, bypass);
       figures.requests++;
       add(figures, direct.bill, proxied.bill);
       const directExtends = previous ? extendsPrompt(previous.direct.prompt, direct.prompt) : true;
       const proxiedExtends = previous
         ? extendsPrompt(previous.proxied.prompt, proxied.prompt)
         : true;
-      if (directExtends && !proxiedExtends) {
+      if (directExtends && !proxiedExtends && step.idleBefore) figures.rewritesAfterIdle++;
+      else if (directExtends && !proxiedExtends) {
         figures.rewrites++;
         figures.rewriteAt.push(
           `session ${index} request ${turn} (${step.sample?.name ?? "first"}): ${divergence(previous!.proxied.prompt, proxied.prompt)}`,

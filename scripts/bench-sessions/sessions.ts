@@ -30,6 +30,8 @@ export interface Step {
   readonly body: string;
   /** The sample whose output this request adds (none for the first request). */
   readonly sample?: Sample;
+  /** The developer stepped away before this request, past the provider's cache lifetime. */
+  readonly idleBefore?: boolean;
 }
 
 /** A tool call and the ids its results are found by. */
@@ -133,6 +135,16 @@ function codexSession(id: number, samples: readonly Sample[]): SessionPlan {
     steps.push({ body: whole({ ...second, input: [...opening, ...history] }), sample });
   });
   return { client: "codex", steps, callIds, numbered: new Set() };
+}
+
+/** `plan` with `gaps` idle gaps spread evenly over its requests (never before the first two). */
+export function withIdleGaps(plan: SessionPlan, gaps: number): SessionPlan {
+  const every = Math.floor(plan.steps.length / (gaps + 1));
+  const steps = plan.steps.map((step, i) => {
+    const gap = every > 1 && i % every === 0 && i / every >= 1 && i / every <= gaps;
+    return gap ? { ...step, idleBefore: true } : step;
+  });
+  return { ...plan, steps };
 }
 
 /** A seeded shuffle, so every run builds the same sessions. */

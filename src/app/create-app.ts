@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { providerForCredentials, providerForPath } from "../core/api.ts";
 import { type Exchange, startExchange } from "../core/exchange.ts";
 import { answerFailure } from "../pipeline/answer-failure.ts";
+import { ConversationClocks } from "../pipeline/conversation-clocks.ts";
 import { exchangeRecorder } from "../pipeline/ledger-observer.ts";
 import { SocketCount } from "../pipeline/socket-count.ts";
 import { UpstreamHealth } from "../pipeline/upstream-health.ts";
@@ -101,6 +102,7 @@ export function createApp(given: AppInputs): HeadroomApp {
     ? [...guarded.reporting, ["team_ledger", () => team.report!()] as const]
     : guarded.reporting;
   const stats = new StatsService(guarded.ledger);
+  const clocks = new ConversationClocks(guarded.conversations, given.sha256, given.wallClock);
   const deps: AppDeps = {
     ...given,
     // Live: every read gives the settings' current configuration.
@@ -109,8 +111,13 @@ export function createApp(given: AppInputs): HeadroomApp {
     },
     originals: guarded.originals,
     decisions: guarded.decisions,
+    conversationClocks: clocks,
     stats,
-    onExchange: [exchangeRecorder(stats, given.prices, team), ...(given.onExchange ?? [])],
+    onExchange: [
+      exchangeRecorder(stats, given.prices, team),
+      (exchange) => void clocks.finish(exchange),
+      ...(given.onExchange ?? []),
+    ],
   };
   const upstreamHealth = new UpstreamHealth();
   const sockets = new SocketCount();

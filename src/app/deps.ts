@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { ConversationStore } from "../compress/conversation-store.ts";
 import type { RuntimeSettings } from "../core/runtime-settings.ts";
 import type { PipelineDeps } from "../pipeline/deps.ts";
 import type { LedgerStore } from "../stats/ledger-store.ts";
@@ -51,6 +52,10 @@ export interface AppDeps extends PipelineDeps {
  */
 export type AppInputs = Omit<AppDeps, "stats"> & {
   readonly ledger: LedgerStore;
+  /** Conversations' cache clocks (in memory when absent). */
+  readonly conversations?: ConversationStore | undefined;
+  /** Wall-clock epoch milliseconds for the cache clocks (Date.now when absent; tests inject theirs). */
+  readonly wallClock?: (() => number) | undefined;
   /** Milliseconds ledger rows may wait to be written together (the CLI's SQLite: 50). */
   readonly ledgerWriteBehindMs?: number | undefined;
 };

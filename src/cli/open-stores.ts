@@ -9,11 +9,13 @@
 import { hostname } from "node:os";
 import { type HiddenCallStore, MemoryHiddenCallStore } from "../ccr/hidden-calls.ts";
 import type { OriginalStore } from "../ccr/original-store.ts";
+import type { ConversationStore } from "../compress/conversation-store.ts";
 import type { DecisionStore } from "../compress/decisions.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import type { LedgerStore } from "../stats/ledger-store.ts";
 import type { StoreUpkeep } from "../store/guard-stores.ts";
+import { MemoryConversationStore } from "../store/memory-conversation-store.ts";
 import { MemoryDecisionStore } from "../store/memory-decision-store.ts";
 import { MemoryLedgerStore } from "../store/memory-ledger.ts";
 import { MemoryOriginalStore } from "../store/memory-original-store.ts";
@@ -22,6 +24,7 @@ import { RedisHiddenCallStore } from "../store/redis-hidden-call-store.ts";
 import { RedisLink } from "../store/redis-link.ts";
 import { RedisOriginalStore } from "../store/redis-original-store.ts";
 import { RedisTeamLedger } from "../store/redis-team-ledger.ts";
+import { SqliteConversationStore } from "../store/sqlite-conversation-store.ts";
 import { openWorkspaceDatabase } from "../store/sqlite-db.ts";
 import { SqliteDecisionStore } from "../store/sqlite-decision-store.ts";
 import { SqliteHiddenCallStore } from "../store/sqlite-hidden-call-store.ts";
@@ -34,6 +37,7 @@ export interface Stores {
   readonly originals: OriginalStore;
   readonly ledger: LedgerStore;
   readonly hiddenCalls: HiddenCallStore;
+  readonly conversations: ConversationStore;
   /** Ledger rows are written in one transaction per this interval rather than one per request. */
   readonly ledgerWriteBehindMs: number;
   /** The team's roll-ups and this replica's name among the team's (with Redis only). */
@@ -75,6 +79,7 @@ export function openStores(config: ProxyConfig): Stores {
       decisions: new RedisDecisionStore(link),
       originals: new RedisOriginalStore(link, config.ccrTtlSeconds, localBytes),
       hiddenCalls: new RedisHiddenCallStore(link),
+      conversations: db ? new SqliteConversationStore(db) : new MemoryConversationStore(),
       ledger,
       ledgerWriteBehindMs,
       close: () => {
@@ -90,6 +95,7 @@ export function openStores(config: ProxyConfig): Stores {
       : new MemoryOriginalStore(config.ccrTtlSeconds, config.ccrMaxBytes),
     ledger,
     hiddenCalls: db ? new SqliteHiddenCallStore(db) : new MemoryHiddenCallStore(),
+    conversations: db ? new SqliteConversationStore(db) : new MemoryConversationStore(),
     ledgerWriteBehindMs,
     close: () => db?.close(),
   };

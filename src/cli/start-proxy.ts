@@ -57,6 +57,7 @@ export function startProxy(settings: RuntimeSettings, version: string, log: Logg
     decisions: stores.decisions,
     originals: stores.originals,
     hiddenCalls: stores.hiddenCalls,
+    conversations: stores.conversations,
     ledger: stores.ledger,
     ledgerWriteBehindMs: stores.ledgerWriteBehindMs,
     prices: loadPrices(config.workspaceDir, log),

@@ -6,8 +6,9 @@
  * compressed only when it belongs to the newest turn, saves enough estimated tokens, and its
  * compression finished within the per-request time budget. Three passes: planning (synchronous),
  * the new compressions awaited together on the runner it is given (a worker pool in the proxy),
- * then the thresholds and the decisions, in the order of the tool outputs. Pure apart from the
- * decision store and the runner it is given.
+ * then the thresholds and the decisions, in the order of the tool outputs. Once the provider's
+ * cache of the conversation has expired (`compact`), its history is decided again too, into the
+ * conversation's own decisions. Pure apart from the decision stores and the runner it is given.
  * @module
  */
 
@@ -55,6 +56,11 @@ export const DEFAULT_COMPRESSION_SETTINGS: CompressionSettings = {
 /** What the router needs from outside. */
 export interface CompressionDeps {
   readonly decisions: DecisionStore;
+  /**
+   * This conversation's own decisions, made when its history was compacted: looked up before
+   * the shared ones, and where a compaction records what it decides (see `compact`).
+   */
+  readonly overrides?: DecisionStore | undefined;
   /** SHA-256 of a string's UTF-8 bytes, as 64 lowercase hex digits (a fast native one if any). */
   readonly sha256: (text: string) => string;
   /** Monotonic milliseconds (performance.now by default). */
@@ -77,6 +83,13 @@ export interface SlotEdit {
   readonly hash: string;
   /** The decision store key of this occurrence (see {@link decisionKeys}). */
   readonly key: string;
+  /**
+   * Set when the text is this conversation's own decision (a compaction, now or replayed):
+   * the estimated tokens it removes beyond what the shared decision would send.
+   */
+  readonly compactedTokens?: number;
+  /** For a compaction made now: what would have gone without it (undefined: the output as sent). */
+  readonly previous?: SlotEdit | undefined;
 }
 
 /** The router's answer for one request. */
@@ -107,6 +120,8 @@ interface Pending {
   result?: TextCompression | undefined;
   /** What the first pass over it decided, for the repeats after it. */
   decision?: Decision;
+  /** A compaction of history: what goes when it does not do better (undefined: as sent). */
+  readonly compaction?: { readonly previous: SlotEdit | undefined };
 }
 
 /** A tool output's place in the answer: an edit already known, or one waiting on a compression. */
@@ -143,6 +158,11 @@ export interface CompressRequestOptions {
   /** Only earlier decisions are applied. */
   readonly replayOnly?: boolean;
   /**
+   * The provider's cache of this conversation has expired: every tool output of its history is
+   * decided again as if new, and each one that now goes shorter is recorded in `overrides`.
+   */
+  readonly compact?: boolean;
+  /**
    * What the reader is looking for, when the caller says (/v1/compress `config.query`); else the
    * latest user message. Lossy strategies keep the rows and lines that match it.
    */
@@ -159,7 +179,10 @@ class RequestPlan {
   readonly kept: Record<string, number> = {};
   budgetExceeded = false;
 
-  constructor(readonly decisions: DecisionStore) {}
+  constructor(
+    readonly decisions: DecisionStore,
+    readonly overrides: DecisionStore | undefined,
+  ) {}
 
   keep(key: string, reason: string, remember: boolean): void {
     this.kept[reason] = (this.kept[reason] ?? 0) + 1;
@@ -187,7 +210,7 @@ export async function compressRequest(
     await settle([...plan.pending.values()], waitMs, compress, deps.signal);
   }
   if (deps.signal?.aborted) throw deps.signal.reason;
-  return { ...applyResults(plan, settings, deps.decisions), elapsedMs: now() - started };
+  return { ...applyResults(plan, settings), elapsedMs: now() - started };
 }
 
 /** {@link compressRequest} with every compression run here, synchronously and without a deadline. */
@@ -205,7 +228,7 @@ export function compressRequestNow(
     job.result = runCompressJob(job.job, options.probe);
     job.finished = true;
   }
-  return { ...applyResults(plan, settings, deps.decisions), elapsedMs: now() - started };
+  return { ...applyResults(plan, settings), elapsedMs: now() - started };
 }
 
 /** The first pass: every decision that needs no compression, in the order of the tool outputs. */
@@ -216,7 +239,7 @@ function planSlots(
   deps: CompressionDeps,
   options: CompressRequestOptions,
 ): RequestPlan {
-  const plan = new RequestPlan(deps.decisions);
+  const plan = new RequestPlan(deps.decisions, deps.overrides);
   const { planned, pending, candidates } = plan;
   const keep = plan.keep.bind(plan);
   let query: string | undefined;
@@ -225,22 +248,33 @@ function planSlots(
     if (slot.protection || slot.text.length < FLOOR_CHARS) continue;
     candidates.push(slot);
     const { key, legacy, hash } = decisionKeys(slot, deps.sha256);
-    const known: Decision | undefined =
+    const own = deps.overrides?.get(key);
+    const shared: Decision | undefined =
       deps.decisions.get(key) ?? (legacy === undefined ? undefined : deps.decisions.get(legacy));
+    const known = own ?? shared;
+    const replay: SlotEdit | undefined =
+      known?.kind === "compressed"
+        ? {
+            slot,
+            text: known.text,
+            strategy: known.strategy,
+            lossy: known.lossy,
+            replayed: true,
+            hash,
+            key,
+            ...(own?.kind === "compressed"
+              ? { compactedTokens: ownSaving(slot, own, shared) }
+              : {}),
+          }
+        : undefined;
+    if (options.compact && plan.overrides && !slot.live && !options.replayOnly) {
+      query ??= options.query ?? latestUserText(api, body);
+      planCompaction(plan, settings, { slot, key, hash, previous: replay, query });
+      continue;
+    }
     if (known) {
-      if (known.kind === "compressed") {
-        planned.push({
-          slot,
-          text: known.text,
-          strategy: known.strategy,
-          lossy: known.lossy,
-          replayed: true,
-          hash,
-          key,
-        });
-      } else {
-        keep(key, known.reason, false);
-      }
+      if (replay) planned.push(replay);
+      else if (known.kind === "kept") keep(key, known.reason, false);
       continue;
     }
     // The same output earlier in this request: it is decided with that one, as a replay.
@@ -289,13 +323,90 @@ function planSlots(
   return plan;
 }
 
+/** Estimated tokens a conversation's own decision removes beyond the shared one. */
+function ownSaving(
+  slot: Slot,
+  own: Decision & { kind: "compressed" },
+  shared: Decision | undefined,
+) {
+  const before = shared?.kind === "compressed" ? shared.text : slot.text;
+  return Math.max(0, estimateTokens(before) - estimateTokens(own.text));
+}
+
+/** A history output compacted: the new text when it saves enough over what went before. */
+function compacted(
+  job: Pending,
+  previous: SlotEdit | undefined,
+  slot: Slot,
+  hash: string,
+  settings: CompressionSettings,
+): SlotEdit | undefined {
+  const result = job.result;
+  if (!job.finished || !result) return undefined;
+  const before = previous ? estimateTokens(previous.text) : job.tokens;
+  const saved = before - estimateTokens(result.text);
+  if (saved < settings.minSavedTokens || saved < before * settings.minSavingsRatio)
+    return undefined;
+  const { text, strategy, lossy } = result;
+  return {
+    slot,
+    text,
+    strategy,
+    lossy,
+    replayed: false,
+    hash,
+    key: job.key,
+    previous,
+    compactedTokens: saved,
+  };
+}
+
+/** A history output to decide again, and what went for it before (undefined: as sent). */
+interface CompactionInput {
+  readonly slot: Slot;
+  readonly key: string;
+  readonly hash: string;
+  readonly previous: SlotEdit | undefined;
+  readonly query: string;
+}
+
+/**
+ * Plans the compaction of one history output: the same rules as a new output, but nothing about
+ * it is remembered unless it then does better than what went before (see {@link compacted}).
+ */
+function planCompaction(
+  plan: RequestPlan,
+  settings: CompressionSettings,
+  { slot, key, hash, previous, query }: CompactionInput,
+): void {
+  const twin = plan.pending.get(key);
+  if (twin) {
+    plan.planned.push({ slot, hash, pending: twin });
+    return;
+  }
+  const tokens = estimateTokens(slot.text);
+  const excluded = slot.toolName !== undefined && settings.excludeTools.has(slot.toolName);
+  const protectedError = slot.isError && tokens <= settings.errorProtectTokens;
+  const tooLarge = slot.text.length > settings.budgetMs * CHARS_PER_BUDGET_MS;
+  if (excluded || protectedError || tooLarge || tokens < settings.minTokens) {
+    if (previous) plan.planned.push(previous);
+    else plan.keep(key, "history", false);
+    return;
+  }
+  const { text, savedOutput } = slot;
+  const job: CompressJob = { text, query, lossy: settings.lossy, hash, savedOutput };
+  const waiting: Pending = { key, tokens, job, finished: false, compaction: { previous } };
+  plan.pending.set(key, waiting);
+  plan.planned.push({ slot, hash, pending: waiting });
+}
+
 /** The last pass: thresholds and decisions for the compressions that ran, in the same order. */
 function applyResults(
   plan: RequestPlan,
   settings: CompressionSettings,
-  decisions: DecisionStore,
 ): Omit<RequestCompression, "elapsedMs"> {
   const keep = plan.keep.bind(plan);
+  const decisions = plan.decisions;
   const edits: SlotEdit[] = [];
   for (const item of plan.planned) {
     if (!("pending" in item)) {
@@ -304,6 +415,24 @@ function applyResults(
     }
     const { slot, hash, pending: job } = item;
     const key = job.key;
+    if (job.compaction) {
+      // Every copy of it (the first included) takes what went before unless it does better.
+      const { previous } = job.compaction;
+      const edit = compacted(job, previous, slot, hash, settings);
+      if (edit && !job.decision) {
+        job.decision = {
+          kind: "compressed",
+          text: edit.text,
+          strategy: edit.strategy,
+          lossy: edit.lossy,
+        };
+        plan.overrides?.put(key, job.decision);
+      }
+      if (edit) edits.push(edit);
+      else if (previous) edits.push({ ...previous, slot });
+      else keep(key, "history", false);
+      continue;
+    }
     if (job.decision) {
       // A repeat: replays what was just decided for the first one.
       const { decision } = job;

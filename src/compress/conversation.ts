@@ -48,3 +48,51 @@ export function hasModelTurn(api: GenerationApi, body: Json): boolean {
     return it?.role === "assistant" || MODEL_ITEM_TYPES.has(String(it?.type));
   });
 }
+
+/** True for an item that only a model writes (an assistant message, a call, reasoning). */
+function fromModel(api: GenerationApi, item: unknown): boolean {
+  const it = obj(item);
+  if (!it) return true;
+  if (api === "gemini") return it.role === "model";
+  return it.role === "assistant" || MODEL_ITEM_TYPES.has(String(it.type)) || it.role === "tool";
+}
+
+/** The names of the client's tools (their schemas are long, and say nothing more about identity). */
+function toolNames(tools: unknown): unknown[] {
+  return arr(tools).map((tool) => {
+    const t = obj(tool);
+    return t?.name ?? obj(t?.function)?.name ?? t?.type ?? "";
+  });
+}
+
+/**
+ * The identity text of the conversation whose prompt cache `body` extends: what every request of
+ * it repeats in front of its history (model, the client's session labels, system prompt or
+ * instructions, its tools' names, and every message before the model's first turn). Narrower
+ * than {@link conversationIdentity}, so two sessions opened with the same words in the same
+ * project (Codex's opening messages are its environment) still differ by their session labels.
+ * Serialised with a replacer, which fails fast on a hostile nesting depth (see the nesting fault
+ * tests) where the engine's plain serialiser may not return.
+ */
+export function cachedPrefixIdentity(
+  api: GenerationApi,
+  body: Json,
+  sessionHeader: string | undefined,
+): string {
+  const list = api === "gemini" ? body.contents : api === "responses" ? body.input : body.messages;
+  const items = Array.isArray(list) ? list : [list ?? ""];
+  const end = items.findIndex((item) => fromModel(api, item));
+  return JSON.stringify(
+    [
+      api,
+      sessionHeader ?? "",
+      body.model ?? "",
+      body.prompt_cache_key ?? "",
+      obj(body.metadata)?.user_id ?? "",
+      body.system ?? body.instructions ?? body.systemInstruction ?? "",
+      toolNames(body.tools),
+      end === -1 ? items : items.slice(0, end),
+    ],
+    withoutBreakpoints,
+  );
+}

@@ -63,6 +63,10 @@ export interface ProxyConfig {
   readonly compression: boolean;
   /** Whether compressors may drop content behind a retrievable marker. */
   readonly lossy: boolean;
+  /** Compact a conversation's history once its provider cache has expired. */
+  readonly compactOnExpiry: boolean;
+  /** The provider cache lifetime compaction assumes, in seconds (0: the provider's own). */
+  readonly providerCacheTtlSeconds: number;
   /** Wall-clock wait for compressing one request's new tool outputs (see the README). */
   readonly compressionBudgetMs: number;
   /** Tool outputs estimated below this many tokens are left alone. */

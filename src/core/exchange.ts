@@ -97,6 +97,28 @@ export interface Exchange {
   readonly retrievals?: number;
   /** Why headroom made the provider rewrite its cached prompt prefix, if it did. */
   readonly cacheRewrite?: string;
+  /**
+   * The conversation whose prompt cache this request extends (generation requests headroom
+   * rewrote): its hashed identity, the cache lifetime asked for, and whether the cache had
+   * expired so its history was decided again.
+   */
+  readonly conversation?: {
+    readonly id: string;
+    readonly ttlMs: number | undefined;
+    /** Epoch milliseconds when it started, on the conversation clocks' clock. */
+    readonly startedAt: number;
+    readonly expired: boolean;
+  };
+  /**
+   * What this conversation's own decisions (its compacted history) did to this request:
+   * outputs compacted now and the estimated tokens that removed, and the estimated tokens all
+   * of them removed beyond the shared decisions (this turn's compaction included).
+   */
+  readonly compaction?: {
+    readonly slots: number;
+    readonly tokensRemoved: number;
+    readonly tokensSaved: number;
+  };
   /** Marker hashes this request's tool outputs carry. */
   readonly markerHashes: string[];
   /** Work still running for the record (exact token counting); finishing waits for it. */

@@ -268,6 +268,20 @@ const SETTINGS: { readonly [K in keyof SettingValues]: Setting<SettingValues[K]>
     live: true,
     help: "let compressors drop content behind a retrievable marker",
   },
+  compactOnExpiry: {
+    env: "HEADROOM_COMPACT_ON_EXPIRY",
+    kind: onOff,
+    default: "on",
+    live: true,
+    help: "compress a conversation's whole history again once the provider's prompt cache of it has expired",
+  },
+  providerCacheTtlSeconds: {
+    env: "HEADROOM_PROVIDER_CACHE_TTL_SECONDS",
+    kind: decimal(0, 7 * 86_400),
+    default: "0",
+    live: true,
+    help: "the provider prompt-cache lifetime compaction assumes (0: each provider's own, from the request)",
+  },
   compressionBudgetMs: {
     env: "HEADROOM_COMPRESSION_BUDGET_MS",
     kind: decimal(0, 60_000),

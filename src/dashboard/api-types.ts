@@ -120,6 +120,11 @@ export interface StatsBody {
     readonly projects?: Readonly<Record<string, SliceFigures>>;
   };
   readonly compressions?: { readonly over_budget?: Figure };
+  readonly compaction?: {
+    readonly compactions?: Figure;
+    readonly tokens_saved?: Figure;
+    readonly saved_usd?: Figure;
+  };
   readonly cache_rewrites_caused?: { readonly total?: Figure };
   readonly summary?: { readonly text?: string };
   readonly latency?: Timing;

@@ -62,6 +62,9 @@ export function renderStats(s: StatsBody): void {
   fig("requests-retrievals", r.retrievals, fmtInt);
   fig("outputs-over-budget", s.compressions?.over_budget, fmtInt);
   fig("cache-rewrites-caused", s.cache_rewrites_caused?.total, fmtInt);
+  fig("compactions", s.compaction?.compactions, fmtInt);
+  fig("compaction-tokens-saved", s.compaction?.tokens_saved, fmtInt);
+  fig("compaction-saved-usd", s.compaction?.saved_usd, fmtUsd, exactUsd);
   fig("requests-upstream-errors", r.upstream_errors, fmtInt);
   fig("requests-failed", r.failed, fmtInt);
   fig("requests-aborted", r.aborted, fmtInt);

@@ -12,8 +12,16 @@ import { estimateTokens } from "../compress/tokens-estimate.ts";
 import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
 import { locateEdits, type PendingEdits, pathKey, type Splice } from "../core/json-edit.ts";
+import type { ConversationTurnStart } from "./conversation-clocks.ts";
+import { conversationDecisions } from "./conversation-decisions.ts";
 import type { PipelineDeps } from "./deps.ts";
-import { recordCompressed, recordFailOpen, recordPlanning, recordTokens } from "./recorder.ts";
+import {
+  recordCompressed,
+  recordConversation,
+  recordFailOpen,
+  recordPlanning,
+  recordTokens,
+} from "./recorder.ts";
 import type { RewriteInput } from "./rewrite-request.ts";
 import { planCompression } from "./secure-originals.ts";
 
@@ -67,6 +75,27 @@ export function planSplices(text: string, plan: RequestCompression): Splice[] {
 }
 
 /**
+ * The request's conversation on its cache clock, or undefined when it has none (no clocks, or a
+ * body that cannot be identified): then nothing of its history is compacted or replayed as its own.
+ */
+async function openConversation(
+  deps: PipelineDeps,
+  { api, json, mode, sessionHeader }: Pick<RewriteInput, "api" | "json" | "mode" | "sessionHeader">,
+): Promise<ConversationTurnStart | undefined> {
+  try {
+    return await deps.conversationClocks?.start({
+      api,
+      json,
+      sessionHeader,
+      mayCompact: mode === "compress" && deps.config.compactOnExpiry,
+      overrideTtlMs: deps.config.providerCacheTtlSeconds * 1000,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Plans the compression of `json`, or returns undefined to forward it as it is. What the plan
  * decided is remembered and recorded on the exchange only when the caller accepts it (a request
  * forwarded as sent after a failure remembers nothing). A client that aborts (`signal`) stops
@@ -74,16 +103,19 @@ export function planSplices(text: string, plan: RequestCompression): Splice[] {
  */
 export async function optimizeRequest(
   deps: PipelineDeps,
-  { api, json, exchange, mode, signal }: RewriteInput,
+  { api, json, exchange, mode, sessionHeader, signal }: RewriteInput,
 ): Promise<OptimizedBody | undefined> {
   const started = performance.now();
   try {
+    const conversation = await openConversation(deps, { api, json, mode, sessionHeader });
+    if (conversation) recordConversation(exchange, conversation);
     const { plan, commit } = await planCompression(deps, {
       api,
       body: json.value,
       settings: compressionSettings(deps.config),
       decisions: deps.decisions,
-      options: { replayOnly: mode === "replay" },
+      overrides: conversation && conversationDecisions(deps.decisions, conversation.id),
+      options: { replayOnly: mode === "replay", compact: conversation?.expired ?? false },
       signal,
     });
     recordPlanning(exchange, plan, performance.now() - started);

@@ -14,6 +14,7 @@ import type { ProxyConfig } from "../core/config.ts";
 import type { Exchange } from "../core/exchange.ts";
 import type { Logger } from "../core/logger.ts";
 import type { RateLimiter } from "../core/rate-limiter.ts";
+import type { ConversationClocks } from "./conversation-clocks.ts";
 import type { ResponseCache } from "./response-cache.ts";
 
 /** Dependencies of the request pipeline. */
@@ -34,6 +35,8 @@ export interface PipelineDeps {
   readonly hiddenCalls: HiddenCallStore;
   /** The replay memory of compression decisions. */
   readonly decisions: DecisionStore;
+  /** When each conversation's provider cache expires (none: its history is never compacted). */
+  readonly conversationClocks?: ConversationClocks | undefined;
   /** SHA-256 of a string's UTF-8 bytes as 64 hex digits (native when the runtime has one). */
   readonly sha256: (text: string) => string;
   /** Runs new compressions: a worker pool off the event loop; in this thread when absent. */

@@ -107,8 +107,26 @@ export function recordPlanning(exchange: Exchange, plan: RequestCompression, ms:
   writable(exchange).overBudget = plan.kept.over_budget ?? 0;
 }
 
+/** The conversation the request belongs to, as its cache clock judged it. */
+export function recordConversation(
+  exchange: Exchange,
+  conversation: NonNullable<Exchange["conversation"]>,
+): void {
+  writable(exchange).conversation = conversation;
+}
+
 /** The plan went upstream: its strategies and the markers it carries. */
 export function recordCompressed(exchange: Exchange, plan: RequestCompression): void {
+  const own = plan.edits.filter((edit) => edit.compactedTokens !== undefined);
+  if (own.length > 0) {
+    const now = own.filter((edit) => !edit.replayed);
+    const sum = (edits: SlotEdit[]) => edits.reduce((n, e) => n + (e.compactedTokens ?? 0), 0);
+    writable(exchange).compaction = {
+      slots: now.length,
+      tokensRemoved: sum(now),
+      tokensSaved: sum(own),
+    };
+  }
   writable(exchange).transforms = [...new Set(plan.edits.map((edit) => edit.strategy))];
   writable(exchange).markerHashes = [
     ...new Set(plan.edits.flatMap((edit) => (edit.lossy ? markerHashes(edit.text) : []))),

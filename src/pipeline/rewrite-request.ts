@@ -128,7 +128,9 @@ async function rewriteEdits(
       deps.decisions,
       deps.sha256,
     );
-    if (offer.cacheRewrite) recordCacheRewrite(exchange, offer.cacheRewrite);
+    // An expired cache is written again whatever the prompt is: no rewrite headroom caused.
+    if (offer.cacheRewrite && !exchange.conversation?.expired)
+      recordCacheRewrite(exchange, offer.cacheRewrite);
     offersRetrieve = offer.offer && input.answersRetrieve;
     // After the other edits: at the same place (the body's end) the tool comes last.
     if (offersRetrieve) splices.push(...tool.splices(spans ?? locateEdits(json.text, [tool])));

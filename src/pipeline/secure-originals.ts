@@ -42,6 +42,8 @@ export interface PlanInput {
   readonly body: Json;
   readonly settings: CompressionSettings;
   readonly decisions: DecisionStore;
+  /** The conversation's own decisions (its compacted history), when it is known. */
+  readonly overrides?: DecisionStore | undefined;
   readonly options?: CompressRequestOptions;
   /** The client's: its abort rejects the plan while compressions run; nothing is remembered. */
   readonly signal?: AbortSignal;
@@ -50,24 +52,37 @@ export interface PlanInput {
 /** Plans the compression of a request body; see the module comment. */
 export async function planCompression(
   deps: PipelineDeps,
-  { api, body, settings, decisions, options = {}, signal }: PlanInput,
+  { api, body, settings, decisions, overrides, options = {}, signal }: PlanInput,
 ): Promise<SecuredPlan> {
   const started = performance.now();
   const staged = new StagedDecisions(decisions);
+  const own = overrides ? new StagedDecisions(overrides) : undefined;
   const writable = deps.originals.writable?.() ?? true;
   const compress = deps.compress ?? compressInThread;
   const plan = await compressRequest(
     api,
     body,
     { ...settings, lossy: settings.lossy && writable },
-    { decisions: staged, sha256: deps.sha256, compress, ...(signal ? { signal } : {}) },
+    {
+      decisions: staged,
+      overrides: own,
+      sha256: deps.sha256,
+      compress,
+      ...(signal ? { signal } : {}),
+    },
     options,
   );
-  const secured = await storeOriginals(deps, plan, staged, (edit) => {
+  const secured = await storeOriginals(deps, plan, { staged, own }, (edit) => {
     if (performance.now() - started >= settings.budgetMs) return Promise.resolve(undefined);
     return losslessEdit(edit, settings, latestUserText(api, body), compress, signal);
   });
-  return { plan: secured, commit: () => staged.commit() };
+  return {
+    plan: secured,
+    commit: () => {
+      staged.commit();
+      own?.commit();
+    },
+  };
 }
 
 /** The edit compressed losslessly instead, when that still saves enough. */
@@ -95,7 +110,7 @@ const MAX_COUNTED_CHARS = 16_384;
 async function storeOriginals(
   deps: PipelineDeps,
   plan: RequestCompression,
-  staged: StagedDecisions,
+  { staged, own }: { staged: StagedDecisions; own: StagedDecisions | undefined },
   fallback: (edit: SlotEdit) => Promise<SlotEdit | undefined>,
 ): Promise<RequestCompression> {
   const stored = new Set<string>();
@@ -140,6 +155,12 @@ async function storeOriginals(
     }
     if (edit.replayed) {
       edits.push(edit);
+      continue;
+    }
+    // A compaction whose original was refused is not made: what went before goes again.
+    if (edit.compactedTokens !== undefined) {
+      own?.staged.delete(edit.key);
+      if (edit.previous) edits.push({ ...edit.previous, slot: edit.slot });
       continue;
     }
     // What this occurrence is remembered as is what it is sent as.

@@ -23,6 +23,11 @@ export const COUNTER_FIELDS = [
   "retrievals",
   "cache_rewrites_caused",
   "over_budget",
+  "compactions",
+  "compacted_outputs",
+  "compaction_tokens_removed",
+  "compaction_tokens_saved",
+  "compaction_saved_usd",
   "tokens_before",
   "tokens_after",
   "tokens_saved",
@@ -108,6 +113,11 @@ export function rowCounters(row: LedgerRow): Counters {
   c.retrievals = row.retrievals;
   c.cache_rewrites_caused = row.cacheRewrite ? 1 : 0;
   c.over_budget = row.overBudget;
+  c.compactions = (row.compactedOutputs ?? 0) > 0 ? 1 : 0;
+  c.compacted_outputs = row.compactedOutputs ?? 0;
+  c.compaction_tokens_removed = row.compactionTokensRemoved ?? 0;
+  c.compaction_tokens_saved = row.compactionTokensSaved ?? 0;
+  c.compaction_saved_usd = row.compactionSavedUsd ?? 0;
   c.tokens_before = row.tokensBefore;
   c.tokens_after = row.tokensAfter;
   c.tokens_saved = row.tokensSaved;

@@ -51,6 +51,17 @@ export interface LedgerRow {
   readonly shaping: string;
   /** Why headroom made the provider rewrite its cached prompt prefix ("" when it did not). */
   readonly cacheRewrite: string;
+  /**
+   * Compaction on cache expiry (absent on rows from before it): tool outputs of the history
+   * compacted by this request, the estimated tokens that removed, the estimated tokens every
+   * compaction of its conversation removed from this request (included in `tokensSaved`), and
+   * their estimated input cost: at the cache-write price on the request that compacted (the
+   * provider wrote the prefix again anyway), at the cache-read price on every later one.
+   */
+  readonly compactedOutputs?: number;
+  readonly compactionTokensRemoved?: number;
+  readonly compactionTokensSaved?: number;
+  readonly compactionSavedUsd?: number | null;
   /** Estimated cost of the request as sent, and the input cost its compression avoided. */
   readonly costUsd: number | null;
   readonly savedUsd: number | null;
@@ -107,6 +118,18 @@ export function usageCost(
 export function savedCost(prices: PriceTable, model: string | null, tokens: number): number | null {
   const price = prices.priceOf(model ?? undefined);
   return price ? dollars((tokens * price.input) / PER_MILLION) : null;
+}
+
+/** The input cost compaction avoided on one request (see {@link LedgerRow}). */
+function compactionCost(
+  prices: PriceTable,
+  model: string | null,
+  compaction: NonNullable<Exchange["compaction"]>,
+): number | null {
+  const price = prices.priceOf(model ?? undefined);
+  if (!price) return null;
+  const rate = compaction.slots > 0 ? price.cacheWrite : price.cachedInput;
+  return dollars((compaction.tokensSaved * rate) / PER_MILLION);
 }
 
 /**
@@ -170,6 +193,14 @@ export function rowFromExchange(
         ? 0
         : usageCost(prices, model, { input, output, cacheRead, cacheWrite }),
     savedUsd: saved > 0 ? savedCost(prices, model, saved) : 0,
+    ...(exchange.compaction
+      ? {
+          compactedOutputs: exchange.compaction.slots,
+          compactionTokensRemoved: exchange.compaction.tokensRemoved,
+          compactionTokensSaved: exchange.compaction.tokensSaved,
+          compactionSavedUsd: compactionCost(prices, model, exchange.compaction),
+        }
+      : {}),
     ...(labels.userId ? { userId: labels.userId } : {}),
     ...(labels.cwd ? { cwd: labels.cwd } : {}),
     ...(labels.tags ? { tags: labels.tags } : {}),

@@ -133,6 +133,30 @@ export function prometheusText(
     "Tool outputs sent whole because their compression did not finish within the budget",
     [[{}, s.over_budget]],
   );
+  out.family(
+    "headroom_compactions",
+    "counter",
+    "Requests that compacted their conversation's history because the provider's cache had expired",
+    [[{}, s.compactions]],
+  );
+  out.family(
+    "headroom_compaction_tokens_removed",
+    "counter",
+    "Estimated tokens compactions removed from the history they compacted",
+    [[{}, s.compaction_tokens_removed]],
+  );
+  out.family(
+    "headroom_compaction_tokens_saved",
+    "counter",
+    "Estimated tokens compacted histories kept out of requests (part of the tokens saved)",
+    [[{}, s.compaction_tokens_saved]],
+  );
+  out.family(
+    "headroom_compaction_saved_usd",
+    "counter",
+    "Estimated input cost compaction avoided, at cache-write price on the compacting request and cache-read price after",
+    [[{}, s.compaction_saved_usd]],
+  );
   out.histogram(
     "headroom_request_duration_seconds",
     "Time from request to the last byte of the answer",

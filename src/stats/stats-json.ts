@@ -12,6 +12,7 @@ import { prefixCacheJson } from "./prefix-cache.ts";
 import type { PriceTable } from "./prices.ts";
 import type { StatsService } from "./stats-service.ts";
 import {
+  compactionFigures,
   compressionFigures,
   costFigures,
   iso,
@@ -162,6 +163,7 @@ export function statsJson(
     cache_rewrites_caused: cacheRewrites(session),
     compressions_by_strategy: counts(session, "strategy"),
     compressions: compressionFigures(s),
+    compaction: compactionFigures(s),
     agent_usage: { agents },
     savings: {
       per_project: sliceTable(session, "project"),
@@ -216,6 +218,7 @@ export function statsJson(
         savings_percent: tokenFigures(l).savings_percent,
         cache_rewrites_caused: cacheRewrites(lifetime),
         compressions: compressionFigures(l),
+        compaction: compactionFigures(l),
         first_activity_at: iso(l.first_ts),
         last_activity_at: iso(l.last_ts),
         summary: summaryText(l),

@@ -102,6 +102,22 @@ export function compressionFigures(c: Counters) {
   };
 }
 
+/**
+ * Compaction on cache expiry in one view, apart from first-sight compression: requests that
+ * compacted their conversation's history, the outputs and estimated tokens that removed, the
+ * estimated tokens compacted histories kept out of every request since (a part of
+ * `tokens.saved`) and their estimated input cost.
+ */
+export function compactionFigures(c: Counters) {
+  return {
+    compactions: c.compactions,
+    outputs_compacted: c.compacted_outputs,
+    tokens_removed: c.compaction_tokens_removed,
+    tokens_saved: c.compaction_tokens_saved,
+    saved_usd: round(c.compaction_saved_usd, 6),
+  };
+}
+
 /** Timing averages of one view, in milliseconds. */
 export function timingFigures(c: Counters) {
   return {

@@ -8,13 +8,16 @@
 
 import type { HiddenCallStore } from "../ccr/hidden-calls.ts";
 import type { OriginalStore } from "../ccr/original-store.ts";
+import type { ConversationStore } from "../compress/conversation-store.ts";
 import type { DecisionStore } from "../compress/decisions.ts";
 import type { Logger } from "../core/logger.ts";
 import type { StoreReport } from "../core/store-health.ts";
 import type { LedgerStore } from "../stats/ledger-store.ts";
+import { GuardedConversationStore } from "./guarded-conversation-store.ts";
 import { GuardedDecisionStore } from "./guarded-decision-store.ts";
 import { GuardedLedgerStore } from "./guarded-ledger.ts";
 import { GuardedOriginalStore } from "./guarded-original-store.ts";
+import { MemoryConversationStore } from "./memory-conversation-store.ts";
 import { StoreStatus } from "./store-status.ts";
 
 /** The stores as the app receives them. */
@@ -23,6 +26,8 @@ export interface GivenStores {
   readonly decisions: DecisionStore;
   readonly hiddenCalls: HiddenCallStore;
   readonly ledger: LedgerStore;
+  /** Conversations' cache clocks (in memory when absent). */
+  readonly conversations?: ConversationStore | undefined;
   /** Milliseconds the ledger's guard may hold rows to write them together (0: at once). */
   readonly ledgerWriteBehindMs?: number | undefined;
 }
@@ -40,6 +45,7 @@ export interface GuardedStores {
   readonly originals: OriginalStore;
   readonly decisions: DecisionStore;
   readonly ledger: LedgerStore;
+  readonly conversations: ConversationStore;
   readonly upkeep: StoreUpkeep;
   /** In the order /health, /stats and /metrics list them. */
   readonly reporting: ReadonlyArray<readonly [string, () => StoreReport]>;
@@ -65,15 +71,22 @@ function upkeepOf(
   decisions: DecisionStore,
   hiddenCalls: HiddenCallStore,
   ledger: LedgerStore,
+  conversations: ConversationStore,
 ): StoreUpkeep {
   const heldDecisions = decisions instanceof GuardedDecisionStore ? decisions : undefined;
   const heldRows = ledger instanceof GuardedLedgerStore ? ledger : undefined;
   const flushable = ([decisions, originals, hiddenCalls] as object[]).filter(isFlushable);
+  const clocks = conversations instanceof GuardedConversationStore ? conversations : undefined;
   return {
-    purge: () => originals.purgeExpired() + (heldDecisions?.purge() ?? 0) + ledger.purge(),
+    purge: () =>
+      originals.purgeExpired() +
+      (heldDecisions?.purge() ?? 0) +
+      ledger.purge() +
+      (clocks?.purge() ?? 0),
     flush: () => {
       for (const store of flushable) void store.flush();
       heldRows?.flush();
+      void clocks?.flush();
     },
   };
 }
@@ -89,11 +102,16 @@ export function guardStores(given: GivenStores, log: Logger): GuardedStores {
   const ledger = given.ledger.report
     ? given.ledger
     : new GuardedLedgerStore(given.ledger, undefined, undefined, given.ledgerWriteBehindMs ?? 0);
+  const givenClocks: ConversationStore = given.conversations ?? new MemoryConversationStore();
+  const conversations = givenClocks.report
+    ? givenClocks
+    : new GuardedConversationStore(givenClocks);
   const named: [string, { report?(): StoreReport }][] = [
     ["originals", originals],
     ["decisions", decisions],
     ["ledger", ledger],
     ["hidden_calls", given.hiddenCalls],
+    ["conversations", conversations],
   ];
   const reporting: [string, () => StoreReport][] = [];
   for (const [name, store] of named) {
@@ -105,7 +123,8 @@ export function guardStores(given: GivenStores, log: Logger): GuardedStores {
     originals,
     decisions,
     ledger,
-    upkeep: upkeepOf(originals, decisions, given.hiddenCalls, ledger),
+    conversations,
+    upkeep: upkeepOf(originals, decisions, given.hiddenCalls, ledger, conversations),
     reporting,
   };
 }

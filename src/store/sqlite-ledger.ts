@@ -61,6 +61,10 @@ const ROW_COLUMNS = [
   "cost_usd",
   "saved_usd",
   "over_budget",
+  "compacted_outputs",
+  "compaction_tokens_removed",
+  "compaction_tokens_saved",
+  "compaction_saved_usd",
   "user_id",
   "cwd",
   "tags",
@@ -127,9 +131,13 @@ function putDb(row: LedgerRow, into: (string | number | null)[], at: number): vo
   into[at + 31] = row.costUsd;
   into[at + 32] = row.savedUsd;
   into[at + 33] = row.overBudget;
-  into[at + 34] = row.userId ?? null;
-  into[at + 35] = row.cwd ?? null;
-  into[at + 36] = row.tags ?? null;
+  into[at + 34] = row.compactedOutputs ?? null;
+  into[at + 35] = row.compactionTokensRemoved ?? null;
+  into[at + 36] = row.compactionTokensSaved ?? null;
+  into[at + 37] = row.compactionSavedUsd ?? null;
+  into[at + 38] = row.userId ?? null;
+  into[at + 39] = row.cwd ?? null;
+  into[at + 40] = row.tags ?? null;
 }
 
 function fromDb(r: DbRow): LedgerRow {
@@ -170,6 +178,14 @@ function fromDb(r: DbRow): LedgerRow {
     cacheRewrite: String(r.cache_rewrite ?? ""),
     costUsd: r.cost_usd === null ? null : n(r.cost_usd),
     savedUsd: r.saved_usd === null ? null : n(r.saved_usd),
+    ...(r.compacted_outputs !== null && r.compacted_outputs !== undefined
+      ? {
+          compactedOutputs: n(r.compacted_outputs),
+          compactionTokensRemoved: n(r.compaction_tokens_removed),
+          compactionTokensSaved: n(r.compaction_tokens_saved),
+          compactionSavedUsd: r.compaction_saved_usd === null ? null : n(r.compaction_saved_usd),
+        }
+      : {}),
     // Optional: rows from before these columns, and requests that sent none, have no such key.
     ...(r.user_id !== null ? { userId: String(r.user_id) } : {}),
     ...(r.cwd !== null ? { cwd: String(r.cwd) } : {}),

@@ -160,3 +160,34 @@ describe("the pricing upstream", () => {
     }
   });
 });
+
+describe("cache lifetime", () => {
+  test("a prefix unused past the lifetime is written (Anthropic) or billed whole (OpenAI) again", () => {
+    let now = 0;
+    const lifetime = { ttlMs: 2_000, now: () => now };
+    const first = renderAnthropic(fixture("claude-code-first-request.json"));
+    const second = renderAnthropic(fixture("claude-code-second-request.json"));
+    const anthropic = new AnthropicCache(lifetime);
+    anthropic.charge(first);
+    now = 1_500;
+    expect(anthropic.charge(second).cacheRead).toBe(first.tokens);
+    // Its last use (the read at 1.5 s) keeps it alive until 3.5 s.
+    now = 3_400;
+    expect(anthropic.charge(second).cacheRead).toBe(second.tokens);
+    now = 5_500;
+    const cold = anthropic.charge(second);
+    expect(cold.cacheRead).toBe(0);
+    expect(cold.cacheWrite).toBe(second.tokens);
+
+    now = 0;
+    const input = renderResponses(fixture("codex-first-request.json"));
+    const openai = new OpenAICache(lifetime);
+    openai.charge(input);
+    now = 1_000;
+    expect(openai.charge(input).cacheRead).toBeGreaterThan(0);
+    now = 3_500;
+    expect(openai.charge(input).cacheRead).toBe(0);
+    now = 4_000;
+    expect(openai.charge(input).cacheRead).toBeGreaterThan(0);
+  });
+});

@@ -7,7 +7,7 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { planSessions } from "../../scripts/bench-sessions/sessions.ts";
+import { planSessions, withIdleGaps } from "../../scripts/bench-sessions/sessions.ts";
 import type { Sample } from "../../scripts/corpus/corpus.ts";
 
 const FIXTURES = join(import.meta.dir, "..", "..", "scripts", "bench-sessions", "fixtures");
@@ -61,4 +61,17 @@ test("a Codex session repeats the captured requests", () => {
   // Codex's chunk id is random; the original token count is its 4-bytes-a-token estimate.
   expected.input.at(-1).output = result.output.replace(/^Chunk ID: \w+/, sent.output.slice(0, 16));
   expect(JSON.stringify(next)).toBe(JSON.stringify(expected));
+});
+
+test("idle gaps are spread evenly over a session, never before its first requests", () => {
+  const samples = Array.from({ length: 40 }, (_, i) => ({
+    ...lsSample(`file ${i}\n`),
+    name: `s${i}`,
+  }));
+  const [plan] = planSessions("codex", samples, 1, 40);
+  const gapped = withIdleGaps(plan!, 3);
+  const at = gapped.steps.flatMap((step, i) => (step.idleBefore ? [i] : []));
+  expect(gapped.steps).toHaveLength(41);
+  expect(at).toEqual([10, 20, 30]);
+  expect(gapped.steps.map((step) => step.body)).toEqual(plan!.steps.map((step) => step.body));
 });

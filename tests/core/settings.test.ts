@@ -51,6 +51,8 @@ const SAMPLES: Record<keyof SettingValues, string> = {
   retryMaxDelayMs: "900",
   compression: "off",
   lossy: "no",
+  compactOnExpiry: "off",
+  providerCacheTtlSeconds: "2",
   compressionBudgetMs: "80",
   minTokens: "10",
   minSavedTokens: "5",

@@ -191,7 +191,12 @@ describe("original store", () => {
       expect(health.stores.decisions.status).toBe("ok");
       expect(health.stores.ledger.status).toBe("ok");
       const stats = await app.json("/stats");
-      expect(stats.store_errors).toEqual({ originals: 1, decisions: 0, ledger: 0 });
+      expect(stats.store_errors).toEqual({
+        originals: 1,
+        decisions: 0,
+        ledger: 0,
+        conversations: 0,
+      });
       expect(warningsAbout(app.logs, "originals")).toHaveLength(1);
       expect(warningsAbout(app.logs, "originals")[0]).toMatchObject({ code: CODE[condition] });
     });
@@ -517,8 +522,14 @@ describe("saying so", () => {
     });
     expect(remote.stores).toBeUndefined();
     const local = await app.json("/health");
-    expect(Object.keys(local.stores)).toEqual(["originals", "decisions", "ledger"]);
-    for (const report of Object.values(local.stores) as { status: string; since: string }[]) {
+    expect(Object.keys(local.stores)).toEqual([
+      "originals",
+      "decisions",
+      "ledger",
+      "conversations",
+    ]);
+    for (const store of ["originals", "decisions", "ledger"]) {
+      const report = local.stores[store] as { status: string; since: string };
       expect(report.status).toBe("degraded");
       expect(Date.parse(report.since)).toBeGreaterThan(0);
     }
@@ -531,7 +542,7 @@ describe("saying so", () => {
     expect(health.status).toBe("healthy");
     expect(health.stores.originals).toMatchObject({ status: "ok", errors: 0, last_error: null });
     const stats = await app.json("/stats");
-    expect(stats.store_errors).toEqual({ originals: 0, decisions: 0, ledger: 0 });
+    expect(stats.store_errors).toEqual({ originals: 0, decisions: 0, ledger: 0, conversations: 0 });
   });
 });
 

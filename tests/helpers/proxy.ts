@@ -8,6 +8,7 @@ import { createApp } from "../../src/app/create-app.ts";
 import type { AppDeps, AppInputs, Lifecycle } from "../../src/app/deps.ts";
 import { type HiddenCallStore, MemoryHiddenCallStore } from "../../src/ccr/hidden-calls.ts";
 import type { OriginalStore } from "../../src/ccr/original-store.ts";
+import type { ConversationStore } from "../../src/compress/conversation-store.ts";
 import type { DecisionStore } from "../../src/compress/decisions.ts";
 import { type ProxyConfig, type ProxyFlags, resolveConfig } from "../../src/core/config.ts";
 import type { Exchange } from "../../src/core/exchange.ts";
@@ -57,6 +58,10 @@ export interface BuildOptions {
   /** The ledger the app builds its stats on (in memory when absent). */
   ledger?: LedgerStore;
   hiddenCalls?: HiddenCallStore;
+  /** Conversations' cache clocks (in memory when absent). */
+  conversations?: ConversationStore;
+  /** The cache clocks' wall clock, epoch milliseconds (Date.now when absent). */
+  wallClock?: () => number;
   dashboardHtml?: string;
   /** A team's roll-ups and this replica's name (a team gateway on Redis). */
   team?: AppDeps["team"];
@@ -115,6 +120,8 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     originals: options.originals ?? new MemoryOriginalStore(),
     hiddenCalls: options.hiddenCalls ?? new MemoryHiddenCallStore(),
     ledger: options.ledger ?? new MemoryLedgerStore(),
+    conversations: options.conversations,
+    wallClock: options.wallClock,
     prices: new PriceTable(),
     sha256: options.sha256 ?? ((text) => createHash("sha256").update(text).digest("hex")),
     rateLimiter: new RateLimiter(),
