@@ -79,7 +79,10 @@ export function openStores(config: ProxyConfig): Stores {
       decisions: new RedisDecisionStore(link),
       originals: new RedisOriginalStore(link, config.ccrTtlSeconds, localBytes),
       hiddenCalls: new RedisHiddenCallStore(link),
-      conversations: db ? new SqliteConversationStore(db) : new MemoryConversationStore(),
+      // Conversation clocks are not shared between replicas yet, and a replica that missed a
+      // conversation's latest turns would take its warm cache for an expired one. A store that
+      // keeps nothing leaves every conversation unknown, and an unknown one is never compacted.
+      conversations: new MemoryConversationStore(0),
       ledger,
       ledgerWriteBehindMs,
       close: () => {

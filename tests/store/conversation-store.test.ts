@@ -8,7 +8,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openStores } from "../../src/cli/open-stores.ts";
 import type { ConversationState } from "../../src/compress/conversation-store.ts";
+import { resolveConfig } from "../../src/core/config.ts";
 import { GuardedConversationStore } from "../../src/store/guarded-conversation-store.ts";
 import { MemoryConversationStore } from "../../src/store/memory-conversation-store.ts";
 import { SqliteConversationStore } from "../../src/store/sqlite-conversation-store.ts";
@@ -97,5 +99,22 @@ describe("conversation stores", () => {
     expect(guarded.report()).toMatchObject({ status: "ok", held: 0 });
     expect(await inner.get("a")).toEqual(clock(5_000));
     expect(await guarded.get("a")).toEqual(clock(5_000));
+  });
+
+  test("a replica on Redis remembers no conversation, so it never compacts on a clock it half saw", async () => {
+    // Clocks are not shared between replicas yet: one that missed the latest turns of a
+    // conversation would take its warm cache for an expired one.
+    const env = { HEADROOM_REDIS_URL: "redis://127.0.0.1:1", HEADROOM_STATELESS: "on" };
+    const stores = openStores(resolveConfig({}, env, tmpdir()));
+    try {
+      await stores.conversations.put("a", clock(1_000));
+      expect(await stores.conversations.get("a")).toBeUndefined();
+    } finally {
+      stores.close();
+    }
+    const local = openStores(resolveConfig({}, { HEADROOM_STATELESS: "on" }, tmpdir()));
+    await local.conversations.put("a", clock(1_000));
+    expect(await local.conversations.get("a")).toEqual(clock(1_000));
+    local.close();
   });
 });
