@@ -8,7 +8,7 @@
  */
 
 import type { ConversationState, ConversationStore } from "../compress/conversation-store.ts";
-import { type StoreReport, StoreStatus } from "./store-status.ts";
+import { purgeThrough, type StoreReport, StoreStatus } from "./store-status.ts";
 
 /** A guarded conversation store. */
 export class GuardedConversationStore implements ConversationStore {
@@ -76,16 +76,7 @@ export class GuardedConversationStore implements ConversationStore {
 
   /** Purges the inner store when it can purge (SQLite) and takes writes. */
   purge(): number {
-    const inner = this.inner as ConversationStore & { purge?: () => number };
-    if (!inner.purge || !this.status.allows("write")) return 0;
-    try {
-      const removed = inner.purge();
-      this.status.succeeded("write");
-      return removed;
-    } catch (error) {
-      this.status.failed("write", error);
-      return 0;
-    }
+    return purgeThrough(this.status, this.inner);
   }
 
   report(): StoreReport & { held: number; lost: number } {

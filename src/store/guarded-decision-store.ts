@@ -13,7 +13,7 @@
  */
 
 import type { Decision, DecisionStore } from "../compress/decisions.ts";
-import { type StoreReport, StoreStatus } from "./store-status.ts";
+import { purgeThrough, type StoreReport, StoreStatus } from "./store-status.ts";
 
 /** Bounds of the decisions held in memory. */
 export interface HeldLimits {
@@ -95,16 +95,7 @@ export class GuardedDecisionStore implements DecisionStore {
 
   /** Purges the inner store when it can purge (SQLite) and takes writes. */
   purge(): number {
-    const inner = this.inner as DecisionStore & { purge?: () => number };
-    if (!inner.purge || !this.status.allows("write")) return 0;
-    try {
-      const removed = inner.purge();
-      this.status.succeeded("write");
-      return removed;
-    } catch (error) {
-      this.status.failed("write", error);
-      return 0;
-    }
+    return purgeThrough(this.status, this.inner);
   }
 
   /** Decisions not yet taken by the store. */

@@ -137,3 +137,17 @@ export class StoreStatus {
     };
   }
 }
+
+/** Purges `store` when it can purge (SQLite) and `status` takes writes; how many rows went. */
+export function purgeThrough(status: StoreStatus, store: object): number {
+  const purge = (store as { purge?: () => number }).purge;
+  if (!purge || !status.allows("write")) return 0;
+  try {
+    const removed = purge.call(store);
+    status.succeeded("write");
+    return removed;
+  } catch (error) {
+    status.failed("write", error);
+    return 0;
+  }
+}
